@@ -1,0 +1,60 @@
+// buildApp(container): the HTTP face of the services. Plugins first, then routes, then errors.
+
+import type { FastifyBaseLogger } from "fastify";
+import Fastify from "fastify";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { apiKeysRoutes } from "./access/api-keys.routes.js";
+import { authPlugin } from "./access/auth.plugin.js";
+import { catalogRoutes } from "./catalog/catalog.routes.js";
+import type { Container } from "./container.js";
+import { registerErrorHandler } from "./http/error-handler.js";
+import { healthRoutes } from "./http/health.routes.js";
+import { stringifyJson } from "./http/json.js";
+import { registerOpenApi } from "./http/openapi.js";
+import { ledgerRoutes } from "./ledger/ledger.routes.js";
+
+export type AppOptions = { logger?: FastifyBaseLogger; bodyLimit?: number };
+
+export async function buildApp(c: Container, opts: AppOptions = {}) {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    // Unknown query keys are rejected by strict schemas; never coerce arrays silently.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Validate the shape on the way out as the zod provider does, but write BigInt exactly.
+  app.setSerializerCompiler(({ schema }) => {
+    const zodSchema = schema as {
+      safeEncode?: (d: unknown) => { success: boolean; data?: unknown; error?: unknown };
+    };
+    return (data) => {
+      if (!zodSchema.safeEncode) return stringifyJson(data);
+      const r = zodSchema.safeEncode(data);
+      if (!r.success) throw new Error(`response does not match its schema: ${String(r.error)}`);
+      return stringifyJson(r.data);
+    };
+  });
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("x-request-id", request.id);
+    return payload;
+  });
+  registerErrorHandler(app);
+  await registerOpenApi(app);
+  await app.register(authPlugin, { apiKeys: c.apiKeys });
+  await app.register(healthRoutes, { db: c.db });
+  await app.register(
+    async (api) => {
+      await api.register(catalogRoutes, { catalog: c.catalog });
+      await api.register(ledgerRoutes, { ledger: c.ledger, maxBatchSize: c.maxBatchSize, today: c.today });
+      await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
+    },
+    { prefix: "/api/v1" },
+  );
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
+import { code, errorBody, text } from "../http/schemas.js";
+import type { CatalogService } from "./catalog.service.js";
+
+const program = z.strictObject({ code, name: text(300) });
+const unitKind = z.enum(["department", "district"]);
+const unit = z.strictObject({
+  code,
+  name: text(300),
+  kind: unitKind,
+  headName: text(200),
+  headEmail: z.email(),
+  ccEmails: z.array(z.email()).max(20).default([]),
+});
+
+export const catalogRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> = async (app, { catalog }) => {
+  app.get(
+    "/programs",
+    { config: { roles: READERS }, schema: { tags: ["catalog"], response: { 200: z.array(program) } } },
+    () => catalog.listPrograms(),
+  );
+  app.post(
+    "/programs",
+    {
+      config: { roles: ADMINS },
+      schema: { tags: ["catalog"], body: program, response: { 201: program, 409: errorBody } },
+    },
+    async (req, reply) => reply.status(201).send(await catalog.createProgram(req.body)),
+  );
+  app.get(
+    "/units",
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ["catalog"],
+        querystring: z.strictObject({ kind: unitKind.optional() }),
+        response: { 200: z.array(unit) },
+      },
+    },
+    (req) => catalog.listUnits(req.query.kind),
+  );
+  app.get(
+    "/units/:code",
+    {
+      config: { roles: READERS },
+      schema: { tags: ["catalog"], params: z.object({ code }), response: { 200: unit, 404: errorBody } },
+    },
+    (req) => catalog.getUnit(req.params.code),
+  );
+  app.post(
+    "/units",
+    {
+      config: { roles: ADMINS },
+      schema: { tags: ["catalog"], body: unit, response: { 201: unit, 409: errorBody } },
+    },
+    async (req, reply) => reply.status(201).send(await catalog.createUnit(req.body, principalOf(req))),
+  );
+};

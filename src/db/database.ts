@@ -1,0 +1,122 @@
+// One Prisma client over either a PostgreSQL server (adapter-pg) or embedded PGlite, plus the
+// raw script runner the migrator needs (Prisma runs one statement per call).
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "../generated/prisma/client.js";
+
+/** Runs a multi-statement SQL script inside one transaction. */
+export type ScriptRunner = {
+  /** Runs `fn` holding a session lock so that two instances never migrate at once. */
+  withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
+  query<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  transaction(script: string, after: { sql: string; params: unknown[] }): Promise<void>;
+};
+
+export type Database = {
+  kind: "postgres" | "pglite";
+  prisma: PrismaClient;
+  raw: ScriptRunner;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  inMemory?: boolean;
+};
+
+// Prisma's own lock id for migrations, so a real `prisma migrate deploy` would wait on us too.
+const MIGRATION_LOCK_ID = 72707369;
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts);
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const raw: ScriptRunner = {
+    async withMigrationLock(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_ID]);
+        return await fn();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => {});
+        client.release();
+      }
+    },
+    async query(sql, params = []) {
+      return (await pool.query(sql, params)).rows;
+    },
+    async transaction(script, after) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await client.query(script);
+        await client.query(after.sql, after.params);
+        await client.query("COMMIT");
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+  return {
+    kind: "postgres",
+    prisma,
+    raw,
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(opts: DatabaseOptions): Promise<Database> {
+  let dir: string | undefined;
+  if (!opts.inMemory) {
+    dir = path.join(opts.dataDir ?? "./data", "pglite");
+    await mkdir(dir, { recursive: true });
+  }
+  const db = dir ? new PGlite(dir) : new PGlite();
+  await db.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const raw: ScriptRunner = {
+    // One embedded database belongs to one process: no other instance can race us.
+    withMigrationLock: (fn) => fn(),
+    async query(sql, params = []) {
+      return (await db.query(sql, params)).rows as never[];
+    },
+    async transaction(script, after) {
+      await db.transaction(async (tx) => {
+        await tx.exec(script);
+        await tx.query(after.sql, after.params);
+      });
+    },
+  };
+  return {
+    kind: "pglite",
+    prisma,
+    raw,
+    async ping() {
+      await db.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}

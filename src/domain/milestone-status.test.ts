@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import {
+  evaluateMilestone,
+  figuresWindow,
+  isWorse,
+  type ScopeFigures,
+  STATUS_SEVERITY,
+} from "./milestone-status.js";
+import { DEFAULT_PLAN_2022, type RateMilestone } from "./plan.js";
+
+const [M60, M90, C100] = DEFAULT_PLAN_2022.milestones as [RateMilestone, RateMilestone, RateMilestone];
+const A = 1_000_000_000n;
+const W = 30;
+
+function figures(disbursed: bigint, recentDisbursed = 0n, allocated = A): ScopeFigures {
+  return { allocated, disbursed, recentDisbursed };
+}
+
+describe("figuresWindow", () => {
+  it("cuts at asOf before the due date and at the due date after it", () => {
+    expect(figuresWindow(M60, "2022-09-29", W)).toEqual({ cutoff: "2022-09-29", windowStart: "2022-08-31" });
+    expect(figuresWindow(M60, "2022-09-30", W)).toEqual({ cutoff: "2022-09-30", windowStart: "2022-09-01" });
+    expect(figuresWindow(M60, "2022-10-01", W)).toEqual({ cutoff: "2022-09-30", windowStart: "2022-09-01" });
+    expect(figuresWindow(M60, "2022-09-30", 1)).toEqual({ cutoff: "2022-09-30", windowStart: "2022-09-30" });
+  });
+
+  it("refuses a window that is not a positive whole number of days", () => {
+    expect(() => figuresWindow(M60, "2022-09-30", 0)).toThrow(RangeError);
+    expect(() => figuresWindow(M60, "2022-09-30", 1.5)).toThrow(RangeError);
+    expect(() => figuresWindow(M60, "2022-9-30", 30)).toThrow(RangeError);
+    expect(() => evaluateMilestone(figures(1n), M60, "2022-13-01", 30)).toThrow(RangeError);
+  });
+});
+
+describe("M60 (strictly above 60%) at exact boundaries", () => {
+  it.each([
+    [599_999_999n, "at_risk", 2n, 60],
+    [600_000_000n, "at_risk", 1n, 60],
+    [600_000_001n, "met", 0n, 60],
+  ] as const)("disbursed %s on the due date → %s, shortfall %s", (disbursed, status, shortfall, rate) => {
+    const e = evaluateMilestone(figures(disbursed), M60, "2022-09-30", W);
+    expect(e).toMatchObject({ status, shortfall, rate, threshold: 60, comparison: "gt", daysLeft: 0 });
+    expect(e.requiredDailyPace).toBe(status === "met" ? 0n : shortfall);
+  });
+
+  it("the day before: one day left, the recent pace decides", () => {
+    const slow = evaluateMilestone(figures(599_999_999n, 0n), M60, "2022-09-29", W);
+    expect(slow).toMatchObject({ status: "at_risk", daysLeft: 1, shortfall: 2n, requiredDailyPace: 2n });
+    // 60 đ in 30 days projects 2 đ for the last day: exactly 60.00%, not above it.
+    const exact = evaluateMilestone(figures(599_999_998n, 60n), M60, "2022-09-29", W);
+    expect(exact).toMatchObject({ status: "at_risk", projectedDisbursed: 600_000_000n });
+    const enough = evaluateMilestone(figures(599_999_998n, 61n), M60, "2022-09-29", W);
+    expect(enough).toMatchObject({ status: "on_track", projectedDisbursed: 600_000_000n, projectedRate: 60 });
+  });
+
+  it("the day after: figures are final, unmet becomes missed", () => {
+    const missed = evaluateMilestone(figures(600_000_000n), M60, "2022-10-01", W);
+    expect(missed).toMatchObject({ status: "missed", shortfall: 1n, daysLeft: 0, rate: 60 });
+    expect(missed).toMatchObject({ requiredDailyPace: null, projectedRate: null, projectedDisbursed: null });
+    expect(evaluateMilestone(figures(600_000_001n), M60, "2022-10-01", W).status).toBe("met");
+  });
+});
+
+describe("C100 (at least 100% of carried-over capital)", () => {
+  it("needs every đồng", () => {
+    expect(evaluateMilestone(figures(A - 1n), C100, "2022-12-31", W)).toMatchObject({
+      status: "at_risk",
+      shortfall: 1n,
+      rate: 100,
+    });
+    expect(evaluateMilestone(figures(A), C100, "2022-12-31", W)).toMatchObject({
+      status: "met",
+      shortfall: 0n,
+    });
+    expect(evaluateMilestone(figures(A - 1n), C100, "2023-01-01", W).status).toBe("missed");
+  });
+});
+
+describe("projection", () => {
+  it("extrapolates the last window's pace to the due date", () => {
+    // 2022-12-01 → 30 days left; 300M in the last 30 days projects another 300M.
+    const e = evaluateMilestone(figures(650_000_000n, 300_000_000n), M90, "2022-12-01", W);
+    expect(e).toMatchObject({
+      status: "on_track",
+      daysLeft: 30,
+      projectedDisbursed: 950_000_000n,
+      projectedRate: 95,
+    });
+    expect(e.shortfall).toBe(250_000_001n);
+    expect(e.requiredDailyPace).toBe(8_333_334n);
+  });
+
+  it("caps the projected amount at the allocation", () => {
+    const e = evaluateMilestone(figures(800_000_000n, 900_000_000n), M90, "2022-12-01", W);
+    expect(e).toMatchObject({ status: "on_track", projectedDisbursed: A, projectedRate: 100 });
+  });
+
+  it("is at risk when the recent pace falls short", () => {
+    const e = evaluateMilestone(figures(650_000_000n, 30_000_000n), M90, "2022-12-01", W);
+    expect(e).toMatchObject({ status: "at_risk", projectedDisbursed: 680_000_000n, projectedRate: 68 });
+  });
+
+  it("decides without flooring the projected amount", () => {
+    // recent 1 đ over 30 days with 30 days left projects exactly 1 đ; over 31 days a fraction.
+    const exact = evaluateMilestone(figures(600_000_000n, 1n), M60, "2022-08-31", W);
+    expect(exact).toMatchObject({ status: "on_track", projectedDisbursed: 600_000_001n });
+    const fraction = evaluateMilestone(figures(600_000_000n, 1n), M60, "2022-08-31", 31);
+    expect(fraction).toMatchObject({ status: "on_track", projectedDisbursed: 600_000_000n });
+  });
+
+  it("still counts the met figures' projection", () => {
+    const e = evaluateMilestone(figures(700_000_000n, 0n), M60, "2022-09-01", W);
+    expect(e).toMatchObject({ status: "met", shortfall: 0n, requiredDailyPace: 0n, projectedRate: 70 });
+  });
+});
+
+describe("not_applicable", () => {
+  it.each([0n, -5n])("applies when allocated is %s", (allocated) => {
+    const e = evaluateMilestone(figures(10n, 10n, allocated), M60, "2022-09-01", W);
+    expect(e).toMatchObject({ status: "not_applicable", rate: null, shortfall: 0n, requiredDailyPace: null });
+    expect(e).toMatchObject({ projectedRate: null, projectedDisbursed: null, daysLeft: 29 });
+  });
+});
+
+describe("severity", () => {
+  it("orders met < on_track < at_risk < missed and leaves not_applicable out", () => {
+    expect(STATUS_SEVERITY.met < STATUS_SEVERITY.on_track).toBe(true);
+    expect(STATUS_SEVERITY.on_track < STATUS_SEVERITY.at_risk).toBe(true);
+    expect(STATUS_SEVERITY.at_risk < STATUS_SEVERITY.missed).toBe(true);
+    expect(isWorse("missed", "at_risk")).toBe(true);
+    expect(isWorse("on_track", "at_risk")).toBe(false);
+    expect(isWorse("met", "met")).toBe(false);
+    expect(isWorse("not_applicable", "met")).toBe(false);
+    expect(isWorse("missed", "not_applicable")).toBe(false);
+  });
+});

@@ -1,0 +1,156 @@
+import { addDays, assertLocalDate, daysBetween, type LocalDate, minDate } from "./local-date.js";
+import { ceilDiv, floorDiv, rateToNumber } from "./money.js";
+import { type Comparison, type RateMilestone, thresholdBasisPoints } from "./plan.js";
+
+export type MilestoneStatus = "not_applicable" | "met" | "on_track" | "at_risk" | "missed";
+
+/** Sums for one scope, all cut at `figuresWindow(...).cutoff`. */
+export interface ScopeFigures {
+  allocated: bigint;
+  disbursed: bigint;
+  /** Disbursements dated in [windowStart, cutoff]. */
+  recentDisbursed: bigint;
+}
+
+export interface MilestoneEvaluation {
+  id: string;
+  dueOn: LocalDate;
+  status: MilestoneStatus;
+  allocated: bigint;
+  disbursed: bigint;
+  /** Display only (percent, 2 decimals); null when allocated <= 0. Never used to decide. */
+  rate: number | null;
+  threshold: number;
+  comparison: Comparison;
+  /** Smallest extra disbursement that would meet the milestone; at the due date once past it. */
+  shortfall: bigint;
+  daysLeft: number;
+  requiredDailyPace: bigint | null;
+  projectedRate: number | null;
+  projectedDisbursed: bigint | null;
+}
+
+/** Ordering for "worst first"; not_applicable has no place in it. */
+export const STATUS_SEVERITY = { met: 0, on_track: 1, at_risk: 2, missed: 3 } as const satisfies Record<
+  Exclude<MilestoneStatus, "not_applicable">,
+  number
+>;
+
+/** True when `a` is strictly worse than `b`; not_applicable is neither worse nor better than anything. */
+export function isWorse(a: MilestoneStatus, b: MilestoneStatus): boolean {
+  if (a === "not_applicable" || b === "not_applicable") return false;
+  return STATUS_SEVERITY[a] > STATUS_SEVERITY[b];
+}
+
+function assertWindowDays(windowDays: number): void {
+  if (!Number.isInteger(windowDays) || windowDays < 1) {
+    throw new RangeError(`windowDays must be a positive integer: ${windowDays}`);
+  }
+}
+
+/**
+ * Entries count up to the due date at the latest: after it, a late disbursement must not
+ * rescue a missed milestone.
+ */
+export function figuresWindow(
+  m: RateMilestone,
+  asOf: LocalDate,
+  windowDays: number,
+): { cutoff: LocalDate; windowStart: LocalDate } {
+  assertWindowDays(windowDays);
+  const cutoff = minDate(assertLocalDate(asOf), m.dueOn);
+  return { cutoff, windowStart: addDays(cutoff, 1 - windowDays) };
+}
+
+/** disbursed/allocated against bp basis points; callers may scale both by the same positive factor. */
+function meets(
+  comparison: Comparison,
+  disbursedScaled: bigint,
+  bp: bigint,
+  allocatedScaled: bigint,
+): boolean {
+  const lhs = disbursedScaled * 10_000n;
+  const rhs = bp * allocatedScaled;
+  return comparison === "gt" ? lhs > rhs : lhs >= rhs;
+}
+
+export function evaluateMilestone(
+  figures: ScopeFigures,
+  m: RateMilestone,
+  asOf: LocalDate,
+  windowDays: number,
+): MilestoneEvaluation {
+  assertWindowDays(windowDays);
+  assertLocalDate(asOf);
+  const { allocated, disbursed, recentDisbursed } = figures;
+  const bp = thresholdBasisPoints(m);
+  const pastDue = asOf > m.dueOn;
+  const base = {
+    id: m.id,
+    dueOn: m.dueOn,
+    allocated,
+    disbursed,
+    threshold: Number(bp) / 100,
+    comparison: m.comparison,
+    daysLeft: pastDue ? 0 : daysBetween(asOf, m.dueOn),
+  };
+
+  if (allocated <= 0n) {
+    return {
+      ...base,
+      status: "not_applicable",
+      rate: null,
+      shortfall: 0n,
+      requiredDailyPace: null,
+      projectedRate: null,
+      projectedDisbursed: null,
+    };
+  }
+
+  const held = meets(m.comparison, disbursed, bp, allocated);
+  const needed =
+    m.comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
+  const shortfall = needed > disbursed ? needed - disbursed : 0n;
+  const rate = rateToNumber(disbursed, allocated);
+
+  if (pastDue) {
+    return {
+      ...base,
+      status: held ? "met" : "missed",
+      rate,
+      shortfall,
+      requiredDailyPace: null,
+      projectedRate: null,
+      projectedDisbursed: null,
+    };
+  }
+
+  // Projection: linear extrapolation of the pace of the last `windowDays` days to the due date.
+  // Units disburse in bursts (treasury payment runs, contract milestones), so the recent window
+  // says more about what they will still pay than the year-to-date average, and it is a rule a
+  // unit head can redo by hand. The asOf day counts as done, hence daysLeft = dueOn - asOf.
+  const { daysLeft } = base;
+  const W = BigInt(windowDays);
+  const D = BigInt(daysLeft);
+  const projectedDisbursed = minBig(allocated, disbursed + floorDiv(recentDisbursed * D, W));
+  // Decided on the unfloored projection, both sides scaled by W: flooring could flip a boundary case.
+  const projectedHolds = meets(m.comparison, disbursed * W + recentDisbursed * D, bp, allocated * W);
+
+  let requiredDailyPace: bigint;
+  if (held) requiredDailyPace = 0n;
+  else requiredDailyPace = daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
+
+  return {
+    ...base,
+    status: held ? "met" : projectedHolds ? "on_track" : "at_risk",
+    rate,
+    shortfall,
+    requiredDailyPace,
+    projectedRate: rateToNumber(projectedDisbursed, allocated),
+    projectedDisbursed,
+  };
+}
+
+function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}

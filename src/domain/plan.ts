@@ -1,0 +1,179 @@
+import { z } from "zod";
+import { isValidLocalDate, type LocalDate } from "./local-date.js";
+
+/**
+ * A plan is data, not code: the 2021–2025 programmes repeat the same milestone pattern every
+ * year with other dates and thresholds, so a new year is a new Plan value.
+ */
+
+export type Comparison = "gt" | "gte";
+export const FUNDING_SOURCES = ["central", "provincial", "district", "other"] as const;
+export type FundingSource = (typeof FUNDING_SOURCES)[number];
+export const CAPITAL_TYPES = ["investment", "recurrent"] as const;
+export type CapitalType = (typeof CAPITAL_TYPES)[number];
+
+/** own: entries of the plan year with carriedOverFrom null; carriedOver: carriedOverFrom = fromYear. */
+export type CapitalScope = { kind: "own" } | { kind: "carriedOver"; fromYear: number };
+
+export interface LegalBasis {
+  document: string;
+  issuedOn: LocalDate | null;
+  note?: string;
+}
+
+export interface RateMilestone {
+  id: string;
+  kind: "rate";
+  title: string;
+  scope: CapitalScope;
+  program?: string;
+  source?: FundingSource;
+  capitalType?: CapitalType;
+  /** Decimal string, at most 2 decimals ("60", "62.5"), so the threshold is exact in basis points. */
+  thresholdPercent: string;
+  comparison: Comparison;
+  dueOn: LocalDate;
+  legalBasis: LegalBasis;
+}
+
+export interface Plan {
+  year: number;
+  title: string;
+  milestones: RateMilestone[];
+  projectionWindowDays: number;
+}
+
+const THRESHOLD_PATTERN = /^(0|[1-9]\d{0,2})(\.\d{1,2})?$/;
+const MILESTONE_ID_PATTERN = /^[A-Z][A-Z0-9_]{1,15}$/;
+
+/** "60" → 6000n, "62.5" → 6250n: hundredths of a percent, so comparisons stay integral. */
+export function thresholdBasisPoints(m: Pick<RateMilestone, "thresholdPercent">): bigint {
+  const match = THRESHOLD_PATTERN.exec(m.thresholdPercent);
+  if (!match) throw new RangeError(`Malformed thresholdPercent: ${JSON.stringify(m.thresholdPercent)}`);
+  const whole = BigInt(match[1] ?? "0");
+  const fraction = BigInt((match[2] ?? ".").slice(1).padEnd(2, "0"));
+  return whole * 100n + fraction;
+}
+
+const localDateSchema = z.string().refine(isValidLocalDate, { message: "Expected a valid date YYYY-MM-DD" });
+
+const legalBasisSchema = z.object({
+  document: z.string().trim().min(1),
+  issuedOn: localDateSchema.nullable(),
+  note: z.string().optional(),
+});
+
+const capitalScopeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("own") }),
+  z.object({ kind: z.literal("carriedOver"), fromYear: z.number().int() }),
+]);
+
+export const rateMilestoneSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(MILESTONE_ID_PATTERN, { message: "Milestone id must match /^[A-Z][A-Z0-9_]{1,15}$/" }),
+    kind: z.literal("rate"),
+    title: z.string().trim().min(1),
+    scope: capitalScopeSchema,
+    program: z.string().trim().min(1).optional(),
+    source: z.enum(FUNDING_SOURCES).optional(),
+    capitalType: z.enum(CAPITAL_TYPES).optional(),
+    thresholdPercent: z
+      .string()
+      .regex(THRESHOLD_PATTERN, { message: "Expected a percentage with at most 2 decimals" }),
+    comparison: z.enum(["gt", "gte"]),
+    dueOn: localDateSchema,
+    legalBasis: legalBasisSchema,
+  })
+  .superRefine((m, ctx) => {
+    if (!THRESHOLD_PATTERN.test(m.thresholdPercent)) return;
+    const bp = thresholdBasisPoints(m);
+    if (bp <= 0n || bp > 10_000n) {
+      ctx.addIssue({ code: "custom", path: ["thresholdPercent"], message: "Threshold must be in (0, 100]" });
+    } else if (bp === 10_000n && m.comparison === "gt") {
+      // Disbursement cannot exceed the allocation, so "above 100%" could never be met.
+      ctx.addIssue({ code: "custom", path: ["comparison"], message: "'gt' 100% is unreachable; use 'gte'" });
+    }
+  });
+
+export const planSchema = z
+  .object({
+    year: z.number().int().min(2000).max(2100),
+    title: z.string().trim().min(1),
+    milestones: z.array(rateMilestoneSchema),
+    projectionWindowDays: z.number().int().min(1).max(366).default(30),
+  })
+  .superRefine((plan, ctx) => {
+    const seen = new Set<string>();
+    plan.milestones.forEach((m, i) => {
+      if (seen.has(m.id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["milestones", i, "id"],
+          message: `Duplicate milestone id ${m.id}`,
+        });
+      }
+      seen.add(m.id);
+      if (m.scope.kind === "carriedOver" && m.scope.fromYear >= plan.year) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["milestones", i, "scope", "fromYear"],
+          message: "Carried-over capital must come from a year before the plan year",
+        });
+      }
+    });
+  });
+
+export function parsePlan(input: unknown): Plan {
+  return planSchema.parse(input);
+}
+
+const PLAN_2022_BASIS: LegalBasis = {
+  document:
+    "Kế hoạch công tác năm 2022 của Ban Chỉ đạo các Chương trình MTQG tỉnh Quảng Nam (số …/KH-BCĐ), mục III.5",
+  issuedOn: null,
+};
+
+/** Section III.5 of the 2022 work plan; the default plan, not the only one. */
+export const DEFAULT_PLAN_2022: Plan = {
+  year: 2022,
+  title: "Kế hoạch giải ngân vốn các Chương trình mục tiêu quốc gia năm 2022 tỉnh Quảng Nam",
+  projectionWindowDays: 30,
+  milestones: [
+    {
+      id: "M60",
+      kind: "rate",
+      title: "Giải ngân trên 60% kế hoạch vốn năm 2022",
+      scope: { kind: "own" },
+      thresholdPercent: "60",
+      comparison: "gt",
+      dueOn: "2022-09-30",
+      legalBasis: PLAN_2022_BASIS,
+    },
+    {
+      id: "M90",
+      kind: "rate",
+      title: "Giải ngân trên 90% kế hoạch vốn năm 2022",
+      scope: { kind: "own" },
+      thresholdPercent: "90",
+      comparison: "gt",
+      dueOn: "2022-12-31",
+      legalBasis: PLAN_2022_BASIS,
+    },
+    {
+      id: "C100",
+      kind: "rate",
+      title: "Giải ngân 100% kế hoạch vốn năm 2021 được kéo dài thời hạn giải ngân sang năm 2022",
+      scope: { kind: "carriedOver", fromYear: 2021 },
+      thresholdPercent: "100",
+      comparison: "gte",
+      dueOn: "2022-12-31",
+      legalBasis: {
+        ...PLAN_2022_BASIS,
+        // The plan gives no date for this one; we read the extension as running to year end.
+        note: "Thời hạn 31/12/2022 là cách hiểu: thời hạn kéo dài giải ngân đến hết năm 2022.",
+      },
+    },
+  ],
+};

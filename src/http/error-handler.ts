@@ -1,0 +1,104 @@
+// The one place where errors become HTTP answers. Every body carries the request id; validation
+// answers name each field and the rule it broke. 5xx details stay in the log.
+import type { FastifyError, FastifyInstance } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import {
+  ConflictError,
+  DomainError,
+  type FieldIssue,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RuleViolationError,
+  UnauthorizedError,
+} from "../domain/errors.js";
+
+const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number, string][] = [
+  [UnauthorizedError, 401, "unauthorized"],
+  [ForbiddenError, 403, "forbidden"],
+  [NotFoundError, 404, "not_found"],
+  [ConflictError, 409, "conflict"],
+  [InvalidInputError, 400, "invalid_input"],
+  [RuleViolationError, 422, "rule_violation"],
+];
+
+export class ServiceUnavailableError extends Error {}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const requestId = request.id;
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const context = error.validationContext ?? "body";
+      const issues = error.validation.flatMap((v) => flattenIssue(v.params.issue as ZodIssue, context));
+      return reply
+        .status(400)
+        .send({ error: "validation_failed", message: summarize(issues), issues, requestId });
+    }
+    if (error instanceof DomainError) {
+      const [, status, code] = STATUS_BY_ERROR.find(([cls]) => error instanceof cls) ?? [
+        DomainError,
+        400,
+        "bad_request",
+      ];
+      return reply
+        .status(status)
+        .send({ error: code, message: error.message, issues: error.issues, requestId });
+    }
+    if (isDatabaseDown(error)) {
+      request.log.warn({ err: error }, "database unavailable");
+      return reply
+        .status(503)
+        .header("retry-after", "5")
+        .send({ error: "unavailable", message: "the database is unavailable; retry shortly", requestId });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      // Fastify's own 4xx: malformed JSON, body too large, unsupported media type.
+      return reply
+        .status(status)
+        .send({ error: error.code ?? "bad_request", message: error.message, issues: [], requestId });
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return reply.status(500).send({ error: "internal", message: "internal error", requestId });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: "not_found",
+      message: `no route ${request.method} ${request.url}`,
+      requestId: request.id,
+    }),
+  );
+}
+
+type ZodIssue = { code: string; path: PropertyKey[]; message: string; errors?: ZodIssue[][] };
+
+/**
+ * An entry-or-batch body fails as a union; report the branch whose shape the input had (the one
+ * without a type error at its root), so the answer names the real field.
+ */
+function flattenIssue(issue: ZodIssue, context: string, prefix: PropertyKey[] = []): FieldIssue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors) {
+    const fitting = issue.errors.filter(
+      (branch) => !branch.some((i) => i.path.length === 0 && i.code === "invalid_type"),
+    );
+    if (fitting.length === 1 && fitting[0]) return fitting[0].flatMap((i) => flattenIssue(i, context, path));
+  }
+  return [{ path: [context, ...path.map(String)].join("."), rule: issue.code, message: issue.message }];
+}
+
+function summarize(issues: FieldIssue[]): string {
+  const first = issues[0];
+  if (!first) return "invalid request";
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return `${first.path}: ${first.message}${more}`;
+}
+
+function isDatabaseDown(error: unknown): boolean {
+  if (error instanceof ServiceUnavailableError) return true;
+  const text = String((error as { code?: string })?.code ?? "") + String((error as Error)?.message ?? "");
+  return /ECONNREFUSED|ECONNRESET|57P01|57P03|08006|08001|Connection terminated|connection timeout|DatabaseNotReachable|P1001/i.test(
+    text,
+  );
+}

@@ -1,0 +1,223 @@
+// Posting and reading the ledger. Every post is all-or-nothing: checks run first, then one
+// transaction locks the touched scopes, re-checks the totals and inserts.
+import { createHash } from "node:crypto";
+import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
+import { ConflictError, type FieldIssue, ForbiddenError, RuleViolationError } from "../domain/errors.js";
+import type { LocalDate } from "../domain/local-date.js";
+import { stringifyJson } from "../http/json.js";
+import type { Db, LedgerRepository } from "./ledger.repository.js";
+import {
+  type AllocationInput,
+  type DisbursementInput,
+  type EntryFilter,
+  type EntryKind,
+  type LedgerScope,
+  scopeKey,
+} from "./ledger.types.js";
+
+type Deps = {
+  repo: LedgerRepository;
+  catalog: {
+    existingUnitCodes(c: string[]): Promise<string[]>;
+    existingProgramCodes(c: string[]): Promise<string[]>;
+  };
+  today: () => LocalDate;
+};
+
+export type Posting<T> = {
+  entries: T[];
+  idempotency?: { key: string; body: unknown } | undefined;
+  batch: boolean;
+};
+export type PostResult = { statusCode: number; body: string; replayed: boolean };
+
+const pathOf = (batch: boolean, i: number, field: string) => (batch ? `body.${i}.${field}` : `body.${field}`);
+
+export function createLedgerService({ repo, catalog, today }: Deps) {
+  async function checkReferences(
+    kind: EntryKind,
+    entries: (LedgerScope & { corrects?: bigint | undefined })[],
+    batch: boolean,
+    by: Principal,
+  ) {
+    entries.forEach((e) => {
+      assertCanWriteUnit(by, e.unitCode);
+    });
+    const issues: FieldIssue[] = [];
+    const units = new Set(await catalog.existingUnitCodes([...new Set(entries.map((e) => e.unitCode))]));
+    const programs = new Set(await catalog.existingProgramCodes([...new Set(entries.map((e) => e.program))]));
+    entries.forEach((e, i) => {
+      if (!units.has(e.unitCode))
+        issues.push({
+          path: pathOf(batch, i, "unitCode"),
+          rule: "unknown_unit",
+          message: `no unit with code ${e.unitCode}`,
+        });
+      if (!programs.has(e.program))
+        issues.push({
+          path: pathOf(batch, i, "program"),
+          rule: "unknown_program",
+          message: `no program ${e.program}`,
+        });
+      if (e.carriedOverFrom !== null && e.carriedOverFrom >= e.planYear)
+        issues.push({
+          path: pathOf(batch, i, "carriedOverFrom"),
+          rule: "before_plan_year",
+          message: `capital carried over into ${e.planYear} must come from an earlier year`,
+        });
+    });
+    const correctedIds = entries.flatMap((e) => (e.corrects ? [e.corrects] : []));
+    const corrected = correctedIds.length > 0 ? await repo.findEntries(kind, correctedIds) : new Map();
+    entries.forEach((e, i) => {
+      if (!e.corrects) return;
+      const target = corrected.get(e.corrects);
+      if (!target)
+        issues.push({
+          path: pathOf(batch, i, "corrects"),
+          rule: "unknown_entry",
+          message: `no ${kind} with id ${e.corrects}`,
+        });
+      else if (scopeKey(target) !== scopeKey(e))
+        issues.push({
+          path: pathOf(batch, i, "corrects"),
+          rule: "same_scope",
+          message: `a correction must have the unit, program, year, source and capital type of ${kind} ${e.corrects}`,
+        });
+    });
+    return issues;
+  }
+
+  /** Runs a write once per idempotency key: a retry with the same body gets the first answer. */
+  async function once(
+    scopeName: string,
+    by: Principal,
+    idem: Posting<unknown>["idempotency"],
+    write: (tx: Db) => Promise<unknown>,
+  ): Promise<PostResult> {
+    const scope = `${scopeName}:${by.keyId}`;
+    const requestHash = idem ? createHash("sha256").update(stringifyJson(idem.body)).digest("hex") : "";
+    return repo.transaction(async (tx) => {
+      if (idem && !(await repo.claimIdempotencyKey(tx, scope, idem.key, requestHash))) {
+        // The unique key made us wait until the first request committed; answer as it did.
+        const first = await repo.findIdempotencyRecord(tx, scope, idem.key);
+        if (!first || first.requestHash !== requestHash)
+          throw new ConflictError("this Idempotency-Key was already used with a different body", [
+            {
+              path: "headers.idempotency-key",
+              rule: "same_body",
+              message: "use a new key for a different request",
+            },
+          ]);
+        return { statusCode: first.statusCode, body: first.responseBody, replayed: true };
+      }
+      const body = stringifyJson(await write(tx));
+      if (idem) await repo.completeIdempotencyKey(tx, scope, idem.key, 201, body);
+      return { statusCode: 201, body, replayed: false };
+    });
+  }
+
+  function applyDeltas<T extends LedgerScope & { amount: bigint }>(
+    totals: Map<string, { allocated: bigint; disbursed: bigint }>,
+    entries: T[],
+    kind: EntryKind,
+    batch: boolean,
+  ): FieldIssue[] {
+    const issues: FieldIssue[] = [];
+    entries.forEach((e, i) => {
+      const t = totals.get(scopeKey(e)) ?? { allocated: 0n, disbursed: 0n };
+      if (kind === "allocation") t.allocated += e.amount;
+      else t.disbursed += e.amount;
+      totals.set(scopeKey(e), t);
+      const path = pathOf(batch, i, "amount");
+      if (kind === "allocation" && t.allocated < t.disbursed)
+        issues.push({
+          path,
+          rule: "allocation_below_disbursed",
+          message: `the allocation would fall to ${t.allocated}, below the ${t.disbursed} already disbursed in this scope`,
+        });
+      if (kind === "disbursement" && t.disbursed > t.allocated)
+        issues.push({
+          path,
+          rule: "disbursed_above_allocation",
+          message: `disbursed would reach ${t.disbursed}, above the ${t.allocated} allocated in this scope`,
+        });
+      if (kind === "disbursement" && t.disbursed < 0n)
+        issues.push({
+          path,
+          rule: "disbursed_below_zero",
+          message: "a correction cannot take disbursed below zero",
+        });
+    });
+    return issues;
+  }
+
+  return {
+    async postAllocations(p: Posting<AllocationInput>, by: Principal): Promise<PostResult> {
+      const issues = await checkReferences("allocation", p.entries, p.batch, by);
+      if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
+      return once("allocations", by, p.idempotency, async (tx) => {
+        await repo.lockScopes(tx, p.entries);
+        const after = applyDeltas(await repo.scopeTotals(tx, p.entries), p.entries, "allocation", p.batch);
+        if (after.length) throw new RuleViolationError(after[0]!.message, after);
+        const rows = await repo.insertAllocations(tx, p.entries, actorOf(by));
+        return p.batch ? { entries: rows } : rows[0];
+      });
+    },
+
+    async postDisbursements(p: Posting<DisbursementInput>, by: Principal): Promise<PostResult> {
+      const issues = await checkReferences("disbursement", p.entries, p.batch, by);
+      const now = today();
+      p.entries.forEach((e, i) => {
+        if (e.disbursedOn > now)
+          issues.push({
+            path: pathOf(p.batch, i, "disbursedOn"),
+            rule: "not_in_future",
+            message: `${e.disbursedOn} is after today (${now} in Asia/Ho_Chi_Minh)`,
+          });
+        if (e.amount < 0n && !e.corrects)
+          issues.push({
+            path: pathOf(p.batch, i, "corrects"),
+            rule: "required_for_negative",
+            message: "a negative disbursement is a correction and must name the entry it corrects",
+          });
+      });
+      if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
+      return once("disbursements", by, p.idempotency, async (tx) => {
+        await repo.lockScopes(tx, p.entries);
+        const after = applyDeltas(await repo.scopeTotals(tx, p.entries), p.entries, "disbursement", p.batch);
+        if (after.length) throw new RuleViolationError(after[0]!.message, after);
+        const rows = await repo.insertDisbursements(tx, p.entries, actorOf(by));
+        return p.batch ? { entries: rows } : rows[0];
+      });
+    },
+
+    listAllocations: (f: EntryFilter, by: Principal) => repo.listAllocations(restrict(f, by)),
+    listDisbursements: (f: EntryFilter, by: Principal) => repo.listDisbursements(restrict(f, by)),
+
+    async unitLedger(unitCode: string, asOf: LocalDate, by: Principal) {
+      assertCanReadUnit(by, unitCode);
+      const lines = await repo.ledgerLines(unitCode, asOf);
+      const total = lines.reduce(
+        (t, l) => ({ allocated: t.allocated + l.allocated, disbursed: t.disbursed + l.disbursed }),
+        { allocated: 0n, disbursed: 0n },
+      );
+      return { unitCode, asOf, lines, total: { ...total, remaining: total.allocated - total.disbursed } };
+    },
+  };
+}
+
+/** Officers read only their own units' entries; admins and viewers read all. */
+function restrict(f: EntryFilter, by: Principal): EntryFilter {
+  if (by.role !== "officer") return f;
+  const own = f.unitCodes ? f.unitCodes.filter((c) => by.unitCodes.includes(c)) : by.unitCodes;
+  if (f.unitCodes && own.length === 0)
+    throw new ForbiddenError(`this key may not read unit ${f.unitCodes.join(", ")}`);
+  return { ...f, unitCodes: own };
+}
+
+export function assertCanReadUnit(by: Principal, unitCode: string): void {
+  if (by.role === "officer" && !by.unitCodes.includes(unitCode))
+    throw new ForbiddenError(`this key may not read unit ${unitCode}`);
+}
+
+export type LedgerService = ReturnType<typeof createLedgerService>;

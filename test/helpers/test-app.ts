@@ -1,0 +1,63 @@
+// The real app over a fresh database, driven with app.inject. The clock is the only fake.
+import type { LightMyRequestResponse } from "fastify";
+import type { Principal, Role } from "../../src/access/principal.js";
+import { buildApp } from "../../src/app.js";
+import { type Clock, createContainer } from "../../src/container.js";
+import { createTestDatabase } from "./test-database.js";
+
+export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+export function fixedClock(iso: string): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return { now: () => now, set: (v) => (now = new Date(v)) };
+}
+
+export async function createTestApp(opts: { clock?: Clock; maxBatchSize?: number } = {}) {
+  const db = await createTestDatabase();
+  const container = createContainer(db, {
+    maxBatchSize: opts.maxBatchSize ?? 1000,
+    clock: opts.clock ?? fixedClock("2022-12-31T05:00:00Z"),
+  });
+  await container.apiKeys.bootstrapAdmin(ADMIN_KEY);
+  const app = await buildApp(container);
+  const admin: Principal = { keyId: "bootstrap-admin", name: "test", role: "admin", unitCodes: [] };
+
+  async function request(
+    method: string,
+    url: string,
+    opts2: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const key = opts2.key === undefined ? ADMIN_KEY : opts2.key;
+    const res: LightMyRequestResponse = await app.inject({
+      method: method as "GET",
+      url,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(opts2.headers ?? {}) },
+      ...(opts2.body !== undefined ? { payload: opts2.body as object } : {}),
+    });
+    return { status: res.statusCode, body: res.body ? safeJson(res.body) : undefined, headers: res.headers };
+  }
+
+  return {
+    app,
+    container,
+    db,
+    request,
+    async keyFor(role: Role, unitCodes: string[] = []) {
+      return (await container.apiKeys.createKey({ name: `${role} for tests`, role, unitCodes }, admin)).key;
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+function safeJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

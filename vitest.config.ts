@@ -1,0 +1,38 @@
+import { defineConfig } from "vitest/config";
+
+// Integration tests under test/ run once on in-memory PGlite and, when DATABASE_URL names a
+// PostgreSQL server, once more against it (a fresh database per test file either way).
+const onPostgres = Boolean(process.env.DATABASE_URL);
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["src/**/*.test.ts", "scripts/**/*.test.ts"] } },
+      {
+        test: {
+          name: "pglite",
+          include: ["test/**/*.test.ts"],
+          env: { TEST_DATABASE: "pglite" },
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          execArgv: ["--experimental-wasm-modules", "--no-warnings"],
+        },
+      },
+      ...(onPostgres
+        ? [
+            {
+              test: {
+                name: "postgres",
+                include: ["test/**/*.test.ts"],
+                env: { TEST_DATABASE: "postgres" },
+                testTimeout: 60_000,
+                hookTimeout: 120_000,
+                globalSetup: ["test/helpers/postgres-template.ts"],
+                execArgv: ["--experimental-wasm-modules", "--no-warnings"],
+              },
+            },
+          ]
+        : []),
+    ],
+  },
+});
