@@ -12,6 +12,8 @@ import { healthRoutes } from "./http/health.routes.js";
 import { stringifyJson } from "./http/json.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { ledgerRoutes } from "./ledger/ledger.routes.js";
+import { plansRoutes } from "./plans/plans.routes.js";
+import { rulesRoutes } from "./rules/rules.routes.js";
 
 export type AppOptions = { logger?: FastifyBaseLogger; bodyLimit?: number };
 
@@ -51,6 +53,8 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(catalogRoutes, { catalog: c.catalog });
       await api.register(ledgerRoutes, { ledger: c.ledger, maxBatchSize: c.maxBatchSize, today: c.today });
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
+      await api.register(plansRoutes, { plans: c.plans });
+      await api.register(rulesRoutes, { rules: c.rules, today: c.today });
     },
     { prefix: "/api/v1" },
   );

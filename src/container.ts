@@ -7,6 +7,10 @@ import type { Database } from "./db/database.js";
 import { type LocalDate, todayIn } from "./domain/local-date.js";
 import { createLedgerRepository } from "./ledger/ledger.repository.js";
 import { createLedgerService } from "./ledger/ledger.service.js";
+import { createPlansRepository } from "./plans/plans.repository.js";
+import { createPlansService } from "./plans/plans.service.js";
+import { createRulesRepository } from "./rules/rules.repository.js";
+import { createRulesService } from "./rules/rules.service.js";
 
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
@@ -27,7 +31,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     catalog: catalogRepo,
     today,
   });
-  return { db, clock, today, maxBatchSize: opts.maxBatchSize, catalog, apiKeys, ledger };
+  const plans = createPlansService({ repo: createPlansRepository(db.prisma) });
+  const rules = createRulesService({ repo: createRulesRepository(db.prisma), plans, units: catalog });
+  return { db, clock, today, maxBatchSize: opts.maxBatchSize, catalog, apiKeys, ledger, plans, rules };
 }
 
 export type Container = ReturnType<typeof createContainer>;

@@ -57,19 +57,19 @@ export function thresholdBasisPoints(m: Pick<RateMilestone, "thresholdPercent">)
 
 const localDateSchema = z.string().refine(isValidLocalDate, { message: "Expected a valid date YYYY-MM-DD" });
 
-const legalBasisSchema = z.object({
+export const legalBasisSchema = z.strictObject({
   document: z.string().trim().min(1),
   issuedOn: localDateSchema.nullable(),
   note: z.string().optional(),
 });
 
 const capitalScopeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("own") }),
-  z.object({ kind: z.literal("carriedOver"), fromYear: z.number().int() }),
+  z.strictObject({ kind: z.literal("own") }),
+  z.strictObject({ kind: z.literal("carriedOver"), fromYear: z.number().int() }),
 ]);
 
 export const rateMilestoneSchema = z
-  .object({
+  .strictObject({
     id: z
       .string()
       .regex(MILESTONE_ID_PATTERN, { message: "Milestone id must match /^[A-Z][A-Z0-9_]{1,15}$/" }),
@@ -101,7 +101,7 @@ export const planSchema = z
   .object({
     year: z.number().int().min(2000).max(2100),
     title: z.string().trim().min(1),
-    milestones: z.array(rateMilestoneSchema),
+    milestones: z.array(rateMilestoneSchema).min(1).max(50),
     projectionWindowDays: z.number().int().min(1).max(366).default(30),
   })
   .superRefine((plan, ctx) => {

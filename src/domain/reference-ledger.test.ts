@@ -126,7 +126,7 @@ describe("M60 around the due date, through the ledger", () => {
 });
 
 describe("evaluateUnit", () => {
-  it("evaluates every (programme, milestone), sorted, with the programme attached", () => {
+  it("evaluates every (programme, milestone), by programme then due date, with the programme attached", () => {
     const entries = [
       alloc(1_000n, "2022-01-10", { program: "NTM" }),
       alloc(1_000n, "2022-01-10", { program: "DTTS", carriedOverFrom: 2021 }),
@@ -135,11 +135,11 @@ describe("evaluateUnit", () => {
     ];
     const rows = evaluateUnit(entries, "TAY_GIANG", DEFAULT_PLAN_2022, "2022-06-01");
     expect(rows.map((r) => `${r.program}/${r.id}/${r.status}`)).toEqual([
-      "DTTS/C100/met",
       "DTTS/M60/not_applicable",
+      "DTTS/C100/met",
       "DTTS/M90/not_applicable",
-      "NTM/C100/not_applicable",
       "NTM/M60/at_risk",
+      "NTM/C100/not_applicable",
       "NTM/M90/at_risk",
     ]);
   });

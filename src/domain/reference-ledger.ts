@@ -1,11 +1,7 @@
 import type { LocalDate } from "./local-date.js";
-import {
-  evaluateMilestone,
-  figuresWindow,
-  type MilestoneEvaluation,
-  type ScopeFigures,
-} from "./milestone-status.js";
+import { figuresWindow, type MilestoneEvaluation, type ScopeFigures } from "./milestone-status.js";
 import type { CapitalType, FundingSource, Plan, RateMilestone } from "./plan.js";
+import { evaluatePlan } from "./plan-evaluation.js";
 
 /**
  * Reference implementation over plain rows: slow and obvious on purpose, so tests can state
@@ -63,9 +59,9 @@ export function scopeFiguresFromEntries(
 }
 
 /**
- * One evaluation per (program, milestone), sorted by program then milestone id. A program is
- * present when the unit has any entry for it dated on or before asOf: rows dated later are not
- * yet known on asOf and must change nothing.
+ * One evaluation per (program, milestone). A program is present when the unit has an entry of
+ * the plan year for it dated on or before asOf: rows dated later are not yet known on asOf and
+ * must change nothing. Same pairing and evaluation as the SQL path (domain/plan-evaluation.ts).
  */
 export function evaluateUnit(
   entries: readonly LedgerEntry[],
@@ -73,23 +69,13 @@ export function evaluateUnit(
   plan: Plan,
   asOf: LocalDate,
 ): UnitMilestoneEvaluation[] {
-  const programs = [
-    ...new Set(entries.filter((e) => e.unitCode === unitCode && e.date <= asOf).map((e) => e.program)),
-  ].sort(compareStrings);
-  const milestones = [...plan.milestones].sort((a, b) => compareStrings(a.id, b.id));
-  const result: UnitMilestoneEvaluation[] = [];
-  for (const program of programs) {
-    for (const m of milestones) {
-      if (m.program !== undefined && m.program !== program) continue;
-      const key = { unitCode, program, planYear: plan.year };
-      const figures = scopeFiguresFromEntries(entries, key, m, asOf, plan.projectionWindowDays);
-      result.push({ ...evaluateMilestone(figures, m, asOf, plan.projectionWindowDays), program });
-    }
-  }
-  return result;
-}
-
-// Plain code-unit order, not locale order: stable across machines, matches SQL "C" collation for ASCII codes.
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  const programs = new Set(
+    entries
+      .filter((e) => e.unitCode === unitCode && e.planYear === plan.year && e.date <= asOf)
+      .map((e) => e.program),
+  );
+  const pairs = [...programs].map((program) => ({ unitCode, program }));
+  return evaluatePlan(plan, asOf, pairs, (m, pair) =>
+    scopeFiguresFromEntries(entries, { ...pair, planYear: plan.year }, m, asOf, plan.projectionWindowDays),
+  ).map(({ unitCode: _u, planYear: _y, ...e }) => e);
 }

@@ -1,0 +1,50 @@
+// What an amendment changes in a plan. A moved due date must name the legal act that moved it
+// (deadlines are extended by later decisions), so the history can answer "why is it 15/10 now?".
+import type { LegalBasis, Plan, RateMilestone } from "./plan.js";
+
+export type PlanChange =
+  | { milestone: string; change: "added" | "removed" }
+  | { milestone: string; change: "modified"; field: keyof RateMilestone; from: unknown; to: unknown };
+
+const FIELDS: (keyof RateMilestone)[] = [
+  "title",
+  "scope",
+  "program",
+  "source",
+  "capitalType",
+  "thresholdPercent",
+  "comparison",
+  "dueOn",
+  "legalBasis",
+];
+
+export function planChanges(prev: Plan, next: Plan): PlanChange[] {
+  const before = new Map(prev.milestones.map((m) => [m.id, m]));
+  const after = new Map(next.milestones.map((m) => [m.id, m]));
+  const changes: PlanChange[] = [];
+  for (const m of next.milestones) {
+    const old = before.get(m.id);
+    if (!old) {
+      changes.push({ milestone: m.id, change: "added" });
+      continue;
+    }
+    for (const field of FIELDS) {
+      if (JSON.stringify(old[field]) !== JSON.stringify(m[field]))
+        changes.push({
+          milestone: m.id,
+          change: "modified",
+          field,
+          from: old[field] ?? null,
+          to: m[field] ?? null,
+        });
+    }
+  }
+  for (const m of prev.milestones) if (!after.has(m.id)) changes.push({ milestone: m.id, change: "removed" });
+  return changes;
+}
+
+export function movedDueDates(changes: readonly PlanChange[]): string[] {
+  return changes.filter((c) => c.change === "modified" && c.field === "dueOn").map((c) => c.milestone);
+}
+
+export type AmendingAct = Pick<LegalBasis, "document" | "issuedOn">;

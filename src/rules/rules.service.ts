@@ -1,0 +1,63 @@
+// Status, at-risk and summary: SQL figures in, the pure domain decides.
+
+import type { Principal } from "../access/principal.js";
+import { type AtRiskFilter, selectAtRisk, type UnitInfo } from "../domain/at-risk.js";
+import type { LocalDate } from "../domain/local-date.js";
+import type { Plan } from "../domain/plan.js";
+import { evaluatePlan, type PairEvaluation } from "../domain/plan-evaluation.js";
+import { summarize } from "../domain/summary.js";
+import { assertCanReadUnit } from "../ledger/ledger.service.js";
+import type { PairFigures, RulesRepository } from "./rules.repository.js";
+
+type Deps = {
+  repo: RulesRepository;
+  plans: { planFor(asOf: LocalDate, year?: number): Promise<Plan> };
+  units: { listUnits(): Promise<UnitInfo[]>; getUnit(code: string): Promise<UnitInfo> };
+};
+
+export function createRulesService({ repo, plans, units }: Deps) {
+  async function evaluate(plan: Plan, asOf: LocalDate, unitCodes?: string[]): Promise<PairEvaluation[]> {
+    const [pairs, ...perMilestone] = await Promise.all([
+      repo.pairs(plan.year, asOf, unitCodes),
+      ...plan.milestones.map((m) => repo.milestoneFigures(plan, m, asOf, unitCodes)),
+    ]);
+    const index = new Map<string, PairFigures>();
+    plan.milestones.forEach((m, i) => {
+      for (const f of perMilestone[i] as PairFigures[]) index.set(`${m.id}|${f.unitCode}|${f.program}`, f);
+    });
+    return evaluatePlan(plan, asOf, pairs as PairFigures[], (m, p) =>
+      index.get(`${m.id}|${p.unitCode}|${p.program}`),
+    );
+  }
+
+  const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
+
+  return {
+    evaluate,
+
+    async unitStatus(unitCode: string, asOf: LocalDate, planYear: number | undefined, by: Principal) {
+      assertCanReadUnit(by, unitCode);
+      await units.getUnit(unitCode);
+      const plan = await plans.planFor(asOf, planYear);
+      return { unitCode, asOf, planYear: plan.year, milestones: await evaluate(plan, asOf, [unitCode]) };
+    },
+
+    async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter) {
+      const plan = await plans.planFor(asOf, planYear);
+      const [evals, map] = await Promise.all([evaluate(plan, asOf), unitMap()]);
+      return { asOf, planYear: plan.year, items: selectAtRisk(evals, map, filter) };
+    },
+
+    async summary(asOf: LocalDate, planYear: number | undefined) {
+      const plan = await plans.planFor(asOf, planYear);
+      const [evals, totals, map] = await Promise.all([
+        evaluate(plan, asOf),
+        repo.ownCapitalTotals(plan.year, asOf),
+        unitMap(),
+      ]);
+      return { asOf, ...summarize(plan, totals, evals, map) };
+    },
+  };
+}
+
+export type RulesService = ReturnType<typeof createRulesService>;
