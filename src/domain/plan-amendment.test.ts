@@ -7,6 +7,17 @@ describe("planChanges", () => {
     expect(planChanges(DEFAULT_PLAN_2022, structuredClone(DEFAULT_PLAN_2022))).toEqual([]);
   });
 
+  it("ignores the order of keys, as jsonb reorders them", () => {
+    const next = structuredClone(DEFAULT_PLAN_2022);
+    const { document, issuedOn, note } = next.milestones[2]!.legalBasis;
+    next.milestones[2]!.legalBasis = {
+      note,
+      issuedOn,
+      document,
+    } as (typeof next.milestones)[2]["legalBasis"];
+    expect(planChanges(DEFAULT_PLAN_2022, next)).toEqual([]);
+  });
+
   it("reports a moved due date with both dates", () => {
     const next = structuredClone(DEFAULT_PLAN_2022);
     next.milestones[0]!.dueOn = "2022-10-15";

@@ -29,7 +29,7 @@ export function planChanges(prev: Plan, next: Plan): PlanChange[] {
       continue;
     }
     for (const field of FIELDS) {
-      if (JSON.stringify(old[field]) !== JSON.stringify(m[field]))
+      if (canonical(old[field]) !== canonical(m[field]))
         changes.push({
           milestone: m.id,
           change: "modified",
@@ -48,3 +48,14 @@ export function movedDueDates(changes: readonly PlanChange[]): string[] {
 }
 
 export type AmendingAct = Pick<LegalBasis, "document" | "issuedOn">;
+
+/** Key order does not matter: plans come back from jsonb with their keys reordered. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v) ?? "undefined";
+}
