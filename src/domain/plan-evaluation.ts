@@ -10,15 +10,18 @@ export type UnitProgram = { unitCode: string; program: string };
 export type PairEvaluation = MilestoneEvaluation & { unitCode: string; program: string; planYear: number };
 
 /** Figures of one pair in one milestone's scope; pairs without any figures hold nothing there. */
-export type FiguresOf = (m: RateMilestone, pair: UnitProgram) => ScopeFigures | undefined;
+export type FiguresOf<P extends UnitProgram = UnitProgram> = (
+  m: RateMilestone,
+  pair: P,
+) => ScopeFigures | undefined;
 
 const NONE: ScopeFigures = { allocated: 0n, disbursed: 0n, recentDisbursed: 0n };
 
-export function evaluatePlan(
+export function evaluatePlan<P extends UnitProgram>(
   plan: Plan,
   asOf: LocalDate,
-  pairs: readonly UnitProgram[],
-  figuresOf: FiguresOf,
+  pairs: readonly P[],
+  figuresOf: FiguresOf<P>,
 ): PairEvaluation[] {
   const sortedPairs = [...pairs].sort((a, b) => cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program));
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));

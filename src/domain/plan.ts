@@ -34,6 +34,8 @@ export interface RateMilestone {
   comparison: Comparison;
   dueOn: LocalDate;
   legalBasis: LegalBasis;
+  /** Vietnamese advice for units that have not met it, quoted in alerts. */
+  guidance?: string;
 }
 
 export interface Plan {
@@ -85,6 +87,7 @@ export const rateMilestoneSchema = z
     comparison: z.enum(["gt", "gte"]),
     dueOn: localDateSchema,
     legalBasis: legalBasisSchema,
+    guidance: z.string().trim().min(1).max(2000).optional(),
   })
   .superRefine((m, ctx) => {
     if (!THRESHOLD_PATTERN.test(m.thresholdPercent)) return;
@@ -150,6 +153,8 @@ export const DEFAULT_PLAN_2022: Plan = {
       comparison: "gt",
       dueOn: "2022-09-30",
       legalBasis: PLAN_2022_BASIS,
+      guidance:
+        "Nếu xét thấy không kịp giải ngân theo tỷ lệ yêu cầu, đơn vị có văn bản đề xuất UBND tỉnh điều chuyển vốn cho đơn vị, địa phương khác (gửi trước ngày 10/11/2022).",
     },
     {
       id: "M90",
@@ -160,6 +165,8 @@ export const DEFAULT_PLAN_2022: Plan = {
       comparison: "gt",
       dueOn: "2022-12-31",
       legalBasis: PLAN_2022_BASIS,
+      guidance:
+        "Vốn không giải ngân hết đến 31/01/2023 (hết thời gian chỉnh lý ngân sách) phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn theo quy định.",
     },
     {
       id: "C100",

@@ -1,5 +1,5 @@
-// The figures the rules need, summed in SQL: one grouped pass per milestone over the plan
-// year's entries, never the ledger rows themselves.
+// The figures the rules need, summed in SQL in one grouped pass over the plan year's entries;
+// the ledger rows themselves never leave the database.
 import type { LocalDate } from "../domain/local-date.js";
 import { figuresWindow, type ScopeFigures } from "../domain/milestone-status.js";
 import type { Plan, RateMilestone } from "../domain/plan.js";
@@ -7,12 +7,12 @@ import type { UnitProgram } from "../domain/plan-evaluation.js";
 import type { PairTotals } from "../domain/summary.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
-export type PairFigures = UnitProgram & ScopeFigures;
+export type PlanFigures = UnitProgram & { byMilestone: Map<string, ScopeFigures> };
 
 const unitFilter = (units?: string[]) => (units ? Prisma.sql`AND unit_code = ANY(${units})` : Prisma.empty);
 
-function scopeFilter(plan: Plan, m: RateMilestone): Prisma.Sql {
-  const parts = [Prisma.sql`plan_year = ${plan.year}`];
+function scopeFilter(m: RateMilestone): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
   parts.push(
     m.scope.kind === "own"
       ? Prisma.sql`carried_over_from IS NULL`
@@ -21,43 +21,51 @@ function scopeFilter(plan: Plan, m: RateMilestone): Prisma.Sql {
   if (m.program) parts.push(Prisma.sql`program_code = ${m.program}`);
   if (m.source) parts.push(Prisma.sql`source = ${m.source}::"CapitalSource"`);
   if (m.capitalType) parts.push(Prisma.sql`capital_type = ${m.capitalType}::"CapitalType"`);
-  return Prisma.join(parts, " AND ");
+  return Prisma.sql`(${Prisma.join(parts, " AND ")})`;
 }
 
 export function createRulesRepository(prisma: PrismaClient) {
   return {
-    /** Pairs with any entry of the plan year dated on or before asOf. */
-    async pairs(year: number, asOf: LocalDate, units?: string[]): Promise<UnitProgram[]> {
-      return prisma.$queryRaw<UnitProgram[]>`
-        SELECT unit_code AS "unitCode", program_code AS "program" FROM allocation
-          WHERE plan_year = ${year} AND decided_on <= ${asOf}::date ${unitFilter(units)}
-        UNION
-        SELECT unit_code, program_code FROM disbursement
-          WHERE plan_year = ${year} AND disbursed_on <= ${asOf}::date ${unitFilter(units)}`;
-    },
-
-    /** Allocated and disbursed up to the milestone's cutoff, and disbursed in the projection window. */
-    async milestoneFigures(
-      plan: Plan,
-      m: RateMilestone,
-      asOf: LocalDate,
-      units?: string[],
-    ): Promise<PairFigures[]> {
-      const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
-      const scope = scopeFilter(plan, m);
-      return prisma.$queryRaw<PairFigures[]>`
-        SELECT unit_code AS "unitCode", program_code AS "program",
-               SUM(allocated)::bigint AS "allocated", SUM(disbursed)::bigint AS "disbursed",
-               SUM(recent)::bigint AS "recentDisbursed"
+    /**
+     * One grouped pass over the plan year's entries dated up to asOf: every pair that has one,
+     * with, per milestone, allocated and disbursed up to the milestone's cutoff and disbursed in
+     * its projection window (conditional sums, so more milestones cost no extra scan).
+     */
+    async planFigures(plan: Plan, asOf: LocalDate, units?: string[]): Promise<PlanFigures[]> {
+      const columns = plan.milestones.flatMap((m, i) => {
+        const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
+        const inScope = scopeFilter(m);
+        const upTo = Prisma.sql`${inScope} AND d <= ${cutoff}::date`;
+        return [
+          Prisma.sql`SUM(CASE WHEN k = 'a' AND ${upTo} THEN amount ELSE 0 END)::bigint AS ${Prisma.raw(`a${i}`)}`,
+          Prisma.sql`SUM(CASE WHEN k = 'd' AND ${upTo} THEN amount ELSE 0 END)::bigint AS ${Prisma.raw(`d${i}`)}`,
+          Prisma.sql`SUM(CASE WHEN k = 'd' AND ${upTo} AND d >= ${windowStart}::date THEN amount ELSE 0 END)::bigint AS ${Prisma.raw(`r${i}`)}`,
+        ];
+      });
+      const rows = await prisma.$queryRaw<Record<string, bigint | string>[]>`
+        SELECT unit_code AS "unitCode", program_code AS "program", ${Prisma.join(columns)}
         FROM (
-          SELECT unit_code, program_code, amount AS allocated, 0::bigint AS disbursed, 0::bigint AS recent
-            FROM allocation WHERE ${scope} AND decided_on <= ${cutoff}::date ${unitFilter(units)}
+          SELECT 'a' AS k, unit_code, program_code, carried_over_from, source, capital_type, amount, decided_on AS d
+            FROM allocation WHERE plan_year = ${plan.year} AND decided_on <= ${asOf}::date ${unitFilter(units)}
           UNION ALL
-          SELECT unit_code, program_code, 0::bigint, amount,
-                 CASE WHEN disbursed_on >= ${windowStart}::date THEN amount ELSE 0::bigint END
-            FROM disbursement WHERE ${scope} AND disbursed_on <= ${cutoff}::date ${unitFilter(units)}
+          SELECT 'd', unit_code, program_code, carried_over_from, source, capital_type, amount, disbursed_on
+            FROM disbursement WHERE plan_year = ${plan.year} AND disbursed_on <= ${asOf}::date ${unitFilter(units)}
         ) e
         GROUP BY 1, 2`;
+      return rows.map((r) => ({
+        unitCode: r.unitCode as string,
+        program: r.program as string,
+        byMilestone: new Map(
+          plan.milestones.map((m, i) => [
+            m.id,
+            {
+              allocated: r[`a${i}`] as bigint,
+              disbursed: r[`d${i}`] as bigint,
+              recentDisbursed: r[`r${i}`] as bigint,
+            },
+          ]),
+        ),
+      }));
     },
 
     /** The plan year's own capital per pair as of asOf, for the roll-ups. */

@@ -7,7 +7,7 @@ import type { Plan } from "../domain/plan.js";
 import { evaluatePlan, type PairEvaluation } from "../domain/plan-evaluation.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
-import type { PairFigures, RulesRepository } from "./rules.repository.js";
+import type { RulesRepository } from "./rules.repository.js";
 
 type Deps = {
   repo: RulesRepository;
@@ -17,17 +17,8 @@ type Deps = {
 
 export function createRulesService({ repo, plans, units }: Deps) {
   async function evaluate(plan: Plan, asOf: LocalDate, unitCodes?: string[]): Promise<PairEvaluation[]> {
-    const [pairs, ...perMilestone] = await Promise.all([
-      repo.pairs(plan.year, asOf, unitCodes),
-      ...plan.milestones.map((m) => repo.milestoneFigures(plan, m, asOf, unitCodes)),
-    ]);
-    const index = new Map<string, PairFigures>();
-    plan.milestones.forEach((m, i) => {
-      for (const f of perMilestone[i] as PairFigures[]) index.set(`${m.id}|${f.unitCode}|${f.program}`, f);
-    });
-    return evaluatePlan(plan, asOf, pairs as PairFigures[], (m, p) =>
-      index.get(`${m.id}|${p.unitCode}|${p.program}`),
-    );
+    const rows = await repo.planFigures(plan, asOf, unitCodes);
+    return evaluatePlan(plan, asOf, rows, (m, pair) => pair.byMilestone.get(m.id));
   }
 
   const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
