@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { apiKeysRoutes } from "./access/api-keys.routes.js";
 import { authPlugin } from "./access/auth.plugin.js";
+import { alertsRoutes, metricsRoute } from "./alerts/alerts.routes.js";
 import { catalogRoutes } from "./catalog/catalog.routes.js";
 import type { Container } from "./container.js";
 import { registerErrorHandler } from "./http/error-handler.js";
@@ -15,7 +16,12 @@ import { ledgerRoutes } from "./ledger/ledger.routes.js";
 import { plansRoutes } from "./plans/plans.routes.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
 
-export type AppOptions = { logger?: FastifyBaseLogger; bodyLimit?: number };
+export type AppOptions = {
+  logger?: FastifyBaseLogger;
+  bodyLimit?: number;
+  /** Wakes the outbox sender after an API call queued messages (the schedule's, in the service). */
+  kickSender?: () => void;
+};
 
 export async function buildApp(c: Container, opts: AppOptions = {}) {
   const app = Fastify({
@@ -48,6 +54,7 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
   await registerOpenApi(app);
   await app.register(authPlugin, { apiKeys: c.apiKeys });
   await app.register(healthRoutes, { db: c.db });
+  await app.register(metricsRoute, { metrics: c.metrics });
   await app.register(
     async (api) => {
       await api.register(catalogRoutes, { catalog: c.catalog });
@@ -55,6 +62,14 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
       await api.register(plansRoutes, { plans: c.plans });
       await api.register(rulesRoutes, { rules: c.rules, today: c.today });
+      await api.register(alertsRoutes, {
+        alerts: c.alerts,
+        ledger: c.alertLedger,
+        outbox: c.outbox,
+        admins: c.admins,
+        today: c.today,
+        kickSender: opts.kickSender ?? (() => void c.sender.drain().catch(() => {})),
+      });
     },
     { prefix: "/api/v1" },
   );

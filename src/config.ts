@@ -25,6 +25,31 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Giám sát giải ngân MTQG <no-reply@disbursement-monitor.invalid>"),
+  ALERT_ADMIN_EMAILS: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email("each address must be an e-mail address"))),
+  ALERT_RUN_TIME: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24-hour, Asia/Ho_Chi_Minh)")
+    .default("07:00"),
+  SCHEDULER_ENABLED: z.enum(["true", "false"]).default("true"),
+  SENDER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
+  OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
 });
 
 export type Config = {
@@ -36,13 +61,25 @@ export type Config = {
   logLevel: (typeof logLevels)[number];
   maxBatchSize: number;
   bodyLimitBytes: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  alertAdminEmails: string[];
+  alertRunTime: string;
+  schedulerEnabled: boolean;
+  senderIntervalSeconds: number;
+  outbox: OutboxConfig;
 };
+
+export type OutboxConfig = { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; leaseMs: number };
 
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError listing every wrong variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // A variable set to nothing (`PORT=` in a .env file) means "use the default": coerced, an
+  // empty PORT would otherwise become port 0, a random port.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`invalid environment:\n${lines.join("\n")}`);
@@ -57,5 +94,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBatchSize: e.MAX_BATCH_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    alertAdminEmails: e.ALERT_ADMIN_EMAILS,
+    alertRunTime: e.ALERT_RUN_TIME,
+    schedulerEnabled: e.SCHEDULER_ENABLED === "true",
+    senderIntervalSeconds: e.SENDER_INTERVAL_SECONDS,
+    outbox: {
+      retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+      retryMaxMs: e.OUTBOX_RETRY_MAX_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      leaseMs: e.OUTBOX_LEASE_MS,
+    },
   };
 }

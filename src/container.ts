@@ -1,8 +1,22 @@
 // The composition root: the one place where repositories and services are wired together.
+import os from "node:os";
+import path from "node:path";
 import { createApiKeysRepository } from "./access/api-keys.repository.js";
 import { createApiKeysService } from "./access/api-keys.service.js";
+import { createAdminRecipients } from "./alerts/admin-recipients.js";
+import type { Mailer } from "./alerts/alert.types.js";
+import { createAlertLedgerRepository } from "./alerts/alert-ledger.repository.js";
+import { createAlertMetrics } from "./alerts/alert-metrics.js";
+import { createAlertsService } from "./alerts/alerts.service.js";
+import { createEvaluationRunsRepository } from "./alerts/evaluation-runs.repository.js";
+import { createEmlMailer } from "./alerts/mailer/index.js";
+import { createOutboxRepository } from "./alerts/outbox.repository.js";
+import { createOutboxSender } from "./alerts/outbox-sender.js";
+import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./alerts/policy.js";
+import { renderMessage } from "./alerts/templates/render.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
+import type { OutboxConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { type LocalDate, todayIn } from "./domain/local-date.js";
 import { createLedgerRepository } from "./ledger/ledger.repository.js";
@@ -15,7 +29,26 @@ import { createRulesService } from "./rules/rules.service.js";
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
 
-export type ContainerOptions = { maxBatchSize: number; clock?: Clock };
+export type ContainerOptions = {
+  maxBatchSize: number;
+  clock?: Clock;
+  /** Where messages go; by default .eml files in a temporary folder. */
+  mailer?: Mailer;
+  adminEmails?: string[];
+  outbox?: Partial<OutboxConfig>;
+  alertPolicy?: AlertPolicy;
+  /** Names this process in the evaluation runs it records. */
+  instance?: string;
+};
+
+const DEFAULT_OUTBOX: OutboxConfig = {
+  retryBaseMs: 30_000,
+  retryMaxMs: 3_600_000,
+  maxAttempts: 20,
+  leaseMs: 120_000,
+};
+// Any fixed number shared by every instance: the run lock only spares duplicate work.
+const EVALUATION_LOCK = 0x646d_616c;
 
 export function createContainer(db: Database, opts: ContainerOptions) {
   const clock = opts.clock ?? systemClock;
@@ -33,7 +66,53 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   });
   const plans = createPlansService({ repo: createPlansRepository(db.prisma) });
   const rules = createRulesService({ repo: createRulesRepository(db.prisma), plans, units: catalog });
-  return { db, clock, today, maxBatchSize: opts.maxBatchSize, catalog, apiKeys, ledger, plans, rules };
+
+  const alertLedger = createAlertLedgerRepository(db.prisma);
+  const outbox = createOutboxRepository(db.prisma);
+  const runs = createEvaluationRunsRepository(db.prisma);
+  const admins = createAdminRecipients(db.prisma, opts.adminEmails ?? []);
+  const metrics = createAlertMetrics({
+    countsByStatus: outbox.countsByStatus,
+    lastSuccess: runs.lastSuccess,
+  });
+  const alerts = createAlertsService({
+    ledger: alertLedger,
+    runs,
+    admins,
+    plans,
+    rules,
+    catalog,
+    policy: () => opts.alertPolicy ?? DEFAULT_ALERT_POLICY,
+    render: renderMessage,
+    lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),
+    instance: opts.instance ?? `${os.hostname()}:${process.pid}`,
+  });
+  const mailer =
+    opts.mailer ?? createEmlMailer({ dir: path.join(os.tmpdir(), "disbursement-monitor-eml"), from: "test" });
+  const sender = createOutboxSender({
+    repo: outbox,
+    mailer,
+    config: { ...DEFAULT_OUTBOX, ...opts.outbox },
+    observer: metrics.observer,
+  });
+  return {
+    db,
+    clock,
+    today,
+    maxBatchSize: opts.maxBatchSize,
+    catalog,
+    apiKeys,
+    ledger,
+    plans,
+    rules,
+    alerts,
+    alertLedger,
+    outbox,
+    admins,
+    metrics,
+    mailer,
+    sender,
+  };
 }
 
 export type Container = ReturnType<typeof createContainer>;

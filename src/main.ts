@@ -1,10 +1,14 @@
-// Start-up: read config, open and migrate the database, serve HTTP, close gracefully on SIGTERM.
+// Start-up: read config, open and migrate the database, serve HTTP, run the schedule, and close
+// everything gracefully on SIGTERM.
+import os from "node:os";
 import closeWithGrace from "close-with-grace";
+import { createMailer } from "./alerts/mailer/index.js";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createContainer } from "./container.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
+import { createSchedule } from "./jobs/schedule.js";
 import { createLogger } from "./logger.js";
 
 let config: ReturnType<typeof loadConfig>;
@@ -24,19 +28,52 @@ const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config
 const migrations = await migrate(db.raw);
 logger.info({ database: db.kind, applied: migrations.applied }, "database ready");
 
-const container = createContainer(db, { maxBatchSize: config.maxBatchSize });
+const mailer = createMailer({
+  smtpUrl: config.smtpUrl,
+  from: config.mailFrom,
+  dataDir: config.dataDir,
+  log: (msg, meta) => logger.info(meta, msg),
+});
+const container = createContainer(db, {
+  maxBatchSize: config.maxBatchSize,
+  mailer,
+  adminEmails: config.alertAdminEmails,
+  outbox: config.outbox,
+  instance: `${os.hostname()}:${process.pid}`,
+});
 await container.apiKeys.bootstrapAdmin(config.adminApiKey);
 if (!config.adminApiKey)
   logger.warn("ADMIN_API_KEY is not set: no admin can sign in until one is configured");
+if (!config.smtpUrl)
+  logger.info(
+    { dir: `${config.dataDir}/outbox-eml` },
+    "SMTP_URL is not set: alerts are written as .eml files",
+  );
 
-const app = await buildApp(container, { logger, bodyLimit: config.bodyLimitBytes });
+const schedule = createSchedule({
+  alerts: container.alerts,
+  sender: container.sender,
+  today: container.today,
+  runTime: config.alertRunTime,
+  senderIntervalSeconds: config.senderIntervalSeconds,
+  log: logger,
+  onEvaluation: container.metrics.evaluationFinished,
+});
+const app = await buildApp(container, {
+  logger,
+  bodyLimit: config.bodyLimitBytes,
+  kickSender: schedule.kickSender,
+});
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) logger.error({ err }, "closing after an error");
   else logger.info({ signal }, "closing");
+  await schedule.stop();
   await app.close();
+  await mailer.close();
   await db.close();
 });
 
 await app.listen({ port: config.port, host: config.host });
-logger.info({ ms: Math.round(performance.now() - startedAt) }, "started");
+if (config.schedulerEnabled) schedule.start();
+logger.info({ ms: Math.round(performance.now() - startedAt), scheduler: config.schedulerEnabled }, "started");

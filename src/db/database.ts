@@ -12,6 +12,11 @@ import { PrismaClient } from "../generated/prisma/client.js";
 export type ScriptRunner = {
   /** Runs `fn` holding a session lock so that two instances never migrate at once. */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` if no other holder of `key` (in any instance) is running; otherwise returns
+   * undefined. It only saves duplicate work: correctness never rests on it.
+   */
+  tryWithLock<T>(key: number, fn: () => Promise<T>): Promise<T | undefined>;
   query<R>(sql: string, params?: unknown[]): Promise<R[]>;
   transaction(script: string, after: { sql: string; params: unknown[] }): Promise<void>;
 };
@@ -50,6 +55,20 @@ async function openPostgres(url: string): Promise<Database> {
         return await fn();
       } finally {
         await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_ID]).catch(() => {});
+        client.release();
+      }
+    },
+    async tryWithLock(key, fn) {
+      const client = await pool.connect();
+      try {
+        const { rows } = await client.query("SELECT pg_try_advisory_lock($1) AS ok", [key]);
+        if (!rows[0]?.ok) return undefined;
+        try {
+          return await fn();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock($1)", [key]).catch(() => {});
+        }
+      } finally {
         client.release();
       }
     },
@@ -94,9 +113,19 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
   const db = dir ? new PGlite(dir) : new PGlite();
   await db.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const held = new Set<number>();
   const raw: ScriptRunner = {
     // One embedded database belongs to one process: no other instance can race us.
     withMigrationLock: (fn) => fn(),
+    async tryWithLock(key, fn) {
+      if (held.has(key)) return undefined;
+      held.add(key);
+      try {
+        return await fn();
+      } finally {
+        held.delete(key);
+      }
+    },
     async query(sql, params = []) {
       return (await db.query(sql, params)).rows as never[];
     },

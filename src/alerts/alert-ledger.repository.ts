@@ -1,0 +1,169 @@
+// The alert ledger and the outbox rows it writes with it, in one transaction per recipient.
+import { createHash } from "node:crypto";
+import { type LocalDate, localDateToUtcDate } from "../domain/local-date.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { RenderedMessage } from "./alert.types.js";
+import type { AlertIntent, AlertKey } from "./policy.js";
+
+export const keyString = (k: AlertKey) =>
+  [k.planYear, k.milestoneId, k.unitCode, k.program, k.stage, k.recipient].join("|");
+
+/** Snapshots hold BigInt amounts; jsonb holds them as decimal strings. */
+export function toJsonValue(v: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+}
+
+export type AlertFilter = {
+  unitCode?: string | undefined;
+  milestoneId?: string | undefined;
+  stage?: string | undefined;
+  status?: string | undefined;
+  planYear?: number | undefined;
+  afterId?: bigint | undefined;
+  limit: number;
+};
+
+export function createAlertLedgerRepository(prisma: PrismaClient) {
+  return {
+    /** Keys among `keys` that the ledger already holds. */
+    async existing(keys: AlertKey[]): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows = await prisma.$queryRaw<AlertKey[]>`
+        SELECT a.plan_year AS "planYear", a.milestone_id AS "milestoneId", a.unit_code AS "unitCode",
+               a.program, a.stage, a.recipient
+        FROM alert_record a
+        JOIN unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
+                    ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
+                    ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[])
+             AS k(plan_year, milestone_id, unit_code, program, stage, recipient)
+          ON a.plan_year = k.plan_year AND a.milestone_id = k.milestone_id AND a.unit_code = k.unit_code
+         AND a.program = k.program AND a.stage = k.stage AND a.recipient = k.recipient`;
+      return new Set(rows.map(keyString));
+    },
+
+    /** "milestone|unit|program" of the pairs that were sent an at-risk warning in this plan year. */
+    async warnedPairs(planYear: number): Promise<Set<string>> {
+      const rows = await prisma.alertRecord.findMany({
+        where: { planYear, stage: "at_risk", outcome: "queued" },
+        select: { milestoneId: true, unitCode: true, program: true },
+        distinct: ["milestoneId", "unitCode", "program"],
+      });
+      return new Set(rows.map((r) => `${r.milestoneId}|${r.unitCode}|${r.program}`));
+    },
+
+    async recordSkipped(intents: AlertIntent[], asOf: LocalDate): Promise<number> {
+      if (intents.length === 0) return 0;
+      const res = await prisma.alertRecord.createMany({
+        data: intents.map((i) => ({
+          ...i.key,
+          outcome: "skipped" as const,
+          skipReason: i.skipReason ?? null,
+          snapshot: toJsonValue(i.snapshots),
+          asOf: localDateToUtcDate(asOf),
+        })),
+        skipDuplicates: true,
+      });
+      return res.count;
+    },
+
+    /**
+     * Writes the alert rows of one recipient and, for those not already there, one outbox
+     * message listing them, atomically. Another instance doing the same waits on the unique
+     * key and then inserts nothing, so the message exists once.
+     */
+    async enqueue(
+      intents: AlertIntent[],
+      asOf: LocalDate,
+      render: (fresh: AlertIntent[]) => RenderedMessage,
+    ): Promise<{ messageId: bigint; alerts: number } | null> {
+      const first = intents[0];
+      if (!first) return null;
+      return prisma.$transaction(async (tx) => {
+        const inserted = await tx.alertRecord.createManyAndReturn({
+          data: intents.map((i) => ({
+            ...i.key,
+            outcome: "queued" as const,
+            snapshot: toJsonValue(i.snapshots),
+            asOf: localDateToUtcDate(asOf),
+          })),
+          skipDuplicates: true,
+          select: {
+            id: true,
+            planYear: true,
+            milestoneId: true,
+            unitCode: true,
+            program: true,
+            stage: true,
+            recipient: true,
+          },
+        });
+        if (inserted.length === 0) return null;
+        const fresh = new Set(inserted.map(keyString));
+        const mine = intents.filter((i) => fresh.has(keyString(i.key)));
+        const rendered = render(mine);
+        const digest = createHash("sha256")
+          .update([...fresh].sort().join("\n"))
+          .digest("hex")
+          .slice(0, 32);
+        const message = await tx.outboxMessage.create({
+          data: {
+            kind: first.route.kind,
+            recipient: first.route.to,
+            cc: [...new Set(mine.flatMap((i) => i.route.cc))],
+            ...rendered,
+            headerMessageId: `<alert.${digest}@disbursement-monitor.invalid>`,
+          },
+          select: { id: true },
+        });
+        await tx.alertRecord.updateMany({
+          where: { id: { in: inserted.map((r) => r.id) } },
+          data: { messageId: message.id },
+        });
+        return { messageId: message.id, alerts: inserted.length };
+      });
+    },
+
+    async list(f: AlertFilter) {
+      return prisma.alertRecord.findMany({
+        where: {
+          ...(f.unitCode ? { unitCode: f.unitCode } : {}),
+          ...(f.milestoneId ? { milestoneId: f.milestoneId } : {}),
+          ...(f.stage ? { stage: { startsWith: f.stage } } : {}),
+          ...(f.planYear ? { planYear: f.planYear } : {}),
+          ...(f.status === "skipped"
+            ? { outcome: "skipped" as const }
+            : f.status
+              ? { message: { status: f.status as "pending" } }
+              : {}),
+          ...(f.afterId ? { id: { gt: f.afterId } } : {}),
+        },
+        include: {
+          message: {
+            select: {
+              id: true,
+              status: true,
+              attempts: true,
+              lastError: true,
+              sentAt: true,
+              headerMessageId: true,
+              subject: true,
+            },
+          },
+        },
+        orderBy: { id: "asc" },
+        take: f.limit,
+      });
+    },
+
+    async findMessageOf(alertId: bigint) {
+      const r = await prisma.alertRecord.findUnique({ where: { id: alertId }, select: { messageId: true } });
+      return r;
+    },
+
+    async messagePreview(messageId: bigint) {
+      return prisma.outboxMessage.findUnique({ where: { id: messageId } });
+    },
+  };
+}
+
+export type AlertLedgerRepository = ReturnType<typeof createAlertLedgerRepository>;

@@ -1,0 +1,96 @@
+// The vocabulary of alerting, shared by the policy, the ledger, the templates and the sender.
+import type { LocalDate } from "../domain/local-date.js";
+import type { MilestoneStatus } from "../domain/milestone-status.js";
+
+/** Reminder stages are named by days before the due date: reminder_30, reminder_14, ... */
+export type ReminderStage = `reminder_${number}`;
+export type UnitStage = ReminderStage | "at_risk" | "missed" | "recovered";
+export type AdminStage = "escalation" | "digest";
+export type AlertStage = UnitStage | AdminStage;
+
+/** Figures of one (unit, program, milestone) at the time the alert was decided. */
+export type AlertSnapshot = {
+  asOf: LocalDate;
+  planYear: number;
+  milestoneId: string;
+  milestoneTitle: string;
+  /** Vietnamese advice from the plan: what the unit can still do (e.g. file a reallocation request). */
+  guidance: string | null;
+  dueOn: LocalDate;
+  unitCode: string;
+  unitName: string;
+  program: string;
+  programName: string;
+  status: MilestoneStatus;
+  allocated: bigint;
+  disbursed: bigint;
+  /** Display rate in percent, 2 decimals, or null. */
+  rate: number | null;
+  threshold: number;
+  comparison: "gt" | "gte";
+  shortfall: bigint;
+  daysLeft: number;
+  requiredDailyPace: bigint | null;
+  projectedRate: number | null;
+};
+
+/** One line of a message: why this recipient hears about this unit, program and milestone. */
+export type AlertItem = { stage: AlertStage; snapshot: AlertSnapshot };
+
+/** A message to a unit head: every item of every unit they head, in one e-mail per run. */
+export type UnitAlertMessage = {
+  kind: "unit";
+  asOf: LocalDate;
+  recipient: { name: string; email: string };
+  items: AlertItem[];
+};
+
+/** A message to an admin: the missed units to escalate, in one e-mail per run. */
+export type EscalationMessage = {
+  kind: "escalation";
+  asOf: LocalDate;
+  recipient: { email: string };
+  items: AlertItem[];
+};
+
+/** The weekly digest to an admin: every unit at risk or missed, grouped by program. */
+export type DigestMessage = {
+  kind: "digest";
+  asOf: LocalDate;
+  /** The Monday the digest is for. */
+  weekOf: LocalDate;
+  recipient: { email: string };
+  items: AlertItem[];
+};
+
+export type AlertMessage = UnitAlertMessage | EscalationMessage | DigestMessage;
+
+export type RenderedMessage = { subject: string; html: string; text: string };
+
+/** What the outbox hands to a mailer. */
+export type OutgoingMail = {
+  to: string;
+  cc: string[];
+  subject: string;
+  html: string;
+  text: string;
+  /** Stable per outbox row, so a resend after a crash is recognisable as the same message. */
+  messageId: string;
+};
+
+/** A mailer's failure says whether trying again later can help (SMTP 4xx, timeouts) or not (5xx). */
+export class MailError extends Error {
+  constructor(
+    message: string,
+    readonly temporary: boolean,
+    readonly responseCode?: number,
+  ) {
+    super(message);
+    this.name = "MailError";
+  }
+}
+
+export type Mailer = {
+  send(mail: OutgoingMail): Promise<void>;
+  close(): Promise<void>;
+};

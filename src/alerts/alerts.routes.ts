@@ -1,0 +1,190 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ADMINS, principalOf } from "../access/auth.plugin.js";
+import type { Role } from "../access/principal.js";
+import { NotFoundError } from "../domain/errors.js";
+import type { LocalDate } from "../domain/local-date.js";
+import { code, cursorQuery, errorBody, localDate, text } from "../http/schemas.js";
+import type { AdminRecipients } from "./admin-recipients.js";
+import type { AlertLedgerRepository } from "./alert-ledger.repository.js";
+import type { AlertMetrics } from "./alert-metrics.js";
+import type { AlertsService } from "./alerts.service.js";
+import type { OutboxRepository } from "./outbox.repository.js";
+
+type Opts = {
+  alerts: AlertsService;
+  ledger: AlertLedgerRepository;
+  outbox: OutboxRepository;
+  admins: AdminRecipients;
+  today: () => LocalDate;
+  /** Wakes the sender after a run queued messages, without making the caller wait for SMTP. */
+  kickSender: () => void;
+};
+
+const OBSERVERS: readonly Role[] = ["admin", "viewer"];
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
+  app.post(
+    "/alerts/run",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["alerts"],
+        summary: "Run the alert evaluation for a date: what should have been sent by then and is not yet",
+        querystring: z.strictObject({ asOf: localDate.optional(), dryRun: bool.default(false) }),
+        response: {
+          200: z.looseObject({ asOf: z.string(), dryRun: z.boolean(), ran: z.boolean() }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const result = await o.alerts.runEvaluation({
+        asOf: req.query.asOf ?? o.today(),
+        dryRun: req.query.dryRun,
+        trigger: "api",
+      });
+      if (!result.dryRun && result.messages.length > 0) o.kickSender();
+      return result;
+    },
+  );
+
+  app.get(
+    "/alerts",
+    {
+      config: { roles: OBSERVERS },
+      schema: {
+        tags: ["alerts"],
+        summary: "The alert ledger with each alert's message and delivery state",
+        querystring: z.strictObject({
+          unit: z.string().max(32).optional(),
+          milestone: z.string().max(32).optional(),
+          stage: z.string().max(40).optional(),
+          status: z.enum(["pending", "sending", "sent", "retry", "dead", "skipped"]).optional(),
+          planYear: z.coerce.number().int().min(2000).max(2100).optional(),
+          ...cursorQuery,
+        }),
+        response: {
+          200: z.looseObject({ items: z.array(z.looseObject({})), nextCursor: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const items = await o.ledger.list({
+        unitCode: q.unit,
+        milestoneId: q.milestone,
+        stage: q.stage,
+        status: q.status,
+        planYear: q.planYear,
+        afterId: q.cursor ? BigInt(q.cursor) : undefined,
+        limit: q.limit,
+      });
+      return { items, nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null };
+    },
+  );
+
+  app.post(
+    "/alerts/:id/resend",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["alerts"],
+        summary: "Queue an alert's message again, with the same Message-ID",
+        params: z.object({ id: z.string().regex(/^\d{1,19}$/, "must be an alert id") }),
+        response: { 202: z.object({ messageId: z.string(), status: z.literal("pending") }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const found = await o.ledger.findMessageOf(BigInt(req.params.id));
+      if (!found?.messageId)
+        throw new NotFoundError(`alert ${req.params.id} has no message (unknown, or recorded as skipped)`);
+      if (!(await o.outbox.requeue(found.messageId)))
+        throw new NotFoundError(`the message of alert ${req.params.id} is already queued`);
+      o.kickSender();
+      return reply.status(202).send({ messageId: String(found.messageId), status: "pending" as const });
+    },
+  );
+
+  app.get(
+    "/alerts/preview",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["alerts"],
+        summary: "Render the message a unit's head would receive on asOf, without sending or recording it",
+        querystring: z.strictObject({ asOf: localDate.optional(), unit: code }),
+        response: {
+          200: z.object({
+            messages: z.array(
+              z.object({
+                to: z.string(),
+                cc: z.array(z.string()),
+                subject: z.string(),
+                html: z.string(),
+                text: z.string(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => ({ messages: await o.alerts.preview(req.query.asOf ?? o.today(), req.query.unit) }),
+  );
+
+  const recipient = z.object({
+    email: z.string(),
+    name: z.string().nullable(),
+    source: z.enum(["environment", "api"]),
+  });
+  app.get(
+    "/alert-recipients",
+    {
+      config: { roles: ADMINS },
+      schema: { tags: ["alerts"], response: { 200: z.array(recipient), ...errors } },
+    },
+    () => o.admins.list(),
+  );
+  app.post(
+    "/alert-recipients",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["alerts"],
+        summary: "Add an admin who receives escalations and digests",
+        body: z.strictObject({ email: z.email(), name: text(200).optional() }),
+        response: { 201: recipient, ...errors },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await o.admins.add(req.body.email, req.body.name, principalOf(req))),
+  );
+  app.delete(
+    "/alert-recipients/:email",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["alerts"],
+        params: z.object({ email: z.email() }),
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await o.admins.remove(req.params.email);
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+/** GET /metrics at the root, where Prometheus looks; admins and viewers only. */
+export const metricsRoute: FastifyPluginAsyncZod<{ metrics: AlertMetrics }> = async (app, { metrics }) => {
+  app.get(
+    "/metrics",
+    { config: { roles: OBSERVERS }, schema: { tags: ["alerts"], summary: "Prometheus metrics" } },
+    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+};

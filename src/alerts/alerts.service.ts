@@ -1,0 +1,195 @@
+// One evaluation run: statuses from the rules, alerts from the policy, rows and messages from
+// the ledger. Same path for the schedule, the API and the CLI, dry or not.
+import type { Unit } from "../catalog/catalog.repository.js";
+import type { LocalDate } from "../domain/local-date.js";
+import type { Plan } from "../domain/plan.js";
+import type { PairEvaluation } from "../domain/plan-evaluation.js";
+import type { AdminRecipients } from "./admin-recipients.js";
+import type { AlertMessage, AlertStage, RenderedMessage } from "./alert.types.js";
+import { type AlertLedgerRepository, keyString } from "./alert-ledger.repository.js";
+import type { EvaluationRunsRepository } from "./evaluation-runs.repository.js";
+import { type AlertIntent, type AlertPolicy, decideAlerts } from "./policy.js";
+
+type Deps = {
+  ledger: AlertLedgerRepository;
+  runs: EvaluationRunsRepository;
+  admins: AdminRecipients;
+  plans: { years(): Promise<number[]>; planFor(asOf: LocalDate, year?: number): Promise<Plan> };
+  rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<PairEvaluation[]> };
+  catalog: { listUnits(): Promise<Unit[]>; listPrograms(): Promise<{ code: string; name: string }[]> };
+  policy: () => Promise<AlertPolicy> | AlertPolicy;
+  render: (m: AlertMessage) => RenderedMessage;
+  lock: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
+  instance: string;
+};
+
+export type RunOptions = {
+  asOf: LocalDate;
+  dryRun: boolean;
+  trigger: "schedule" | "api" | "cli" | "startup";
+};
+
+export type RunResult = {
+  asOf: LocalDate;
+  dryRun: boolean;
+  /** False when another instance was already running an evaluation. */
+  ran: boolean;
+  planYears: number[];
+  queued: number;
+  skipped: number;
+  messages: { kind: string; to: string; items: number; subject: string }[];
+};
+
+/** Groups the intents of a run into messages: one per recipient and kind. */
+function groupByMessage(intents: AlertIntent[]): AlertIntent[][] {
+  const groups = new Map<string, AlertIntent[]>();
+  for (const i of intents) {
+    const k = `${i.route.kind}|${i.route.to.toLowerCase()}`;
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  }
+  return [...groups.values()];
+}
+
+export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessage {
+  const first = group[0]!;
+  const items = group.flatMap((i) =>
+    i.snapshots.map((snapshot) => ({
+      stage: (i.route.kind === "digest" ? "digest" : i.key.stage) as AlertStage,
+      snapshot,
+    })),
+  );
+  if (first.route.kind === "unit")
+    return { kind: "unit", asOf, recipient: { name: first.route.toName, email: first.route.to }, items };
+  if (first.route.kind === "escalation")
+    return { kind: "escalation", asOf, recipient: { email: first.route.to }, items };
+  return {
+    kind: "digest",
+    asOf,
+    weekOf: first.route.weekOf ?? asOf,
+    recipient: { email: first.route.to },
+    items,
+  };
+}
+
+export function createAlertsService(d: Deps) {
+  /** Every plan that can still produce alerts on asOf: this year's and last year's. */
+  async function plansInPlay(asOf: LocalDate): Promise<Plan[]> {
+    const year = Number(asOf.slice(0, 4));
+    const years = (await d.plans.years()).filter((y) => y === year || y === year - 1);
+    if (years.length === 0) return [await d.plans.planFor(asOf)];
+    return Promise.all(years.map((y) => d.plans.planFor(asOf, y)));
+  }
+
+  async function decide(asOf: LocalDate) {
+    const [plans, units, programs, admins, policy] = await Promise.all([
+      plansInPlay(asOf),
+      d.catalog.listUnits(),
+      d.catalog.listPrograms(),
+      d.admins.emails(),
+      d.policy(),
+    ]);
+    const unitMap = new Map(units.map((u) => [u.code, u]));
+    const programNames = new Map(programs.map((p) => [p.code, p.name]));
+    const intents: AlertIntent[] = [];
+    for (const plan of plans) {
+      const [evaluations, warned] = await Promise.all([
+        d.rules.evaluate(plan, asOf),
+        d.ledger.warnedPairs(plan.year),
+      ]);
+      intents.push(
+        ...decideAlerts({ plan, asOf, evaluations, units: unitMap, programNames, admins, warned, policy }),
+      );
+    }
+    const existing = await d.ledger.existing(intents.map((i) => i.key));
+    return { plans, fresh: intents.filter((i) => !existing.has(keyString(i.key))) };
+  }
+
+  async function run(opts: RunOptions): Promise<RunResult> {
+    const { asOf, dryRun } = opts;
+    const { plans, fresh } = await decide(asOf);
+    const skipped = fresh.filter((i) => i.outcome === "skipped");
+    const groups = groupByMessage(fresh.filter((i) => i.outcome === "queued"));
+    const result: RunResult = {
+      asOf,
+      dryRun,
+      ran: true,
+      planYears: plans.map((p) => p.year),
+      queued: 0,
+      skipped: 0,
+      messages: [],
+    };
+    if (dryRun) {
+      result.skipped = skipped.length;
+      for (const g of groups) {
+        const rendered = d.render(buildMessage(asOf, g));
+        result.queued += g.length;
+        result.messages.push({
+          kind: g[0]!.route.kind,
+          to: g[0]!.route.to,
+          items: g.length,
+          subject: rendered.subject,
+        });
+      }
+      return result;
+    }
+    result.skipped = await d.ledger.recordSkipped(skipped, asOf);
+    for (const g of groups) {
+      let subject = "";
+      const written = await d.ledger.enqueue(g, asOf, (mine) => {
+        const rendered = d.render(buildMessage(asOf, mine));
+        subject = rendered.subject;
+        return rendered;
+      });
+      if (!written) continue; // another instance wrote these first
+      result.queued += written.alerts;
+      result.messages.push({ kind: g[0]!.route.kind, to: g[0]!.route.to, items: written.alerts, subject });
+    }
+    return result;
+  }
+
+  return {
+    /** Runs one evaluation unless another is running (in this or another instance). */
+    async runEvaluation(opts: RunOptions): Promise<RunResult> {
+      if (opts.dryRun) return run(opts);
+      const outcome = await d.lock(async () => {
+        const runId = await d.runs.start(opts.asOf, opts.trigger, d.instance);
+        try {
+          const r = await run(opts);
+          await d.runs.finish(runId, { queued: r.queued, skipped: r.skipped, messages: r.messages.length });
+          return r;
+        } catch (err) {
+          await d.runs.fail(runId, err instanceof Error ? err.message : String(err)).catch(() => {});
+          throw err;
+        }
+      });
+      return (
+        outcome ?? {
+          asOf: opts.asOf,
+          dryRun: false,
+          ran: false,
+          planYears: [],
+          queued: 0,
+          skipped: 0,
+          messages: [],
+        }
+      );
+    },
+
+    /** Renders what a unit's head would receive on asOf, without writing anything. */
+    async preview(asOf: LocalDate, unitCode: string) {
+      const { fresh } = await decide(asOf);
+      const mine = fresh.filter(
+        (i) => i.outcome === "queued" && i.route.kind === "unit" && i.key.unitCode === unitCode,
+      );
+      return groupByMessage(mine).map((g) => ({
+        to: g[0]!.route.to,
+        cc: g[0]!.route.cc,
+        ...d.render(buildMessage(asOf, g)),
+      }));
+    },
+  };
+}
+
+export type AlertsService = ReturnType<typeof createAlertsService>;

@@ -1,0 +1,68 @@
+// Moves outbox messages to the mailer: claim, send, then sent | retry (capped exponential
+// backoff) | dead. At-least-once by design: a crash between the SMTP answer and markSent
+// resends the same Message-ID after the lease, which receivers can recognise.
+import type { OutboxConfig } from "../config.js";
+import { MailError, type Mailer } from "./alert.types.js";
+import type { OutboxRepository } from "./outbox.repository.js";
+
+export type SendObserver = {
+  sent(ms: number): void;
+  failed(temporary: boolean): void;
+};
+
+type Deps = {
+  repo: OutboxRepository;
+  mailer: Mailer;
+  config: OutboxConfig;
+  observer?: SendObserver;
+  log?: (msg: string, meta: object) => void;
+  /** How many messages are in flight at once (the SMTP pool size). */
+  concurrency?: number;
+};
+
+export function retryDelayMs(attempts: number, c: Pick<OutboxConfig, "retryBaseMs" | "retryMaxMs">): number {
+  return Math.min(c.retryMaxMs, c.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export function createOutboxSender({ repo, mailer, config, observer, log, concurrency = 5 }: Deps) {
+  async function sendOne(m: Awaited<ReturnType<OutboxRepository["claim"]>>[number]) {
+    const t0 = performance.now();
+    try {
+      await mailer.send(m);
+      await repo.markSent(m.id);
+      observer?.sent(performance.now() - t0);
+    } catch (err) {
+      const temporary = err instanceof MailError ? err.temporary : true;
+      const text = err instanceof Error ? err.message : String(err);
+      observer?.failed(temporary);
+      if (!temporary || m.attempts >= config.maxAttempts) {
+        await repo.markDead(
+          m.id,
+          temporary ? `gave up after ${m.attempts} attempts: ${text}` : text,
+          !temporary,
+        );
+        log?.("outbox message dead", { id: String(m.id), to: m.to, error: text });
+      } else {
+        await repo.markRetry(m.id, text, retryDelayMs(m.attempts, config));
+      }
+    }
+  }
+
+  return {
+    /** Sends everything due now; returns how many messages it handled. */
+    async drain(maxMessages = Number.POSITIVE_INFINITY): Promise<number> {
+      let handled = 0;
+      while (handled < maxMessages) {
+        const batch = await repo.claim(Math.min(50, maxMessages - handled), config.leaseMs);
+        if (batch.length === 0) break;
+        for (let i = 0; i < batch.length; i += concurrency) {
+          await Promise.all(batch.slice(i, i + concurrency).map(sendOne));
+        }
+        handled += batch.length;
+      }
+      return handled;
+    },
+  };
+}
+
+export type OutboxSender = ReturnType<typeof createOutboxSender>;

@@ -1,0 +1,165 @@
+// Vietnamese formatting shared by every template. Pure: no clock, no locale of the machine.
+import { daysBetween, type LocalDate } from "../../domain/local-date.js";
+import type { MilestoneStatus } from "../../domain/milestone-status.js";
+import { formatVnd } from "../../domain/money.js";
+import type { AlertItem, AlertSnapshot, AlertStage } from "../alert.types.js";
+
+export const SUBJECT_PREFIX = "[Giải ngân MTQG]";
+export const SERVICE_NAME = "Hệ thống theo dõi giải ngân vốn các Chương trình mục tiêu quốc gia";
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** "2022-09-30" → "30/09/2022". */
+export function formatDate(d: LocalDate): string {
+  const m = LOCAL_DATE.exec(d);
+  if (!m) throw new RangeError(`Not a local date (YYYY-MM-DD): ${JSON.stringify(d)}`);
+  return `${m[3]}/${m[2]}/${m[1]}`;
+}
+
+/** 59.99 → "59,99%" (always 2 decimals, decimal comma); null → "—". */
+export function formatRate(rate: number | null): string {
+  if (rate === null || !Number.isFinite(rate)) return "—";
+  return `${rate.toFixed(2).replace(".", ",")}%`;
+}
+
+/** Thresholds as the plan writes them: 60 → "60%", 99.5 → "99,5%". */
+export function formatThresholdPercent(threshold: number): string {
+  const fixed = threshold.toFixed(2).replace(/\.?0+$/, "");
+  return `${fixed.replace(".", ",")}%`;
+}
+
+/** "trên 60%" (strict) or "đạt ít nhất 100%". */
+export function formatTarget(s: Pick<AlertSnapshot, "threshold" | "comparison">): string {
+  const pct = formatThresholdPercent(s.threshold);
+  return s.comparison === "gt" ? `trên ${pct}` : `đạt ít nhất ${pct}`;
+}
+
+export const formatMoney = formatVnd;
+
+export function formatPace(perDay: bigint): string {
+  return `${formatVnd(perDay)}/ngày`;
+}
+
+/** "còn 15 ngày", "hôm nay là hạn cuối", "đã quá hạn 3 ngày": from the snapshot's own asOf. */
+export function formatTimeLeft(s: Pick<AlertSnapshot, "asOf" | "dueOn" | "daysLeft">): string {
+  const late = daysBetween(s.dueOn, s.asOf);
+  if (late > 0) return `đã quá hạn ${late} ngày`;
+  if (s.daysLeft <= 0) return "hôm nay là hạn cuối";
+  return `còn ${s.daysLeft} ngày`;
+}
+
+/** N of `reminder_N`, or null for any other stage. */
+export function reminderDays(stage: AlertStage): number | null {
+  const m = /^reminder_(\d+)$/.exec(stage);
+  return m ? Number(m[1]) : null;
+}
+
+export function stageLabel(stage: AlertStage): string {
+  const days = reminderDays(stage);
+  if (days !== null) return `Nhắc hạn (trước ${days} ngày)`;
+  switch (stage) {
+    case "at_risk":
+      return "Cảnh báo nguy cơ không đạt mốc";
+    case "missed":
+      return "Thông báo không đạt mốc";
+    case "recovered":
+      return "Đã đạt mốc sau cảnh báo";
+    case "escalation":
+      return "Báo cáo đơn vị không đạt mốc";
+    case "digest":
+      return "Tổng hợp hằng tuần";
+    default:
+      return stage;
+  }
+}
+
+export const STATUS_LABELS: Record<MilestoneStatus, string> = {
+  not_applicable: "Không áp dụng",
+  met: "Đã đạt",
+  on_track: "Đúng tiến độ",
+  at_risk: "Có nguy cơ không đạt",
+  missed: "Không đạt",
+};
+
+export function statusLabel(status: MilestoneStatus): string {
+  return STATUS_LABELS[status];
+}
+
+/**
+ * Urgency, lower first: missed (and escalation) > at_risk > reminders (fewest days first) >
+ * recovered > digest. The subject names the most urgent stage of a message.
+ */
+export function stageRank(stage: AlertStage): number {
+  const days = reminderDays(stage);
+  if (days !== null) return 2 + Math.min(days, 9_999) / 10_000;
+  switch (stage) {
+    case "missed":
+    case "escalation":
+      return 0;
+    case "at_risk":
+      return 1;
+    case "recovered":
+      return 4;
+    default:
+      return 5;
+  }
+}
+
+const collator = new Intl.Collator("vi", { sensitivity: "base", numeric: true });
+
+export function compareText(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Most urgent first, then earlier due date, then program, then milestone id. */
+export function compareItems(a: AlertItem, b: AlertItem): number {
+  return (
+    stageRank(a.stage) - stageRank(b.stage) ||
+    compareText(a.snapshot.dueOn, b.snapshot.dueOn) ||
+    compareText(a.snapshot.programName, b.snapshot.programName) ||
+    compareText(a.snapshot.milestoneId, b.snapshot.milestoneId) ||
+    compareText(a.snapshot.unitName, b.snapshot.unitName)
+  );
+}
+
+/** Larger shortfall first; ties by unit name, then milestone. */
+export function compareByShortfallDesc(a: AlertItem, b: AlertItem): number {
+  const sa = a.snapshot.shortfall;
+  const sb = b.snapshot.shortfall;
+  if (sa !== sb) return sa > sb ? -1 : 1;
+  return (
+    compareText(a.snapshot.unitName, b.snapshot.unitName) ||
+    compareText(a.snapshot.dueOn, b.snapshot.dueOn) ||
+    compareText(a.snapshot.milestoneId, b.snapshot.milestoneId)
+  );
+}
+
+/** Groups in order of first appearance. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups];
+}
+
+export function earliestDue(items: readonly AlertItem[]): LocalDate | null {
+  let best: LocalDate | null = null;
+  for (const { snapshot } of items) if (best === null || snapshot.dueOn < best) best = snapshot.dueOn;
+  return best;
+}
+
+export function sumShortfall(items: readonly AlertItem[]): bigint {
+  return items.reduce((acc, i) => acc + i.snapshot.shortfall, 0n);
+}
+
+/** The closing line of every message: sent automatically, and the date of the figures. */
+export function footerText(asOf: LocalDate): string {
+  return `Thư này được gửi tự động bởi ${SERVICE_NAME} (disbursement-monitor). Số liệu tính đến hết ngày ${formatDate(asOf)}.`;
+}
+
+/** Admins are the steering committee's standing agency. */
+export const ADMIN_GREETING = "Kính gửi Thường trực Ban Chỉ đạo các Chương trình mục tiêu quốc gia,";

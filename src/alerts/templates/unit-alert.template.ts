@@ -1,0 +1,191 @@
+// The message to a unit head: every item of every unit they head, grouped by unit.
+import type { AlertItem, AlertStage, RenderedMessage, UnitAlertMessage } from "../alert.types.js";
+import {
+  compareItems,
+  compareText,
+  earliestDue,
+  footerText,
+  formatDate,
+  formatMoney,
+  formatPace,
+  formatRate,
+  formatTarget,
+  formatTimeLeft,
+  groupBy,
+  reminderDays,
+  SERVICE_NAME,
+  SUBJECT_PREFIX,
+  stageRank,
+  statusLabel,
+} from "./format.js";
+import { banner, factsTable, heading, htmlDocument, paragraph, STAGE_COLORS, subheading } from "./html.js";
+
+type StageKind = "missed" | "at_risk" | "reminder" | "recovered" | "other";
+
+function stageKind(stage: AlertStage): StageKind {
+  if (reminderDays(stage) !== null) return "reminder";
+  if (stage === "missed" || stage === "at_risk" || stage === "recovered") return stage;
+  return "other";
+}
+
+/**
+ * `[Giải ngân MTQG] <stage> <due>: <n> chương trình <state>[ (+k nội dung khác)]`, naming the
+ * most urgent stage of the message (missed > at_risk > reminders > recovered), the earliest due
+ * date among its items and how many items share it; the other items are only counted.
+ */
+export function unitAlertSubject(items: readonly AlertItem[]): string {
+  const sorted = [...items].sort(compareItems);
+  const top = sorted[0];
+  if (!top) return `${SUBJECT_PREFIX} Thông tin tiến độ giải ngân`;
+  const kind = stageKind(top.stage);
+  const ofKind = sorted.filter((i) => stageKind(i.stage) === kind);
+  const dueOn = earliestDue(ofKind) ?? top.snapshot.dueOn;
+  // Count programmes for the headline's own due date: M60 and M90 of one programme are two items.
+  const same = ofKind.filter((i) => i.snapshot.dueOn === dueOn);
+  const due = formatDate(dueOn);
+  const n = new Set(same.map((i) => `${i.snapshot.unitCode}|${i.snapshot.program}`)).size;
+  let headline: string;
+  switch (kind) {
+    case "missed":
+      headline = `Không đạt mốc ${due}: ${n} chương trình`;
+      break;
+    case "at_risk":
+      headline = `Cảnh báo ${due}: ${n} chương trình có nguy cơ không đạt`;
+      break;
+    case "reminder": {
+      const unmet = same.filter((i) => i.snapshot.status !== "met").length;
+      headline =
+        unmet > 0 ? `Nhắc hạn ${due}: ${unmet} chương trình chưa đạt` : `Nhắc hạn ${due}: ${n} chương trình`;
+      break;
+    }
+    case "recovered":
+      headline = `Đã đạt mốc ${due}: ${n} chương trình`;
+      break;
+    default:
+      headline = `Tiến độ giải ngân ${due}: ${n} chương trình`;
+  }
+  const others = sorted.length - same.length;
+  return `${SUBJECT_PREFIX} ${headline}${others > 0 ? ` (+${others} nội dung khác)` : ""}`;
+}
+
+/** The one-line reason this item is in the message. */
+function stageSentence(item: AlertItem): string {
+  const s = item.snapshot;
+  const due = formatDate(s.dueOn);
+  switch (stageKind(item.stage)) {
+    case "reminder": {
+      const left = formatTimeLeft(s);
+      return left.startsWith("còn") ? `Nhắc hạn: ${left} đến hạn ${due}.` : `Nhắc hạn: ${left} (${due}).`;
+    }
+    case "at_risk":
+      return `Cảnh báo: theo tốc độ giải ngân hiện nay, có nguy cơ không đạt mốc hạn ${due}.`;
+    case "missed":
+      return `Thông báo: không đạt mốc hạn ${due}.`;
+    case "recovered":
+      return `Ghi nhận: đã đạt mốc hạn ${due} sau cảnh báo trước đó.`;
+    default:
+      return `Tiến độ giải ngân, mốc hạn ${due}.`;
+  }
+}
+
+function stageColor(stage: AlertStage): string {
+  const kind = stageKind(stage);
+  return kind === "other" ? STAGE_COLORS.reminder : STAGE_COLORS[kind];
+}
+
+/** The figures of one item as label/value pairs, rendered both as text and as an HTML table. */
+export function itemFacts(item: AlertItem): Array<[string, string]> {
+  const s = item.snapshot;
+  const facts: Array<[string, string]> = [
+    ["Mốc", s.milestoneTitle],
+    ["Hạn", `${formatDate(s.dueOn)} (${formatTimeLeft(s)})`],
+    ["Tình trạng", statusLabel(s.status)],
+    ["Kế hoạch vốn", formatMoney(s.allocated)],
+    ["Đã giải ngân", formatMoney(s.disbursed)],
+    ["Tỷ lệ giải ngân", `${formatRate(s.rate)} (yêu cầu: ${formatTarget(s)})`],
+  ];
+  if (s.shortfall > 0n) facts.push(["Còn thiếu so với mốc", formatMoney(s.shortfall)]);
+  if (s.requiredDailyPace !== null && s.requiredDailyPace > 0n) {
+    facts.push(["Cần giải ngân bình quân", formatPace(s.requiredDailyPace)]);
+  }
+  if (s.projectedRate !== null) {
+    facts.push(["Tỷ lệ dự kiến đến hạn", `${formatRate(s.projectedRate)} (theo tốc độ giải ngân gần đây)`]);
+  }
+  if (s.guidance && item.stage !== "recovered") facts.push(["Lưu ý", s.guidance]);
+  return facts;
+}
+
+type UnitGroup = { unitCode: string; unitName: string; items: AlertItem[] };
+
+/** Units ordered by their most urgent item, then by name; items most urgent first. */
+function groupByUnit(items: readonly AlertItem[]): UnitGroup[] {
+  const sorted = [...items].sort(compareItems);
+  return groupBy(sorted, (i) => i.snapshot.unitCode)
+    .map(([unitCode, group]) => ({
+      unitCode,
+      unitName: group[0]?.snapshot.unitName ?? unitCode,
+      items: group,
+    }))
+    .sort(
+      (a, b) =>
+        stageRank(a.items[0]!.stage) - stageRank(b.items[0]!.stage) ||
+        compareText(a.unitName, b.unitName) ||
+        compareText(a.unitCode, b.unitCode),
+    );
+}
+
+function greeting(name: string): string {
+  const trimmed = name.trim();
+  return trimmed ? `Kính gửi ông/bà ${trimmed},` : "Kính gửi Thủ trưởng đơn vị,";
+}
+
+function introduction(m: UnitAlertMessage, unitCount: number): string {
+  const whose = unitCount > 1 ? `${unitCount} đơn vị do ông/bà phụ trách` : "đơn vị do ông/bà phụ trách";
+  return `${SERVICE_NAME} xin gửi ông/bà thông tin về tiến độ giải ngân vốn của ${whose}, theo số liệu đến hết ngày ${formatDate(m.asOf)}.`;
+}
+
+function closing(items: readonly AlertItem[]): string {
+  const kinds = new Set(items.map((i) => stageKind(i.stage)));
+  if (kinds.has("missed")) {
+    return "Đề nghị ông/bà chỉ đạo rà soát nguyên nhân, thực hiện các nội dung đề nghị nêu trên và báo cáo Ban Chỉ đạo.";
+  }
+  if (kinds.has("at_risk") || kinds.has("reminder")) {
+    return "Đề nghị ông/bà chỉ đạo đẩy nhanh tiến độ giải ngân để bảo đảm đạt mốc đúng hạn.";
+  }
+  return "Xin ghi nhận kết quả giải ngân của đơn vị.";
+}
+
+const DATA_NOTE = "Nếu số liệu chưa chính xác, đề nghị đơn vị cập nhật số liệu giải ngân trên hệ thống.";
+
+export function renderUnitAlert(m: UnitAlertMessage): RenderedMessage {
+  const units = groupByUnit(m.items);
+  const subject = unitAlertSubject(m.items);
+  const footer = footerText(m.asOf);
+
+  const text: string[] = [greeting(m.recipient.name), "", introduction(m, units.length), ""];
+  const html: string[] = [paragraph(greeting(m.recipient.name)), paragraph(introduction(m, units.length))];
+
+  let n = 0;
+  for (const unit of units) {
+    const title = `Đơn vị: ${unit.unitName}`;
+    text.push(title, "=".repeat(title.length), "");
+    html.push(heading(title));
+    for (const item of unit.items) {
+      n += 1;
+      const facts = itemFacts(item);
+      text.push(`${n}. ${item.snapshot.programName}`, `   ${stageSentence(item)}`);
+      for (const [label, value] of facts) text.push(`   - ${label}: ${value}`);
+      text.push("");
+      html.push(
+        subheading(`${n}. ${item.snapshot.programName}`),
+        banner(stageSentence(item), stageColor(item.stage)),
+        factsTable(facts),
+      );
+    }
+  }
+
+  text.push(closing(m.items), DATA_NOTE, "", "Trân trọng.", "", "-- ", footer, "");
+  html.push(paragraph(closing(m.items)), paragraph(DATA_NOTE), paragraph("Trân trọng."));
+
+  return { subject, text: text.join("\n"), html: htmlDocument(subject, html.join("\n"), footer) };
+}

@@ -1,0 +1,96 @@
+// Every schedule of the service, in one place. Each job is a thin call into a service that is
+// idempotent by construction (unique keys, conditional updates), so a run that overlaps another
+// instance, or repeats after a restart, is harmless.
+import cron, { type ScheduledTask } from "node-cron";
+import type { AlertsService } from "../alerts/alerts.service.js";
+import type { OutboxSender } from "../alerts/outbox-sender.js";
+import type { LocalDate } from "../domain/local-date.js";
+
+export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+
+type Log = { info(o: object, m: string): void; error(o: object, m: string): void };
+
+type Deps = {
+  alerts: AlertsService;
+  sender: OutboxSender;
+  today: () => LocalDate;
+  /** "HH:MM" local time of the daily evaluation. */
+  runTime: string;
+  senderIntervalSeconds: number;
+  log: Log;
+  onEvaluation?: (ok: boolean) => void;
+};
+
+export function createSchedule(d: Deps) {
+  const tasks: ScheduledTask[] = [];
+
+  async function evaluate(trigger: "schedule" | "startup") {
+    const t0 = performance.now();
+    try {
+      const r = await d.alerts.runEvaluation({ asOf: d.today(), dryRun: false, trigger });
+      d.onEvaluation?.(true);
+      d.log.info(
+        {
+          trigger,
+          ran: r.ran,
+          queued: r.queued,
+          skipped: r.skipped,
+          messages: r.messages.length,
+          ms: Math.round(performance.now() - t0),
+        },
+        "alert evaluation",
+      );
+      if (r.messages.length > 0) await send();
+    } catch (err) {
+      d.onEvaluation?.(false);
+      d.log.error({ err, trigger }, "alert evaluation failed");
+    }
+  }
+
+  let sending: Promise<void> | null = null;
+  /** One drain at a time in this process; other instances claim disjoint rows. */
+  function send(): Promise<void> {
+    sending ??= d.sender
+      .drain()
+      .then((n) => {
+        if (n > 0) d.log.info({ handled: n }, "outbox drained");
+      })
+      .catch((err) => d.log.error({ err }, "outbox drain failed"))
+      .finally(() => {
+        sending = null;
+      });
+    return sending;
+  }
+
+  return {
+    /** Catches up at start (a service down at the scheduled minute sends what it missed), then schedules. */
+    start() {
+      const [hh, mm] = d.runTime.split(":");
+      tasks.push(
+        cron.schedule(`${Number(mm)} ${Number(hh)} * * *`, () => evaluate("schedule"), {
+          name: "alerts:evaluate",
+          timezone: TIME_ZONE,
+          noOverlap: true,
+        }),
+        cron.schedule(everySeconds(d.senderIntervalSeconds), () => send(), {
+          name: "alerts:send",
+          timezone: TIME_ZONE,
+          noOverlap: true,
+        }),
+      );
+      void evaluate("startup");
+    },
+    kickSender: () => void send(),
+    async stop() {
+      for (const t of tasks) await t.destroy();
+      await sending;
+    },
+  };
+}
+
+export type Schedule = ReturnType<typeof createSchedule>;
+
+/** A six-field cron pattern firing every `s` seconds (whole minutes from 60 s up). */
+export function everySeconds(s: number): string {
+  return s < 60 ? `*/${s} * * * * *` : `0 */${Math.max(1, Math.round(s / 60))} * * * *`;
+}
