@@ -46,7 +46,8 @@ export function createApiKeysService({ repo, unitsExist }: Deps) {
       const known = new Set(await unitsExist(unitCodes));
       const unknown = unitCodes.filter((c) => !known.has(c));
       if (unknown.length > 0) {
-        throw new NotFoundError(`unknown unit ${unknown.join(", ")}`, [
+        // A reference inside a body is a broken rule (422), as in the ledger; 404 is for paths.
+        throw new RuleViolationError(`unknown unit ${unknown.join(", ")}`, [
           {
             path: "body.unitCodes",
             rule: "unknown_unit",

@@ -26,11 +26,14 @@ async function listMigrations(baseDir: string) {
 }
 
 /** SQL that takes a database built from the migrations in `migrationsDir` to schema.prisma; "" when they agree. */
-export async function diffMigrationsToSchema(migrationsDir = MIGRATIONS_DIR): Promise<string> {
+export async function diffMigrationsToSchema(
+  migrationsDir = MIGRATIONS_DIR,
+  schemaPath = SCHEMA_PATH,
+): Promise<string> {
   const { SchemaEngine } = await import("@prisma/schema-engine-wasm");
-  const schema = await readFile(SCHEMA_PATH, "utf8");
+  const schema = await readFile(schemaPath, "utf8");
   const factory = bindMigrationAwareSqlAdapterFactory(new PrismaPGlite(new PGlite()));
-  const engine = await SchemaEngine.new({ datamodels: [[SCHEMA_PATH, schema]] }, () => {}, factory);
+  const engine = await SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, factory);
   const migrationDirectories = await listMigrations(migrationsDir);
   const lockPath = path.join(migrationsDir, "migration_lock.toml");
   const from =
@@ -46,7 +49,7 @@ export async function diffMigrationsToSchema(migrationsDir = MIGRATIONS_DIR): Pr
   try {
     const result = await engine.diff({
       from,
-      to: { tag: "schemaDatamodel", files: [{ path: SCHEMA_PATH, content: schema }] },
+      to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content: schema }] },
       script: true,
       exitCode: null,
       filters: { externalTables: [], externalEnums: [] },

@@ -29,7 +29,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const requestId = request.id;
     if (hasZodFastifySchemaValidationErrors(error)) {
       const context = error.validationContext ?? "body";
-      const issues = error.validation.flatMap((v) => flattenIssue(v.params.issue as ZodIssue, context));
+      const issues = error.validation.flatMap((v) => flattenIssue(toZodIssue(v), context));
       return reply
         .status(400)
         .send({ error: "validation_failed", message: summarize(issues), issues, requestId });
@@ -71,7 +71,33 @@ export function registerErrorHandler(app: FastifyInstance): void {
   );
 }
 
-type ZodIssue = { code: string; path: PropertyKey[]; message: string; errors?: ZodIssue[][] };
+type ZodIssue = {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  errors?: ZodIssue[][];
+  keys?: string[];
+  params?: { rule?: unknown };
+};
+
+/**
+ * fastify-type-provider-zod 7 hands each zod issue over as { keyword: code, instancePath:
+ * "/a/0/b", message, params: the issue's other fields }; rebuild the issue from that.
+ */
+function toZodIssue(v: {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: object;
+}): ZodIssue {
+  const path = v.instancePath.split("/").slice(1);
+  return {
+    ...(v.params as Partial<ZodIssue>),
+    code: v.keyword,
+    path: path.length === 1 && path[0] === "" ? [] : path,
+    message: v.message ?? "invalid",
+  };
+}
 
 /**
  * An entry-or-batch body fails as a union; report the branch whose shape the input had (the one
@@ -85,7 +111,17 @@ function flattenIssue(issue: ZodIssue, context: string, prefix: PropertyKey[] = 
     );
     if (fitting.length === 1 && fitting[0]) return fitting[0].flatMap((i) => flattenIssue(i, context, path));
   }
-  return [{ path: [context, ...path.map(String)].join("."), rule: issue.code, message: issue.message }];
+  // A strict object names the unknown keys in the issue, not in its path: name each as a field.
+  if (issue.code === "unrecognized_keys" && issue.keys?.length)
+    return issue.keys.map((k) => ({
+      path: [context, ...path.map(String), k].join("."),
+      rule: issue.code,
+      message: `unknown field ${JSON.stringify(k)}`,
+    }));
+  // Our own refinements (zod code "custom") carry the rule's name in params.rule.
+  const rule =
+    issue.code === "custom" && typeof issue.params?.rule === "string" ? issue.params.rule : issue.code;
+  return [{ path: [context, ...path.map(String)].join("."), rule, message: issue.message }];
 }
 
 function summarize(issues: FieldIssue[]): string {

@@ -5,7 +5,11 @@ import { isValidLocalDate } from "../domain/local-date.js";
 export const localDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD")
-  .refine(isValidLocalDate, "must be a real calendar date")
+  // PostgreSQL's calendar has no year 0: "0000-01-01" would fail in the database with a 500.
+  .refine((s) => isValidLocalDate(s) && s >= "0001-01-01", {
+    message: "must be a real calendar date",
+    params: { rule: "real_date" },
+  })
   .meta({ format: "date", example: "2022-09-30" });
 
 export const code = z
@@ -20,8 +24,11 @@ export const planYear = z.number().int().min(2000).max(2100);
 export const amount = z
   .number()
   .int("must be a whole number of đồng")
-  .refine(Number.isSafeInteger, "must be at most 9007199254740991 in magnitude")
-  .refine((n) => n !== 0, "must not be zero")
+  .refine(Number.isSafeInteger, {
+    message: "must be at most 9007199254740991 in magnitude",
+    params: { rule: "safe_integer" },
+  })
+  .refine((n) => n !== 0, { message: "must not be zero", params: { rule: "not_zero" } })
   .transform((n) => BigInt(n))
   .meta({ type: "integer", format: "int64" });
 
@@ -30,7 +37,17 @@ export const amountOut = z.bigint().meta({ type: "integer", format: "int64" });
 
 export const source = z.enum(["central", "provincial", "district", "other"]);
 export const capitalType = z.enum(["investment", "recurrent"]);
-export const text = (max: number) => z.string().trim().min(1).max(max);
+// PostgreSQL text cannot hold NUL: refuse it here, or the insert fails with a 500.
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !s.includes("\u0000"), {
+      message: "must not contain NUL characters",
+      params: { rule: "no_nul" },
+    });
 
 export const errorBody = z.object({
   error: z.string(),
@@ -44,5 +61,10 @@ export const cursorQuery = {
   cursor: z
     .string()
     .regex(/^\d{1,19}$/, "must be the nextCursor of a previous page")
+    // Ids are PostgreSQL bigints: a larger cursor would fail in the database, not here.
+    .refine(
+      (s) => !/^\d+$/.test(s) || BigInt(s) <= 9_223_372_036_854_775_807n,
+      "must be the nextCursor of a previous page",
+    )
     .optional(),
 };

@@ -24,7 +24,14 @@ function splitBatch<E>(body: unknown): { batch: boolean; entries: E[] } {
 
 type Opts = { ledger: LedgerService; maxBatchSize: number; today: () => LocalDate };
 
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 409: errorBody, 422: errorBody };
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  422: errorBody,
+};
 
 function sendPosted(reply: FastifyReply, r: PostResult) {
   if (r.replayed) reply.header("idempotent-replayed", "true");

@@ -2,7 +2,13 @@
 // transaction locks the touched scopes, re-checks the totals and inserts.
 import { createHash } from "node:crypto";
 import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
-import { ConflictError, type FieldIssue, ForbiddenError, RuleViolationError } from "../domain/errors.js";
+import {
+  ConflictError,
+  type FieldIssue,
+  ForbiddenError,
+  NotFoundError,
+  RuleViolationError,
+} from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { stringifyJson } from "../http/json.js";
 import type { Db, LedgerRepository } from "./ledger.repository.js";
@@ -196,6 +202,8 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
 
     async unitLedger(unitCode: string, asOf: LocalDate, by: Principal) {
       assertCanReadUnit(by, unitCode);
+      if ((await catalog.existingUnitCodes([unitCode])).length === 0)
+        throw new NotFoundError(`no unit with code ${unitCode}`);
       const lines = await repo.ledgerLines(unitCode, asOf);
       const total = lines.reduce(
         (t, l) => ({ allocated: t.allocated + l.allocated, disbursed: t.disbursed + l.disbursed }),

@@ -1,0 +1,119 @@
+// The environment, validated at start: defaults, and one clear line per wrong variable.
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const GOOD_KEY = "k".repeat(32);
+
+/** The ConfigError message loadConfig throws for `env`. */
+function errorFor(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig", () => {
+  it("has a default for everything", () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      dataDir: path.resolve("./data"),
+      adminApiKey: undefined,
+      logLevel: "info",
+      maxBatchSize: 1000,
+      bodyLimitBytes: 5 * 1024 * 1024,
+    });
+  });
+
+  it("reads every variable", () => {
+    expect(
+      loadConfig({
+        PORT: "8080",
+        HOST: "0.0.0.0",
+        DATABASE_URL: "postgresql://dm:secret@db:5432/dm",
+        DATA_DIR: "/var/lib/dm",
+        ADMIN_API_KEY: GOOD_KEY,
+        LOG_LEVEL: "debug",
+        MAX_BATCH_SIZE: "50",
+        BODY_LIMIT_BYTES: "65536",
+      }),
+    ).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      databaseUrl: "postgresql://dm:secret@db:5432/dm",
+      dataDir: "/var/lib/dm",
+      adminApiKey: GOOD_KEY,
+      logLevel: "debug",
+      maxBatchSize: 50,
+      bodyLimitBytes: 65536,
+    });
+    expect(loadConfig({ DATABASE_URL: "postgres://localhost/dm" }).databaseUrl).toBe(
+      "postgres://localhost/dm",
+    );
+  });
+
+  it("treats an empty variable as unset (`PORT=` in a .env file), not as port 0", () => {
+    const c = loadConfig({ PORT: "", HOST: "", DATABASE_URL: "", ADMIN_API_KEY: "", LOG_LEVEL: " " });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: "127.0.0.1",
+      databaseUrl: undefined,
+      adminApiKey: undefined,
+      logLevel: "info",
+    });
+  });
+
+  it.each([
+    ["PORT", "http", /PORT: /],
+    ["PORT", "70000", /PORT: .*65535/],
+    ["PORT", "80.5", /PORT: /],
+    ["PORT", "-1", /PORT: /],
+    ["DATABASE_URL", "mysql://localhost/dm", /DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    ["DATABASE_URL", "localhost:5432", /DATABASE_URL: must be a postgres/],
+    ["ADMIN_API_KEY", "short", /ADMIN_API_KEY: must be at least 24 characters/],
+    ["LOG_LEVEL", "verbose", /LOG_LEVEL: .*info/],
+    ["MAX_BATCH_SIZE", "0", /MAX_BATCH_SIZE: /],
+    ["BODY_LIMIT_BYTES", "10", /BODY_LIMIT_BYTES: /],
+  ])("names %s=%s in the error", (name, value, message) => {
+    const text = errorFor({ [name]: value });
+    expect(text).toMatch(/^invalid environment:/);
+    expect(text).toMatch(message);
+    // Only the wrong variable is named.
+    const named = text
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim().split(":")[0]);
+    expect(named).toEqual([name]);
+  });
+
+  it("lists every wrong variable at once, one per line", () => {
+    const text = errorFor({
+      PORT: "x",
+      DATABASE_URL: "mysql://x",
+      ADMIN_API_KEY: "short",
+      LOG_LEVEL: "loud",
+    });
+    const lines = text.split("\n").slice(1);
+    expect(lines.map((l) => l.trim().split(":")[0]).sort()).toEqual([
+      "ADMIN_API_KEY",
+      "DATABASE_URL",
+      "LOG_LEVEL",
+      "PORT",
+    ]);
+  });
+
+  it("never echoes a secret it rejects", () => {
+    const text = errorFor({ ADMIN_API_KEY: "tooShortSecret", DATABASE_URL: "mysql://u:hunter2@db/x" });
+    expect(text).not.toContain("tooShortSecret");
+    expect(text).not.toContain("hunter2");
+  });
+
+  it("ignores variables it does not know", () => {
+    expect(() => loadConfig({ HOME: "/root", NODE_ENV: "production" })).not.toThrow();
+  });
+});
