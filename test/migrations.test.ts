@@ -137,11 +137,17 @@ describe("migrating a new database with prisma/migrations", () => {
     ]);
   });
 
-  it("leaves the ledger tables append-only", async () => {
+  it("leaves the ledger, refund, carry-forward and audit tables append-only", async () => {
     const triggers = await db.raw.query<{ tgname: string }>(
       `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`,
     );
-    expect(triggers.map((r) => r.tgname)).toEqual(["allocation_append_only", "disbursement_append_only"]);
+    expect(triggers.map((r) => r.tgname)).toEqual([
+      "allocation_append_only",
+      "audit_event_append_only",
+      "carry_forward_append_only",
+      "disbursement_append_only",
+      "refund_append_only",
+    ]);
   });
 });
 

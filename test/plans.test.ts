@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_PLAN_2022 } from "../src/domain/plan.js";
+import { DEFAULT_PLAN_2022, type RateMilestone } from "../src/domain/plan.js";
 import { createTestApp, type TestApp } from "./helpers/test-app.js";
 
 let t: TestApp;
@@ -12,11 +12,14 @@ const { year: _y, ...plan2022 } = DEFAULT_PLAN_2022;
 const plan2023 = {
   ...plan2022,
   title: "Kế hoạch giải ngân năm 2023",
-  milestones: plan2022.milestones.map((m) => ({
-    ...m,
-    dueOn: m.dueOn.replace("2022", "2023"),
-    scope: m.scope.kind === "carriedOver" ? { kind: "carriedOver" as const, fromYear: 2022 } : m.scope,
-  })),
+  // The rate milestones only, moved a year on.
+  milestones: plan2022.milestones
+    .filter((m): m is RateMilestone => m.kind === "rate")
+    .map((m) => ({
+      ...m,
+      dueOn: m.dueOn.replace("2022", "2023"),
+      scope: m.scope.kind === "carriedOver" ? { kind: "carriedOver" as const, fromYear: 2022 } : m.scope,
+    })),
 };
 
 describe("plans as data", () => {
@@ -25,7 +28,7 @@ describe("plans as data", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: 0, plan: { year: 2022 } });
     expect((res.body as { plan: { milestones: { id: string }[] } }).plan.milestones.map((m) => m.id)).toEqual(
-      ["M60", "M90", "C100"],
+      ["M60", "M90", "C100", "REQ", "REF"],
     );
     expect((await t.request("GET", "/api/v1/plans")).body).toEqual({ years: [2022] });
     expect((await t.request("GET", "/api/v1/plans/2031")).status).toBe(404);

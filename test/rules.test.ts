@@ -2,11 +2,13 @@ import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { localDateToUtcDate } from "../src/domain/local-date.js";
 import { DEFAULT_PLAN_2022 } from "../src/domain/plan.js";
-import { evaluateUnit, type LedgerEntry } from "../src/domain/reference-ledger.js";
+import { evaluateUnit, type LedgerEntry, type RequestFiling } from "../src/domain/reference-ledger.js";
 import { stringifyJson } from "../src/http/json.js";
 import { createTestApp, type TestApp } from "./helpers/test-app.js";
 
 let t: TestApp;
+const TRUNCATE =
+  "TRUNCATE allocation, disbursement, refund, carry_forward, reallocation_transfer, reallocation_line, reallocation_request";
 const UNITS = ["U1", "U2", "U3"];
 
 beforeAll(async () => {
@@ -28,8 +30,26 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(async () => {
   // TRUNCATE bypasses the append-only row triggers: a fresh ledger per case, same database.
-  await t.db.prisma.$executeRawUnsafe("TRUNCATE allocation, disbursement");
+  await t.db.prisma.$executeRawUnsafe(TRUNCATE);
 });
+
+async function insertRequests(requests: RequestFiling[]) {
+  for (const r of requests) {
+    await t.db.prisma.reallocationRequest.create({
+      data: {
+        unitCode: r.unitCode,
+        planYear: 2022,
+        reason: "test",
+        documentRef: "CV",
+        sentOn: localDateToUtcDate(r.sentOn),
+        createdBy: "test",
+        lines: {
+          create: [{ programCode: r.program, source: "central", capitalType: "investment", amount: 1n }],
+        },
+      },
+    });
+  }
+}
 
 async function insert(entries: LedgerEntry[]) {
   const base = (e: LedgerEntry) => ({
@@ -44,6 +64,18 @@ async function insert(entries: LedgerEntry[]) {
   });
   const allocations = entries.filter((e) => e.kind === "allocation");
   const disbursements = entries.filter((e) => e.kind === "disbursement");
+  const money = entries.filter((e) => e.kind === "refund" || e.kind === "carryForward");
+  for (const e of money) {
+    const { carriedOverFrom: _cf, postedBy: _p, ...scope } = base(e);
+    if (e.kind === "refund")
+      await t.db.prisma.refund.create({
+        data: { ...scope, createdBy: "t", refundedOn: localDateToUtcDate(e.date), reference: "HT" },
+      });
+    else
+      await t.db.prisma.carryForward.create({
+        data: { ...scope, createdBy: "t", approvedOn: localDateToUtcDate(e.date), legalBasis: "QĐ" },
+      });
+  }
   if (allocations.length)
     await t.db.prisma.allocation.createMany({
       data: allocations.map((e) => ({
@@ -116,42 +148,61 @@ describe("milestone status over the ledger", () => {
 const dateArb = fc
   .integer({ min: 0, max: 364 })
   .map((d) => new Date(Date.UTC(2022, 0, 1 + d)).toISOString().slice(0, 10));
-const entryArb = fc.record({
+const entryArb = fc
+  .record({
+    unitCode: fc.constantFrom(...UNITS),
+    program: fc.constantFrom("NTM", "GNBV"),
+    planYear: fc.constantFrom(2022, 2022, 2022, 2023),
+    carriedOverFrom: fc.constantFrom(null, null, 2021),
+    source: fc.constantFrom("central" as const, "provincial" as const),
+    capitalType: fc.constantFrom("investment" as const, "recurrent" as const),
+    amount: fc.bigInt({ min: -(10n ** 9n), max: 10n ** 12n }),
+    date: dateArb,
+    kind: fc.constantFrom(
+      "allocation" as const,
+      "disbursement" as const,
+      "disbursement" as const,
+      "refund" as const,
+      "carryForward" as const,
+    ),
+  })
+  .map((e) => (e.kind === "refund" || e.kind === "carryForward" ? { ...e, carriedOverFrom: null } : e)); // of the year's own capital
+const requestArb = fc.record({
   unitCode: fc.constantFrom(...UNITS),
   program: fc.constantFrom("NTM", "GNBV"),
-  planYear: fc.constantFrom(2022, 2022, 2022, 2023),
-  carriedOverFrom: fc.constantFrom(null, null, 2021),
-  source: fc.constantFrom("central" as const, "provincial" as const),
-  capitalType: fc.constantFrom("investment" as const, "recurrent" as const),
-  amount: fc.bigInt({ min: -(10n ** 9n), max: 10n ** 12n }),
-  date: dateArb,
-  kind: fc.constantFrom("allocation" as const, "disbursement" as const),
+  sentOn: dateArb,
 });
 
 describe("the SQL path agrees with the reference ledger", () => {
   it("per-unit status equals evaluateUnit, and the at-risk list equals the per-unit statuses", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(entryArb, { maxLength: 40 }), dateArb, async (entries, asOf) => {
-        await t.db.prisma.$executeRawUnsafe("TRUNCATE allocation, disbursement");
-        await insert(entries);
-        const expectedAtRisk: string[] = [];
-        for (const unit of UNITS) {
-          const res = await t.request("GET", `/api/v1/units/${unit}/status?asOf=${asOf}&planYear=2022`);
-          const expected = evaluateUnit(entries, unit, DEFAULT_PLAN_2022, asOf);
-          const got = (res.body as { milestones: Record<string, unknown>[] }).milestones.map(
-            ({ unitCode: _u, planYear: _y, ...m }) => m,
-          );
-          expect(got).toEqual(JSON.parse(stringifyJson(expected)));
-          for (const e of expected)
-            if (e.status === "at_risk" || e.status === "missed")
-              expectedAtRisk.push(`${unit}/${e.program}/${e.id}`);
-        }
-        const atRisk = await t.request("GET", `/api/v1/at-risk?asOf=${asOf}&planYear=2022`);
-        const got = (atRisk.body as { items: { unitCode: string; program: string; id: string }[] }).items.map(
-          (i) => `${i.unitCode}/${i.program}/${i.id}`,
-        );
-        expect(got.sort()).toEqual(expectedAtRisk.sort());
-      }),
+      fc.asyncProperty(
+        fc.array(entryArb, { maxLength: 40 }),
+        fc.array(requestArb, { maxLength: 3 }),
+        dateArb,
+        async (entries, requests, asOf) => {
+          await t.db.prisma.$executeRawUnsafe(TRUNCATE);
+          await insert(entries);
+          await insertRequests(requests);
+          const expectedAtRisk: string[] = [];
+          for (const unit of UNITS) {
+            const res = await t.request("GET", `/api/v1/units/${unit}/status?asOf=${asOf}&planYear=2022`);
+            const expected = evaluateUnit(entries, unit, DEFAULT_PLAN_2022, asOf, requests);
+            const got = (res.body as { milestones: Record<string, unknown>[] }).milestones.map(
+              ({ unitCode: _u, planYear: _y, ...m }) => m,
+            );
+            expect(got).toEqual(JSON.parse(stringifyJson(expected)));
+            for (const e of expected)
+              if (e.status === "at_risk" || e.status === "missed")
+                expectedAtRisk.push(`${unit}/${e.program}/${e.id}`);
+          }
+          const atRisk = await t.request("GET", `/api/v1/at-risk?asOf=${asOf}&planYear=2022`);
+          const got = (
+            atRisk.body as { items: { unitCode: string; program: string; id: string }[] }
+          ).items.map((i) => `${i.unitCode}/${i.program}/${i.id}`);
+          expect(got.sort()).toEqual(expectedAtRisk.sort());
+        },
+      ),
       { numRuns: 25 },
     );
   });

@@ -21,6 +21,7 @@ const evaluation = (status: MilestoneStatus, over: Partial<PairEvaluation> = {})
   unitCode: "TAM_KY",
   program: "NTM",
   planYear: 2022,
+  kind: "rate",
   ...over,
 });
 

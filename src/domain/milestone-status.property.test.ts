@@ -16,14 +16,14 @@ const positive = fc.bigInt({ min: 1n, max: MAX });
 const windowDays = fc.integer({ min: 1, max: 90 });
 
 const milestone = fc.oneof(
-  fc.constantFrom(...DEFAULT_PLAN_2022.milestones),
+  fc.constantFrom(...DEFAULT_PLAN_2022.milestones.filter((m): m is RateMilestone => m.kind === "rate")),
   fc
     .record({
       thresholdPercent: fc.constantFrom("0.01", "33.33", "50", "62.5", "99.99", "100"),
       comparison: fc.constantFrom("gt" as const, "gte" as const),
     })
     .map(({ thresholdPercent, comparison }): RateMilestone => {
-      const m60 = DEFAULT_PLAN_2022.milestones[0]!;
+      const m60 = DEFAULT_PLAN_2022.milestones[0] as RateMilestone;
       return { ...m60, thresholdPercent, comparison: thresholdPercent === "100" ? "gte" : comparison };
     }),
 );
@@ -85,7 +85,7 @@ describe("evaluateMilestone properties", () => {
   });
 
   it("a displayed 60 with M60 unmet is possible and consistent", () => {
-    const m60 = DEFAULT_PLAN_2022.milestones[0]!;
+    const m60 = DEFAULT_PLAN_2022.milestones[0] as RateMilestone;
     const e = evaluateMilestone(
       { allocated: 1_000_000_000n, disbursed: 599_999_999n, recentDisbursed: 0n },
       m60,

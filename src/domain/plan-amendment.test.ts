@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PLAN_2022 } from "./plan.js";
+import { DEFAULT_PLAN_2022, type RateMilestone } from "./plan.js";
 import { movedDueDates, planChanges } from "./plan-amendment.js";
 
 describe("planChanges", () => {
@@ -31,7 +31,7 @@ describe("planChanges", () => {
   it("reports added and removed milestones and threshold changes", () => {
     const next = structuredClone(DEFAULT_PLAN_2022);
     next.milestones = next.milestones.filter((m) => m.id !== "C100");
-    next.milestones[0]!.thresholdPercent = "65";
+    (next.milestones[0] as RateMilestone).thresholdPercent = "65";
     next.milestones.push({ ...next.milestones[0]!, id: "M75", dueOn: "2022-11-30" });
     const changes = planChanges(DEFAULT_PLAN_2022, next);
     expect(changes).toContainEqual({ milestone: "C100", change: "removed" });

@@ -1,12 +1,15 @@
 // What an amendment changes in a plan. A moved due date must name the legal act that moved it
 // (deadlines are extended by later decisions), so the history can answer "why is it 15/10 now?".
-import type { LegalBasis, Plan, RateMilestone } from "./plan.js";
+import type { LegalBasis, Plan, RateMilestone, RequestMilestone } from "./plan.js";
 
 export type PlanChange =
   | { milestone: string; change: "added" | "removed" }
-  | { milestone: string; change: "modified"; field: keyof RateMilestone; from: unknown; to: unknown };
+  | { milestone: string; change: "modified"; field: string; from: unknown; to: unknown };
 
-const FIELDS: (keyof RateMilestone)[] = [
+const FIELDS: (keyof RateMilestone | keyof RequestMilestone)[] = [
+  "kind",
+  "requiredAfterMissing",
+  "advisoryWhenAtRisk",
   "title",
   "scope",
   "program",
@@ -28,14 +31,15 @@ export function planChanges(prev: Plan, next: Plan): PlanChange[] {
       changes.push({ milestone: m.id, change: "added" });
       continue;
     }
+    const [a, b] = [old as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>];
     for (const field of FIELDS) {
-      if (canonical(old[field]) !== canonical(m[field]))
+      if (canonical(a[field]) !== canonical(b[field]))
         changes.push({
           milestone: m.id,
           change: "modified",
           field,
-          from: old[field] ?? null,
-          to: m[field] ?? null,
+          from: a[field] ?? null,
+          to: b[field] ?? null,
         });
     }
   }

@@ -3,11 +3,23 @@
 // unit and province totals are roll-ups for display and are never judged.
 import type { LocalDate } from "./local-date.js";
 import { evaluateMilestone, type MilestoneEvaluation, type ScopeFigures } from "./milestone-status.js";
-import type { Plan, RateMilestone } from "./plan.js";
+import type { Milestone, Plan, RateMilestone } from "./plan.js";
+import { evaluateRequest } from "./request-status.js";
 
 export type UnitProgram = { unitCode: string; program: string };
 
-export type PairEvaluation = MilestoneEvaluation & { unitCode: string; program: string; planYear: number };
+export type PairEvaluation = MilestoneEvaluation & {
+  unitCode: string;
+  program: string;
+  planYear: number;
+  kind: Milestone["kind"];
+  /** Request milestones only: when the pair's request was sent, and whether it is only advised. */
+  requestSentOn?: LocalDate | null;
+  advisory?: boolean;
+};
+
+/** The earliest reallocation request covering a pair, sent on or before asOf; null if none. */
+export type RequestSentOn<P extends UnitProgram = UnitProgram> = (pair: P) => LocalDate | null;
 
 /** Figures of one pair in one milestone's scope; pairs without any figures hold nothing there. */
 export type FiguresOf<P extends UnitProgram = UnitProgram> = (
@@ -22,23 +34,41 @@ export function evaluatePlan<P extends UnitProgram>(
   asOf: LocalDate,
   pairs: readonly P[],
   figuresOf: FiguresOf<P>,
+  requestSentOn: RequestSentOn<P> = () => null,
 ): PairEvaluation[] {
   const sortedPairs = [...pairs].sort((a, b) => cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program));
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
   const out: PairEvaluation[] = [];
   for (const pair of sortedPairs) {
+    const { unitCode, program } = pair;
+    const byId = new Map<string, MilestoneEvaluation>();
+    // Rate-like milestones first: a request milestone is judged on their outcome.
     for (const m of milestones) {
-      if (m.program !== undefined && m.program !== pair.program) continue;
-      const figures = figuresOf(m, pair) ?? NONE;
-      out.push({
-        ...evaluateMilestone(figures, m, asOf, plan.projectionWindowDays),
-        ...pair,
-        planYear: plan.year,
-      });
+      if (m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
+      const e = evaluateMilestone(figuresOf(m, pair) ?? NONE, m, asOf, plan.projectionWindowDays);
+      // A refund is paid in one go at the end of the adjustment period, so a pace projection says
+      // nothing before then: until the due date it shows the refund the unit is heading for.
+      byId.set(m.id, m.kind === "refund" && e.status === "at_risk" ? { ...e, status: "on_track" } : e);
+    }
+    for (const m of milestones) {
+      const e =
+        m.kind === "request"
+          ? evaluateRequest(
+              m,
+              asOf,
+              byId.get(m.requiredAfterMissing),
+              lookup(byId, m.advisoryWhenAtRisk),
+              requestSentOn(pair),
+            )
+          : byId.get(m.id);
+      if (e) out.push({ ...e, unitCode, program, planYear: plan.year, kind: m.kind });
     }
   }
   return out;
 }
+
+const lookup = (byId: Map<string, MilestoneEvaluation>, id: string | undefined) =>
+  id ? byId.get(id) : undefined;
 
 // Code-unit order, not locale order: stable across machines and equal to SQL's "C" collation.
 export function cmp(a: string, b: string): number {

@@ -21,9 +21,14 @@ export interface LegalBasis {
   note?: string;
 }
 
+/**
+ * A threshold on a ratio of whole đồng. "rate": disbursed ÷ allocated in the scope. "refund":
+ * refunded ÷ the amount due back (allocated − disbursed − approved carry-forward, at the due
+ * date), which must reach 100%: the same arithmetic over other figures.
+ */
 export interface RateMilestone {
   id: string;
-  kind: "rate";
+  kind: "rate" | "refund";
   title: string;
   scope: CapitalScope;
   program?: string;
@@ -38,10 +43,30 @@ export interface RateMilestone {
   guidance?: string;
 }
 
+/**
+ * A written request to hand capital to other units (đề xuất điều chuyển), due from every
+ * (unit, program) that missed `requiredAfterMissing`; those `advisoryWhenAtRisk` are warned
+ * that they may need one.
+ */
+export interface RequestMilestone {
+  id: string;
+  kind: "request";
+  title: string;
+  requiredAfterMissing: string;
+  advisoryWhenAtRisk?: string;
+  dueOn: LocalDate;
+  legalBasis: LegalBasis;
+  guidance?: string;
+}
+
+export type Milestone = RateMilestone | RequestMilestone;
+
+export const isRateLike = (m: Milestone): m is RateMilestone => m.kind !== "request";
+
 export interface Plan {
   year: number;
   title: string;
-  milestones: RateMilestone[];
+  milestones: Milestone[];
   projectionWindowDays: number;
 }
 
@@ -75,7 +100,7 @@ export const rateMilestoneSchema = z
     id: z
       .string()
       .regex(MILESTONE_ID_PATTERN, { message: "Milestone id must match /^[A-Z][A-Z0-9_]{1,15}$/" }),
-    kind: z.literal("rate"),
+    kind: z.enum(["rate", "refund"]),
     title: z.string().trim().min(1),
     scope: capitalScopeSchema,
     program: z.string().trim().min(1).optional(),
@@ -94,17 +119,36 @@ export const rateMilestoneSchema = z
     const bp = thresholdBasisPoints(m);
     if (bp <= 0n || bp > 10_000n) {
       ctx.addIssue({ code: "custom", path: ["thresholdPercent"], message: "Threshold must be in (0, 100]" });
+    } else if (m.kind === "refund" && (bp !== 10_000n || m.comparison !== "gte")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["thresholdPercent"],
+        message: "A refund milestone is met at 100% ('gte' \"100\")",
+      });
     } else if (bp === 10_000n && m.comparison === "gt") {
       // Disbursement cannot exceed the allocation, so "above 100%" could never be met.
       ctx.addIssue({ code: "custom", path: ["comparison"], message: "'gt' 100% is unreachable; use 'gte'" });
     }
   });
 
+export const requestMilestoneSchema = z.strictObject({
+  id: z.string().regex(MILESTONE_ID_PATTERN, { message: "Milestone id must match /^[A-Z][A-Z0-9_]{1,15}$/" }),
+  kind: z.literal("request"),
+  title: z.string().trim().min(1),
+  requiredAfterMissing: z.string().min(1),
+  advisoryWhenAtRisk: z.string().min(1).optional(),
+  dueOn: localDateSchema,
+  legalBasis: legalBasisSchema,
+  guidance: z.string().trim().min(1).max(2000).optional(),
+});
+
+export const milestoneSchema = z.discriminatedUnion("kind", [rateMilestoneSchema, requestMilestoneSchema]);
+
 export const planSchema = z
   .object({
     year: z.number().int().min(2000).max(2100),
     title: z.string().trim().min(1),
-    milestones: z.array(rateMilestoneSchema).min(1).max(50),
+    milestones: z.array(milestoneSchema).min(1).max(50),
     projectionWindowDays: z.number().int().min(1).max(366).default(30),
   })
   .superRefine((plan, ctx) => {
@@ -118,6 +162,18 @@ export const planSchema = z
         });
       }
       seen.add(m.id);
+      if (m.kind === "request") {
+        for (const field of ["requiredAfterMissing", "advisoryWhenAtRisk"] as const) {
+          const ref = m[field];
+          if (ref !== undefined && !plan.milestones.some((o) => o.id === ref && o.kind === "rate"))
+            ctx.addIssue({
+              code: "custom",
+              path: ["milestones", i, field],
+              message: `${field} must name a rate milestone of this plan`,
+            });
+        }
+        return;
+      }
       if (m.scope.kind === "carriedOver" && m.scope.fromYear >= plan.year) {
         ctx.addIssue({
           code: "custom",
@@ -181,6 +237,30 @@ export const DEFAULT_PLAN_2022: Plan = {
         // The plan gives no date for this one; we read the extension as running to year end.
         note: "Thời hạn 31/12/2022 là cách hiểu: thời hạn kéo dài giải ngân đến hết năm 2022.",
       },
+    },
+    {
+      id: "REQ",
+      kind: "request",
+      title: "Gửi văn bản đề xuất điều chuyển vốn năm 2022 (đơn vị không đạt mốc 30/9)",
+      requiredAfterMissing: "M60",
+      advisoryWhenAtRisk: "M90",
+      // "gửi trước 10/11/2022": read as sent on or before 10/11 (the boundary tests pin it).
+      dueOn: "2022-11-10",
+      legalBasis: PLAN_2022_BASIS,
+      guidance:
+        "Gửi văn bản rà soát, đề nghị UBND tỉnh điều chuyển kế hoạch vốn năm 2022 cho đơn vị, địa phương khác (qua Sở Kế hoạch và Đầu tư) chậm nhất ngày 10/11/2022.",
+    },
+    {
+      id: "REF",
+      kind: "refund",
+      title: "Hoàn trả ngân sách cấp trên phần vốn năm 2022 không giải ngân hết",
+      scope: { kind: "own" },
+      thresholdPercent: "100",
+      comparison: "gte",
+      dueOn: "2023-01-31",
+      legalBasis: PLAN_2022_BASIS,
+      guidance:
+        "Đến hết ngày 31/01/2023 (hết thời gian chỉnh lý ngân sách năm 2022), phần vốn không giải ngân hết phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn sang năm 2023 theo quy định.",
     },
   ],
 };

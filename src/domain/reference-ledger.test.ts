@@ -136,11 +136,15 @@ describe("evaluateUnit", () => {
     const rows = evaluateUnit(entries, "TAY_GIANG", DEFAULT_PLAN_2022, "2022-06-01");
     expect(rows.map((r) => `${r.program}/${r.id}/${r.status}`)).toEqual([
       "DTTS/M60/not_applicable",
+      "DTTS/REQ/not_applicable",
       "DTTS/C100/met",
       "DTTS/M90/not_applicable",
+      "DTTS/REF/not_applicable",
       "NTM/M60/at_risk",
+      "NTM/REQ/not_applicable",
       "NTM/C100/not_applicable",
       "NTM/M90/at_risk",
+      "NTM/REF/on_track",
     ]);
   });
 

@@ -2,6 +2,7 @@ import type { LocalDate } from "./local-date.js";
 import { figuresWindow, type MilestoneEvaluation, type ScopeFigures } from "./milestone-status.js";
 import type { CapitalType, FundingSource, Plan, RateMilestone } from "./plan.js";
 import { evaluatePlan } from "./plan-evaluation.js";
+import { NO_REFUNDS, refundScopeFigures } from "./refund.js";
 
 /**
  * Reference implementation over plain rows: slow and obvious on purpose, so tests can state
@@ -18,7 +19,15 @@ export interface LedgerEntry {
   /** Signed: an adjustment decision or a reversal is a negative entry. */
   amount: bigint;
   date: LocalDate;
-  kind: "allocation" | "disbursement";
+  /** Refunds and carry-forward approvals are tracked with the same scope fields. */
+  kind: "allocation" | "disbursement" | "refund" | "carryForward";
+}
+
+/** A reallocation request covering one program of a unit, sent on a date. */
+export interface RequestFiling {
+  unitCode: string;
+  program: string;
+  sentOn: LocalDate;
 }
 
 export interface ScopeKey {
@@ -46,16 +55,22 @@ export function scopeFiguresFromEntries(
 ): ScopeFigures {
   const { cutoff, windowStart } = figuresWindow(m, asOf, windowDays);
   const figures: ScopeFigures = { allocated: 0n, disbursed: 0n, recentDisbursed: 0n };
+  const refunds = { ...NO_REFUNDS };
   for (const e of entries) {
     if (e.date > cutoff || !inMilestoneScope(e, key, m)) continue;
     if (e.kind === "allocation") {
       figures.allocated += e.amount;
-    } else {
+    } else if (e.kind === "disbursement") {
       figures.disbursed += e.amount;
       if (e.date >= windowStart) figures.recentDisbursed += e.amount;
+    } else if (e.kind === "refund") {
+      refunds.refunded += e.amount;
+      if (e.date >= windowStart) refunds.recentRefunded += e.amount;
+    } else {
+      refunds.carriedForward += e.amount;
     }
   }
-  return figures;
+  return m.kind === "refund" ? refundScopeFigures(figures, refunds) : figures;
 }
 
 /**
@@ -68,14 +83,26 @@ export function evaluateUnit(
   unitCode: string,
   plan: Plan,
   asOf: LocalDate,
+  requests: readonly RequestFiling[] = [],
 ): UnitMilestoneEvaluation[] {
   const programs = new Set(
     entries
-      .filter((e) => e.unitCode === unitCode && e.planYear === plan.year && e.date <= asOf)
+      .filter((e) => (e.kind === "allocation" || e.kind === "disbursement") && e.unitCode === unitCode)
+      .filter((e) => e.planYear === plan.year && e.date <= asOf)
       .map((e) => e.program),
   );
   const pairs = [...programs].map((program) => ({ unitCode, program }));
-  return evaluatePlan(plan, asOf, pairs, (m, pair) =>
-    scopeFiguresFromEntries(entries, { ...pair, planYear: plan.year }, m, asOf, plan.projectionWindowDays),
+  const sentOn = (pair: { unitCode: string; program: string }) =>
+    requests
+      .filter((r) => r.unitCode === pair.unitCode && r.program === pair.program && r.sentOn <= asOf)
+      .map((r) => r.sentOn)
+      .sort()[0] ?? null;
+  return evaluatePlan(
+    plan,
+    asOf,
+    pairs,
+    (m, pair) =>
+      scopeFiguresFromEntries(entries, { ...pair, planYear: plan.year }, m, asOf, plan.projectionWindowDays),
+    sentOn,
   ).map(({ unitCode: _u, planYear: _y, ...e }) => e);
 }

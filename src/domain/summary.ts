@@ -22,8 +22,10 @@ export type Summary = {
     id: string;
     title: string;
     dueOn: string;
-    threshold: number;
-    comparison: "gt" | "gte";
+    kind: "rate" | "refund" | "request";
+    /** Null for a request milestone, which is met by filing, not by a rate. */
+    threshold: number | null;
+    comparison: "gt" | "gte" | null;
     total: Totals;
     /** (unit, program) pairs in each status: the grain at which milestones are judged. */
     counts: StatusCounts;
@@ -88,10 +90,11 @@ export function summarize(
       for (const s of worstByUnit.values()) unitCounts[s] += 1;
       return {
         id: m.id,
+        kind: m.kind,
         title: m.title,
         dueOn: m.dueOn,
-        threshold: Number(m.thresholdPercent),
-        comparison: m.comparison,
+        threshold: m.kind === "request" ? null : Number(m.thresholdPercent),
+        comparison: m.kind === "request" ? null : m.comparison,
         total: sum(rows),
         counts: countStatuses(rows),
         unitCounts,

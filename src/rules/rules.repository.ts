@@ -2,14 +2,24 @@
 // the ledger rows themselves never leave the database.
 import type { LocalDate } from "../domain/local-date.js";
 import { figuresWindow, type ScopeFigures } from "../domain/milestone-status.js";
-import type { Plan, RateMilestone } from "../domain/plan.js";
+import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import type { UnitProgram } from "../domain/plan-evaluation.js";
+import type { RefundFigures } from "../domain/refund.js";
 import type { PairTotals } from "../domain/summary.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
 export type PlanFigures = UnitProgram & { byMilestone: Map<string, ScopeFigures> };
 
 const unitFilter = (units?: string[]) => (units ? Prisma.sql`AND unit_code = ANY(${units})` : Prisma.empty);
+
+/** The optional program, source and capital-type filters of a milestone, as "AND ..." clauses. */
+function scopeExtras(m: RateMilestone): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (m.program) parts.push(Prisma.sql`AND program_code = ${m.program}`);
+  if (m.source) parts.push(Prisma.sql`AND source = ${m.source}::"CapitalSource"`);
+  if (m.capitalType) parts.push(Prisma.sql`AND capital_type = ${m.capitalType}::"CapitalType"`);
+  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
+}
 
 function scopeFilter(m: RateMilestone): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
@@ -32,7 +42,8 @@ export function createRulesRepository(prisma: PrismaClient) {
      * its projection window (conditional sums, so more milestones cost no extra scan).
      */
     async planFigures(plan: Plan, asOf: LocalDate, units?: string[]): Promise<PlanFigures[]> {
-      const columns = plan.milestones.flatMap((m, i) => {
+      const rateLike = plan.milestones.filter(isRateLike);
+      const columns = rateLike.flatMap((m, i) => {
         const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
         const inScope = scopeFilter(m);
         const upTo = Prisma.sql`${inScope} AND d <= ${cutoff}::date`;
@@ -56,7 +67,7 @@ export function createRulesRepository(prisma: PrismaClient) {
         unitCode: r.unitCode as string,
         program: r.program as string,
         byMilestone: new Map(
-          plan.milestones.map((m, i) => [
+          rateLike.map((m, i) => [
             m.id,
             {
               allocated: r[`a${i}`] as bigint,
@@ -66,6 +77,41 @@ export function createRulesRepository(prisma: PrismaClient) {
           ]),
         ),
       }));
+    },
+
+    /** Per pair, for a refund milestone: approved carry-forward and refunds up to its cutoff. */
+    async refundFigures(
+      plan: Plan,
+      m: RateMilestone,
+      asOf: LocalDate,
+      units?: string[],
+    ): Promise<Map<string, RefundFigures>> {
+      const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
+      const filter = Prisma.sql`plan_year = ${plan.year} ${scopeExtras(m)} ${unitFilter(units)}`;
+      const rows = await prisma.$queryRaw<(UnitProgram & RefundFigures)[]>`
+        SELECT unit_code AS "unitCode", program_code AS "program",
+               SUM(cf)::bigint AS "carriedForward", SUM(r)::bigint AS "refunded", SUM(recent)::bigint AS "recentRefunded"
+        FROM (
+          SELECT unit_code, program_code, amount AS cf, 0::bigint AS r, 0::bigint AS recent
+            FROM carry_forward WHERE ${filter} AND approved_on <= ${cutoff}::date
+          UNION ALL
+          SELECT unit_code, program_code, 0::bigint, amount,
+                 CASE WHEN refunded_on >= ${windowStart}::date THEN amount ELSE 0::bigint END
+            FROM refund WHERE ${filter} AND refunded_on <= ${cutoff}::date
+        ) e
+        GROUP BY 1, 2`;
+      return new Map(rows.map(({ unitCode, program, ...f }) => [`${unitCode}|${program}`, f]));
+    },
+
+    /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */
+    async requestsSentOn(year: number, asOf: LocalDate, units?: string[]): Promise<Map<string, LocalDate>> {
+      const rows = await prisma.$queryRaw<{ key: string; sentOn: string }[]>`
+        SELECT r.unit_code || '|' || l.program_code AS key, to_char(MIN(r.sent_on), 'YYYY-MM-DD') AS "sentOn"
+        FROM reallocation_request r JOIN reallocation_line l ON l.request_id = r.id
+        WHERE r.plan_year = ${year} AND r.sent_on <= ${asOf}::date
+          ${units ? Prisma.sql`AND r.unit_code = ANY(${units})` : Prisma.empty}
+        GROUP BY 1`;
+      return new Map(rows.map((r) => [r.key, r.sentOn]));
     },
 
     /** The plan year's own capital per pair as of asOf, for the roll-ups. */

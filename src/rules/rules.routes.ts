@@ -10,8 +10,9 @@ import type { RulesService } from "./rules.service.js";
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
 
 const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
-const milestoneOut = z.object({
+export const milestoneOut = z.object({
   id: z.string(),
+  kind: z.enum(["rate", "refund", "request"]),
   program: z.string(),
   planYear: z.number(),
   dueOn: z.string(),
@@ -29,6 +30,15 @@ const milestoneOut = z.object({
   requiredDailyPace: amountOut.nullable(),
   projectedRate: z.number().nullable(),
   projectedDisbursed: amountOut.nullable(),
+  requestSentOn: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("request milestones: the date the unit's request was sent"),
+  advisory: z
+    .boolean()
+    .optional()
+    .describe("request milestones: only advised (met the first rate, at risk for the next)"),
 });
 const atRiskItem = milestoneOut.extend({
   unitCode: z.string(),
@@ -125,8 +135,9 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
                 id: z.string(),
                 title: z.string(),
                 dueOn: z.string(),
-                threshold: z.number(),
-                comparison: z.enum(["gt", "gte"]),
+                kind: z.enum(["rate", "refund", "request"]),
+                threshold: z.number().nullable(),
+                comparison: z.enum(["gt", "gte"]).nullable(),
                 total: z.object(totals),
                 counts,
                 unitCounts: counts,

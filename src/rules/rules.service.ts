@@ -3,8 +3,9 @@
 import type { Principal } from "../access/principal.js";
 import { type AtRiskFilter, selectAtRisk, type UnitInfo } from "../domain/at-risk.js";
 import type { LocalDate } from "../domain/local-date.js";
-import type { Plan } from "../domain/plan.js";
+import type { Plan, RateMilestone } from "../domain/plan.js";
 import { evaluatePlan, type PairEvaluation } from "../domain/plan-evaluation.js";
+import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
 import type { RulesRepository } from "./rules.repository.js";
@@ -17,8 +18,29 @@ type Deps = {
 
 export function createRulesService({ repo, plans, units }: Deps) {
   async function evaluate(plan: Plan, asOf: LocalDate, unitCodes?: string[]): Promise<PairEvaluation[]> {
-    const rows = await repo.planFigures(plan, asOf, unitCodes);
-    return evaluatePlan(plan, asOf, rows, (m, pair) => pair.byMilestone.get(m.id));
+    const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
+    const [rows, requests, ...refunds] = await Promise.all([
+      repo.planFigures(plan, asOf, unitCodes),
+      plan.milestones.some((m) => m.kind === "request")
+        ? repo.requestsSentOn(plan.year, asOf, unitCodes)
+        : new Map<string, LocalDate>(),
+      ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes)),
+    ]);
+    const refundsOf = new Map(refundMilestones.map((m, i) => [m.id, refunds[i]!]));
+    return evaluatePlan(
+      plan,
+      asOf,
+      rows,
+      (m, pair) => {
+        const ledger = pair.byMilestone.get(m.id);
+        if (m.kind !== "refund" || !ledger) return ledger;
+        return refundScopeFigures(
+          ledger,
+          refundsOf.get(m.id)?.get(`${pair.unitCode}|${pair.program}`) ?? NO_REFUNDS,
+        );
+      },
+      (pair) => requests.get(`${pair.unitCode}|${pair.program}`) ?? null,
+    );
   }
 
   const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));

@@ -1,0 +1,59 @@
+// The reallocation-request milestone (REQ): a written request to hand capital to other units,
+// due from every (unit, program) that missed the rate milestone it follows (plan III.5: units
+// that cannot reach the rates after 30/9 send a proposal before 10/11).
+import { daysBetween, type LocalDate } from "./local-date.js";
+import type { MilestoneEvaluation } from "./milestone-status.js";
+import type { RequestMilestone } from "./plan.js";
+
+export type RequestEvaluation = MilestoneEvaluation & {
+  /** The earliest request covering the pair, if one was sent by asOf. */
+  requestSentOn: LocalDate | null;
+  /** True when the pair is only warned that it may need a request (met the first rate, at risk for the next). */
+  advisory: boolean;
+};
+
+/**
+ * `required`: the pair's evaluation of `m.requiredAfterMissing` on asOf (final once past its due
+ * date); `advisory`: of `m.advisoryWhenAtRisk`. Figures shown are those of the rate milestone
+ * behind the duty, so the unit sees what it is short of.
+ */
+export function evaluateRequest(
+  m: RequestMilestone,
+  asOf: LocalDate,
+  required: MilestoneEvaluation | undefined,
+  advisory: MilestoneEvaluation | undefined,
+  sentOn: LocalDate | null,
+): RequestEvaluation {
+  const filedOnTime = sentOn !== null && sentOn <= asOf && sentOn <= m.dueOn;
+  const filedBy = sentOn !== null && sentOn <= asOf ? sentOn : null;
+  const open = asOf <= m.dueOn;
+  const result = (
+    status: MilestoneEvaluation["status"],
+    basis: MilestoneEvaluation | undefined,
+    isAdvisory: boolean,
+  ) => ({
+    id: m.id,
+    dueOn: m.dueOn,
+    status,
+    allocated: basis?.allocated ?? 0n,
+    disbursed: basis?.disbursed ?? 0n,
+    rate: basis?.rate ?? null,
+    threshold: basis?.threshold ?? 0,
+    comparison: basis?.comparison ?? ("gt" as const),
+    shortfall: status === "met" || status === "not_applicable" ? 0n : (basis?.shortfall ?? 0n),
+    daysLeft: open ? daysBetween(asOf, m.dueOn) : 0,
+    requiredDailyPace: null,
+    projectedRate: null,
+    projectedDisbursed: null,
+    requestSentOn: filedBy,
+    advisory: isAdvisory,
+  });
+  if (required?.status === "missed") {
+    if (filedOnTime) return result("met", required, false);
+    return result(open ? "at_risk" : "missed", required, false);
+  }
+  if (required?.status === "met" && advisory?.status === "at_risk" && open) {
+    return result(filedOnTime ? "met" : "at_risk", advisory, true);
+  }
+  return result("not_applicable", required, false);
+}
