@@ -6,6 +6,7 @@ import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-z
 import { apiKeysRoutes } from "./access/api-keys.routes.js";
 import { authPlugin } from "./access/auth.plugin.js";
 import { alertsRoutes, metricsRoute } from "./alerts/alerts.routes.js";
+import { auditRoutes } from "./audit/audit.routes.js";
 import { catalogRoutes } from "./catalog/catalog.routes.js";
 import type { Container } from "./container.js";
 import { registerErrorHandler } from "./http/error-handler.js";
@@ -14,7 +15,9 @@ import { stringifyJson } from "./http/json.js";
 import { registerOpenApi } from "./http/openapi.js";
 import { ledgerRoutes } from "./ledger/ledger.routes.js";
 import { plansRoutes } from "./plans/plans.routes.js";
+import { reallocationRoutes } from "./reallocation/reallocation.routes.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
+import { yearEndRoutes } from "./year-end/year-end.routes.js";
 
 export type AppOptions = {
   logger?: FastifyBaseLogger;
@@ -62,6 +65,9 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
       await api.register(plansRoutes, { plans: c.plans });
       await api.register(rulesRoutes, { rules: c.rules, today: c.today });
+      await api.register(reallocationRoutes, { reallocation: c.reallocation });
+      await api.register(yearEndRoutes, { yearEnd: c.yearEnd });
+      await api.register(auditRoutes, { audit: c.audit });
       await api.register(alertsRoutes, {
         alerts: c.alerts,
         ledger: c.alertLedger,

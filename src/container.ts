@@ -14,6 +14,7 @@ import { createOutboxRepository } from "./alerts/outbox.repository.js";
 import { createOutboxSender } from "./alerts/outbox-sender.js";
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./alerts/policy.js";
 import { renderMessage } from "./alerts/templates/render.js";
+import { createAuditRepository } from "./audit/audit.repository.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
 import type { OutboxConfig } from "./config.js";
@@ -23,8 +24,12 @@ import { createLedgerRepository } from "./ledger/ledger.repository.js";
 import { createLedgerService } from "./ledger/ledger.service.js";
 import { createPlansRepository } from "./plans/plans.repository.js";
 import { createPlansService } from "./plans/plans.service.js";
+import { createReallocationRepository } from "./reallocation/reallocation.repository.js";
+import { createReallocationService } from "./reallocation/reallocation.service.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
+import { createYearEndRepository } from "./year-end/year-end.repository.js";
+import { createYearEndService } from "./year-end/year-end.service.js";
 
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
@@ -59,12 +64,29 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     repo: createApiKeysRepository(db.prisma),
     unitsExist: catalogRepo.existingUnitCodes,
   });
+  const ledgerRepo = createLedgerRepository(db.prisma);
   const ledger = createLedgerService({
-    repo: createLedgerRepository(db.prisma),
+    repo: ledgerRepo,
     catalog: catalogRepo,
     today,
   });
   const plans = createPlansService({ repo: createPlansRepository(db.prisma) });
+  const audit = createAuditRepository(db.prisma);
+  const reallocation = createReallocationService({
+    repo: createReallocationRepository(db.prisma),
+    audit,
+    ledger,
+    ledgerRepo,
+    catalog: catalogRepo,
+    today,
+  });
+  const yearEnd = createYearEndService({
+    repo: createYearEndRepository(db.prisma),
+    audit,
+    transaction: ledgerRepo.transaction,
+    catalog: catalogRepo,
+    today,
+  });
   const rules = createRulesService({ repo: createRulesRepository(db.prisma), plans, units: catalog });
 
   const alertLedger = createAlertLedgerRepository(db.prisma);
@@ -105,6 +127,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     ledger,
     plans,
     rules,
+    audit,
+    reallocation,
+    yearEnd,
     alerts,
     alertLedger,
     outbox,

@@ -14,6 +14,11 @@ export type AlertSnapshot = {
   planYear: number;
   milestoneId: string;
   milestoneTitle: string;
+  /** rate: disbursed ÷ allocated; refund: refunded ÷ due back; request: a written request filed. */
+  milestoneKind?: "rate" | "refund" | "request";
+  /** Request milestones: when the request was sent, and whether it is only advised. */
+  requestSentOn?: LocalDate | null;
+  advisory?: boolean;
   /** Vietnamese advice from the plan: what the unit can still do (e.g. file a reallocation request). */
   guidance: string | null;
   dueOn: LocalDate;

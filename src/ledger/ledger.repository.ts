@@ -153,6 +153,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
           decisionRef: a.decisionRef,
           decidedOn: localDateToUtcDate(a.decidedOn),
           correctsId: a.corrects ?? null,
+          reallocationId: a.reallocationId ?? null,
           note: a.note ?? null,
           postedBy,
         })),

@@ -157,15 +157,23 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
     return issues;
   }
 
+  /** Locks the scopes, re-checks the totals and inserts, inside the caller's transaction. */
+  async function writeAllocations(tx: Db, entries: AllocationInput[], by: Principal, batch: boolean) {
+    await repo.lockScopes(tx, entries);
+    const after = applyDeltas(await repo.scopeTotals(tx, entries), entries, "allocation", batch);
+    if (after.length) throw new RuleViolationError(after[0]!.message, after);
+    return repo.insertAllocations(tx, entries, actorOf(by));
+  }
+
   return {
+    writeAllocations,
+    transaction: repo.transaction,
+
     async postAllocations(p: Posting<AllocationInput>, by: Principal): Promise<PostResult> {
       const issues = await checkReferences("allocation", p.entries, p.batch, by);
       if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
       return once("allocations", by, p.idempotency, async (tx) => {
-        await repo.lockScopes(tx, p.entries);
-        const after = applyDeltas(await repo.scopeTotals(tx, p.entries), p.entries, "allocation", p.batch);
-        if (after.length) throw new RuleViolationError(after[0]!.message, after);
-        const rows = await repo.insertAllocations(tx, p.entries, actorOf(by));
+        const rows = await writeAllocations(tx, p.entries, by, p.batch);
         return p.batch ? { entries: rows } : rows[0];
       });
     },

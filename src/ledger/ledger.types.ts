@@ -20,6 +20,8 @@ export type AllocationInput = LedgerScope & {
   decidedOn: LocalDate;
   corrects?: bigint | undefined;
   note?: string | undefined;
+  /** The approved reallocation request an adjustment carries out. */
+  reallocationId?: bigint | undefined;
 };
 
 export type DisbursementInput = LedgerScope & {

@@ -100,16 +100,37 @@ export function itemFacts(item: AlertItem): Array<[string, string]> {
     ["Mốc", s.milestoneTitle],
     ["Hạn", `${formatDate(s.dueOn)} (${formatTimeLeft(s)})`],
     ["Tình trạng", statusLabel(s.status)],
-    ["Kế hoạch vốn", formatMoney(s.allocated)],
-    ["Đã giải ngân", formatMoney(s.disbursed)],
-    ["Tỷ lệ giải ngân", `${formatRate(s.rate)} (yêu cầu: ${formatTarget(s)})`],
   ];
-  if (s.shortfall > 0n) facts.push(["Còn thiếu so với mốc", formatMoney(s.shortfall)]);
-  if (s.requiredDailyPace !== null && s.requiredDailyPace > 0n) {
-    facts.push(["Cần giải ngân bình quân", formatPace(s.requiredDailyPace)]);
-  }
-  if (s.projectedRate !== null) {
-    facts.push(["Tỷ lệ dự kiến đến hạn", `${formatRate(s.projectedRate)} (theo tốc độ giải ngân gần đây)`]);
+  if (s.milestoneKind === "refund") {
+    // REF: the figures are what is due back and what was refunded, not a disbursement rate.
+    facts.push(["Số vốn phải hoàn trả", formatMoney(s.allocated)], ["Đã hoàn trả", formatMoney(s.disbursed)]);
+    if (s.shortfall > 0n) facts.push(["Còn phải hoàn trả", formatMoney(s.shortfall)]);
+  } else if (s.milestoneKind === "request") {
+    facts.push(
+      [
+        "Văn bản đề xuất điều chuyển",
+        s.requestSentOn ? `đã gửi ngày ${formatDate(s.requestSentOn)}` : "chưa gửi",
+      ],
+      ["Tỷ lệ giải ngân", `${formatRate(s.rate)} (yêu cầu: ${formatTarget(s)})`],
+    );
+    if (s.advisory)
+      facts.push([
+        "Ghi chú",
+        "Đơn vị có nguy cơ không đạt mốc tiếp theo; xem xét đề xuất điều chuyển nếu cần.",
+      ]);
+  } else {
+    facts.push(
+      ["Kế hoạch vốn", formatMoney(s.allocated)],
+      ["Đã giải ngân", formatMoney(s.disbursed)],
+      ["Tỷ lệ giải ngân", `${formatRate(s.rate)} (yêu cầu: ${formatTarget(s)})`],
+    );
+    if (s.shortfall > 0n) facts.push(["Còn thiếu so với mốc", formatMoney(s.shortfall)]);
+    if (s.requiredDailyPace !== null && s.requiredDailyPace > 0n) {
+      facts.push(["Cần giải ngân bình quân", formatPace(s.requiredDailyPace)]);
+    }
+    if (s.projectedRate !== null) {
+      facts.push(["Tỷ lệ dự kiến đến hạn", `${formatRate(s.projectedRate)} (theo tốc độ giải ngân gần đây)`]);
+    }
   }
   if (s.guidance && item.stage !== "recovered") facts.push(["Lưu ý", s.guidance]);
   return facts;

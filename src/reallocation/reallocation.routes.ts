@@ -1,0 +1,174 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { ADMINS, principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
+import {
+  amountOut,
+  capitalType,
+  code,
+  cursorQuery,
+  errorBody,
+  localDate,
+  planYear,
+  source,
+  text,
+} from "../http/schemas.js";
+import type { ReallocationService } from "./reallocation.service.js";
+
+/** Positive whole đồng, as JSON integers. */
+const positiveAmount = z
+  .number()
+  .int("must be a whole number of đồng")
+  .positive("must be above zero")
+  .refine(Number.isSafeInteger, {
+    message: "must be at most 9007199254740991",
+    params: { rule: "safe_integer" },
+  })
+  .transform((n) => BigInt(n))
+  .meta({ type: "integer", format: "int64" });
+
+const lineKey = { program: code, source, capitalType };
+const submitBody = z.strictObject({
+  unitCode: code,
+  planYear,
+  reason: text(4000),
+  documentRef: text(200).describe("number of the unit's written request (văn bản đề xuất)"),
+  sentOn: localDate.describe("the date the request was sent"),
+  lines: z
+    .array(z.strictObject({ ...lineKey, amount: positiveAmount }))
+    .min(1)
+    .max(50),
+});
+const decision = { decisionRef: text(200), decidedOn: localDate, note: text(4000).optional() };
+const approveBody = z.strictObject({
+  ...decision,
+  lines: z
+    .array(
+      z.strictObject({
+        ...lineKey,
+        approvedAmount: positiveAmount,
+        recipients: z
+          .array(z.strictObject({ unitCode: code, amount: positiveAmount }))
+          .min(1)
+          .max(100),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+
+const requestOut = z.looseObject({
+  id: amountOut,
+  unitCode: z.string(),
+  planYear: z.number(),
+  state: z.enum(["submitted", "approved", "rejected"]),
+  sentOn: z.string(),
+  lines: z.array(
+    z.looseObject({ program: z.string(), amount: amountOut, approvedAmount: amountOut.nullable() }),
+  ),
+});
+const idParam = z.object({
+  id: z
+    .string()
+    .regex(/^\d{1,18}$/, "must be a request id")
+    .transform((s) => BigInt(s)),
+});
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  422: errorBody,
+};
+
+export const reallocationRoutes: FastifyPluginAsyncZod<{ reallocation: ReallocationService }> = async (
+  app,
+  { reallocation },
+) => {
+  app.post(
+    "/reallocation-requests",
+    {
+      config: { roles: WRITERS },
+      schema: {
+        tags: ["reallocation"],
+        summary: "A unit's written request to hand capital it cannot disburse to other units",
+        body: submitBody,
+        response: { 201: requestOut, ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await reallocation.submit(req.body, principalOf(req))),
+  );
+  app.get(
+    "/reallocation-requests",
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ["reallocation"],
+        querystring: z.strictObject({
+          unit: code.optional(),
+          planYear: z.coerce.number().pipe(planYear).optional(),
+          state: z.enum(["submitted", "approved", "rejected"]).optional(),
+          ...cursorQuery,
+        }),
+        response: {
+          200: z.object({ items: z.array(requestOut), nextCursor: z.string().nullable() }),
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const items = await reallocation.list(
+        {
+          unitCode: q.unit,
+          planYear: q.planYear,
+          state: q.state,
+          limit: q.limit,
+          afterId: q.cursor ? BigInt(q.cursor) : undefined,
+        },
+        principalOf(req),
+      );
+      return { items, nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null };
+    },
+  );
+  app.get(
+    "/reallocation-requests/:id",
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ["reallocation"],
+        summary: "A request with its state and history",
+        params: idParam,
+        response: { 200: requestOut, ...errors },
+      },
+    },
+    (req) => reallocation.get(req.params.id, principalOf(req)),
+  );
+  app.post(
+    "/reallocation-requests/:id/approve",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["reallocation"],
+        summary: "Approve all or part of a request for named receiving units; writes the adjustments",
+        params: idParam,
+        body: approveBody,
+        response: { 200: requestOut, ...errors },
+      },
+    },
+    (req) => reallocation.approve(req.params.id, req.body, principalOf(req)),
+  );
+  app.post(
+    "/reallocation-requests/:id/reject",
+    {
+      config: { roles: ADMINS },
+      schema: {
+        tags: ["reallocation"],
+        params: idParam,
+        body: z.strictObject(decision),
+        response: { 200: requestOut, ...errors },
+      },
+    },
+    (req) => reallocation.reject(req.params.id, req.body, principalOf(req)),
+  );
+};
