@@ -107,7 +107,7 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
           .slice(0, 32);
         const message = await tx.outboxMessage.create({
           data: {
-            kind: first.route.kind,
+            kind: first.route.kind === "unit" ? "unit" : "admin",
             recipient: first.route.to,
             cc: [...new Set(mine.flatMap((i) => i.route.cc))],
             ...rendered,

@@ -68,7 +68,19 @@ export type DigestMessage = {
   items: AlertItem[];
 };
 
-export type AlertMessage = UnitAlertMessage | EscalationMessage | DigestMessage;
+/**
+ * Everything an admin hears in one run: escalations and, on digest day, the weekly digest,
+ * in one e-mail (one message per recipient per run).
+ */
+export type AdminMessage = {
+  kind: "admin";
+  asOf: LocalDate;
+  recipient: { email: string };
+  escalation: AlertItem[];
+  digest: { weekOf: LocalDate; items: AlertItem[] } | null;
+};
+
+export type AlertMessage = UnitAlertMessage | EscalationMessage | DigestMessage | AdminMessage;
 
 export type RenderedMessage = { subject: string; html: string; text: string };
 

@@ -40,11 +40,11 @@ export type RunResult = {
   messages: { kind: string; to: string; items: number; subject: string }[];
 };
 
-/** Groups the intents of a run into messages: one per recipient and kind. */
+/** Groups the intents of a run into messages: one per recipient (admins' escalations and digest together). */
 function groupByMessage(intents: AlertIntent[]): AlertIntent[][] {
   const groups = new Map<string, AlertIntent[]>();
   for (const i of intents) {
-    const k = `${i.route.kind}|${i.route.to.toLowerCase()}`;
+    const k = `${i.route.kind === "unit" ? "unit" : "admin"}|${i.route.to.toLowerCase()}`;
     const g = groups.get(k);
     if (g) g.push(i);
     else groups.set(k, [i]);
@@ -54,24 +54,31 @@ function groupByMessage(intents: AlertIntent[]): AlertIntent[][] {
 
 export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessage {
   const first = group[0]!;
-  const items = group.flatMap((i) =>
-    i.snapshots.map((snapshot) => ({
-      stage: (i.route.kind === "digest" ? "digest" : i.key.stage) as AlertStage,
-      snapshot,
-    })),
-  );
+  const items = (of: AlertIntent[]) =>
+    of.flatMap((i) =>
+      i.snapshots.map((snapshot) => ({
+        stage: (i.route.kind === "digest" ? "digest" : i.key.stage) as AlertStage,
+        snapshot,
+      })),
+    );
   if (first.route.kind === "unit")
-    return { kind: "unit", asOf, recipient: { name: first.route.toName, email: first.route.to }, items };
-  if (first.route.kind === "escalation")
-    return { kind: "escalation", asOf, recipient: { email: first.route.to }, items };
+    return {
+      kind: "unit",
+      asOf,
+      recipient: { name: first.route.toName, email: first.route.to },
+      items: items(group),
+    };
+  const digest = group.filter((i) => i.route.kind === "digest");
   return {
-    kind: "digest",
+    kind: "admin",
     asOf,
-    weekOf: first.route.weekOf ?? asOf,
     recipient: { email: first.route.to },
-    items,
+    escalation: items(group.filter((i) => i.route.kind === "escalation")),
+    digest: digest.length > 0 ? { weekOf: digest[0]!.route.weekOf ?? asOf, items: items(digest) } : null,
   };
 }
+
+const kindOf = (g: AlertIntent[]) => (g[0]!.route.kind === "unit" ? "unit" : "admin");
 
 export function createAlertsService(d: Deps) {
   /** Every plan that can still produce alerts on asOf: this year's and last year's. */
@@ -144,7 +151,7 @@ export function createAlertsService(d: Deps) {
       });
       if (!written) continue; // another instance wrote these first
       result.queued += written.alerts;
-      result.messages.push({ kind: g[0]!.route.kind, to: g[0]!.route.to, items: written.alerts, subject });
+      result.messages.push({ kind: kindOf(g), to: g[0]!.route.to, items: written.alerts, subject });
     }
     return result;
   }

@@ -54,9 +54,8 @@ function row(item: AlertItem): string[] {
   ];
 }
 
-export function renderDigest(m: DigestMessage): RenderedMessage {
-  const subject = digestSubject(m);
-  const footer = footerText(m.asOf);
+/** The body of a digest without greeting and sign-off, so an admin message can hold it with an escalation. */
+export function digestSections(m: DigestMessage): { text: string[]; html: string[] } {
   const programs = groupBy(m.items, (i) => i.snapshot.program)
     .map(([, group]) => ({
       name: group[0]!.snapshot.programName,
@@ -70,8 +69,8 @@ export function renderDigest(m: DigestMessage): RenderedMessage {
       ? "Trong tuần, không có đơn vị nào có nguy cơ không đạt hoặc không đạt mốc giải ngân."
       : `Tổng cộng ${m.items.length} nội dung cần theo dõi (${countsText(m.items)}), xếp theo số vốn còn thiếu giảm dần.`;
 
-  const text: string[] = [ADMIN_GREETING, "", intro, summary, ""];
-  const html: string[] = [paragraph(ADMIN_GREETING), paragraph(intro), paragraph(summary)];
+  const text: string[] = [intro, summary, ""];
+  const html: string[] = [paragraph(intro), paragraph(summary)];
 
   for (const p of programs) {
     const counts = countsText(p.items);
@@ -83,9 +82,14 @@ export function renderDigest(m: DigestMessage): RenderedMessage {
     text.push("");
     html.push(heading(p.name), paragraph(counts), dataTable(HEADERS, p.items.map(row), [3, 4]));
   }
+  return { text, html };
+}
 
-  text.push("Trân trọng.", "", "-- ", footer, "");
-  html.push(paragraph("Trân trọng."));
-
+export function renderDigest(m: DigestMessage): RenderedMessage {
+  const subject = digestSubject(m);
+  const footer = footerText(m.asOf);
+  const body = digestSections(m);
+  const text = [ADMIN_GREETING, "", ...body.text, "Trân trọng.", "", "-- ", footer, ""];
+  const html = [paragraph(ADMIN_GREETING), ...body.html, paragraph("Trân trọng.")];
   return { subject, text: text.join("\n"), html: htmlDocument(subject, html.join("\n"), footer) };
 }

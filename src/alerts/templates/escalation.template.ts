@@ -55,9 +55,8 @@ function row(item: AlertItem): string[] {
   ];
 }
 
-export function renderEscalation(m: EscalationMessage): RenderedMessage {
-  const subject = escalationSubject(m.items);
-  const footer = footerText(m.asOf);
+/** The body of an escalation without greeting and sign-off, so an admin message can hold it with a digest. */
+export function escalationSections(m: EscalationMessage): { text: string[]; html: string[] } {
   const groups = groupByMilestone(m.items);
   const asOf = formatDate(m.asOf);
 
@@ -67,8 +66,8 @@ export function renderEscalation(m: EscalationMessage): RenderedMessage {
       : `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(m.items)} đơn vị không đạt mốc giải ngân, tổng số vốn còn thiếu so với mốc là ${formatMoney(sumShortfall(m.items))}.`;
   const request = "Đề nghị Thường trực Ban Chỉ đạo xem xét, chỉ đạo các đơn vị có giải pháp khắc phục.";
 
-  const text: string[] = [ADMIN_GREETING, "", intro, ""];
-  const html: string[] = [paragraph(ADMIN_GREETING), paragraph(intro)];
+  const text: string[] = [intro, ""];
+  const html: string[] = [paragraph(intro)];
 
   for (const g of groups) {
     const title = `Mốc: ${g.title} (hạn ${formatDate(g.dueOn)}): ${g.items.length} nội dung không đạt`;
@@ -88,8 +87,14 @@ export function renderEscalation(m: EscalationMessage): RenderedMessage {
     text.push(request);
     html.push(paragraph(request));
   }
-  text.push("", "Trân trọng.", "", "-- ", footer, "");
-  html.push(paragraph("Trân trọng."));
+  return { text, html };
+}
 
+export function renderEscalation(m: EscalationMessage): RenderedMessage {
+  const subject = escalationSubject(m.items);
+  const footer = footerText(m.asOf);
+  const body = escalationSections(m);
+  const text = [ADMIN_GREETING, "", ...body.text, "", "Trân trọng.", "", "-- ", footer, ""];
+  const html = [paragraph(ADMIN_GREETING), ...body.html, paragraph("Trân trọng.")];
   return { subject, text: text.join("\n"), html: htmlDocument(subject, html.join("\n"), footer) };
 }
