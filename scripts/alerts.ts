@@ -34,6 +34,7 @@ const c = createContainer(db, {
   mailer,
   adminEmails: config.alertAdminEmails,
   outbox: config.outbox,
+  alertPolicy: config.alertPolicy,
   instance: "cli",
 });
 try {

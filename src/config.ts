@@ -1,6 +1,7 @@
 // The environment, parsed once. Nothing else in the service reads process.env.
 import path from "node:path";
 import { z } from "zod";
+import { type AlertPolicy, alertPolicySchema } from "./alerts/policy.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -50,6 +51,21 @@ const envSchema = z.object({
   OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
+  ALERT_POLICY: z
+    .string()
+    .default("{}")
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be a JSON object, e.g. {"reminderDaysBefore":[30,14,7,1]}',
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(alertPolicySchema),
 });
 
 export type Config = {
@@ -68,6 +84,7 @@ export type Config = {
   schedulerEnabled: boolean;
   senderIntervalSeconds: number;
   outbox: OutboxConfig;
+  alertPolicy: AlertPolicy;
 };
 
 export type OutboxConfig = { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; leaseMs: number };
@@ -106,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       leaseMs: e.OUTBOX_LEASE_MS,
     },
+    alertPolicy: e.ALERT_POLICY,
   };
 }

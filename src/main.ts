@@ -39,6 +39,7 @@ const container = createContainer(db, {
   mailer,
   adminEmails: config.alertAdminEmails,
   outbox: config.outbox,
+  alertPolicy: config.alertPolicy,
   instance: `${os.hostname()}:${process.pid}`,
 });
 await container.apiKeys.bootstrapAdmin(config.adminApiKey);
