@@ -13,6 +13,7 @@ import { registerErrorHandler } from "./http/error-handler.js";
 import { healthRoutes } from "./http/health.routes.js";
 import { stringifyJson } from "./http/json.js";
 import { registerOpenApi } from "./http/openapi.js";
+import { registerProtection } from "./http/protection.js";
 import { ledgerRoutes } from "./ledger/ledger.routes.js";
 import { plansRoutes } from "./plans/plans.routes.js";
 import { reallocationRoutes } from "./reallocation/reallocation.routes.js";
@@ -22,6 +23,10 @@ import { yearEndRoutes } from "./year-end/year-end.routes.js";
 export type AppOptions = {
   logger?: FastifyBaseLogger;
   bodyLimit?: number;
+  /** Sees every route as it is added (method, url, roles): the access test walks them all. */
+  onRoute?: (r: { method: string; url: string; roles?: readonly string[] | undefined }) => void;
+  /** Writes (POST, PUT, DELETE) each API key may make per minute. */
+  writesPerMinute?: number;
   /** Wakes the outbox sender after an API call queued messages (the schedule's, in the service). */
   kickSender?: () => void;
 };
@@ -53,7 +58,21 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
     reply.header("x-request-id", request.id);
     return payload;
   });
+  if (opts.onRoute) {
+    const report = opts.onRoute;
+    app.addHook("onRoute", (r) => {
+      for (const method of [r.method].flat()) {
+        if (method !== "HEAD")
+          report({
+            method,
+            url: r.url,
+            roles: (r.config as { roles?: readonly string[] } | undefined)?.roles,
+          });
+      }
+    });
+  }
   registerErrorHandler(app);
+  await registerProtection(app, { writesPerMinute: opts.writesPerMinute ?? 100_000 });
   await registerOpenApi(app);
   await app.register(authPlugin, { apiKeys: c.apiKeys });
   await app.register(healthRoutes, { db: c.db });

@@ -26,6 +26,7 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
+  RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
@@ -77,6 +78,7 @@ export type Config = {
   logLevel: (typeof logLevels)[number];
   maxBatchSize: number;
   bodyLimitBytes: number;
+  writesPerMinute: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   alertAdminEmails: string[];
@@ -111,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBatchSize: e.MAX_BATCH_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     alertAdminEmails: e.ALERT_ADMIN_EMAILS,

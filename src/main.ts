@@ -63,6 +63,7 @@ const schedule = createSchedule({
 const app = await buildApp(container, {
   logger,
   bodyLimit: config.bodyLimitBytes,
+  writesPerMinute: config.writesPerMinute,
   kickSender: schedule.kickSender,
 });
 

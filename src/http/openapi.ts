@@ -31,5 +31,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
     transform,
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  // staticCSP: the UI sets its own policy with hashes for its inline scripts.
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 }
