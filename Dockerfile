@@ -11,7 +11,9 @@ ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/sh \
     CHECKPOINT_DISABLE=1
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
-# postinstall runs `prisma generate`, which writes the client to src/generated/prisma.
+COPY web ./web
+# postinstall runs `prisma generate`, which writes the client to src/generated/prisma, and builds
+# the dashboard from web/ into dist/web (Vite is a dev dependency, pruned right after).
 RUN npm ci --no-audit --no-fund
 # `prisma` and `tsx` are production dependencies on purpose: the image runs TypeScript directly.
 RUN npm prune --omit=dev --no-audit --no-fund
@@ -32,6 +34,7 @@ COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/prisma ./prisma
 COPY --from=builder /app/src ./src
 COPY --from=builder /app/scripts ./scripts
+COPY --from=builder /app/dist/web ./dist/web
 # The embedded database lives in /data; the volume keeps it across containers.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]

@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 // Integration tests under test/ run once on in-memory PGlite and, when DATABASE_URL names a
 // PostgreSQL server, once more against it (a fresh database per test file either way).
@@ -12,9 +12,20 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "test/e2e/**"],
           env: { TEST_DATABASE: "pglite" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          execArgv: ["--experimental-wasm-modules", "--no-warnings"],
+        },
+      },
+      // The dashboard in headless Chromium (skipped, saying so, where /usr/bin/chromium is missing).
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.e2e.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
           execArgv: ["--experimental-wasm-modules", "--no-warnings"],
         },
       },
@@ -24,6 +35,7 @@ export default defineConfig({
               test: {
                 name: "postgres",
                 include: ["test/**/*.test.ts"],
+                exclude: [...configDefaults.exclude, "test/e2e/**"],
                 env: { TEST_DATABASE: "postgres" },
                 testTimeout: 60_000,
                 hookTimeout: 120_000,

@@ -9,6 +9,8 @@ import { alertsRoutes, metricsRoute } from "./alerts/alerts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { catalogRoutes } from "./catalog/catalog.routes.js";
 import type { Container } from "./container.js";
+import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
+import { webPlugin } from "./dashboard/web.plugin.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { healthRoutes } from "./http/health.routes.js";
 import { stringifyJson } from "./http/json.js";
@@ -29,6 +31,8 @@ export type AppOptions = {
   writesPerMinute?: number;
   /** Wakes the outbox sender after an API call queued messages (the schedule's, in the service). */
   kickSender?: () => void;
+  /** Folder of the built dashboard; dist/web by default. */
+  webRoot?: string;
 };
 
 export async function buildApp(c: Container, opts: AppOptions = {}) {
@@ -95,9 +99,11 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
         today: c.today,
         kickSender: opts.kickSender ?? (() => void c.sender.drain().catch(() => {})),
       });
+      await api.register(dashboardRoutes, { dashboard: c.dashboard, today: c.today });
     },
     { prefix: "/api/v1" },
   );
+  await app.register(webPlugin, { root: opts.webRoot });
   return app;
 }
 

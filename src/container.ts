@@ -18,6 +18,8 @@ import { createAuditRepository } from "./audit/audit.repository.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
 import type { OutboxConfig } from "./config.js";
+import { createDashboardRepository } from "./dashboard/dashboard.repository.js";
+import { createDashboardService } from "./dashboard/dashboard.service.js";
 import type { Database } from "./db/database.js";
 import { type LocalDate, todayIn } from "./domain/local-date.js";
 import { createLedgerRepository } from "./ledger/ledger.repository.js";
@@ -109,6 +111,15 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),
     instance: opts.instance ?? `${os.hostname()}:${process.pid}`,
   });
+  const dashboard = createDashboardService({
+    repo: createDashboardRepository(db.prisma),
+    plans,
+    rules,
+    catalog,
+    ledger,
+    alerts: alertLedger,
+    today,
+  });
   const mailer =
     opts.mailer ?? createEmlMailer({ dir: path.join(os.tmpdir(), "disbursement-monitor-eml"), from: "test" });
   const sender = createOutboxSender({
@@ -137,6 +148,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     metrics,
     mailer,
     sender,
+    dashboard,
   };
 }
 

@@ -2,7 +2,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import type { Principal, Role } from "../../src/access/principal.js";
 import { buildApp } from "../../src/app.js";
-import { type Clock, createContainer } from "../../src/container.js";
+import { type Clock, type ContainerOptions, createContainer } from "../../src/container.js";
 import { createTestDatabase } from "./test-database.js";
 
 export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
@@ -12,14 +12,32 @@ export function fixedClock(iso: string): Clock & { set(iso: string): void } {
   return { now: () => now, set: (v) => (now = new Date(v)) };
 }
 
-export async function createTestApp(opts: { clock?: Clock; maxBatchSize?: number } = {}) {
+export type TestAppOptions = {
+  clock?: Clock;
+  maxBatchSize?: number;
+  /** Optional, passed through to createContainer (default: .eml files in a temporary folder). */
+  mailer?: ContainerOptions["mailer"];
+  adminEmails?: string[];
+  outbox?: ContainerOptions["outbox"];
+  alertPolicy?: ContainerOptions["alertPolicy"];
+  instance?: string;
+  /** What the API calls to wake the sender (default: a background drain). */
+  kickSender?: () => void;
+};
+
+export async function createTestApp(opts: TestAppOptions = {}) {
   const db = await createTestDatabase();
   const container = createContainer(db, {
     maxBatchSize: opts.maxBatchSize ?? 1000,
     clock: opts.clock ?? fixedClock("2022-12-31T05:00:00Z"),
+    ...(opts.mailer ? { mailer: opts.mailer } : {}),
+    ...(opts.adminEmails ? { adminEmails: opts.adminEmails } : {}),
+    ...(opts.outbox ? { outbox: opts.outbox } : {}),
+    ...(opts.alertPolicy ? { alertPolicy: opts.alertPolicy } : {}),
+    ...(opts.instance ? { instance: opts.instance } : {}),
   });
   await container.apiKeys.bootstrapAdmin(ADMIN_KEY);
-  const app = await buildApp(container);
+  const app = await buildApp(container, opts.kickSender ? { kickSender: opts.kickSender } : {});
   const admin: Principal = { keyId: "bootstrap-admin", name: "test", role: "admin", unitCodes: [] };
 
   async function request(

@@ -1,0 +1,106 @@
+// Vietnamese display of amounts, rates and dates. Amounts arrive as whole đồng.
+
+/** 1234567890 → "1.234.567.890 đ" */
+export function vnd(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "—";
+  const digits = Math.abs(Math.round(n)).toString();
+  return `${n < 0 ? "-" : ""}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".")} đ`;
+}
+
+/** Short amounts for chart axes: "12,5 tỷ", "350 tr". */
+export function vndShort(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e9) return `${decimal(n / 1e9, abs >= 1e11 ? 0 : 2)} tỷ`;
+  if (abs >= 1e6) return `${decimal(n / 1e6, 0)} tr`;
+  return decimal(n, 0);
+}
+
+export function decimal(n: number, digits: number): string {
+  const fixed = n.toFixed(digits);
+  const [int, frac] = fixed.split(".");
+  const grouped = (int ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  return frac && Number(frac) !== 0 ? `${grouped},${frac.replace(/0+$/, "")}` : grouped;
+}
+
+/** 56.1 → "56,10%"; null → "—". */
+export function pct(n: number | null | undefined): string {
+  if (n === null || n === undefined) return "—";
+  const [int, frac] = n.toFixed(2).split(".");
+  return `${int},${frac}%`;
+}
+
+/** "2022-09-30" → "30/09/2022" */
+export function date(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const [y, m, d] = iso.slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+
+/** An ISO instant in Vietnam's time: "30/09/2022 07:05". */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const t = new Date(iso);
+  const local = new Date(t.getTime() + 7 * 3_600_000).toISOString();
+  return `${date(local)} ${local.slice(11, 16)}`;
+}
+
+export const STATUS_LABEL: Record<string, string> = {
+  met: "Đạt",
+  on_track: "Đúng tiến độ",
+  at_risk: "Có nguy cơ",
+  missed: "Không đạt",
+  not_applicable: "Không áp dụng",
+};
+
+export const UNIT_KIND_LABEL: Record<string, string> = {
+  district: "Huyện, thị xã, thành phố",
+  department: "Sở, ban, ngành",
+};
+
+export const UNIT_KIND_SHORT: Record<string, string> = { district: "Cấp huyện", department: "Sở, ngành" };
+
+export const SOURCE_LABEL: Record<string, string> = {
+  central: "Ngân sách trung ương",
+  provincial: "Ngân sách tỉnh",
+  district: "Ngân sách huyện, xã (đối ứng)",
+  other: "Vốn huy động khác",
+};
+
+export const CAPITAL_TYPE_LABEL: Record<string, string> = {
+  investment: "Vốn đầu tư phát triển",
+  recurrent: "Vốn sự nghiệp",
+};
+
+const MESSAGE_STATUS_LABEL: Record<string, string> = {
+  pending: "Chờ gửi",
+  sending: "Đang gửi",
+  sent: "Đã gửi",
+  retry: "Sẽ gửi lại",
+  dead: "Gửi không thành công",
+};
+
+export function stageLabel(stage: string): string {
+  const reminder = /^reminder_(\d+)$/.exec(stage);
+  if (reminder) return `Nhắc hạn (trước ${reminder[1]} ngày)`;
+  if (stage.startsWith("digest")) return "Bản tin tổng hợp tuần";
+  return (
+    {
+      at_risk: "Cảnh báo có nguy cơ",
+      missed: "Thông báo không đạt mốc",
+      recovered: "Thông báo đã đạt lại",
+      escalation: "Báo cáo lãnh đạo tỉnh",
+      request_advisory: "Khuyến nghị đề xuất điều chuyển",
+    }[stage] ?? stage
+  );
+}
+
+export function deliveryLabel(a: { outcome: string; message: { status: string } | null }): string {
+  if (a.outcome === "skipped") return "Không gửi";
+  return a.message ? (MESSAGE_STATUS_LABEL[a.message.status] ?? a.message.status) : "Chờ gửi";
+}
+
+/** "Chương trình MTQG xây dựng nông thôn mới" → "Xây dựng nông thôn mới". */
+export function shortProgramName(name: string): string {
+  const s = name.replace(/^Chương trình (MTQG|mục tiêu quốc gia)\s*/i, "");
+  return s.charAt(0).toLocaleUpperCase("vi") + s.slice(1);
+}

@@ -1,0 +1,177 @@
+// The province at a glance: allocated, disbursed and the rate per program against the milestone
+// lines, and how many units met, are on track, at risk or missed each milestone.
+import { getJson } from "../api";
+import { loader, pageHeader, rateBars, viewControls, viewLink } from "../components";
+import { h, scrollTable } from "../dom";
+import { date, STATUS_LABEL, shortProgramName, vnd } from "../format";
+import type { View } from "../router";
+import type { Counts, Overview } from "../types";
+
+const COUNTED = ["met", "on_track", "at_risk", "missed"] as const;
+
+export const fetchOverview = (query: URLSearchParams) =>
+  getJson<Overview>("/dashboard/overview", { asOf: query.get("asOf"), planYear: query.get("planYear") });
+
+export const overviewView: View = async (root, ctx) => {
+  root.replaceChildren(loader());
+  const data = await fetchOverview(ctx.query);
+  if (!ctx.isCurrent()) return;
+  const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
+  const lines = data.plan.milestones
+    .filter((m) => m.charted && m.threshold !== null && m.program === null)
+    .map((m) => ({ id: m.id, threshold: m.threshold!, dueOn: m.dueOn }));
+  const s = data.summary;
+  const atRiskCount = data.atRisk.length;
+
+  const bars = rateBars(
+    [
+      ...s.byProgram.map((p) => ({
+        label: programName.get(p.program) ?? p.program,
+        sublabel: p.program,
+        totals: p,
+      })),
+      { label: "Toàn tỉnh", sublabel: "Tất cả chương trình", totals: s.total, strong: true },
+    ],
+    lines,
+  );
+
+  const totalsTable = h(
+    "table",
+    { class: "data" },
+    h("caption", { class: "visually-hidden" }, "Kế hoạch vốn và giải ngân theo chương trình"),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        h("th", { scope: "col" }, "Chương trình"),
+        h("th", { scope: "col", class: "num" }, "Kế hoạch vốn"),
+        h("th", { scope: "col", class: "num" }, "Đã giải ngân"),
+        h("th", { scope: "col", class: "num" }, "Còn lại"),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      s.byProgram.map((p) =>
+        h(
+          "tr",
+          null,
+          h("th", { scope: "row" }, programName.get(p.program) ?? p.program),
+          h("td", { class: "num" }, vnd(p.allocated)),
+          h("td", { class: "num" }, vnd(p.disbursed)),
+          h("td", { class: "num" }, vnd(p.allocated - p.disbursed)),
+        ),
+      ),
+      h(
+        "tr",
+        { class: "total" },
+        h("th", { scope: "row" }, "Toàn tỉnh"),
+        h("td", { class: "num" }, vnd(s.total.allocated)),
+        h("td", { class: "num" }, vnd(s.total.disbursed)),
+        h("td", { class: "num" }, vnd(s.total.allocated - s.total.disbursed)),
+      ),
+    ),
+  );
+
+  const milestoneCards = s.byMilestone.map((m) => {
+    const href = (program?: string) =>
+      withParams(viewLink("/at-risk", data), { milestone: m.id, ...(program ? { program } : {}) });
+    // At-risk and missed counts lead to those rows of the at-risk table.
+    const countCells = (c: Counts, program?: string) =>
+      COUNTED.map((k) =>
+        h(
+          "td",
+          { class: `num count count-${k}${c[k] ? "" : " zero"}` },
+          c[k] > 0 && (k === "at_risk" || k === "missed")
+            ? h("a", { href: href(program), title: "Xem trong danh sách có nguy cơ" }, String(c[k]))
+            : String(c[k]),
+        ),
+      );
+    return h(
+      "article",
+      { class: "card milestone-card" },
+      h("h3", null, h("span", { class: "milestone-id" }, m.id), " ", m.title),
+      h("p", { class: "muted" }, `Hạn ${date(m.dueOn)}${m.dueOn < data.asOf ? " (đã qua)" : ""}`),
+      scrollTable(
+        h(
+          "table",
+          { class: "data counts" },
+          h(
+            "thead",
+            null,
+            h(
+              "tr",
+              null,
+              h("th", { scope: "col" }, "Chương trình"),
+              COUNTED.map((k) => h("th", { scope: "col", class: "num" }, STATUS_LABEL[k])),
+            ),
+          ),
+          h(
+            "tbody",
+            null,
+            m.byProgram.map((p) =>
+              h(
+                "tr",
+                null,
+                h(
+                  "th",
+                  { scope: "row" },
+                  h("abbr", { title: programName.get(p.program) ?? p.program }, p.program),
+                ),
+                countCells(p.counts, p.program),
+              ),
+            ),
+            h("tr", { class: "total" }, h("th", { scope: "row" }, "Số đơn vị"), countCells(m.unitCounts)),
+          ),
+        ),
+        `Số đơn vị theo trạng thái, mốc ${m.id}`,
+      ),
+    );
+  });
+
+  root.replaceChildren(
+    pageHeader("Tổng quan toàn tỉnh", data.plan.title),
+    viewControls(ctx, data),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "rates-title" },
+      h("h2", { id: "rates-title" }, `Tỷ lệ giải ngân vốn năm ${data.planYear} đến ngày ${date(data.asOf)}`),
+      h(
+        "p",
+        { class: "muted" },
+        "Vốn kế hoạch năm của các đơn vị, theo chương trình; vạch dọc là ngưỡng các mốc giải ngân.",
+      ),
+      bars,
+      scrollTable(totalsTable, "Kế hoạch vốn và giải ngân theo chương trình"),
+    ),
+    h(
+      "section",
+      { "aria-labelledby": "milestones-title" },
+      h(
+        "div",
+        { class: "section-head" },
+        h("h2", { id: "milestones-title" }, "Tình hình các mốc"),
+        h(
+          "a",
+          { class: "button", href: viewLink("/at-risk", data) },
+          atRiskCount > 0 ? `Xem ${atRiskCount} trường hợp có nguy cơ, không đạt` : "Danh sách có nguy cơ",
+        ),
+      ),
+      h(
+        "p",
+        { class: "muted" },
+        "Mỗi mốc được xét cho từng đơn vị và chương trình. Dòng “Số đơn vị” tính mỗi đơn vị một lần, theo trạng thái xấu nhất của đơn vị.",
+      ),
+      h("div", { class: "milestone-grid" }, milestoneCards),
+    ),
+  );
+};
+
+function withParams(href: string, extra: Record<string, string>): string {
+  const [path, qs] = href.split("?");
+  const q = new URLSearchParams(qs);
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return `${path}?${q.toString()}`;
+}
