@@ -20,6 +20,7 @@ import { ledgerRoutes } from "./ledger/ledger.routes.js";
 import { plansRoutes } from "./plans/plans.routes.js";
 import { reallocationRoutes } from "./reallocation/reallocation.routes.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
+import { spreadsheetsRoutes } from "./spreadsheets/spreadsheets.routes.js";
 import { yearEndRoutes } from "./year-end/year-end.routes.js";
 
 export type AppOptions = {
@@ -88,6 +89,11 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
       await api.register(plansRoutes, { plans: c.plans });
       await api.register(rulesRoutes, { rules: c.rules, today: c.today });
+      await api.register(spreadsheetsRoutes, {
+        imports: c.spreadsheetImports,
+        exporter: c.spreadsheetExports,
+        today: c.today,
+      });
       await api.register(reallocationRoutes, { reallocation: c.reallocation });
       await api.register(yearEndRoutes, { yearEnd: c.yearEnd });
       await api.register(auditRoutes, { audit: c.audit });

@@ -30,6 +30,9 @@ import { createReallocationRepository } from "./reallocation/reallocation.reposi
 import { createReallocationService } from "./reallocation/reallocation.service.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
+import { createExportsService } from "./spreadsheets/exports.service.js";
+import { createImportsRepository } from "./spreadsheets/imports.repository.js";
+import { createImportsService } from "./spreadsheets/imports.service.js";
 import { createYearEndRepository } from "./year-end/year-end.repository.js";
 import { createYearEndService } from "./year-end/year-end.service.js";
 
@@ -90,6 +93,15 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     today,
   });
   const rules = createRulesService({ repo: createRulesRepository(db.prisma), plans, units: catalog });
+  const spreadsheetImports = createImportsService({
+    db: db.prisma,
+    repo: createImportsRepository(),
+    ledger,
+    ledgerRepo,
+    catalog: catalogRepo,
+    today,
+  });
+  const spreadsheetExports = createExportsService({ rules, catalog });
 
   const alertLedger = createAlertLedgerRepository(db.prisma);
   const outbox = createOutboxRepository(db.prisma);
@@ -133,6 +145,8 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     clock,
     today,
     maxBatchSize: opts.maxBatchSize,
+    spreadsheetImports,
+    spreadsheetExports,
     catalog,
     apiKeys,
     ledger,

@@ -1,0 +1,442 @@
+// Pure steps of an import: find the header, validate each row with zod, then decide what each
+// row writes given what the ledger already holds. No database, no clock: the service passes
+// the figures and today in.
+import { z } from "zod";
+import type { LocalDate } from "../domain/local-date.js";
+import type { AllocationInput, DisbursementInput, LedgerScope, ScopeTotals } from "../ledger/ledger.types.js";
+import { scopeKey } from "../ledger/ledger.types.js";
+import {
+  amountCell,
+  capitalTypeCell,
+  codeCell,
+  dateCell,
+  nonNegativeAmountCell,
+  optionalTextCell,
+  optionalYearCell,
+  sourceCell,
+  textCell,
+  yearCell,
+} from "./cells.js";
+import { COLUMNS, type ColumnDef, headerLookup, type ImportKind, normalizeLabel } from "./columns.js";
+import { type Cell, columnLetter, type SheetRow } from "./spreadsheet-reader.js";
+
+export type RowError = {
+  /** The row number the spreadsheet shows; the header row for a missing column. */
+  row: number;
+  /** The column letter, when the error is about one cell. */
+  column: string | null;
+  /** The column's header as written in the file. */
+  header: string | null;
+  field: string | null;
+  rule: string;
+  message: string;
+};
+
+export type HeaderMap = {
+  headerRow: number;
+  /** field key → 0-based column index */
+  columns: Map<string, number>;
+  headers: Cell[];
+};
+
+/** Where a field sits in the file: its letter and header, for error messages. */
+export function locate(h: HeaderMap, field: string | null): Pick<RowError, "column" | "header" | "field"> {
+  const i = field === null ? undefined : h.columns.get(field);
+  if (i === undefined) return { column: null, header: null, field };
+  const header = h.headers[i];
+  return { column: columnLetter(i), header: header == null ? null : String(header), field };
+}
+
+const HEADER_SEARCH_ROWS = 10;
+
+const labelOf = (c: Cell) => (typeof c === "string" ? normalizeLabel(c) : "");
+
+/**
+ * The header is the row among the first ten that names the most known columns. A line right
+ * below it that only repeats column names (the templates' English keys) is skipped.
+ */
+export function mapHeader(
+  kind: ImportKind,
+  rows: SheetRow[],
+): { header: HeaderMap; data: SheetRow[] } | { errors: RowError[] } {
+  const lookup = headerLookup(kind);
+  let best: { index: number; hits: number } | null = null;
+  rows.slice(0, HEADER_SEARCH_ROWS).forEach((r, index) => {
+    const hits = r.cells.filter((c) => lookup.has(labelOf(c))).length;
+    if (hits >= 2 && (!best || hits > best.hits)) best = { index, hits };
+  });
+  const found = best as { index: number; hits: number } | null;
+  if (!found) {
+    const expected = COLUMNS[kind]
+      .filter((c) => c.required)
+      .map((c) => c.header)
+      .join(", ");
+    return {
+      errors: [
+        {
+          row: rows[0]?.row ?? 1,
+          column: null,
+          header: null,
+          field: null,
+          rule: "no_header",
+          message: `no header row naming the columns (${expected}): start from the template`,
+        },
+      ],
+    };
+  }
+  const headerRow = rows[found.index]!;
+  const columns = new Map<string, number>();
+  const errors: RowError[] = [];
+  headerRow.cells.forEach((c, i) => {
+    const def = lookup.get(labelOf(c));
+    if (!def) return;
+    const first = columns.get(def.key);
+    if (first !== undefined)
+      errors.push({
+        row: headerRow.row,
+        column: columnLetter(i),
+        header: String(c),
+        field: def.key,
+        rule: "duplicate_column",
+        message: `column ${columnLetter(i)} repeats ${def.header} (${def.key}), already in column ${columnLetter(first)}`,
+      });
+    else columns.set(def.key, i);
+  });
+  for (const def of COLUMNS[kind])
+    if (def.required && !columns.has(def.key))
+      errors.push({
+        row: headerRow.row,
+        column: null,
+        header: def.header,
+        field: def.key,
+        rule: "missing_column",
+        message: `no column "${def.header}" (${def.key})`,
+      });
+  if (errors.length) return { errors };
+  let data = rows.slice(found.index + 1);
+  const next = data[0];
+  const nonBlank = next?.cells.filter((c) => c !== null && String(c).trim() !== "") ?? [];
+  if (nonBlank.length > 0 && nonBlank.every((c) => lookup.has(labelOf(c)))) data = data.slice(1);
+  return { header: { headerRow: headerRow.row, columns, headers: headerRow.cells }, data };
+}
+
+const scopeShape = {
+  unitCode: codeCell,
+  program: codeCell,
+  planYear: yearCell,
+  carriedOverFrom: optionalYearCell,
+  source: sourceCell,
+  capitalType: capitalTypeCell,
+  note: optionalTextCell(1000),
+};
+
+const carriedBefore = (r: { planYear: number; carriedOverFrom: number | null }, ctx: z.RefinementCtx) => {
+  if (r.carriedOverFrom !== null && r.carriedOverFrom >= r.planYear)
+    ctx.addIssue({
+      code: "custom",
+      path: ["carriedOverFrom"],
+      message: `capital carried over into ${r.planYear} must come from an earlier year`,
+      params: { rule: "before_plan_year" },
+    });
+};
+
+export const allocationRow = z
+  .object({ ...scopeShape, amount: amountCell, decisionRef: textCell(200), decidedOn: dateCell })
+  .superRefine(carriedBefore);
+
+export const disbursementRow = z
+  .object({
+    ...scopeShape,
+    cumulativeDisbursed: nonNegativeAmountCell,
+    asOf: dateCell,
+    reference: textCell(200),
+  })
+  .superRefine(carriedBefore);
+
+export type AllocationRow = z.infer<typeof allocationRow> & { row: number };
+export type DisbursementRow = z.infer<typeof disbursementRow> & { row: number };
+export type ParsedRow = AllocationRow | DisbursementRow;
+
+const isBlankCell = (c: Cell | undefined) => c === null || c === undefined || String(c).trim() === "";
+
+/** Validates every data row; blank rows are skipped. All errors are returned, not the first. */
+export function validateRows<K extends ImportKind>(
+  kind: K,
+  header: HeaderMap,
+  data: SheetRow[],
+): {
+  rows: (K extends "allocations" ? AllocationRow : DisbursementRow)[];
+  errors: RowError[];
+  /** The rows that held anything in a known column, valid or not. */
+  rowNumbers: number[];
+} {
+  const schema = kind === "allocations" ? allocationRow : disbursementRow;
+  const rows: ParsedRow[] = [];
+  const rowNumbers: number[] = [];
+  const errors: RowError[] = [];
+  const defs: ColumnDef[] = COLUMNS[kind];
+  for (const r of data) {
+    const record: Record<string, Cell | undefined> = {};
+    for (const def of defs) {
+      const i = header.columns.get(def.key);
+      record[def.key] = i === undefined ? undefined : r.cells[i];
+    }
+    if (Object.values(record).every(isBlankCell)) continue;
+    rowNumbers.push(r.row);
+    const parsed = schema.safeParse(record);
+    if (parsed.success) {
+      rows.push({ ...parsed.data, row: r.row });
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      const field = typeof issue.path[0] === "string" ? issue.path[0] : null;
+      const rule = (issue as { params?: { rule?: string } }).params?.rule ?? issue.code;
+      const loc = locate(header, field);
+      const def = defs.find((d) => d.key === field);
+      errors.push({
+        row: r.row,
+        ...loc,
+        rule,
+        message: `${def ? `${def.header} (${def.key})` : "row"}: ${issue.message}`,
+      });
+    }
+  }
+  return { rows: rows as never, errors, rowNumbers };
+}
+
+export type RowStatus = "write" | "unchanged" | "error";
+
+export type RowPlan = LedgerScope & {
+  row: number;
+  status: RowStatus;
+  /** What would be written: the allocation, or the disbursement (the difference). */
+  amount: bigint;
+  date: LocalDate;
+  reference: string;
+  /** Disbursement reports: the reported cumulative figure and what the ledger held up to asOf. */
+  cumulative: bigint | null;
+  recorded: bigint | null;
+  note: string | null;
+};
+
+const scopeOf = (r: LedgerScope): LedgerScope => ({
+  unitCode: r.unitCode,
+  program: r.program,
+  planYear: r.planYear,
+  carriedOverFrom: r.carriedOverFrom,
+  source: r.source,
+  capitalType: r.capitalType,
+});
+
+/** Disbursements already recorded in one scope, summed per date. */
+export type DatedAmount = { date: LocalDate; amount: bigint };
+
+type Checks = {
+  header: HeaderMap;
+  /** All-time totals per scopeKey: the figures the ledger checks balances against. */
+  totals: Map<string, ScopeTotals>;
+};
+
+const rowError = (h: HeaderMap, row: number, field: string | null, rule: string, message: string) => ({
+  row,
+  ...locate(h, field),
+  rule,
+  message,
+});
+
+/**
+ * Allocations: a decision is written once per scope. A row whose decision the ledger already
+ * holds in that scope with the same net amount is unchanged (so a re-import writes nothing); a
+ * different amount is an error (post an adjustment or a correction instead).
+ */
+export function planAllocations(
+  rows: AllocationRow[],
+  c: Checks & { decisions: Map<string, bigint> },
+): { plans: RowPlan[]; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const seen = new Map<string, number>();
+  const running = new Map<string, ScopeTotals>();
+  const plans = rows.map((r): RowPlan => {
+    const key = scopeKey(r);
+    const decisionKey = `${key}|${r.decisionRef}`;
+    const plan: RowPlan = {
+      ...scopeOf(r),
+      row: r.row,
+      status: "write",
+      amount: r.amount,
+      date: r.decidedOn,
+      reference: r.decisionRef,
+      cumulative: null,
+      recorded: null,
+      note: r.note,
+    };
+    const fail = (field: string | null, rule: string, message: string) => {
+      errors.push(rowError(c.header, r.row, field, rule, message));
+      plan.status = "error";
+      return plan;
+    };
+    const dup = seen.get(decisionKey);
+    if (dup !== undefined)
+      return fail(
+        "decisionRef",
+        "duplicate_row",
+        `decision ${r.decisionRef} for this scope is already in row ${dup}`,
+      );
+    seen.set(decisionKey, r.row);
+    const recorded = c.decisions.get(decisionKey) ?? 0n;
+    if (recorded === r.amount) {
+      plan.status = "unchanged";
+      return plan;
+    }
+    if (recorded !== 0n)
+      return fail(
+        "amount",
+        "decision_recorded",
+        `decision ${r.decisionRef} is already recorded in this scope as ${recorded} đồng: post an adjustment under a new decision, or correct the entry`,
+      );
+    const t = running.get(key) ?? { ...(c.totals.get(key) ?? { allocated: 0n, disbursed: 0n }) };
+    t.allocated += r.amount;
+    running.set(key, t);
+    if (t.allocated < t.disbursed)
+      return fail(
+        "amount",
+        "allocation_below_disbursed",
+        `the allocation would fall to ${t.allocated}, below the ${t.disbursed} already disbursed in this scope`,
+      );
+    return plan;
+  });
+  return { plans, errors };
+}
+
+/**
+ * Disbursement reports: each row states the cumulative disbursed in its scope as of a date, and
+ * becomes an entry of the difference from what the ledger holds up to that date. Rows of one
+ * scope are taken in date order, each counting the differences of the earlier ones.
+ *   difference 0  → nothing to write (a re-imported report writes nothing);
+ *   difference <0 → refused: a lower cumulative figure is a correction, posted by hand with
+ *                   `corrects` naming the wrong entry;
+ *   entries dated after asOf already recorded and a difference ≠ 0 → refused: an older report
+ *                   cannot be reconciled with later figures;
+ *   otherwise      → a disbursement of the difference dated asOf, within the allocation.
+ */
+export function planDisbursements(
+  rows: DisbursementRow[],
+  c: Checks & { history: Map<string, DatedAmount[]>; today: LocalDate },
+): { plans: RowPlan[]; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const plans = new Map<number, RowPlan>();
+  const byScope = new Map<string, DisbursementRow[]>();
+  for (const r of rows) {
+    const list = byScope.get(scopeKey(r)) ?? [];
+    list.push(r);
+    byScope.set(scopeKey(r), list);
+  }
+  for (const [key, list] of byScope) {
+    const history = c.history.get(key) ?? [];
+    const latest = history.reduce<LocalDate | null>((m, h) => (m === null || h.date > m ? h.date : m), null);
+    const t = { ...(c.totals.get(key) ?? { allocated: 0n, disbursed: 0n }) };
+    const sorted = [...list].sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : a.row - b.row));
+    const written: DatedAmount[] = [];
+    let previous: DisbursementRow | null = null;
+    for (const r of sorted) {
+      const recorded = [...history, ...written]
+        .filter((h) => h.date <= r.asOf)
+        .reduce((s, h) => s + h.amount, 0n);
+      const plan: RowPlan = {
+        ...scopeOf(r),
+        row: r.row,
+        status: "write",
+        amount: r.cumulativeDisbursed - recorded,
+        date: r.asOf,
+        reference: r.reference,
+        cumulative: r.cumulativeDisbursed,
+        recorded,
+        note: r.note,
+      };
+      plans.set(r.row, plan);
+      const fail = (field: string | null, rule: string, message: string) => {
+        errors.push(rowError(c.header, r.row, field, rule, message));
+        plan.status = "error";
+      };
+      if (previous && previous.asOf === r.asOf) {
+        fail("asOf", "duplicate_row", `row ${previous.row} already reports this scope as of ${r.asOf}`);
+        continue;
+      }
+      previous = r;
+      if (r.asOf > c.today) {
+        fail("asOf", "not_in_future", `${r.asOf} is after today (${c.today} in Asia/Ho_Chi_Minh)`);
+        continue;
+      }
+      if (plan.amount === 0n) {
+        plan.status = "unchanged";
+        continue;
+      }
+      if (latest !== null && latest > r.asOf) {
+        fail(
+          "asOf",
+          "later_figures_recorded",
+          `disbursements up to ${latest} are already recorded in this scope, and the ${recorded} recorded up to ${r.asOf} differs from this report: a report cannot change figures before later ones`,
+        );
+        continue;
+      }
+      if (plan.amount < 0n) {
+        fail(
+          "cumulativeDisbursed",
+          "cumulative_below_recorded",
+          `cumulative figure ${r.cumulativeDisbursed} is lower than the ${recorded} recorded up to ${r.asOf}: post a correction naming the wrong entry (POST /api/v1/disbursements with corrects)`,
+        );
+        continue;
+      }
+      t.disbursed += plan.amount;
+      if (t.disbursed > t.allocated) {
+        fail(
+          "cumulativeDisbursed",
+          "disbursed_above_allocation",
+          `disbursed would reach ${t.disbursed}, above the ${t.allocated} allocated in this scope`,
+        );
+        continue;
+      }
+      written.push({ date: r.asOf, amount: plan.amount });
+    }
+  }
+  return { plans: rows.map((r) => plans.get(r.row)!), errors };
+}
+
+export const toAllocationInput = (p: RowPlan): AllocationInput => ({
+  ...scopeOf(p),
+  amount: p.amount,
+  decisionRef: p.reference,
+  decidedOn: p.date,
+  note: p.note ?? undefined,
+});
+
+export const toDisbursementInput = (p: RowPlan): DisbursementInput => ({
+  ...scopeOf(p),
+  amount: p.amount,
+  disbursedOn: p.date,
+  reference: p.reference,
+  note: p.note ?? undefined,
+});
+
+/**
+ * The ledger names a batch entry's field as `body.N.field`; turn that into the spreadsheet row
+ * of the N-th written entry and the column of the field (cumulativeDisbursed for a report).
+ */
+export function issueToRowError(
+  h: HeaderMap,
+  written: RowPlan[],
+  issue: { path: string; rule: string; message: string },
+  kind: ImportKind,
+): RowError {
+  const m = /^body\.(\d+)\.(\w+)$/.exec(issue.path);
+  const plan = m ? written[Number(m[1])] : undefined;
+  let field = m?.[2] ?? null;
+  if (kind === "disbursements" && field === "amount") field = "cumulativeDisbursed";
+  if (kind === "disbursements" && field === "disbursedOn") field = "asOf";
+  return {
+    row: plan?.row ?? h.headerRow,
+    ...locate(h, plan ? field : null),
+    rule: issue.rule,
+    message: issue.message,
+  };
+}

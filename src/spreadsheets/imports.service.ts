@@ -1,0 +1,281 @@
+// Imports of allocations and of disbursement reports. Every row is checked first (the dry run's
+// answer); a real run then repeats the planning inside one transaction that holds the ledger's
+// scope locks, and writes every row or none.
+import { actorOf, type Principal } from "../access/principal.js";
+import { RuleViolationError } from "../domain/errors.js";
+import type { LocalDate } from "../domain/local-date.js";
+import type { Db, LedgerRepository } from "../ledger/ledger.repository.js";
+import type { LedgerService } from "../ledger/ledger.service.js";
+import type { LedgerScope } from "../ledger/ledger.types.js";
+import { type ImportKind, MAX_IMPORT_ROWS } from "./columns.js";
+import {
+  type AllocationRow,
+  type DisbursementRow,
+  type HeaderMap,
+  issueToRowError,
+  locate,
+  mapHeader,
+  planAllocations,
+  planDisbursements,
+  type RowError,
+  type RowPlan,
+  type RowStatus,
+  toAllocationInput,
+  toDisbursementInput,
+  validateRows,
+} from "./import-rows.js";
+import type { ImportsRepository } from "./imports.repository.js";
+import { type FileFormat, readSpreadsheet, UnreadableFileError } from "./spreadsheet-reader.js";
+
+type Deps = {
+  db: Db;
+  repo: ImportsRepository;
+  ledger: Pick<LedgerService, "writeAllocations" | "transaction">;
+  ledgerRepo: Pick<LedgerRepository, "lockScopes" | "scopeTotals" | "insertDisbursements">;
+  catalog: {
+    existingUnitCodes(c: string[]): Promise<string[]>;
+    existingProgramCodes(c: string[]): Promise<string[]>;
+  };
+  today: () => LocalDate;
+  maxRows?: number;
+};
+
+export type ReportRow = Partial<LedgerScope> & {
+  row: number;
+  status: RowStatus;
+  amount?: bigint;
+  date?: LocalDate;
+  reference?: string;
+  cumulative?: bigint | null;
+  recorded?: bigint | null;
+  entryId?: bigint | null;
+};
+
+export type ImportReport = {
+  kind: ImportKind;
+  format: FileFormat | null;
+  dryRun: boolean;
+  valid: boolean;
+  written: number;
+  totals: { rows: number; write: number; unchanged: number; error: number; amount: bigint };
+  rows: ReportRow[];
+  errors: RowError[];
+};
+
+/** A real run found errors after taking the locks: rolls the transaction back. */
+class Rejected extends Error {
+  constructor(
+    readonly errors: RowError[],
+    readonly plans: RowPlan[],
+  ) {
+    super("import rejected");
+  }
+}
+
+const WRITE_CHUNK = 1000;
+
+function scopeOf(r: LedgerScope): LedgerScope {
+  return {
+    unitCode: r.unitCode,
+    program: r.program,
+    planYear: r.planYear,
+    carriedOverFrom: r.carriedOverFrom,
+    source: r.source,
+    capitalType: r.capitalType,
+  };
+}
+
+export function createImportsService(d: Deps) {
+  const maxRows = d.maxRows ?? MAX_IMPORT_ROWS;
+
+  /** Units an officer may not post for, and unknown units and programs, as row errors. */
+  async function checkReferences(h: HeaderMap, rows: (AllocationRow | DisbursementRow)[], by: Principal) {
+    const errors: RowError[] = [];
+    const units = new Set(await d.catalog.existingUnitCodes([...new Set(rows.map((r) => r.unitCode))]));
+    const programs = new Set(await d.catalog.existingProgramCodes([...new Set(rows.map((r) => r.program))]));
+    const ok = rows.filter((r) => {
+      let good = true;
+      if (by.role !== "admin" && !by.unitCodes.includes(r.unitCode)) {
+        // Before any lookup of the unit's figures: an officer learns nothing of other units.
+        errors.push({
+          row: r.row,
+          ...locate(h, "unitCode"),
+          rule: "not_your_unit",
+          message: `this key may not post for unit ${r.unitCode}`,
+        });
+        return false;
+      }
+      if (!units.has(r.unitCode)) {
+        errors.push({
+          row: r.row,
+          ...locate(h, "unitCode"),
+          rule: "unknown_unit",
+          message: `no unit with code ${r.unitCode}`,
+        });
+        good = false;
+      }
+      if (!programs.has(r.program)) {
+        errors.push({
+          row: r.row,
+          ...locate(h, "program"),
+          rule: "unknown_program",
+          message: `no program ${r.program}`,
+        });
+        good = false;
+      }
+      return good;
+    });
+    return { ok, errors };
+  }
+
+  async function plan(kind: ImportKind, db: Db, h: HeaderMap, rows: (AllocationRow | DisbursementRow)[]) {
+    const scopes = rows.map(scopeOf);
+    const totals = await d.ledgerRepo.scopeTotals(db, scopes);
+    if (kind === "allocations")
+      return planAllocations(rows as AllocationRow[], {
+        header: h,
+        totals,
+        decisions: await d.repo.allocationDecisions(db, scopes),
+      });
+    return planDisbursements(rows as DisbursementRow[], {
+      header: h,
+      totals,
+      history: await d.repo.disbursementHistory(db, scopes),
+      today: d.today(),
+    });
+  }
+
+  /** Writes the planned entries inside the transaction; the ledger's own checks run again. */
+  async function write(kind: ImportKind, tx: Db, h: HeaderMap, plans: RowPlan[], by: Principal) {
+    const toWrite = plans.filter((p) => p.status === "write");
+    const ids = new Map<number, bigint>();
+    for (let start = 0; start < toWrite.length; start += WRITE_CHUNK) {
+      const chunk = toWrite.slice(start, start + WRITE_CHUNK);
+      try {
+        const written =
+          kind === "allocations"
+            ? await d.ledger.writeAllocations(tx, chunk.map(toAllocationInput), by, true)
+            : await d.ledgerRepo.insertDisbursements(tx, chunk.map(toDisbursementInput), actorOf(by));
+        written.forEach((e, i) => {
+          ids.set(chunk[i]!.row, e.id);
+        });
+      } catch (e) {
+        if (e instanceof RuleViolationError)
+          throw new Rejected(
+            e.issues.map((issue) => issueToRowError(h, chunk, issue, kind)),
+            plans,
+          );
+        throw e;
+      }
+    }
+    return ids;
+  }
+
+  function report(
+    kind: ImportKind,
+    format: FileFormat | null,
+    dryRun: boolean,
+    rowNumbers: number[],
+    plans: RowPlan[],
+    errors: RowError[],
+    ids = new Map<number, bigint>(),
+  ): ImportReport {
+    const byRow = new Map(plans.map((p) => [p.row, p]));
+    const errorRows = new Set(errors.map((e) => e.row));
+    const rows = rowNumbers.map((row): ReportRow => {
+      const p = byRow.get(row);
+      const status: RowStatus = errorRows.has(row) ? "error" : (p?.status ?? "error");
+      if (!p) return { row, status };
+      return {
+        row,
+        status,
+        ...scopeOf(p),
+        amount: p.amount,
+        date: p.date,
+        reference: p.reference,
+        ...(kind === "disbursements" ? { cumulative: p.cumulative, recorded: p.recorded } : {}),
+        entryId: ids.get(row) ?? null,
+      };
+    });
+    const count = (s: RowStatus) => rows.filter((r) => r.status === s).length;
+    const valid = errors.length === 0;
+    return {
+      kind,
+      format,
+      dryRun,
+      valid,
+      written: ids.size,
+      totals: {
+        rows: rows.length,
+        write: count("write"),
+        unchanged: count("unchanged"),
+        error: count("error"),
+        amount: rows.reduce((s, r) => (r.status === "write" && r.amount ? s + r.amount : s), 0n),
+      },
+      rows,
+      errors: errors.sort((a, b) => a.row - b.row),
+    };
+  }
+
+  return {
+    maxRows,
+
+    async run(kind: ImportKind, body: Buffer, dryRun: boolean, by: Principal): Promise<ImportReport> {
+      const fileError = (e: UnreadableFileError): ImportReport =>
+        report(
+          kind,
+          null,
+          dryRun,
+          [],
+          [],
+          [{ row: e.row ?? 1, column: null, header: null, field: null, rule: e.rule, message: e.message }],
+        );
+      let read: Awaited<ReturnType<typeof readSpreadsheet>>;
+      try {
+        read = await readSpreadsheet(body, maxRows);
+      } catch (e) {
+        if (e instanceof UnreadableFileError) return fileError(e);
+        throw e;
+      }
+      const mapped = mapHeader(kind, read.rows);
+      if ("errors" in mapped) return report(kind, read.format, dryRun, [], [], mapped.errors);
+      const { header, data } = mapped;
+      const nonBlank = data.filter((r) => r.cells.some((c) => c !== null && String(c).trim() !== ""));
+      if (nonBlank.length > maxRows)
+        return fileError(
+          new UnreadableFileError(
+            `the file holds ${nonBlank.length} rows; at most ${maxRows} per import`,
+            "too_many_rows",
+          ),
+        );
+      if (nonBlank.length === 0)
+        return fileError(
+          new UnreadableFileError("the file has no data rows below the header", "no_rows", header.headerRow),
+        );
+
+      const parsed = validateRows(kind, header, nonBlank);
+      const refs = await checkReferences(header, parsed.rows, by);
+      const first = await plan(kind, d.db, header, refs.ok);
+      const rowNumbers = parsed.rowNumbers;
+      const errors = [...parsed.errors, ...refs.errors, ...first.errors];
+      if (dryRun || errors.length > 0)
+        return report(kind, read.format, dryRun, rowNumbers, first.plans, errors);
+
+      try {
+        const { plans, ids } = await d.ledger.transaction(async (tx) => {
+          // Plan again under the scope locks: what another writer committed meanwhile counts.
+          await d.ledgerRepo.lockScopes(tx, refs.ok.map(scopeOf));
+          const again = await plan(kind, tx, header, refs.ok);
+          if (again.errors.length) throw new Rejected(again.errors, again.plans);
+          return { plans: again.plans, ids: await write(kind, tx, header, again.plans, by) };
+        });
+        return report(kind, read.format, false, rowNumbers, plans, [], ids);
+      } catch (e) {
+        if (e instanceof Rejected) return report(kind, read.format, false, rowNumbers, e.plans, e.errors);
+        throw e;
+      }
+    },
+  };
+}
+
+export type ImportsService = ReturnType<typeof createImportsService>;
