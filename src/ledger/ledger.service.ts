@@ -165,8 +165,17 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
     return repo.insertAllocations(tx, entries, actorOf(by));
   }
 
+  /** The same for disbursements: never above the scope's allocation, never below zero. */
+  async function writeDisbursements(tx: Db, entries: DisbursementInput[], by: Principal, batch: boolean) {
+    await repo.lockScopes(tx, entries);
+    const after = applyDeltas(await repo.scopeTotals(tx, entries), entries, "disbursement", batch);
+    if (after.length) throw new RuleViolationError(after[0]!.message, after);
+    return repo.insertDisbursements(tx, entries, actorOf(by));
+  }
+
   return {
     writeAllocations,
+    writeDisbursements,
     transaction: repo.transaction,
 
     async postAllocations(p: Posting<AllocationInput>, by: Principal): Promise<PostResult> {
@@ -197,10 +206,7 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
       });
       if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
       return once("disbursements", by, p.idempotency, async (tx) => {
-        await repo.lockScopes(tx, p.entries);
-        const after = applyDeltas(await repo.scopeTotals(tx, p.entries), p.entries, "disbursement", p.batch);
-        if (after.length) throw new RuleViolationError(after[0]!.message, after);
-        const rows = await repo.insertDisbursements(tx, p.entries, actorOf(by));
+        const rows = await writeDisbursements(tx, p.entries, by, p.batch);
         return p.batch ? { entries: rows } : rows[0];
       });
     },

@@ -1,7 +1,7 @@
 // Imports of allocations and of disbursement reports. Every row is checked first (the dry run's
 // answer); a real run then repeats the planning inside one transaction that holds the ledger's
 // scope locks, and writes every row or none.
-import { actorOf, type Principal } from "../access/principal.js";
+import type { Principal } from "../access/principal.js";
 import { RuleViolationError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Db, LedgerRepository } from "../ledger/ledger.repository.js";
@@ -30,8 +30,8 @@ import { type FileFormat, readSpreadsheet, UnreadableFileError } from "./spreads
 type Deps = {
   db: Db;
   repo: ImportsRepository;
-  ledger: Pick<LedgerService, "writeAllocations" | "transaction">;
-  ledgerRepo: Pick<LedgerRepository, "lockScopes" | "scopeTotals" | "insertDisbursements">;
+  ledger: Pick<LedgerService, "writeAllocations" | "writeDisbursements" | "transaction">;
+  ledgerRepo: Pick<LedgerRepository, "lockScopes" | "scopeTotals">;
   catalog: {
     existingUnitCodes(c: string[]): Promise<string[]>;
     existingProgramCodes(c: string[]): Promise<string[]>;
@@ -155,7 +155,7 @@ export function createImportsService(d: Deps) {
         const written =
           kind === "allocations"
             ? await d.ledger.writeAllocations(tx, chunk.map(toAllocationInput), by, true)
-            : await d.ledgerRepo.insertDisbursements(tx, chunk.map(toDisbursementInput), actorOf(by));
+            : await d.ledger.writeDisbursements(tx, chunk.map(toDisbursementInput), by, true);
         written.forEach((e, i) => {
           ids.set(chunk[i]!.row, e.id);
         });
