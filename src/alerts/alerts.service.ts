@@ -85,7 +85,8 @@ export function createAlertsService(d: Deps) {
   async function plansInPlay(asOf: LocalDate): Promise<Plan[]> {
     const year = Number(asOf.slice(0, 4));
     const years = (await d.plans.years()).filter((y) => y === year || y === year - 1);
-    if (years.length === 0) return [await d.plans.planFor(asOf)];
+    // No fallback to an older plan: its milestones closed long ago, and judging them again would
+    // record every stage as skipped and list its missed units in every weekly digest, forever.
     return Promise.all(years.map((y) => d.plans.planFor(asOf, y)));
   }
 

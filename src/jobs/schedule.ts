@@ -23,8 +23,18 @@ type Deps = {
 
 export function createSchedule(d: Deps) {
   const tasks: ScheduledTask[] = [];
+  /** Evaluations in flight: stop() waits for them, so closing never cuts one off mid-run. */
+  const evaluating = new Set<Promise<void>>();
+  let stopped = false;
 
-  async function evaluate(trigger: "schedule" | "startup") {
+  function evaluate(trigger: "schedule" | "startup"): Promise<void> {
+    if (stopped) return Promise.resolve();
+    const run = evaluateOnce(trigger).finally(() => evaluating.delete(run));
+    evaluating.add(run);
+    return run;
+  }
+
+  async function evaluateOnce(trigger: "schedule" | "startup") {
     const t0 = performance.now();
     try {
       const r = await d.alerts.runEvaluation({ asOf: d.today(), dryRun: false, trigger });
@@ -50,6 +60,7 @@ export function createSchedule(d: Deps) {
   let sending: Promise<void> | null = null;
   /** One drain at a time in this process; other instances claim disjoint rows. */
   function send(): Promise<void> {
+    if (stopped) return Promise.resolve();
     sending ??= d.sender
       .drain()
       .then((n) => {
@@ -82,7 +93,9 @@ export function createSchedule(d: Deps) {
     },
     kickSender: () => void send(),
     async stop() {
+      stopped = true;
       for (const t of tasks) await t.destroy();
+      await Promise.all(evaluating);
       await sending;
     },
   };
