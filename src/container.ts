@@ -122,6 +122,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     render: renderMessage,
     lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),
     instance: opts.instance ?? `${os.hostname()}:${process.pid}`,
+    onFinished: metrics.evaluationFinished,
   });
   const dashboard = createDashboardService({
     repo: createDashboardRepository(db.prisma),

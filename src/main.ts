@@ -58,7 +58,6 @@ const schedule = createSchedule({
   runTime: config.alertRunTime,
   senderIntervalSeconds: config.senderIntervalSeconds,
   log: logger,
-  onEvaluation: container.metrics.evaluationFinished,
 });
 const app = await buildApp(container, {
   logger,

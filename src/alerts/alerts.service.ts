@@ -21,6 +21,8 @@ type Deps = {
   render: (m: AlertMessage) => RenderedMessage;
   lock: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
   instance: string;
+  /** Counts every real run, whoever started it (schedule, API, CLI). */
+  onFinished?: (ok: boolean) => void;
 };
 
 export type RunOptions = {
@@ -166,9 +168,11 @@ export function createAlertsService(d: Deps) {
         try {
           const r = await run(opts);
           await d.runs.finish(runId, { queued: r.queued, skipped: r.skipped, messages: r.messages.length });
+          d.onFinished?.(true);
           return r;
         } catch (err) {
           await d.runs.fail(runId, err instanceof Error ? err.message : String(err)).catch(() => {});
+          d.onFinished?.(false);
           throw err;
         }
       });

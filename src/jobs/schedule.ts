@@ -18,7 +18,6 @@ type Deps = {
   runTime: string;
   senderIntervalSeconds: number;
   log: Log;
-  onEvaluation?: (ok: boolean) => void;
 };
 
 export function createSchedule(d: Deps) {
@@ -38,7 +37,6 @@ export function createSchedule(d: Deps) {
     const t0 = performance.now();
     try {
       const r = await d.alerts.runEvaluation({ asOf: d.today(), dryRun: false, trigger });
-      d.onEvaluation?.(true);
       d.log.info(
         {
           trigger,
@@ -52,7 +50,6 @@ export function createSchedule(d: Deps) {
       );
       if (r.messages.length > 0) await send();
     } catch (err) {
-      d.onEvaluation?.(false);
       d.log.error({ err, trigger }, "alert evaluation failed");
     }
   }
