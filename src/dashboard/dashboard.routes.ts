@@ -5,49 +5,11 @@ import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { amountOut, capitalType, code, errorBody, localDate, source } from "../http/schemas.js";
+import { atRiskItem, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
 import type { DashboardService } from "./dashboard.service.js";
 
 // The province views, like /at-risk and /reports/summary; officers may open their own units' pages.
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
-
-const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
-const comparison = z.enum(["gt", "gte"]);
-const rate = z.number().nullable().describe("percent, rounded to 2 decimals for display");
-
-// Milestone kinds grow (rate, refund, request, ...): kept open here so the views show what comes.
-const evaluation = z.object({
-  id: z.string(),
-  kind: z.string().optional(),
-  program: z.string(),
-  planYear: z.number(),
-  dueOn: z.string(),
-  status,
-  allocated: amountOut,
-  disbursed: amountOut,
-  rate,
-  threshold: z.number(),
-  comparison,
-  shortfall: amountOut,
-  daysLeft: z.number(),
-  requiredDailyPace: amountOut.nullable(),
-  projectedRate: z.number().nullable(),
-  projectedDisbursed: amountOut.nullable(),
-  requestSentOn: z.string().nullable().optional().describe("request milestones: when the request was sent"),
-  advisory: z.boolean().optional().describe("request milestones: only advised"),
-});
-const atRiskItem = evaluation.extend({
-  unitCode: z.string(),
-  unitName: z.string(),
-  unitKind: z.enum(["department", "district"]),
-});
-const counts = z.object({
-  not_applicable: z.number(),
-  met: z.number(),
-  on_track: z.number(),
-  at_risk: z.number(),
-  missed: z.number(),
-});
-const totals = { allocated: amountOut, disbursed: amountOut, rate };
 
 const plan = z.object({
   year: z.number(),
@@ -60,7 +22,7 @@ const plan = z.object({
       title: z.string(),
       dueOn: z.string(),
       threshold: z.number().nullable(),
-      comparison: comparison.nullable(),
+      comparison: z.enum(["gt", "gte"]).nullable(),
       scope: z.string().nullable().describe('"own", or "carriedOver:YEAR"'),
       program: z.string().nullable(),
       charted: z.boolean().describe("drawn as a line on the unit chart (own capital of the whole program)"),
@@ -76,28 +38,6 @@ const viewHeader = {
   plan,
   programs: z.array(z.object({ code: z.string(), name: z.string() })),
 };
-
-const summary = z.object({
-  asOf: z.string(),
-  planYear: z.number(),
-  total: z.object(totals),
-  byProgram: z.array(z.object({ program: z.string(), ...totals })),
-  byUnitKind: z.array(z.object({ kind: z.string(), ...totals })),
-  byMilestone: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      dueOn: z.string(),
-      kind: z.string().optional(),
-      threshold: z.number().nullable(),
-      comparison: comparison.nullable(),
-      total: z.object(totals),
-      counts,
-      unitCounts: counts,
-      byProgram: z.array(z.object({ program: z.string(), ...totals, counts })),
-    }),
-  ),
-});
 
 const entry = z.object({
   kind: z.enum(["allocation", "disbursement"]),
@@ -162,7 +102,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
         summary: "The overview and at-risk views in one answer: the summary and every at-risk item",
         querystring: z.strictObject(viewQuery),
         response: {
-          200: z.object({ ...viewHeader, summary, atRisk: z.array(atRiskItem) }),
+          200: z.object({ ...viewHeader, summary: summaryOut, atRisk: z.array(atRiskItem) }),
           ...errors,
         },
       },
@@ -192,7 +132,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
               kind: z.enum(["department", "district"]),
               headName: z.string(),
             }),
-            milestones: z.array(evaluation),
+            milestones: z.array(milestoneOut),
             ledger: z.object({
               lines: z.array(
                 z.object({

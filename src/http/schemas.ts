@@ -32,6 +32,18 @@ export const amount = z
   .transform((n) => BigInt(n))
   .meta({ type: "integer", format: "int64" });
 
+/** Positive whole đồng (requests, refunds, carry-forward): no sign to carry a meaning. */
+export const positiveAmount = z
+  .number()
+  .int("must be a whole number of đồng")
+  .positive("must be above zero")
+  .refine(Number.isSafeInteger, {
+    message: "must be at most 9007199254740991",
+    params: { rule: "safe_integer" },
+  })
+  .transform((n) => BigInt(n))
+  .meta({ type: "integer", format: "int64" });
+
 /** Amounts on the way out: BigInt, written as exact JSON integers by src/http/json.ts. */
 export const amountOut = z.bigint().meta({ type: "integer", format: "int64" });
 

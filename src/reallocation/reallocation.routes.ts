@@ -9,22 +9,11 @@ import {
   errorBody,
   localDate,
   planYear,
+  positiveAmount,
   source,
   text,
 } from "../http/schemas.js";
 import type { ReallocationService } from "./reallocation.service.js";
-
-/** Positive whole đồng, as JSON integers. */
-const positiveAmount = z
-  .number()
-  .int("must be a whole number of đồng")
-  .positive("must be above zero")
-  .refine(Number.isSafeInteger, {
-    message: "must be at most 9007199254740991",
-    params: { rule: "safe_integer" },
-  })
-  .transform((n) => BigInt(n))
-  .meta({ type: "integer", format: "int64" });
 
 const lineKey = { program: code, source, capitalType };
 const submitBody = z.strictObject({

@@ -8,21 +8,11 @@ import {
   errorBody,
   localDate,
   planYear,
+  positiveAmount,
   source,
   text,
 } from "../http/schemas.js";
 import type { YearEndService } from "./year-end.service.js";
-
-const positiveAmount = z
-  .number()
-  .int("must be a whole number of đồng")
-  .positive("must be above zero")
-  .refine(Number.isSafeInteger, {
-    message: "must be at most 9007199254740991",
-    params: { rule: "safe_integer" },
-  })
-  .transform((n) => BigInt(n))
-  .meta({ type: "integer", format: "int64" });
 
 const scope = { unitCode: code, program: code, planYear, source, capitalType, amount: positiveAmount };
 const row = z.looseObject({
