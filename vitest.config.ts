@@ -3,6 +3,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 // Integration tests under test/ run once on in-memory PGlite and, when DATABASE_URL names a
 // PostgreSQL server, once more against it (a fresh database per test file either way).
 const onPostgres = Boolean(process.env.DATABASE_URL);
+// The fault suite (test/faults, `npm run test:faults`) takes minutes: it is a project of its own,
+// defined only when that script asks for it, so that `npm test` never runs it.
+const withFaults = process.env.DM_FAULTS === "1";
 
 export default defineConfig({
   test: {
@@ -12,7 +15,7 @@ export default defineConfig({
         test: {
           name: "pglite",
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "test/e2e/**"],
+          exclude: [...configDefaults.exclude, "test/e2e/**", "test/faults/**"],
           env: { TEST_DATABASE: "pglite" },
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -29,13 +32,32 @@ export default defineConfig({
           execArgv: ["--experimental-wasm-modules", "--no-warnings"],
         },
       },
+      // Faults: SMTP chaos, SIGKILLed services, PostgreSQL restarts, several instances, hostile
+      // requests, concurrent idempotent retries. One file at a time: several of them run service
+      // processes and servers whose timing the others would disturb on a small machine.
+      ...(withFaults
+        ? [
+            {
+              test: {
+                name: "faults",
+                include: ["test/faults/**/*.test.ts"],
+                globalSetup: ["test/faults/helpers/global-setup.ts"],
+                fileParallelism: false,
+                maxWorkers: 1,
+                testTimeout: 300_000,
+                hookTimeout: 180_000,
+                execArgv: ["--experimental-wasm-modules", "--no-warnings"],
+              },
+            },
+          ]
+        : []),
       ...(onPostgres
         ? [
             {
               test: {
                 name: "postgres",
                 include: ["test/**/*.test.ts"],
-                exclude: [...configDefaults.exclude, "test/e2e/**"],
+                exclude: [...configDefaults.exclude, "test/e2e/**", "test/faults/**"],
                 env: { TEST_DATABASE: "postgres" },
                 testTimeout: 60_000,
                 hookTimeout: 120_000,

@@ -1,6 +1,6 @@
 // buildApp(container): the HTTP face of the services. Plugins first, then routes, then errors.
 
-import type { FastifyBaseLogger } from "fastify";
+import type { FastifyBaseLogger, FastifyReply } from "fastify";
 import Fastify from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { apiKeysRoutes } from "./access/api-keys.routes.js";
@@ -44,6 +44,14 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
     genReqId: () => crypto.randomUUID(),
     // Unknown query keys are rejected by strict schemas; never coerce arrays silently.
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors the router raises before any route or hook runs (a broken %-escape in the path, a
+    // parameter over 100 characters): the same body as every other error, with the request id.
+    frameworkErrors: (error, request, reply) => {
+      void (reply as FastifyReply)
+        .status(error.statusCode ?? 400)
+        .header("x-request-id", request.id)
+        .send({ error: error.code, message: error.message, issues: [], requestId: request.id });
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { code, errorBody, text } from "../http/schemas.js";
+import { code, errorBody, searchText, text } from "../http/schemas.js";
 import type { ApiKeysService } from "./api-keys.service.js";
 import { ADMINS, principalOf } from "./auth.plugin.js";
 
@@ -44,7 +44,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
       config: { roles: ADMINS },
       schema: {
         tags: ["access"],
-        params: z.object({ id: z.string().max(64) }),
+        params: z.object({ id: searchText(64) }),
         response: { 204: z.null(), 404: errorBody },
       },
     },

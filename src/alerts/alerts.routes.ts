@@ -4,7 +4,7 @@ import { ADMINS, principalOf } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
-import { code, cursorQuery, errorBody, localDate, text } from "../http/schemas.js";
+import { code, cursorQuery, errorBody, localDate, searchText, text } from "../http/schemas.js";
 import type { AdminRecipients } from "./admin-recipients.js";
 import type { AlertLedgerRepository } from "./alert-ledger.repository.js";
 import type { AlertMetrics } from "./alert-metrics.js";
@@ -59,9 +59,9 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
         tags: ["alerts"],
         summary: "The alert ledger with each alert's message and delivery state",
         querystring: z.strictObject({
-          unit: z.string().max(32).optional(),
-          milestone: z.string().max(32).optional(),
-          stage: z.string().max(40).optional(),
+          unit: searchText(32).optional(),
+          milestone: searchText(32).optional(),
+          stage: searchText(40).optional(),
           status: z.enum(["pending", "sending", "sent", "retry", "dead", "skipped"]).optional(),
           planYear: z.coerce.number().int().min(2000).max(2100).optional(),
           ...cursorQuery,

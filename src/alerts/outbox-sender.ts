@@ -53,11 +53,12 @@ export function createOutboxSender({ repo, mailer, config, observer, log, concur
     async drain(maxMessages = Number.POSITIVE_INFINITY): Promise<number> {
       let handled = 0;
       while (handled < maxMessages) {
-        const batch = await repo.claim(Math.min(50, maxMessages - handled), config.leaseMs);
+        // Claim only what goes out at once: a claimed message waiting behind others could outlive
+        // its lease while this process still holds it (a slow mail server), and another instance
+        // would then send it too. The lease now covers one send, bounded by the SMTP timeout.
+        const batch = await repo.claim(Math.min(concurrency, maxMessages - handled), config.leaseMs);
         if (batch.length === 0) break;
-        for (let i = 0; i < batch.length; i += concurrency) {
-          await Promise.all(batch.slice(i, i + concurrency).map(sendOne));
-        }
+        await Promise.all(batch.map(sendOne));
         handled += batch.length;
       }
       return handled;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS } from "../access/auth.plugin.js";
-import { cursorQuery, errorBody } from "../http/schemas.js";
+import { cursorQuery, errorBody, searchText } from "../http/schemas.js";
 import type { AuditRepository } from "./audit.repository.js";
 
 const event = z.object({
@@ -25,7 +25,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditRepository }> = as
         summary: "Who changed what and when, with the document behind it",
         querystring: z.strictObject({
           entity: z.enum(["reallocation_request", "carry_forward", "refund"]).optional(),
-          id: z.string().max(40).optional(),
+          id: searchText(40).optional(),
           ...cursorQuery,
         }),
         response: {

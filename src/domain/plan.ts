@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidLocalDate, type LocalDate } from "./local-date.js";
+import { isStorableText } from "./text.js";
 
 /**
  * A plan is data, not code: the 2021–2025 programmes repeat the same milestone pattern every
@@ -84,10 +85,21 @@ export function thresholdBasisPoints(m: Pick<RateMilestone, "thresholdPercent">)
 
 const localDateSchema = z.string().refine(isValidLocalDate, { message: "Expected a valid date YYYY-MM-DD" });
 
+/** Free text of a plan, kept in jsonb: no NUL, no unpaired surrogate (saving would fail with a 500). */
+const storable = {
+  message: "must not contain NUL characters or unpaired surrogates",
+  params: { rule: "storable_text" },
+};
+const planText = (max?: number) =>
+  (max === undefined ? z.string().trim().min(1) : z.string().trim().min(1).max(max)).refine(
+    isStorableText,
+    storable,
+  );
+
 export const legalBasisSchema = z.strictObject({
-  document: z.string().trim().min(1),
+  document: planText(),
   issuedOn: localDateSchema.nullable(),
-  note: z.string().optional(),
+  note: z.string().refine(isStorableText, storable).optional(),
 });
 
 const capitalScopeSchema = z.discriminatedUnion("kind", [
@@ -101,9 +113,9 @@ export const rateMilestoneSchema = z
       .string()
       .regex(MILESTONE_ID_PATTERN, { message: "Milestone id must match /^[A-Z][A-Z0-9_]{1,15}$/" }),
     kind: z.enum(["rate", "refund"]),
-    title: z.string().trim().min(1),
+    title: planText(),
     scope: capitalScopeSchema,
-    program: z.string().trim().min(1).optional(),
+    program: planText().optional(),
     source: z.enum(FUNDING_SOURCES).optional(),
     capitalType: z.enum(CAPITAL_TYPES).optional(),
     thresholdPercent: z
@@ -112,7 +124,7 @@ export const rateMilestoneSchema = z
     comparison: z.enum(["gt", "gte"]),
     dueOn: localDateSchema,
     legalBasis: legalBasisSchema,
-    guidance: z.string().trim().min(1).max(2000).optional(),
+    guidance: planText(2000).optional(),
   })
   .superRefine((m, ctx) => {
     if (!THRESHOLD_PATTERN.test(m.thresholdPercent)) return;
@@ -134,12 +146,12 @@ export const rateMilestoneSchema = z
 export const requestMilestoneSchema = z.strictObject({
   id: z.string().regex(MILESTONE_ID_PATTERN, { message: "Milestone id must match /^[A-Z][A-Z0-9_]{1,15}$/" }),
   kind: z.literal("request"),
-  title: z.string().trim().min(1),
+  title: planText(),
   requiredAfterMissing: z.string().min(1),
   advisoryWhenAtRisk: z.string().min(1).optional(),
   dueOn: localDateSchema,
   legalBasis: legalBasisSchema,
-  guidance: z.string().trim().min(1).max(2000).optional(),
+  guidance: planText(2000).optional(),
 });
 
 export const milestoneSchema = z.discriminatedUnion("kind", [rateMilestoneSchema, requestMilestoneSchema]);

@@ -131,10 +131,21 @@ function summarize(issues: FieldIssue[]): string {
   return `${first.path}: ${first.message}${more}`;
 }
 
+/**
+ * Connection-level failures of the database, as pg, its pool and the Prisma adapter word them
+ * (seen with PostgreSQL stopped under load: refused connections, connections terminated by the
+ * shutdown, pooled clients left unusable by it, a server still starting up), here or in a cause.
+ */
+const DATABASE_DOWN =
+  /ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08006|08001|08003|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is|Can't reach database server|DatabaseNotReachable|ConnectionClosed|P1001|P1017/i;
+
 function isDatabaseDown(error: unknown): boolean {
   if (error instanceof ServiceUnavailableError) return true;
-  const text = String((error as { code?: string })?.code ?? "") + String((error as Error)?.message ?? "");
-  return /ECONNREFUSED|ECONNRESET|57P01|57P03|08006|08001|Connection terminated|connection timeout|DatabaseNotReachable|P1001/i.test(
-    text,
-  );
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth += 1) {
+    const text = String((e as { code?: string }).code ?? "") + String((e as Error).message ?? "");
+    if (DATABASE_DOWN.test(text)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
 }

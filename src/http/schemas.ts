@@ -1,6 +1,7 @@
 // Field schemas shared by every route, so one rule reads the same wherever it applies.
 import { z } from "zod";
 import { isValidLocalDate } from "../domain/local-date.js";
+import { hasUnpairedSurrogate, isStorableText } from "../domain/text.js";
 
 export const localDate = z
   .string()
@@ -58,6 +59,20 @@ export const text = (max: number) =>
     .max(max)
     .refine((s) => !s.includes("\u0000"), {
       message: "must not contain NUL characters",
+      params: { rule: "no_nul" },
+    })
+    .refine((s) => !hasUnpairedSurrogate(s), {
+      message: "must be valid Unicode (no unpaired surrogate)",
+      params: { rule: "well_formed" },
+    });
+
+/** A filter or id from a path or query string that is compared in SQL, where NUL cannot go. */
+export const searchText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine(isStorableText, {
+      message: "must not contain NUL characters or unpaired surrogates",
       params: { rule: "no_nul" },
     });
 
