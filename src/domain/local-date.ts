@@ -92,15 +92,23 @@ export function maxDate(first: LocalDate, ...rest: LocalDate[]): LocalDate {
   return rest.reduce((acc, d) => (compareLocalDate(d, acc) > 0 ? d : acc), first);
 }
 
+// Building a DateTimeFormat costs about 60 µs (it loads time-zone data); todayIn runs on every
+// posted disbursement, so one formatter per time zone is kept.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dayFormat(tz: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(tz, f);
+  }
+  return f;
+}
+
 /** The calendar date an instant falls on in `tz` (2022-09-30T17:00:00Z is 2022-10-01 in Vietnam). */
 export function todayIn(now: Date, tz: string = DEFAULT_TIME_ZONE): LocalDate {
   if (Number.isNaN(now.getTime())) throw new RangeError("todayIn: invalid Date");
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: tz,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(now);
+  const parts = dayFormat(tz).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return assertLocalDate(`${get("year").padStart(4, "0")}-${get("month")}-${get("day")}`);
 }
