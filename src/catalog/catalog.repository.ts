@@ -20,7 +20,24 @@ const unitSelect = {
   ccEmails: true,
 } as const;
 
+/**
+ * Units and programs are never deleted, so a code once seen stays valid: known codes are answered
+ * from memory (every ledger post checks them), unknown ones always ask the database, so a unit
+ * created by another instance is found at once.
+ */
+async function existing(
+  known: Set<string>,
+  codes: string[],
+  lookUp: (missing: string[]) => Promise<string[]>,
+) {
+  const missing = [...new Set(codes.filter((c) => !known.has(c)))];
+  if (missing.length > 0) for (const c of await lookUp(missing)) known.add(c);
+  return codes.filter((c) => known.has(c));
+}
+
 export function createCatalogRepository(prisma: PrismaClient) {
+  const knownUnits = new Set<string>();
+  const knownPrograms = new Set<string>();
   return {
     listPrograms: (): Promise<Program[]> =>
       prisma.program.findMany({ select: { code: true, name: true }, orderBy: { code: "asc" } }),
@@ -36,14 +53,18 @@ export function createCatalogRepository(prisma: PrismaClient) {
       const res = await prisma.unit.createMany({ data: [{ ...u, createdBy }], skipDuplicates: true });
       return res.count === 1;
     },
-    async existingUnitCodes(codes: string[]): Promise<string[]> {
-      const rows = await prisma.unit.findMany({ where: { code: { in: codes } }, select: { code: true } });
-      return rows.map((r) => r.code);
-    },
-    async existingProgramCodes(codes: string[]): Promise<string[]> {
-      const rows = await prisma.program.findMany({ where: { code: { in: codes } }, select: { code: true } });
-      return rows.map((r) => r.code);
-    },
+    existingUnitCodes: (codes: string[]) =>
+      existing(knownUnits, codes, async (missing) =>
+        (await prisma.unit.findMany({ where: { code: { in: missing } }, select: { code: true } })).map(
+          (r) => r.code,
+        ),
+      ),
+    existingProgramCodes: (codes: string[]) =>
+      existing(knownPrograms, codes, async (missing) =>
+        (await prisma.program.findMany({ where: { code: { in: missing } }, select: { code: true } })).map(
+          (r) => r.code,
+        ),
+      ),
   };
 }
 
