@@ -14,6 +14,7 @@ import { renderMessage } from "../src/alerts/templates/render.js";
 import { type Container, createContainer } from "../src/container.js";
 import { openDatabase } from "../src/db/database.js";
 import { addDays } from "../src/domain/local-date.js";
+import { currentYearPlan } from "./helpers/current-year-plan.js";
 import { type ServiceProcess, startService, stopAllServices } from "./helpers/service-process.js";
 import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-test-server.js";
 import { ADMIN_KEY, createTestApp, type TestApp } from "./helpers/test-app.js";
@@ -42,40 +43,8 @@ async function seedCurrentYear(t: TestApp): Promise<string[]> {
   const today = t.container.today();
   const year = Number(today.slice(0, 4));
 
-  const basis = { document: "Kế hoạch kiểm thử (dữ liệu minh họa)", issuedOn: `${year}-01-05` };
-  await ok(
-    await t.request("PUT", `/api/v1/plans/${year}`, {
-      body: {
-        title: `Kế hoạch giải ngân năm ${year} (kiểm thử)`,
-        projectionWindowDays: 30,
-        milestones: [
-          {
-            id: "Q60",
-            kind: "rate",
-            title: `Giải ngân trên 60% kế hoạch vốn năm ${year}`,
-            scope: { kind: "own" },
-            thresholdPercent: "60",
-            comparison: "gt",
-            dueOn: addDays(today, 5),
-            legalBasis: basis,
-            guidance: "Đề nghị đơn vị đẩy nhanh giải ngân.",
-          },
-          {
-            id: "Q30",
-            kind: "rate",
-            title: `Giải ngân trên 30% kế hoạch vốn năm ${year}`,
-            scope: { kind: "own" },
-            thresholdPercent: "30",
-            comparison: "gt",
-            dueOn: addDays(today, 1),
-            legalBasis: basis,
-          },
-        ],
-      },
-    }),
-    200,
-    "plan",
-  );
+  const plan = currentYearPlan(today, "kiểm thử");
+  await ok(await t.request("PUT", `/api/v1/plans/${plan.year}`, { body: plan.body }), 200, "plan");
 
   // Eight units; the head of I1 also heads I2. Disbursed share and when:
   // I1 10%, I2 20%, I3 25%, I4 40% long ago (no recent pace: at risk of both or of Q60 only);

@@ -4,6 +4,7 @@
 // added in deterministic groups (the same codes, heads and figures for the same indexes, so a
 // reference database can be seeded identically).
 import { addDays, type LocalDate } from "../../../src/domain/local-date.js";
+import { currentYearPlan } from "../../helpers/current-year-plan.js";
 import type { FaultApp } from "./app.js";
 
 export const ADMINS = ["thuongtruc@bcd-mtqg.example.org", "kehoach@bcd-mtqg.example.org"];
@@ -12,34 +13,8 @@ const MILLION = 1_000_000;
 export async function putCurrentYearPlan(app: FaultApp): Promise<{ today: LocalDate; year: number }> {
   const today = app.container.today();
   const year = Number(today.slice(0, 4));
-  const basis = { document: "Kế hoạch kiểm thử lỗi (dữ liệu minh họa)", issuedOn: `${year}-01-05` };
-  await app.expect(200, "PUT", `/api/v1/plans/${year}`, {
-    title: `Kế hoạch giải ngân năm ${year} (kiểm thử lỗi)`,
-    projectionWindowDays: 30,
-    milestones: [
-      {
-        id: "Q60",
-        kind: "rate",
-        title: `Giải ngân trên 60% kế hoạch vốn năm ${year}`,
-        scope: { kind: "own" },
-        thresholdPercent: "60",
-        comparison: "gt",
-        dueOn: addDays(today, 5),
-        legalBasis: basis,
-        guidance: "Đề nghị đơn vị đẩy nhanh giải ngân.",
-      },
-      {
-        id: "Q30",
-        kind: "rate",
-        title: `Giải ngân trên 30% kế hoạch vốn năm ${year}`,
-        scope: { kind: "own" },
-        thresholdPercent: "30",
-        comparison: "gt",
-        dueOn: addDays(today, 1),
-        legalBasis: basis,
-      },
-    ],
-  });
+  const plan = currentYearPlan(today, "kiểm thử lỗi");
+  await app.expect(200, "PUT", `/api/v1/plans/${year}`, plan.body);
   return { today, year };
 }
 
