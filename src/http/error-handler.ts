@@ -137,7 +137,7 @@ function summarize(issues: FieldIssue[]): string {
  * shutdown, pooled clients left unusable by it, a server still starting up), here or in a cause.
  */
 const DATABASE_DOWN =
-  /ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08006|08001|08003|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is|Can't reach database server|DatabaseNotReachable|ConnectionClosed|P1001|P1017/i;
+  /ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08006|08001|08003|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is|Can't reach database server|DatabaseNotReachable|ConnectionClosed|Server has closed the connection|P1001|P1017/i;
 
 function isDatabaseDown(error: unknown): boolean {
   if (error instanceof ServiceUnavailableError) return true;
