@@ -5,6 +5,7 @@ import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { amountOut, capitalType, code, errorBody, localDate, source } from "../http/schemas.js";
+import { ledgerOut } from "../ledger/ledger.schemas.js";
 import { atRiskItem, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
 import type { DashboardService } from "./dashboard.service.js";
 
@@ -133,21 +134,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
               headName: z.string(),
             }),
             milestones: z.array(milestoneOut),
-            ledger: z.object({
-              lines: z.array(
-                z.object({
-                  program: z.string(),
-                  planYear: z.number(),
-                  carriedOverFrom: z.number().nullable(),
-                  source,
-                  capitalType,
-                  allocated: amountOut,
-                  disbursed: amountOut,
-                  remaining: amountOut,
-                }),
-              ),
-              total: z.object({ allocated: amountOut, disbursed: amountOut, remaining: amountOut }),
-            }),
+            ledger: ledgerOut.pick({ lines: true, total: true }),
             series,
             entries: z.object({ ...entriesPage, allocations: z.number(), disbursements: z.number() }),
             alerts: z.array(alert),
