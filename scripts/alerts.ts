@@ -1,9 +1,8 @@
 // npm run alerts -- [--as-of YYYY-MM-DD] [--dry-run] [--no-send]: the scheduled evaluation from
 // the shell, for any date. Without --dry-run it records alerts and sends what it queued.
 import { parseArgs } from "node:util";
-import { createMailer } from "../src/alerts/mailer/index.js";
 import { loadConfig } from "../src/config.js";
-import { createContainer } from "../src/container.js";
+import { createConfiguredContainer } from "../src/container.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
 import { isValidLocalDate } from "../src/domain/local-date.js";
@@ -23,20 +22,7 @@ if (asOfArg !== undefined && !isValidLocalDate(asOfArg)) {
 const config = loadConfig();
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrate(db.raw);
-const mailer = createMailer({
-  smtpUrl: config.smtpUrl,
-  from: config.mailFrom,
-  dataDir: config.dataDir,
-  log: (m, meta) => console.log(m, meta),
-});
-const c = createContainer(db, {
-  maxBatchSize: config.maxBatchSize,
-  mailer,
-  adminEmails: config.alertAdminEmails,
-  outbox: config.outbox,
-  alertPolicy: config.alertPolicy,
-  instance: "cli",
-});
+const c = createConfiguredContainer(db, config, { instance: "cli", log: (m, meta) => console.log(m, meta) });
 try {
   const asOf = asOfArg ?? c.today();
   const r = await c.alerts.runEvaluation({ asOf, dryRun: values["dry-run"], trigger: "cli" });
@@ -49,6 +35,6 @@ try {
     );
   if (!r.dryRun && !values["no-send"]) console.log(`sent: ${await c.sender.drain()} messages handled`);
 } finally {
-  await mailer.close();
+  await c.mailer.close();
   await db.close();
 }

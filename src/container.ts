@@ -9,7 +9,7 @@ import { createAlertLedgerRepository } from "./alerts/alert-ledger.repository.js
 import { createAlertMetrics } from "./alerts/alert-metrics.js";
 import { createAlertsService } from "./alerts/alerts.service.js";
 import { createEvaluationRunsRepository } from "./alerts/evaluation-runs.repository.js";
-import { createEmlMailer } from "./alerts/mailer/index.js";
+import { createEmlMailer, createMailer, type MailLog } from "./alerts/mailer/index.js";
 import { createOutboxRepository } from "./alerts/outbox.repository.js";
 import { createOutboxSender } from "./alerts/outbox-sender.js";
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./alerts/policy.js";
@@ -17,7 +17,7 @@ import { renderMessage } from "./alerts/templates/render.js";
 import { createAuditRepository } from "./audit/audit.repository.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
-import type { OutboxConfig } from "./config.js";
+import type { Config, OutboxConfig } from "./config.js";
 import { createDashboardRepository } from "./dashboard/dashboard.repository.js";
 import { createDashboardService } from "./dashboard/dashboard.service.js";
 import type { Database } from "./db/database.js";
@@ -168,3 +168,25 @@ export function createContainer(db: Database, opts: ContainerOptions) {
 }
 
 export type Container = ReturnType<typeof createContainer>;
+
+/** The container as the service and the CLI run it: mailer and alert settings from the environment. */
+export function createConfiguredContainer(
+  db: Database,
+  config: Config,
+  o: { instance: string; log: MailLog },
+) {
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    log: o.log,
+  });
+  return createContainer(db, {
+    maxBatchSize: config.maxBatchSize,
+    mailer,
+    adminEmails: config.alertAdminEmails,
+    outbox: config.outbox,
+    alertPolicy: config.alertPolicy,
+    instance: o.instance,
+  });
+}

@@ -2,10 +2,9 @@
 // everything gracefully on SIGTERM.
 import os from "node:os";
 import closeWithGrace from "close-with-grace";
-import { createMailer } from "./alerts/mailer/index.js";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createContainer } from "./container.js";
+import { createConfiguredContainer } from "./container.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
 import { createSchedule } from "./jobs/schedule.js";
@@ -28,19 +27,9 @@ const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config
 const migrations = await migrate(db.raw);
 logger.info({ database: db.kind, applied: migrations.applied }, "database ready");
 
-const mailer = createMailer({
-  smtpUrl: config.smtpUrl,
-  from: config.mailFrom,
-  dataDir: config.dataDir,
-  log: (msg, meta) => logger.info(meta, msg),
-});
-const container = createContainer(db, {
-  maxBatchSize: config.maxBatchSize,
-  mailer,
-  adminEmails: config.alertAdminEmails,
-  outbox: config.outbox,
-  alertPolicy: config.alertPolicy,
+const container = createConfiguredContainer(db, config, {
   instance: `${os.hostname()}:${process.pid}`,
+  log: (msg, meta) => logger.info(meta, msg),
 });
 await container.apiKeys.bootstrapAdmin(config.adminApiKey);
 if (!config.adminApiKey)
@@ -71,7 +60,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   else logger.info({ signal }, "closing");
   await schedule.stop();
   await app.close();
-  await mailer.close();
+  await container.mailer.close();
   await db.close();
 });
 
