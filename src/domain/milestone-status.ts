@@ -80,74 +80,96 @@ export function evaluateMilestone(
   asOf: LocalDate,
   windowDays: number,
 ): MilestoneEvaluation {
+  return prepareMilestone(m, asOf, windowDays).judge(figures);
+}
+
+/** A milestone made ready to judge many pairs on one day. */
+export type PreparedMilestone = { judge(figures: ScopeFigures): MilestoneEvaluation };
+
+/**
+ * Works out once what does not depend on the pair (threshold, days left, window), so that a
+ * national evaluation (hundreds of thousands of judgements) spends its time on the pairs' figures.
+ */
+export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: number): PreparedMilestone {
   assertWindowDays(windowDays);
   assertLocalDate(asOf);
-  const { allocated, disbursed, recentDisbursed } = figures;
+  const { id, dueOn, comparison } = m;
   const bp = thresholdBasisPoints(m);
-  const pastDue = asOf > m.dueOn;
-  const base = {
-    id: m.id,
-    dueOn: m.dueOn,
-    allocated,
-    disbursed,
-    threshold: Number(bp) / 100,
-    comparison: m.comparison,
-    daysLeft: pastDue ? 0 : daysBetween(asOf, m.dueOn),
-  };
-
-  if (allocated <= 0n) {
-    return {
-      ...base,
-      status: "not_applicable",
-      rate: null,
-      shortfall: 0n,
-      requiredDailyPace: null,
-      projectedRate: null,
-      projectedDisbursed: null,
-    };
-  }
-
-  const held = meets(m.comparison, disbursed, bp, allocated);
-  const needed =
-    m.comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
-  const shortfall = needed > disbursed ? needed - disbursed : 0n;
-  const rate = rateToNumber(disbursed, allocated);
-
-  if (pastDue) {
-    return {
-      ...base,
-      status: held ? "met" : "missed",
-      rate,
-      shortfall,
-      requiredDailyPace: null,
-      projectedRate: null,
-      projectedDisbursed: null,
-    };
-  }
-
-  // Projection: linear extrapolation of the pace of the last `windowDays` days to the due date.
-  // Units disburse in bursts (treasury payment runs, contract milestones), so the recent window
-  // says more about what they will still pay than the year-to-date average, and it is a rule a
-  // unit head can redo by hand. The asOf day counts as done, hence daysLeft = dueOn - asOf.
-  const { daysLeft } = base;
+  const threshold = Number(bp) / 100;
+  const pastDue = asOf > dueOn;
+  const daysLeft = pastDue ? 0 : daysBetween(asOf, dueOn);
   const W = BigInt(windowDays);
   const D = BigInt(daysLeft);
-  const projectedDisbursed = minBig(allocated, disbursed + floorDiv(recentDisbursed * D, W));
-  // Decided on the unfloored projection, both sides scaled by W: flooring could flip a boundary case.
-  const projectedHolds = meets(m.comparison, disbursed * W + recentDisbursed * D, bp, allocated * W);
-
-  let requiredDailyPace: bigint;
-  if (held) requiredDailyPace = 0n;
-  else requiredDailyPace = daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
 
   return {
-    ...base,
-    status: held ? "met" : projectedHolds ? "on_track" : "at_risk",
-    rate,
-    shortfall,
-    requiredDailyPace,
-    projectedRate: rateToNumber(projectedDisbursed, allocated),
-    projectedDisbursed,
+    judge({ allocated, disbursed, recentDisbursed }: ScopeFigures): MilestoneEvaluation {
+      if (allocated <= 0n) {
+        return {
+          id,
+          dueOn,
+          status: "not_applicable",
+          allocated,
+          disbursed,
+          rate: null,
+          threshold,
+          comparison,
+          shortfall: 0n,
+          daysLeft,
+          requiredDailyPace: null,
+          projectedRate: null,
+          projectedDisbursed: null,
+        };
+      }
+
+      const held = meets(comparison, disbursed, bp, allocated);
+      const needed =
+        comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
+      const shortfall = needed > disbursed ? needed - disbursed : 0n;
+      const rate = rateToNumber(disbursed, allocated);
+
+      if (pastDue) {
+        return {
+          id,
+          dueOn,
+          status: held ? "met" : "missed",
+          allocated,
+          disbursed,
+          rate,
+          threshold,
+          comparison,
+          shortfall,
+          daysLeft,
+          requiredDailyPace: null,
+          projectedRate: null,
+          projectedDisbursed: null,
+        };
+      }
+
+      // Projection: linear extrapolation of the pace of the last `windowDays` days to the due date.
+      // Units disburse in bursts (treasury payment runs, contract milestones), so the recent window
+      // says more about what they will still pay than the year-to-date average, and it is a rule a
+      // unit head can redo by hand. The asOf day counts as done, hence daysLeft = dueOn - asOf.
+      const projectedDisbursed = minBig(allocated, disbursed + floorDiv(recentDisbursed * D, W));
+      // Decided on the unfloored projection, both sides scaled by W: flooring could flip a boundary case.
+      const projectedHolds = meets(comparison, disbursed * W + recentDisbursed * D, bp, allocated * W);
+      const requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
+
+      return {
+        id,
+        dueOn,
+        status: held ? "met" : projectedHolds ? "on_track" : "at_risk",
+        allocated,
+        disbursed,
+        rate,
+        threshold,
+        comparison,
+        shortfall,
+        daysLeft,
+        requiredDailyPace,
+        projectedRate: rateToNumber(projectedDisbursed, allocated),
+        projectedDisbursed,
+      };
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 // program's capital plan of one unit (plan III.5 speaks of "kế hoạch vốn" of a programme);
 // unit and province totals are roll-ups for display and are never judged.
 import type { LocalDate } from "./local-date.js";
-import { evaluateMilestone, type MilestoneEvaluation, type ScopeFigures } from "./milestone-status.js";
+import { type MilestoneEvaluation, prepareMilestone, type ScopeFigures } from "./milestone-status.js";
 import type { Milestone, Plan, RateMilestone } from "./plan.js";
 import { evaluateRequest } from "./request-status.js";
 
@@ -38,6 +38,11 @@ export function evaluatePlan<P extends UnitProgram>(
 ): PairEvaluation[] {
   const sortedPairs = [...pairs].sort((a, b) => cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program));
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
+  const prepared = new Map(
+    milestones.flatMap((m) =>
+      m.kind === "request" ? [] : [[m.id, prepareMilestone(m, asOf, plan.projectionWindowDays)] as const],
+    ),
+  );
   const out: PairEvaluation[] = [];
   for (const pair of sortedPairs) {
     const { unitCode, program } = pair;
@@ -45,7 +50,7 @@ export function evaluatePlan<P extends UnitProgram>(
     // Rate-like milestones first: a request milestone is judged on their outcome.
     for (const m of milestones) {
       if (m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
-      const e = evaluateMilestone(figuresOf(m, pair) ?? NONE, m, asOf, plan.projectionWindowDays);
+      const e = prepared.get(m.id)!.judge(figuresOf(m, pair) ?? NONE);
       // A refund is paid in one go at the end of the adjustment period, so a pace projection says
       // nothing before then: until the due date it shows the refund the unit is heading for.
       byId.set(m.id, m.kind === "refund" && e.status === "at_risk" ? { ...e, status: "on_track" } : e);
@@ -61,10 +66,25 @@ export function evaluatePlan<P extends UnitProgram>(
               requestSentOn(pair),
             )
           : byId.get(m.id);
-      if (e) out.push({ ...e, unitCode, program, planYear: plan.year, kind: m.kind });
+      // Each judgement is a fresh object, so it becomes the pair's row in place (no copy per row).
+      if (e) out.push(Object.assign(e, { unitCode, program, planYear: plan.year, kind: m.kind }));
     }
   }
   return out;
+}
+
+/**
+ * The plan cut down to one milestone and those its judgement rests on (a request milestone rests
+ * on the rate milestones it names), so that a question about one milestone costs one milestone.
+ */
+export function planNarrowedTo(plan: Plan, milestoneId: string): Plan {
+  const target = plan.milestones.find((m) => m.id === milestoneId);
+  const needed = new Set<string>(target ? [target.id] : []);
+  if (target?.kind === "request") {
+    needed.add(target.requiredAfterMissing);
+    if (target.advisoryWhenAtRisk) needed.add(target.advisoryWhenAtRisk);
+  }
+  return { ...plan, milestones: plan.milestones.filter((m) => needed.has(m.id)) };
 }
 
 const lookup = (byId: Map<string, MilestoneEvaluation>, id: string | undefined) =>
