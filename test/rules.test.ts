@@ -201,6 +201,14 @@ describe("the SQL path agrees with the reference ledger", () => {
             atRisk.body as { items: { unitCode: string; program: string; id: string }[] }
           ).items.map((i) => `${i.unitCode}/${i.program}/${i.id}`);
           expect(got.sort()).toEqual(expectedAtRisk.sort());
+          // Filtered by milestone, at-risk judges only that milestone and what it rests on.
+          for (const { id } of DEFAULT_PLAN_2022.milestones) {
+            const one = await t.request("GET", `/api/v1/at-risk?asOf=${asOf}&planYear=2022&milestone=${id}`);
+            const ids = (
+              one.body as { items: { unitCode: string; program: string; id: string }[] }
+            ).items.map((i) => `${i.unitCode}/${i.program}/${i.id}`);
+            expect(ids.sort()).toEqual(expectedAtRisk.filter((k) => k.endsWith(`/${id}`)).sort());
+          }
         },
       ),
       { numRuns: 25 },

@@ -4,7 +4,7 @@ import type { Principal } from "../access/principal.js";
 import { type AtRiskFilter, selectAtRisk, type UnitInfo } from "../domain/at-risk.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Plan, RateMilestone } from "../domain/plan.js";
-import { evaluatePlan, type PairEvaluation } from "../domain/plan-evaluation.js";
+import { evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
@@ -57,7 +57,8 @@ export function createRulesService({ repo, plans, units }: Deps) {
 
     async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter) {
       const plan = await plans.planFor(asOf, planYear);
-      const [evals, map] = await Promise.all([evaluate(plan, asOf), unitMap()]);
+      const judged = filter.milestone ? planNarrowedTo(plan, filter.milestone) : plan;
+      const [evals, map] = await Promise.all([evaluate(judged, asOf), unitMap()]);
       return { asOf, planYear: plan.year, items: selectAtRisk(evals, map, filter) };
     },
 
