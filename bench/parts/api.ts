@@ -86,19 +86,6 @@ async function openDirect(
     const pool = new pg.Pool({ connectionString: env.databaseUrl, max: size });
     return {
       query: async (sql, params) => (await pool.query(sql, params)).rows,
-      async transaction(fn) {
-        const client = await pool.connect();
-        try {
-          await client.query("BEGIN");
-          await fn(async (sql, params) => (await client.query(sql, params)).rows);
-          await client.query("COMMIT");
-        } catch (err) {
-          await client.query("ROLLBACK").catch(() => {});
-          throw err;
-        } finally {
-          client.release();
-        }
-      },
       close: () => pool.end(),
     };
   }
@@ -107,11 +94,6 @@ async function openDirect(
   await lite.waitReady;
   return {
     query: async (sql, params) => (await lite.query(sql, params)).rows,
-    async transaction(fn) {
-      await lite.transaction(async (tx) => {
-        await fn(async (sql, params) => (await tx.query(sql, params)).rows);
-      });
-    },
     close: () => lite.close(),
   };
 }
@@ -226,9 +208,9 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
     "INSERT ... RETURNING of the same rows in its faster form (a VALUES list for 1 entry; for 100, the service's",
     "own `INSERT ... SELECT FROM unnest(...)`), made",
     `directly by ${ctx.opts.connections} concurrent loops in one process (a \`pg\` pool of ${ctx.opts.connections}, or PGlite's \`query\` in process)`,
-    "into a second database seeded alike. Beside it, for the analysis only, every statement the service sends",
-    "for a post (unit and program look-ups; BEGIN; the advisory locks of its scopes; the scope totals; the INSERT;",
-    "COMMIT) sent the same direct way: what the checks cost without HTTP, Fastify, zod and Prisma. Each round",
+    "into a second database seeded alike. Beside it, for the analysis only, the statement the service sends",
+    "for a post (`SELECT ... FROM post_disbursements(...)`: locks, scope totals, checks and INSERT in one call)",
+    "sent the same direct way: what the checks cost without HTTP, Fastify, zod and Prisma. Each round",
     `runs API, floor, then checked statements, ${ctx.opts.durationS} s each; ${ctx.opts.rounds} rounds after a warm-up;`,
     "median (min–max); ratios are of the medians.",
     "",

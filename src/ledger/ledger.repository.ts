@@ -17,6 +17,19 @@ import { scopeKey } from "./ledger.types.js";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
 
+/** An entry the ledger would not take: its index in the post and the scope totals it would reach. */
+export type RefusedEntry = { index: number; allocated: bigint; disbursed: bigint };
+
+// A row of post_disbursements: a refused entry (no id) or an inserted one (every column).
+type PostRow = Omit<Row, "id"> & {
+  ord: bigint | null;
+  wouldAllocate: bigint | null;
+  wouldDisburse: bigint | null;
+  id: bigint | null;
+  reference: string;
+  disbursedOn: Date;
+};
+
 type Row = {
   id: bigint;
   unitCode: string;
@@ -95,6 +108,8 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
 
 export function createLedgerRepository(prisma: PrismaClient) {
   return {
+    /** The client itself, for work that needs no transaction of its own. */
+    client: prisma as Db,
     transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) =>
       prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 }),
 
@@ -163,36 +178,39 @@ export function createLedgerRepository(prisma: PrismaClient) {
     },
 
     /**
-     * One INSERT ... SELECT FROM unnest(one array per column): a dozen parameters whatever the
-     * batch size. Prisma's createManyAndReturn took about 20 ms of CPU for a batch of 100 (and
-     * 5 ms for one entry), most of the cost of a post (bench/RESULTS.md, part 1). Enums travel as
-     * text[] and are cast in SQL: the PGlite adapter cannot serialise an enum array parameter.
+     * Locks, checks and inserts in one call of `post_disbursements` (prisma/migrations, ..._post_disbursements):
+     * one round trip, so a post needs no transaction of its own. Either every entry is inserted, or
+     * none is and the entries that would break their scope come back with the totals they would reach.
+     * Arrays, one per column, keep the parameters to a dozen whatever the batch size; enums travel
+     * as text (the PGlite adapter cannot serialise an enum array parameter).
      */
-    async insertDisbursements(
-      tx: Db,
+    async postDisbursements(
+      db: Db,
       inputs: DisbursementInput[],
       postedBy: string,
-    ): Promise<DisbursementEntry[]> {
+    ): Promise<{ inserted: DisbursementEntry[]; refused: RefusedEntry[] }> {
       const col = <T>(f: (d: DisbursementInput) => T) => inputs.map(f);
-      const rows = await tx.$queryRaw<(Row & { reference: string; disbursedOn: Date })[]>`
-        INSERT INTO disbursement (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
-                                  amount, disbursed_on, reference, corrects_id, note, posted_by)
-        SELECT unit_code, program_code, plan_year, carried_over_from, source::"CapitalSource",
-               capital_type::"CapitalType", amount, disbursed_on, reference, corrects_id, note, ${postedBy}
-        FROM unnest(${col((d) => d.unitCode)}::text[], ${col((d) => d.program)}::text[],
-                    ${col((d) => d.planYear)}::int[], ${col((d) => d.carriedOverFrom)}::int[],
-                    ${col((d) => d.source)}::text[], ${col((d) => d.capitalType)}::text[],
-                    ${col((d) => d.amount.toString())}::bigint[], ${col((d) => d.disbursedOn)}::date[],
-                    ${col((d) => d.reference)}::text[], ${col((d) => d.corrects?.toString() ?? null)}::bigint[],
-                    ${col((d) => d.note ?? null)}::text[])
-             WITH ORDINALITY AS e(unit_code, program_code, plan_year, carried_over_from, source, capital_type,
-                                  amount, disbursed_on, reference, corrects_id, note, ord)
-        ORDER BY ord
-        RETURNING id, unit_code AS "unitCode", program_code AS "programCode", plan_year AS "planYear",
-                  carried_over_from AS "carriedOverFrom", source::text AS "source",
-                  capital_type::text AS "capitalType", amount, disbursed_on AS "disbursedOn", reference,
-                  corrects_id AS "correctsId", note, posted_by AS "postedBy", posted_at AS "postedAt"`;
-      return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toDisbursement);
+      const keys = [...new Set(inputs.map(scopeKey))].sort();
+      const rows = await db.$queryRaw<PostRow[]>`
+        SELECT ord, would_allocate AS "wouldAllocate", would_disburse AS "wouldDisburse", id,
+               unit_code AS "unitCode", program_code AS "programCode", plan_year AS "planYear",
+               carried_over_from AS "carriedOverFrom", source, capital_type AS "capitalType", amount,
+               disbursed_on AS "disbursedOn", reference, corrects_id AS "correctsId", note,
+               posted_by AS "postedBy", posted_at AS "postedAt"
+        FROM post_disbursements(${keys}::text[], ${[...new Set(inputs.map((d) => d.unitCode))]}::text[],
+               ${col((d) => d.unitCode)}::text[], ${col((d) => d.program)}::text[],
+               ${col((d) => d.planYear)}::int[], ${col((d) => d.carriedOverFrom)}::int[],
+               ${col((d) => d.source)}::text[], ${col((d) => d.capitalType)}::text[],
+               ${col((d) => d.amount.toString())}::bigint[], ${col((d) => d.disbursedOn)}::date[],
+               ${col((d) => d.reference)}::text[], ${col((d) => d.corrects?.toString() ?? null)}::bigint[],
+               ${col((d) => d.note ?? null)}::text[], ${postedBy})`;
+      const refused = rows.flatMap((r) =>
+        r.id === null
+          ? [{ index: Number(r.ord) - 1, allocated: r.wouldAllocate!, disbursed: r.wouldDisburse! }]
+          : [],
+      );
+      if (refused.length) return { inserted: [], refused };
+      return { inserted: rows.map((r) => toDisbursement({ ...r, id: r.id! })), refused };
     },
 
     async listAllocations(f: EntryFilter): Promise<AllocationEntry[]> {
