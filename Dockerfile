@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# disbursement-monitor: TypeScript run by tsx on Node 20; embedded PGlite in /data unless
-# DATABASE_URL names a PostgreSQL server. Migrations run at start.
+# disbursement-monitor on Node 20: the service bundled by esbuild (as `npm start` does), embedded
+# PGlite in /data unless DATABASE_URL names a PostgreSQL server. Migrations run at start.
 
 # ---- builder: all dependencies, the generated Prisma client, then production deps only ----
 FROM node:20-bookworm-slim AS builder
@@ -15,11 +15,13 @@ COPY web ./web
 # postinstall runs `prisma generate`, which writes the client to src/generated/prisma, and builds
 # the dashboard from web/ into dist/web (Vite is a dev dependency, pruned right after).
 RUN npm ci --no-audit --no-fund
-# `prisma` and `tsx` are production dependencies on purpose: the image runs TypeScript directly.
+# `prisma` and `tsx` are production dependencies on purpose: the scripts (db:migrate, alerts,
+# seed:demo) run TypeScript directly.
 RUN npm prune --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
+RUN node scripts/build-server.mjs
 
 # ---- runtime ----
 FROM node:20-bookworm-slim
@@ -35,6 +37,7 @@ COPY --from=builder /app/prisma ./prisma
 COPY --from=builder /app/src ./src
 COPY --from=builder /app/scripts ./scripts
 COPY --from=builder /app/dist/web ./dist/web
+COPY --from=builder /app/dist/server ./dist/server
 # The embedded database lives in /data; the volume keeps it across containers.
 RUN mkdir -p /data && chown node:node /data
 VOLUME ["/data"]
@@ -42,4 +45,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "--import", "tsx", "src/main.ts"]
+# The command of package.json's `start` script, without npm in between (signals reach node).
+CMD ["node", "--enable-source-maps", "--max-old-space-size=160", "--max-semi-space-size=4", "dist/server/main.mjs"]

@@ -1,7 +1,7 @@
 // npm run alerts -- [--as-of YYYY-MM-DD] [--dry-run] [--no-send]: the scheduled evaluation from
 // the shell, for any date. Without --dry-run it records alerts and sends what it queued.
 import { parseArgs } from "node:util";
-import { loadConfig } from "../src/config.js";
+import { databaseOptionsOf, loadConfig } from "../src/config.js";
 import { createConfiguredContainer } from "../src/container.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
@@ -20,7 +20,7 @@ if (asOfArg !== undefined && !isValidLocalDate(asOfArg)) {
   process.exit(2);
 }
 const config = loadConfig();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase(databaseOptionsOf(config));
 await migrate(db.raw);
 const c = createConfiguredContainer(db, config, { instance: "cli", log: (m, meta) => console.log(m, meta) });
 try {

@@ -1,10 +1,10 @@
 // npm run db:migrate: applies pending migrations to the configured database (PGlite or PostgreSQL).
-import { loadConfig } from "../src/config.js";
+import { databaseOptionsOf, loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
 
 const config = loadConfig();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase(databaseOptionsOf(config));
 try {
   const { applied, alreadyApplied } = await migrate(db.raw);
   console.log(

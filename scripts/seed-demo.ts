@@ -1,7 +1,7 @@
 // npm run seed:demo: loads the ILLUSTRATIVE demo province (scripts/demo-data.ts) into the
 // configured database (PGlite in DATA_DIR, or DATABASE_URL), through the services so that every
 // ledger rule applies. Running it again changes nothing.
-import { loadConfig } from "../src/config.js";
+import { databaseOptionsOf, loadConfig } from "../src/config.js";
 import { createContainer } from "../src/container.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
@@ -21,7 +21,7 @@ import {
 const config = loadConfig();
 const seed = DEFAULT_DEMO_SEED;
 
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase(databaseOptionsOf(config));
 try {
   await migrate(db.raw);
   // A fixed clock: the demo's 2022 disbursements must not be "in the future" for the ledger.

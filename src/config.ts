@@ -14,6 +14,10 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().min(1).default("./data"),
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^[1-9]\d*(kB|MB|GB)$/, "must be a size such as 32MB")
+    .default("32MB"),
   ADMIN_API_KEY: z
     .string()
     .min(24, "must be at least 24 characters (use a random secret)")
@@ -74,6 +78,7 @@ export type Config = {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  pgliteSharedBuffers: string;
   adminApiKey: string | undefined;
   logLevel: (typeof logLevels)[number];
   maxBatchSize: number;
@@ -88,6 +93,13 @@ export type Config = {
   outbox: OutboxConfig;
   alertPolicy: AlertPolicy;
 };
+
+/** Where the database is: a PostgreSQL server, or PGlite in DATA_DIR. */
+export const databaseOptionsOf = (c: Config) => ({
+  databaseUrl: c.databaseUrl,
+  dataDir: c.dataDir,
+  pgliteSharedBuffers: c.pgliteSharedBuffers,
+});
 
 export type OutboxConfig = { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; leaseMs: number };
 
@@ -109,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    pgliteSharedBuffers: e.PGLITE_SHARED_BUFFERS,
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     maxBatchSize: e.MAX_BATCH_SIZE,

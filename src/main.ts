@@ -3,7 +3,7 @@
 import os from "node:os";
 import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, databaseOptionsOf, loadConfig } from "./config.js";
 import { createConfiguredContainer } from "./container.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
@@ -23,7 +23,7 @@ try {
 
 const logger = createLogger(config.logLevel);
 const startedAt = performance.now();
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase(databaseOptionsOf(config));
 const migrations = await migrate(db.raw);
 logger.info({ database: db.kind, applied: migrations.applied }, "database ready");
 

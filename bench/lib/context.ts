@@ -20,7 +20,7 @@ export type Options = {
   loadS: number;
   /** Only PGlite, or only PostgreSQL. */
   databases: ("pglite" | "postgres")[];
-  /** Node flags for the service process (before `--import tsx`), e.g. V8 heap limits. */
+  /** Extra node flags for the service process (before the start script's own), e.g. for profiling. */
   serviceNodeArgs: string[];
 };
 

@@ -22,7 +22,7 @@ import {
   type Mode,
   seedPostingDataset,
 } from "../lib/ledger-load.js";
-import { BENCH_ADMIN_KEY, type Memory, startService } from "../lib/service.js";
+import { BENCH_ADMIN_KEY, type Memory, serviceCommand, startService } from "../lib/service.js";
 import { median, ms, num, ratio, spread } from "../lib/stats.js";
 
 const TARGET = 3;
@@ -200,7 +200,7 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
   const failures: string[] = [];
   const mb = (kb: number) => `${num(kb / 1024)} MB`;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16)}Z. The real service process (\`node ${[...ctx.opts.serviceNodeArgs, ""].join(" ")}--import tsx src/main.ts\`,`,
+    `Measured ${new Date().toISOString().slice(0, 16)}Z. The real service process (\`${serviceCommand(ctx)}\`, as \`npm start\` runs it after its build;`,
     "`LOG_LEVEL=warn`, scheduler off, write limit raised to 1,000,000 a minute) on a database seeded with",
     `${num(shape.units)} units × 3 programs × 2 sources (allocations of 10^15 đồng each, so no post is refused).`,
     `autocannon in the runner's process, ${ctx.opts.connections} connections, POSTing \`/api/v1/disbursements\`: a single`,

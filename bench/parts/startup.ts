@@ -8,7 +8,7 @@ import { openDatabase } from "../../src/db/database.js";
 import { type Context, DB_LABEL, type PartResult } from "../lib/context.js";
 import { apiLoad, type LoadResult, loadShape, seedPostingDataset } from "../lib/ledger-load.js";
 import { freshDatabase } from "../lib/postgres.js";
-import { BENCH_ADMIN_KEY, type Memory, type Service, startService } from "../lib/service.js";
+import { BENCH_ADMIN_KEY, type Memory, type Service, serviceCommand, startService } from "../lib/service.js";
 import { max, median, ms, num, spread } from "../lib/stats.js";
 
 const TARGET_MB = 300;
@@ -113,7 +113,7 @@ export async function runStartupBench(ctx: Context): Promise<PartResult> {
   const failures: string[] = [];
   const mb = (kb: number) => `${num(kb / 1024)} MB`;
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16)}Z. \`node ${[...ctx.opts.serviceNodeArgs, ""].join(" ")}--import tsx src/main.ts\` as \`npm start\` runs it`,
+    `Measured ${new Date().toISOString().slice(0, 16)}Z. \`${serviceCommand(ctx)}\` as \`npm start\` runs it after its build`,
     "(`NODE_ENV=production`, `LOG_LEVEL=warn`, scheduler off), timed from spawn to the first 200 from `/healthz`",
     "(polled every 10 ms). First start: empty storage (a new PGlite `DATA_DIR`, or a new PostgreSQL database), so",
     `the migrations run; restart: the same storage again. Memory from \`/proc/PID/status\` ${IDLE_MS / 1000} s after ready:`,

@@ -33,6 +33,8 @@ export type DatabaseOptions = {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
   inMemory?: boolean;
+  /** PGlite's shared_buffers (default 32MB); see openPglite. */
+  pgliteSharedBuffers?: string | undefined;
 };
 
 // Prisma's own lock id for migrations, so a real `prisma migrate deploy` would wait on us too.
@@ -110,7 +112,11 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     dir = path.join(opts.dataDir ?? "./data", "pglite");
     await mkdir(dir, { recursive: true });
   }
-  const db = dir ? new PGlite(dir) : new PGlite();
+  // PGlite touches all of its shared_buffers at start and its WebAssembly memory never shrinks:
+  // Postgres' default 128MB put the service above 400 MB resident. 32MB holds a province's
+  // ledger many times over; national-scale scans are slower with it (bench/RESULTS.md, part 4).
+  const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? "32MB"}'`];
+  const db = dir ? new PGlite(dir, { postgresqlconf }) : new PGlite({ postgresqlconf });
   await db.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   const held = new Set<number>();

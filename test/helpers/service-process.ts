@@ -50,12 +50,14 @@ export type StartOptions = {
   env: Record<string, string>;
   /** How long to wait for GET /healthz to answer 200. */
   readyTimeoutMs?: number;
+  /** Node arguments; by default the TypeScript sources through tsx. */
+  nodeArgs?: string[];
 };
 
 export async function startService(opts: StartOptions): Promise<ServiceProcess> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), `dm-${opts.name}-`));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, opts.nodeArgs ?? ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     // A clean environment: nothing of the test runner's (its DATABASE_URL is the server's base URL).
     env: {
