@@ -24,14 +24,19 @@ export function evaluateRequest(
   advisory: MilestoneEvaluation | undefined,
   sentOn: LocalDate | null,
 ): RequestEvaluation {
-  const filedOnTime = sentOn !== null && sentOn <= asOf && sentOn <= m.dueOn;
-  const filedBy = sentOn !== null && sentOn <= asOf ? sentOn : null;
+  return prepareRequest(m, asOf).judge(required, advisory, sentOn);
+}
+
+/** A request milestone made ready to judge many pairs on one day (see prepareMilestone). */
+export function prepareRequest(m: RequestMilestone, asOf: LocalDate) {
   const open = asOf <= m.dueOn;
+  const daysLeft = open ? daysBetween(asOf, m.dueOn) : 0;
   const result = (
     status: MilestoneEvaluation["status"],
     basis: MilestoneEvaluation | undefined,
     isAdvisory: boolean,
-  ) => ({
+    filedBy: LocalDate | null,
+  ): RequestEvaluation => ({
     id: m.id,
     dueOn: m.dueOn,
     status,
@@ -41,19 +46,29 @@ export function evaluateRequest(
     threshold: basis?.threshold ?? 0,
     comparison: basis?.comparison ?? ("gt" as const),
     shortfall: status === "met" || status === "not_applicable" ? 0n : (basis?.shortfall ?? 0n),
-    daysLeft: open ? daysBetween(asOf, m.dueOn) : 0,
+    daysLeft,
     requiredDailyPace: null,
     projectedRate: null,
     projectedDisbursed: null,
     requestSentOn: filedBy,
     advisory: isAdvisory,
   });
-  if (required?.status === "missed") {
-    if (filedOnTime) return result("met", required, false);
-    return result(open ? "at_risk" : "missed", required, false);
-  }
-  if (required?.status === "met" && advisory?.status === "at_risk" && open) {
-    return result(filedOnTime ? "met" : "at_risk", advisory, true);
-  }
-  return result("not_applicable", required, false);
+  return {
+    judge(
+      required: MilestoneEvaluation | undefined,
+      advisory: MilestoneEvaluation | undefined,
+      sentOn: LocalDate | null,
+    ): RequestEvaluation {
+      const filedOnTime = sentOn !== null && sentOn <= asOf && sentOn <= m.dueOn;
+      const filedBy = sentOn !== null && sentOn <= asOf ? sentOn : null;
+      if (required?.status === "missed") {
+        if (filedOnTime) return result("met", required, false, filedBy);
+        return result(open ? "at_risk" : "missed", required, false, filedBy);
+      }
+      if (required?.status === "met" && advisory?.status === "at_risk" && open) {
+        return result(filedOnTime ? "met" : "at_risk", advisory, true, filedBy);
+      }
+      return result("not_applicable", required, false, filedBy);
+    },
+  };
 }
