@@ -1,6 +1,6 @@
 // The at-risk view: which (unit, program, milestone) will miss or has missed, worst first.
 import type { PairEvaluation } from "./plan-evaluation.js";
-import { cmp } from "./plan-evaluation.js";
+import { cmp, pairRow } from "./plan-evaluation.js";
 
 export type UnitInfo = { code: string; name: string; kind: "department" | "district" };
 export type AtRiskFilter = {
@@ -35,31 +35,10 @@ export function selectAtRisk(
   );
 }
 
-// Field by field rather than `{ ...e, unitName }`: V8 copies these 17-field judgements through a
-// slow generic path when spread (75 ms for a national list, against 5 ms here). `satisfies`
-// makes a field added to PairEvaluation a compile error here until it is copied too.
+/** The row, then the unit's fields: no spread (see pairRow). */
 function atRiskItem(e: PairEvaluation, unit: UnitInfo): AtRiskItem {
-  return {
-    id: e.id,
-    dueOn: e.dueOn,
-    status: e.status,
-    allocated: e.allocated,
-    disbursed: e.disbursed,
-    rate: e.rate,
-    threshold: e.threshold,
-    comparison: e.comparison,
-    shortfall: e.shortfall,
-    daysLeft: e.daysLeft,
-    requiredDailyPace: e.requiredDailyPace,
-    projectedRate: e.projectedRate,
-    projectedDisbursed: e.projectedDisbursed,
-    unitCode: e.unitCode,
-    program: e.program,
-    planYear: e.planYear,
-    kind: e.kind,
-    requestSentOn: e.requestSentOn,
-    advisory: e.advisory,
-    unitName: unit.name,
-    unitKind: unit.kind,
-  } satisfies Record<keyof Required<AtRiskItem>, unknown>;
+  const item = pairRow(e, e.unitCode, e.program, e.planYear, e.kind) as AtRiskItem;
+  item.unitName = unit.name;
+  item.unitKind = unit.kind;
+  return item;
 }

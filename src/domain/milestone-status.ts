@@ -103,61 +103,40 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
 
   return {
     judge({ allocated, disbursed, recentDisbursed }: ScopeFigures): MilestoneEvaluation {
-      if (allocated <= 0n) {
-        return {
-          id,
-          dueOn,
-          status: "not_applicable",
-          allocated,
-          disbursed,
-          rate: null,
-          threshold,
-          comparison,
-          shortfall: 0n,
-          daysLeft,
-          requiredDailyPace: null,
-          projectedRate: null,
-          projectedDisbursed: null,
-        };
+      let status: MilestoneStatus = "not_applicable";
+      let rate: number | null = null;
+      let shortfall = 0n;
+      let requiredDailyPace: bigint | null = null;
+      let projectedRate: number | null = null;
+      let projectedDisbursed: bigint | null = null;
+
+      if (allocated > 0n) {
+        const held = meets(comparison, disbursed, bp, allocated);
+        const needed =
+          comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
+        shortfall = needed > disbursed ? needed - disbursed : 0n;
+        rate = rateToNumber(disbursed, allocated);
+        if (pastDue) {
+          status = held ? "met" : "missed";
+        } else {
+          // Projection: linear extrapolation of the pace of the last `windowDays` days to the due
+          // date. Units disburse in bursts (treasury payment runs, contract milestones), so the
+          // recent window says more about what they will still pay than the year-to-date average,
+          // and it is a rule a unit head can redo by hand. The asOf day counts as done, hence
+          // daysLeft = dueOn - asOf.
+          projectedDisbursed = minBig(allocated, disbursed + floorDiv(recentDisbursed * D, W));
+          // Decided on the unfloored projection, both sides scaled by W: flooring could flip a boundary case.
+          const projectedHolds = meets(comparison, disbursed * W + recentDisbursed * D, bp, allocated * W);
+          requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
+          status = held ? "met" : projectedHolds ? "on_track" : "at_risk";
+          projectedRate = rateToNumber(projectedDisbursed, allocated);
+        }
       }
-
-      const held = meets(comparison, disbursed, bp, allocated);
-      const needed =
-        comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
-      const shortfall = needed > disbursed ? needed - disbursed : 0n;
-      const rate = rateToNumber(disbursed, allocated);
-
-      if (pastDue) {
-        return {
-          id,
-          dueOn,
-          status: held ? "met" : "missed",
-          allocated,
-          disbursed,
-          rate,
-          threshold,
-          comparison,
-          shortfall,
-          daysLeft,
-          requiredDailyPace: null,
-          projectedRate: null,
-          projectedDisbursed: null,
-        };
-      }
-
-      // Projection: linear extrapolation of the pace of the last `windowDays` days to the due date.
-      // Units disburse in bursts (treasury payment runs, contract milestones), so the recent window
-      // says more about what they will still pay than the year-to-date average, and it is a rule a
-      // unit head can redo by hand. The asOf day counts as done, hence daysLeft = dueOn - asOf.
-      const projectedDisbursed = minBig(allocated, disbursed + floorDiv(recentDisbursed * D, W));
-      // Decided on the unfloored projection, both sides scaled by W: flooring could flip a boundary case.
-      const projectedHolds = meets(comparison, disbursed * W + recentDisbursed * D, bp, allocated * W);
-      const requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
 
       return {
         id,
         dueOn,
-        status: held ? "met" : projectedHolds ? "on_track" : "at_risk",
+        status,
         allocated,
         disbursed,
         rate,
@@ -166,7 +145,7 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
         shortfall,
         daysLeft,
         requiredDailyPace,
-        projectedRate: rateToNumber(projectedDisbursed, allocated),
+        projectedRate,
         projectedDisbursed,
       };
     },

@@ -76,10 +76,13 @@ export function evaluatePlan<P extends UnitProgram>(
   return out;
 }
 
-// Field by field: spreading or Object.assign-ing these judgements sends V8 down a slow generic
-// path (a national evaluation, 150,000 rows, spent more time there than judging). `satisfies`
-// turns a field added to PairEvaluation into a compile error here until it is copied.
-function pairRow(
+/**
+ * A judgement as a pair's row, built field by field: spreading or Object.assign-ing these objects
+ * sends V8 down a slow generic path (a national evaluation, 150,000 rows, spent more time there
+ * than judging). `satisfies` turns a field added to PairEvaluation into a compile error here
+ * until it is copied.
+ */
+export function pairRow(
   e: MilestoneEvaluation & Pick<PairEvaluation, "requestSentOn" | "advisory">,
   unitCode: string,
   program: string,
