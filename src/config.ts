@@ -2,6 +2,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { type AlertPolicy, alertPolicySchema } from "./alerts/policy.js";
+import { DEFAULT_PGLITE_SHARED_BUFFERS } from "./db/database.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -17,7 +18,7 @@ const envSchema = z.object({
   PGLITE_SHARED_BUFFERS: z
     .string()
     .regex(/^[1-9]\d*(kB|MB|GB)$/, "must be a size such as 32MB")
-    .default("32MB"),
+    .default(DEFAULT_PGLITE_SHARED_BUFFERS),
   ADMIN_API_KEY: z
     .string()
     .min(24, "must be at least 24 characters (use a random secret)")

@@ -33,9 +33,17 @@ export type DatabaseOptions = {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
   inMemory?: boolean;
-  /** PGlite's shared_buffers (default 32MB); see openPglite. */
+  /** PGlite's shared_buffers (default DEFAULT_PGLITE_SHARED_BUFFERS); see openPglite. */
   pgliteSharedBuffers?: string | undefined;
 };
+
+/**
+ * PGlite touches all of its shared_buffers at start and its WebAssembly memory never shrinks:
+ * Postgres' default 128MB kept the service above 400 MB resident. 16MB holds a province's ledger
+ * many times over, and national-scale scans (1,000,000 entries, in memory) ran no slower with it
+ * than with 128MB (bench/RESULTS.md, part 4).
+ */
+export const DEFAULT_PGLITE_SHARED_BUFFERS = "16MB";
 
 // Prisma's own lock id for migrations, so a real `prisma migrate deploy` would wait on us too.
 const MIGRATION_LOCK_ID = 72707369;
@@ -112,10 +120,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     dir = path.join(opts.dataDir ?? "./data", "pglite");
     await mkdir(dir, { recursive: true });
   }
-  // PGlite touches all of its shared_buffers at start and its WebAssembly memory never shrinks:
-  // Postgres' default 128MB put the service above 400 MB resident. 32MB holds a province's
-  // ledger many times over; national-scale scans are slower with it (bench/RESULTS.md, part 4).
-  const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? "32MB"}'`];
+  const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
   const db = dir ? new PGlite(dir, { postgresqlconf }) : new PGlite({ postgresqlconf });
   await db.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
