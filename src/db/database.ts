@@ -40,9 +40,8 @@ export type DatabaseOptions = {
 /**
  * PGlite touches all of its shared_buffers at start and its WebAssembly memory never shrinks:
  * Postgres' default 128MB kept the service above 400 MB resident. 16MB holds a province's ledger
- * many times over and scanned a national one (1,000,000 entries) as fast as 128MB did; a burst of
- * 10,000 large outbox messages is what it slows (57 s against 32 s to send them all). Measured in
- * bench/RESULTS.md, part 4; PGLITE_SHARED_BUFFERS changes it.
+ * many times over, and scanned a national one (1,000,000 entries) and sent 10,000 alerts about as
+ * fast as 128MB did (bench/RESULTS.md, part 4). PGLITE_SHARED_BUFFERS changes it.
  */
 export const DEFAULT_PGLITE_SHARED_BUFFERS = "16MB";
 
