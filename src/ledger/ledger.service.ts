@@ -37,6 +37,9 @@ export type Posting<T> = {
 };
 export type PostResult = { statusCode: number; body: string; replayed: boolean };
 
+/** A post's answer: the entry itself, or `{ entries }` for a batch. */
+const answerOf = <T>(p: Posting<T>, rows: unknown[]) => (p.batch ? { entries: rows } : rows[0]);
+
 const pathOf = (batch: boolean, i: number, field: string) => (batch ? `body.${i}.${field}` : `body.${field}`);
 
 export function createLedgerService({ repo, catalog, today }: Deps) {
@@ -180,8 +183,7 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
       const issues = await checkReferences("allocation", p.entries, p.batch, by);
       if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
       return once("allocations", by, p.idempotency, async (tx) => {
-        const rows = await writeAllocations(tx, p.entries, by, p.batch);
-        return p.batch ? { entries: rows } : rows[0];
+        return answerOf(p, await writeAllocations(tx, p.entries, by, p.batch));
       });
     },
 
@@ -206,15 +208,10 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
       if (!p.idempotency) {
         // Nothing else to keep atomic with the entries: one statement, no transaction to open.
         const rows = await writeDisbursements(repo.client, p.entries, by, p.batch);
-        return {
-          statusCode: 201,
-          body: stringifyJson(p.batch ? { entries: rows } : rows[0]),
-          replayed: false,
-        };
+        return { statusCode: 201, body: stringifyJson(answerOf(p, rows)), replayed: false };
       }
       return once("disbursements", by, p.idempotency, async (tx) => {
-        const rows = await writeDisbursements(tx, p.entries, by, p.batch);
-        return p.batch ? { entries: rows } : rows[0];
+        return answerOf(p, await writeDisbursements(tx, p.entries, by, p.batch));
       });
     },
 
