@@ -10,7 +10,9 @@ const withFaults = process.env.DM_FAULTS === "1";
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["src/**/*.test.ts", "scripts/**/*.test.ts"] } },
+      {
+        test: { name: "unit", include: ["src/**/*.test.ts", "scripts/**/*.test.ts", "web/src/**/*.test.ts"] },
+      },
       {
         test: {
           name: "pglite",

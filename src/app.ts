@@ -8,6 +8,7 @@ import { authPlugin } from "./access/auth.plugin.js";
 import { alertsRoutes, metricsRoute } from "./alerts/alerts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
 import { catalogRoutes } from "./catalog/catalog.routes.js";
+import { closingsRoutes } from "./closings/closings.routes.js";
 import type { Container } from "./container.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
 import { webPlugin } from "./dashboard/web.plugin.js";
@@ -96,6 +97,7 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(ledgerRoutes, { ledger: c.ledger, maxBatchSize: c.maxBatchSize, today: c.today });
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
       await api.register(plansRoutes, { plans: c.plans });
+      await api.register(closingsRoutes, { closings: c.closings });
       await api.register(rulesRoutes, { rules: c.rules, today: c.today });
       await api.register(spreadsheetsRoutes, {
         imports: c.spreadsheetImports,

@@ -17,6 +17,8 @@ import { renderMessage } from "./alerts/templates/render.js";
 import { createAuditRepository } from "./audit/audit.repository.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
+import { createClosingsRepository } from "./closings/closings.repository.js";
+import { createClosingsService } from "./closings/closings.service.js";
 import type { Config, OutboxConfig } from "./config.js";
 import { createDashboardRepository } from "./dashboard/dashboard.repository.js";
 import { createDashboardService } from "./dashboard/dashboard.service.js";
@@ -70,29 +72,40 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     unitsExist: catalogRepo.existingUnitCodes,
   });
   const ledgerRepo = createLedgerRepository(db.prisma);
+  const audit = createAuditRepository(db.prisma);
+  // Closed milestones: read by the rules (recorded verdicts), the plans and the ledger (closed periods).
+  const closingsRepo = createClosingsRepository(db.prisma);
+  const plans = createPlansService({ repo: createPlansRepository(db.prisma), closings: closingsRepo, audit });
+  const rules = createRulesService({
+    repo: createRulesRepository(db.prisma),
+    plans,
+    units: catalog,
+    closings: closingsRepo,
+  });
+  const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today });
   const ledger = createLedgerService({
     repo: ledgerRepo,
     catalog: catalogRepo,
     today,
+    plans,
+    closings: closingsRepo,
+    audit,
   });
-  const plans = createPlansService({ repo: createPlansRepository(db.prisma) });
-  const audit = createAuditRepository(db.prisma);
   const reallocation = createReallocationService({
     repo: createReallocationRepository(db.prisma),
     audit,
     ledger,
     ledgerRepo,
+    closings: closingsRepo,
     catalog: catalogRepo,
     today,
   });
   const yearEnd = createYearEndService({
     repo: createYearEndRepository(db.prisma),
     audit,
-    transaction: ledgerRepo.transaction,
+    ledger,
     catalog: catalogRepo,
-    today,
   });
-  const rules = createRulesService({ repo: createRulesRepository(db.prisma), plans, units: catalog });
   const spreadsheetImports = createImportsService({
     db: db.prisma,
     repo: createImportsRepository(),
@@ -153,6 +166,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     ledger,
     plans,
     rules,
+    closings,
     audit,
     reallocation,
     yearEnd,

@@ -42,6 +42,7 @@ if (!config.smtpUrl)
 
 const schedule = createSchedule({
   alerts: container.alerts,
+  closings: container.closings,
   sender: container.sender,
   today: container.today,
   runTime: config.alertRunTime,

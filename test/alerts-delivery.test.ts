@@ -221,7 +221,9 @@ describe("alert delivery over SMTP", () => {
       name: "Giám sát giải ngân MTQG",
       address: "no-reply@disbursement-monitor.invalid",
     });
-    expect(mail.subject).toMatch(/^\[Giải ngân MTQG\] Cảnh báo 30\/09\/2022: \d+ chương trình có nguy cơ/);
+    expect(mail.subject).toMatch(
+      /^\[Giải ngân MTQG\] Cảnh báo \(hạn đến hết ngày 30\/09\/2022\): \d+ chương trình có nguy cơ/,
+    );
     const text = mail.text;
     expect(text).toContain(`Kính gửi ông/bà ${shared.headName},`);
     expect(text).toContain("2 đơn vị do ông/bà phụ trách");
@@ -252,8 +254,8 @@ describe("alert delivery over SMTP", () => {
       expect(dong(e.shortfall)).toMatch(/^\d{1,3}(\.\d{3}){3,} đ$/);
     }
     expect(text).toContain("còn 7 ngày");
-    expect(text).toContain("Nhắc hạn: còn 7 ngày đến hạn 30/09/2022.");
-    expect(text).toContain("có nguy cơ không đạt mốc hạn 30/09/2022");
+    expect(text).toContain("Nhắc hạn: còn 7 ngày (hạn đến hết ngày 30/09/2022).");
+    expect(text).toContain("có nguy cơ không đạt mốc (hạn đến hết ngày 30/09/2022)");
     expect(text).toContain("trước ngày 10/11/2022"); // the reallocation request guidance of M60
     for (const name of ["nông thôn mới", "giảm nghèo", "dân tộc thiểu số"])
       expect(text.toLowerCase()).toContain(name);

@@ -13,7 +13,7 @@ import { DEFAULT_ALERT_POLICY } from "../src/alerts/policy.js";
 import { renderMessage } from "../src/alerts/templates/render.js";
 import { type Container, createContainer } from "../src/container.js";
 import { openDatabase } from "../src/db/database.js";
-import { addDays } from "../src/domain/local-date.js";
+import { addDays, maxDate } from "../src/domain/local-date.js";
 import { currentYearPlan } from "./helpers/current-year-plan.js";
 import { type ServiceProcess, startService, stopAllServices } from "./helpers/service-process.js";
 import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-test-server.js";
@@ -89,7 +89,8 @@ async function seedCurrentYear(t: TestApp): Promise<string[]> {
         ...scope(code),
         amount: 1_000 * MILLION,
         decisionRef: "01/QĐ-UBND",
-        decidedOn: `${year}-01-10`,
+        // Within the plan year and never after today, whatever day of the year it is.
+        decidedOn: `${year}-01-01`,
       })),
     }),
     201,
@@ -100,7 +101,7 @@ async function seedCurrentYear(t: TestApp): Promise<string[]> {
     .map(([code, [pct, daysAgo]]) => ({
       ...scope(code),
       amount: pct * 10 * MILLION,
-      disbursedOn: addDays(today, -daysAgo),
+      disbursedOn: maxDate(addDays(today, -daysAgo), `${year}-01-01`),
       reference: `KBNN-${code}-1`,
     }));
   await ok(await t.request("POST", "/api/v1/disbursements", { body: disbursements }), 201, "disbursements");

@@ -429,8 +429,12 @@ beforeAll(async () => {
   t = await createTestApp({ clock, mailer, adminEmails: ADMINS, kickSender: () => {} });
   province = generateDemoProvince();
   expect((await loadDemoProvince(t.container, province, { maxBatchSize: 1000 })).status).toBe("loaded");
-  const { year: _year, ...plan } = PLAN;
-  const put = await t.request("PUT", "/api/v1/plans/2022", { body: plan });
+  // Dropping REQ and REF from the built-in plan changes what it judges: it needs an act.
+  const amendment = {
+    act: { document: "Kịch bản kiểm thử (dữ liệu minh họa)", issuedOn: null },
+    reason: "replay",
+  };
+  const put = await t.request("PUT", "/api/v1/plans/2022", { body: { ...PLAN, amendment } });
   expect(put.status, JSON.stringify(put.body)).toBe(200);
 }, 120_000);
 

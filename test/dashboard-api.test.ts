@@ -1,5 +1,15 @@
 // The dashboard's data routes: one answer per view, with the figures the rules decide.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pct, vnd } from "../web/src/format.js";
+import { parseJson } from "../web/src/json.js";
+import { AMOUNT_KEYS, type Overview } from "../web/src/types.js";
+import {
+  BIG_ALLOCATED,
+  BIG_ASOF,
+  BIG_DISBURSED,
+  type BigProvince,
+  postProgramAbove2To53,
+} from "./helpers/big-province.js";
 import { createTestApp, type TestApp } from "./helpers/test-app.js";
 
 let t: TestApp;
@@ -166,6 +176,8 @@ describe("GET /api/v1/dashboard/units/{code}", () => {
     expect(v.ledger.total).toEqual({
       allocated: 1_070_000_000,
       disbursed: 500_000_000,
+      refunded: 0,
+      carriedForward: 0,
       remaining: 570_000_000,
     });
 
@@ -233,5 +245,46 @@ describe("GET /api/v1/dashboard/units/{code}", () => {
     expect((await t.request("GET", "/api/v1/dashboard/units/DA", { key: null })).status).toBe(401);
     expect((await t.request("GET", "/api/v1/dashboard/units/NOPE")).status).toBe(404);
     expect((await t.request("GET", "/api/v1/dashboard/units/DA/entries?cursor=x")).status).toBe(400);
+  });
+});
+
+describe("amounts above 2^53, as the dashboard reads them", () => {
+  let big: BigProvince;
+  beforeAll(async () => {
+    // DTTS has no other entries in this file: its totals are the big programme's alone.
+    big = await postProgramAbove2To53(t, "DTTS", "BIG");
+  });
+
+  it("travel to the last đồng through the dashboard's own parser and formatter", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/dashboard/overview?asOf=${BIG_ASOF}`,
+      headers: { authorization: `Bearer ${viewer}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // The service writes the exact digits; JSON.parse (res.json() in a browser) would round them.
+    expect(res.body).toContain(`"disbursed":${BIG_DISBURSED}`);
+    expect(BigInt(Number(BIG_DISBURSED))).not.toBe(BIG_DISBURSED);
+
+    const view = parseJson(res.body, { bigintKeys: AMOUNT_KEYS }) as Overview;
+    const dtts = view.summary.byProgram.find((p) => p.program === "DTTS")!;
+    expect(dtts).toMatchObject({ allocated: BIG_ALLOCATED, disbursed: BIG_DISBURSED });
+    expect(vnd(dtts.disbursed)).toBe("10.808.639.105.689.189 đ");
+    expect(vnd(dtts.allocated)).toBe("12.000.000.000.000.000 đ");
+    // The other programmes' 1,150,000,000 đ (DA and SB, all paid by 25/09) add up exactly.
+    expect(view.summary.total.disbursed).toBe(BIG_DISBURSED + 1_150_000_000n);
+    expect(vnd(view.summary.total.disbursed)).toBe("10.808.640.255.689.189 đ");
+
+    // The unit at 70% for M90: its figures, shortfall and rate as the rules decided them.
+    const item = view.atRisk.find((i) => i.unitCode === big.atRisk.unitCode && i.id === "M90")!;
+    expect(item).toMatchObject({
+      status: "at_risk",
+      allocated: big.atRisk.allocated,
+      disbursed: big.atRisk.disbursed,
+      shortfall: 3_600_000_000_000_001n - big.atRisk.disbursed,
+      projectedDisbursed: big.atRisk.disbursed,
+    });
+    expect(pct(item.rate)).toBe("70,21%");
+    expect(vnd(item.shortfall)).toBe("791.360.894.310.812 đ");
   });
 });

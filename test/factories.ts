@@ -79,7 +79,13 @@ export const postAllocation = (t: TestApp, o: Overrides = {}, key?: string) =>
 export const postDisbursement = (t: TestApp, o: Overrides = {}, key?: string) =>
   expectCreated(t, "/api/v1/disbursements", makeDisbursement(o), key);
 
-export type LedgerTotals = { allocated: number; disbursed: number; remaining: number };
+export type LedgerTotals = {
+  allocated: number;
+  disbursed: number;
+  refunded: number;
+  carriedForward: number;
+  remaining: number;
+};
 
 /** The unit's totals as of the clock's today (no disbursement can be dated later). */
 export async function ledgerTotal(t: TestApp, unitCode: string): Promise<LedgerTotals> {

@@ -75,6 +75,8 @@ describe("single posts", () => {
     expect(await ledgerTotal(t, unitCode)).toEqual({
       allocated: 1_000_000_000,
       disbursed: 0,
+      refunded: 0,
+      carriedForward: 0,
       remaining: 1_000_000_000,
     });
   });
@@ -151,7 +153,13 @@ describe("batches", () => {
       body: [makeDisbursement({ unitCode, amount: 60 }), makeDisbursement({ unitCode, amount: 40 })],
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(await ledgerTotal(t, unitCode)).toEqual({ allocated: 100, disbursed: 100, remaining: 0 });
+    expect(await ledgerTotal(t, unitCode)).toEqual({
+      allocated: 100,
+      disbursed: 100,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 0,
+    });
   });
 });
 
@@ -168,7 +176,13 @@ describe("adjustments and corrections", () => {
       corrects: first.id,
     });
     expect(adj).toMatchObject({ amount: -700, decisionRef: "456/QĐ-UBND điều chỉnh", corrects: first.id });
-    expect(await ledgerTotal(t, unitCode)).toEqual({ allocated: 300, disbursed: 300, remaining: 0 });
+    expect(await ledgerTotal(t, unitCode)).toEqual({
+      allocated: 300,
+      disbursed: 300,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 0,
+    });
     // The original entry is untouched.
     const list = await t.request("GET", `/api/v1/allocations?unit=${unitCode}`);
     expect((list.body as { items: Entry[] }).items.map((e) => e.amount)).toEqual([1_000, -700]);
@@ -186,7 +200,13 @@ describe("adjustments and corrections", () => {
       note: "keyed 900 instead of 90",
     });
     expect(fix).toMatchObject({ amount: -810, corrects: wrong.id, note: "keyed 900 instead of 90" });
-    expect(await ledgerTotal(t, unitCode)).toEqual({ allocated: 1_000, disbursed: 90, remaining: 910 });
+    expect(await ledgerTotal(t, unitCode)).toEqual({
+      allocated: 1_000,
+      disbursed: 90,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 910,
+    });
     const stored = await t.db.prisma.disbursement.findUniqueOrThrow({
       where: { id: BigInt(fix.id as number) },
     });
@@ -267,7 +287,13 @@ describe("Idempotency-Key", () => {
     });
     expect(d.statusCode, d.body).toBe(201);
     expect(d.headers["idempotent-replayed"]).toBeUndefined();
-    expect(await ledgerTotal(t, unitCode)).toEqual({ allocated: 10, disbursed: 5, remaining: 5 });
+    expect(await ledgerTotal(t, unitCode)).toEqual({
+      allocated: 10,
+      disbursed: 5,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 5,
+    });
   });
 
   it("does not spend a key on a rejected request", async () => {
@@ -308,7 +334,13 @@ describe("concurrency", () => {
     );
     const codes = answers.map((a) => a.statusCode).sort();
     expect(codes).toEqual([...Array(10).fill(201), ...Array(10).fill(422)]);
-    expect(await ledgerTotal(t, unitCode)).toEqual({ allocated: 1_000, disbursed: 1_000, remaining: 0 });
+    expect(await ledgerTotal(t, unitCode)).toEqual({
+      allocated: 1_000,
+      disbursed: 1_000,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 0,
+    });
   });
 
   it("a concurrent cut and disbursement cannot both pass", async () => {
@@ -355,7 +387,13 @@ describe("append-only tables", () => {
     await expect(
       p.disbursement.updateMany({ where: { unitCode }, data: { amount: 999_999 } }),
     ).rejects.toThrow();
-    expect(await ledgerTotal(t, unitCode)).toEqual({ allocated: 1_000, disbursed: 10, remaining: 990 });
+    expect(await ledgerTotal(t, unitCode)).toEqual({
+      allocated: 1_000,
+      disbursed: 10,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 990,
+    });
   });
 
   it("offers no route to edit or delete an entry", async () => {

@@ -158,6 +158,8 @@ describe("GET /api/v1/units/{code}/ledger", () => {
     capitalType,
     allocated,
     disbursed,
+    refunded: 0,
+    carriedForward: 0,
     remaining: allocated - disbursed,
   });
 
@@ -176,7 +178,7 @@ describe("GET /api/v1/units/{code}/ledger", () => {
         // 2021 capital carried into 2022: its own line, apart from the 2022 plan.
         line("NTM", 2022, 2021, "central", "investment", 200, 200),
       ],
-      total: { allocated: 2_800, disbursed: 850, remaining: 1_950 },
+      total: { allocated: 2_800, disbursed: 850, refunded: 0, carriedForward: 0, remaining: 1_950 },
     });
   });
 
@@ -184,7 +186,13 @@ describe("GET /api/v1/units/{code}/ledger", () => {
     const l = await get<{ lines: unknown[]; total: unknown }>("/api/v1/units/TAMKY/ledger?asOf=2022-12-31");
     expect(l.lines).toContainEqual(line("GNBV", 2022, null, "central", "investment", 800, 400));
     expect(l.lines).toContainEqual(line("NTM", 2022, null, "central", "investment", 900, 400));
-    expect(l.total).toEqual({ allocated: 2_700, disbursed: 1_300, remaining: 1_400 });
+    expect(l.total).toEqual({
+      allocated: 2_700,
+      disbursed: 1_300,
+      refunded: 0,
+      carriedForward: 0,
+      remaining: 1_400,
+    });
   });
 
   it("shows only the unit asked for", async () => {
@@ -193,7 +201,7 @@ describe("GET /api/v1/units/{code}/ledger", () => {
       unitCode: "HOIAN",
       asOf: "2022-12-31",
       lines: [line("NTM", 2022, null, "central", "investment", 700, 70)],
-      total: { allocated: 700, disbursed: 70, remaining: 630 },
+      total: { allocated: 700, disbursed: 70, refunded: 0, carriedForward: 0, remaining: 630 },
     });
   });
 
@@ -203,7 +211,7 @@ describe("GET /api/v1/units/{code}/ledger", () => {
       unitCode: "TAMKY",
       asOf: "2020-12-31",
       lines: [],
-      total: { allocated: 0, disbursed: 0, remaining: 0 },
+      total: { allocated: 0, disbursed: 0, refunded: 0, carriedForward: 0, remaining: 0 },
     });
   });
 

@@ -50,6 +50,8 @@ async function rejected(url: string, body: unknown, status: number, headers?: Re
   expect(await ledgerTotal(t, "TAMKY")).toEqual({
     allocated: ALLOCATED,
     disbursed: DISBURSED,
+    refunded: 0,
+    carriedForward: 0,
     remaining: ALLOCATED - DISBURSED,
   });
   const err = res.body as ErrorBody;
@@ -402,9 +404,19 @@ describe("large amounts", () => {
       const amount = 10 ** 15;
       const one = await postAllocation(big, { unitCode: "QUANGNAM", amount });
       expect(one.amount).toBe(amount);
-      // 9 × 999,999,999,999,999 + 10^15 is above 2^53: a float total would be off.
+      // 9 × 999,999,999,999,999 + 10^15 is above 2^53: a float total would be off. One scope holds
+      // at most 10^15, so they go to ten different scopes of the unit.
+      const scopes = ["central", "provincial", "district", "other"].flatMap((source) =>
+        ["investment", "recurrent"].map((capitalType) => ({ source, capitalType })),
+      );
       for (let i = 0; i < 9; i += 1)
-        await postAllocation(big, { unitCode: "QUANGNAM", amount: amount - 1, decisionRef: `D-${i}` });
+        await postAllocation(big, {
+          unitCode: "QUANGNAM",
+          amount: amount - 1,
+          decisionRef: `D-${i}`,
+          program: i < 7 ? "NTM" : "GNBV",
+          ...scopes[(i + 1) % 8],
+        });
       await postDisbursement(big, { unitCode: "QUANGNAM", amount: amount - 7 });
       const res = await big.app.inject({
         method: "GET",
@@ -415,7 +427,7 @@ describe("large amounts", () => {
       const disbursed = 10n ** 15n - 7n;
       expect(allocated > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
       expect(res.body).toContain(
-        `"total":{"allocated":${allocated},"disbursed":${disbursed},"remaining":${allocated - disbursed}}`,
+        `"total":{"allocated":${allocated},"disbursed":${disbursed},"refunded":0,"carriedForward":0,"remaining":${allocated - disbursed}}`,
       );
       const list = await big.request("GET", "/api/v1/allocations?unit=QUANGNAM&limit=1");
       expect((list.body as { items: { amount: number }[] }).items[0]?.amount).toBe(amount);

@@ -44,7 +44,13 @@ describe("ledger smoke", () => {
     const l = await t.request("GET", "/api/v1/units/TAMKY/ledger?asOf=2022-09-30");
     expect(l.status, JSON.stringify(l.body)).toBe(200);
     expect(l.body).toMatchObject({
-      total: { allocated: 1_000_000_000, disbursed: 600_000_001, remaining: 399_999_999 },
+      total: {
+        allocated: 1_000_000_000,
+        disbursed: 600_000_001,
+        refunded: 0,
+        carriedForward: 0,
+        remaining: 399_999_999,
+      },
     });
     const before = await t.request("GET", "/api/v1/units/TAMKY/ledger?asOf=2022-09-29");
     expect(before.body).toMatchObject({ total: { disbursed: 0 } });

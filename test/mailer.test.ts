@@ -140,7 +140,7 @@ describe("SMTP mailer", () => {
     expect(envelope.from).toBe("giam-sat@mtqg.example.vn");
     expect(envelope.to).toEqual(["an.nv@taygiang.example.vn", "vanthu@taygiang.example.vn"]);
     expect(parsed.subject).toBe(mail.subject);
-    expect(parsed.subject).toContain("Cảnh báo 30/09/2022");
+    expect(parsed.subject).toContain("Cảnh báo (hạn đến hết ngày 30/09/2022)");
     expect(parsed.messageId).toBe(mail.messageId);
     expect(parsed.from?.value[0]).toMatchObject({
       address: "giam-sat@mtqg.example.vn",

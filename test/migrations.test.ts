@@ -137,16 +137,22 @@ describe("migrating a new database with prisma/migrations", () => {
     ]);
   });
 
-  it("leaves the ledger, refund, carry-forward and audit tables append-only", async () => {
+  it("leaves the ledger, refund, carry-forward and audit tables append-only, and guards the ledger", async () => {
     const triggers = await db.raw.query<{ tgname: string }>(
       `SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`,
     );
     expect(triggers.map((r) => r.tgname)).toEqual([
       "allocation_append_only",
+      "allocation_correction_guard",
+      "allocation_guard",
       "audit_event_append_only",
       "carry_forward_append_only",
+      "carry_forward_guard",
       "disbursement_append_only",
+      "disbursement_correction_guard",
+      "disbursement_guard",
       "refund_append_only",
+      "refund_guard",
     ]);
   });
 });

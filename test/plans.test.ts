@@ -90,3 +90,162 @@ describe("plans as data", () => {
     expect((await t.request("GET", "/api/v1/plans/2022", { key: viewer })).status).toBe(200);
   });
 });
+
+type PlanAnswer = {
+  plan: Record<string, unknown> & { milestones: Record<string, unknown>[] };
+  version: number;
+};
+const act = { document: "Quyết định 100/QĐ-UBND", issuedOn: "2022-12-01" };
+const amendment = { act, reason: "điều chỉnh kế hoạch" };
+
+/** The 2022 plan as GET shows it, for editing a copy. */
+async function current2022(): Promise<PlanAnswer> {
+  const res = await t.request("GET", "/api/v1/plans/2022");
+  expect(res.status).toBe(200);
+  return res.body as PlanAnswer;
+}
+const milestone = (p: PlanAnswer["plan"], id: string) => p.milestones.find((m) => m.id === id)!;
+
+describe("a plan round-trips", () => {
+  it("GET's plan of every year is a valid PUT body as it is: no change, the same version", async () => {
+    const years = ((await t.request("GET", "/api/v1/plans")).body as { years: number[] }).years;
+    expect(years).toContain(2022);
+    for (const year of years) {
+      const got = (await t.request("GET", `/api/v1/plans/${year}`)).body as PlanAnswer;
+      const put = await t.request("PUT", `/api/v1/plans/${year}`, { body: got.plan });
+      expect(put.status, `${year}: ${JSON.stringify(put.body)}`).toBe(200);
+      expect(put.body).toMatchObject({ version: got.version, changes: [] });
+      expect((await t.request("GET", `/api/v1/plans/${year}`)).body).toMatchObject({ version: got.version });
+    }
+    // Every milestone kind went through: rate, request (REQ) and refund (REF).
+    const kinds = (await current2022()).plan.milestones.map((m) => m.kind);
+    expect(new Set(kinds)).toEqual(new Set(["rate", "request", "refund"]));
+  });
+
+  it("stores a wording change without an act, and the new version round-trips too", async () => {
+    const { plan, version } = await current2022();
+    milestone(plan, "M90").guidance = "Đề nghị các đơn vị đẩy nhanh tiến độ giải ngân.";
+    plan.title = `${plan.title} (bản sửa lời)`;
+    const put = await t.request("PUT", "/api/v1/plans/2022", { body: plan });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.body).toMatchObject({
+      version: version + 1,
+      changes: [{ field: "title" }, { milestone: "M90", field: "guidance" }],
+    });
+    const again = await current2022();
+    expect(again.version).toBe(version + 1);
+    const back = await t.request("PUT", "/api/v1/plans/2022", { body: again.plan });
+    expect(back.body).toMatchObject({ version: version + 1, changes: [] });
+  });
+
+  it("refuses a body whose year is not the path's, naming the field", async () => {
+    const { plan } = await current2022();
+    const res = await t.request("PUT", "/api/v1/plans/2022", { body: { ...plan, year: 2023 } });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ issues: [{ path: "body.year", rule: "year_mismatch" }] });
+  });
+});
+
+describe("an amendment that changes what the plan judges needs its act", () => {
+  const refused = async (edit: (p: PlanAnswer["plan"]) => void, names: string[]) => {
+    const { plan, version } = await current2022();
+    edit(plan);
+    const res = await t.request("PUT", "/api/v1/plans/2022", { body: plan });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body).toMatchObject({ issues: [{ path: "body.amendment", rule: "act_required" }] });
+    for (const n of names) expect((res.body as { message: string }).message).toContain(n);
+    expect((await current2022()).version).toBe(version);
+  };
+
+  /** Sets one field of one milestone of the plan as GET shows it. */
+  const set = (id: string, field: string, value: unknown) => (p: PlanAnswer["plan"]) => {
+    milestone(p, id)[field] = value;
+  };
+
+  it("refuses 'above 60%' made 'at least 60%' without an act (it rewrites every verdict)", async () => {
+    await refused(set("M60", "comparison", "gte"), ["M60 (comparison)"]);
+  });
+
+  it("refuses, without an act, a threshold, whom a milestone applies to, a milestone removed or added, the window", async () => {
+    await refused(set("M90", "thresholdPercent", "85"), ["M90 (thresholdPercent)"]);
+    await refused(set("REF", "appliesTo", { unitKinds: ["district", "department"] }), ["REF (appliesTo)"]);
+    await refused(set("M60", "autoCloseAfterDays", 30), ["M60 (autoCloseAfterDays)"]);
+    await refused((p) => p.milestones.splice(2, 1), ["C100 (removed)"]);
+    await refused(
+      (p) => p.milestones.push({ ...milestone(p, "M60"), id: "M75", dueOn: "2022-11-30" }),
+      ["M75 (added)"],
+    );
+    await refused((p) => Object.assign(p, { projectionWindowDays: 14 }), ["projectionWindowDays"]);
+  });
+
+  it("accepts the change with the act, and keeps it in the history", async () => {
+    const { plan, version } = await current2022();
+    milestone(plan, "M90").thresholdPercent = "85";
+    const res = await t.request("PUT", "/api/v1/plans/2022", { body: { ...plan, amendment } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({
+      version: version + 1,
+      changes: [{ milestone: "M90", field: "thresholdPercent", from: "90", to: "85" }],
+    });
+    const history = ((await t.request("GET", "/api/v1/plans/2022")).body as { history: unknown[] }).history;
+    expect(history.at(-1)).toMatchObject({ version: version + 1, act, reason: amendment.reason });
+  });
+});
+
+describe("a closed milestone changes only as a restatement", () => {
+  it("refuses to change or remove a closed milestone's rules, even with an act", async () => {
+    const closed = await t.request("POST", "/api/v1/plans/2022/milestones/M60/close", {
+      body: { document: "Biên bản chốt số liệu 30/9", reason: "chốt mốc 30/9" },
+    });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(201);
+
+    const { plan, version } = await current2022();
+    milestone(plan, "M60").comparison = "gte";
+    const res = await t.request("PUT", "/api/v1/plans/2022", { body: { ...plan, amendment } });
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body).toMatchObject({ issues: [{ path: "body.restatement", rule: "closed_milestone" }] });
+    expect(JSON.stringify(res.body)).toContain("M60");
+
+    const removed = structuredClone((await current2022()).plan);
+    removed.milestones = removed.milestones.filter((m) => m.id !== "M60" && m.id !== "REQ");
+    const res2 = await t.request("PUT", "/api/v1/plans/2022", { body: { ...removed, amendment } });
+    expect(res2.status).toBe(422);
+    expect(res2.body).toMatchObject({ issues: [{ path: "body.restatement", rule: "closed_milestone" }] });
+
+    // Wording of a closed milestone is still free.
+    const worded = structuredClone((await current2022()).plan);
+    milestone(worded, "M60").guidance = "Lời hướng dẫn mới.";
+    const res3 = await t.request("PUT", "/api/v1/plans/2022", { body: worded });
+    expect(res3.status, JSON.stringify(res3.body)).toBe(200);
+    expect(res3.body).toMatchObject({ version: version + 1 });
+  });
+
+  it("accepts a restatement and records it in the audit trail", async () => {
+    const { plan, version } = await current2022();
+    milestone(plan, "M60").comparison = "gte";
+    const restatement = {
+      reason: "Sửa cách hiểu ngưỡng theo văn bản mới",
+      document: "Tờ trình 12/TTr-SKHĐT",
+    };
+    const res = await t.request("PUT", "/api/v1/plans/2022", { body: { ...plan, amendment, restatement } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ version: version + 1 });
+    const audit = await t.request("GET", "/api/v1/audit?entity=plan&id=2022");
+    expect(audit.status).toBe(200);
+    expect((audit.body as { items: unknown[] }).items).toMatchObject([
+      {
+        entity: "plan",
+        entityId: "2022",
+        action: "restated",
+        document: restatement.document,
+        details: {
+          version: version + 1,
+          reason: restatement.reason,
+          milestones: [
+            { milestone: "M60", changes: [{ milestone: "M60", field: "comparison", from: "gt", to: "gte" }] },
+          ],
+        },
+      },
+    ]);
+  });
+});

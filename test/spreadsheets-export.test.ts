@@ -2,7 +2,11 @@
 // and percent formats, one sheet per program, and the same figures as the JSON views.
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCsv } from "../src/spreadsheets/csv.js";
+import { amountCell } from "../src/spreadsheets/cells.js";
+import { parseCsv, writeCsv } from "../src/spreadsheets/csv.js";
+import { AMOUNT_AS_TEXT_NOTE } from "../src/spreadsheets/workbook.js";
+import { parseJson } from "../web/src/json.js";
+import { BIG_ASOF, BIG_DISBURSED, type BigProvince, postProgramAbove2To53 } from "./helpers/big-province.js";
 import { ADMIN_KEY, createTestApp, type TestApp } from "./helpers/test-app.js";
 
 let t: TestApp;
@@ -297,5 +301,86 @@ describe("summary export", () => {
     expect(Number(total[col("Kế hoạch vốn")])).toBe(s.total.allocated);
     expect(Number(total[col("Đã giải ngân")])).toBe(s.total.disbursed);
     expect(rows.filter((r) => r[0] === "Theo mốc")).toHaveLength(s.byMilestone.length);
+  });
+});
+
+describe("amounts a spreadsheet number cannot hold", () => {
+  let big: BigProvince;
+  /** S1's DTTS payment posted above, counted with the big programme's in the DTTS totals. */
+  const S1_DTTS = 301_000_000n;
+  const amounts = { bigintKeys: new Set(["allocated", "disbursed", "shortfall", "requiredDailyPace"]) };
+  beforeAll(async () => {
+    big = await postProgramAbove2To53(t, "DTTS", "BIG");
+  });
+
+  it("writes an amount of 10^15 or more as the text of its exact digits, right-aligned, with a header note", async () => {
+    const raw = await download(`/api/v1/reports/summary?asOf=${BIG_ASOF}`);
+    const s = parseJson(raw.body, amounts) as {
+      byProgram: { program: string; allocated: bigint; disbursed: bigint }[];
+      total: { disbursed: bigint };
+    };
+    const dtts = s.byProgram.find((p) => p.program === "DTTS")!;
+    expect(dtts.disbursed).toBe(BIG_DISBURSED + S1_DTTS);
+    expect(s.total.disbursed > 2n ** 53n).toBe(true);
+
+    const wb = await workbook((await download(`/api/v1/exports/summary.xlsx?asOf=${BIG_ASOF}`)).rawPayload);
+    const ws = wb.getWorksheet("Theo chương trình")!;
+    const header = headerOf(ws);
+    const row = (program: string) => {
+      let found: ExcelJS.Row | undefined;
+      ws.eachRow((r) => {
+        if (r.getCell(1).value === program) found = r;
+      });
+      return found!;
+    };
+    const disbursedCol = header.indexOf("Đã giải ngân") + 1;
+    const cell = row("DTTS").getCell(disbursedCol);
+    expect(cell.value).toBe("10808639406689189");
+    expect(cell.value).toBe(String(BIG_DISBURSED + S1_DTTS));
+    expect(cell.alignment).toMatchObject({ horizontal: "right" });
+    expect(row("Tổng cộng").getCell(disbursedCol).value).toBe(String(s.total.disbursed));
+    expect(ws.getRow(1).getCell(disbursedCol).note).toBe(AMOUNT_AS_TEXT_NOTE);
+    // Below 10^15 an amount stays a number with the đồng format.
+    const ntm = row("NTM").getCell(disbursedCol);
+    expect(typeof ntm.value).toBe("number");
+    expect(ntm.numFmt).toBe(VND);
+
+    // The at-risk sheet: the unit at 70% of 4·10^15 for M90, every figure exact.
+    const atRisk = await workbook(
+      (await download(`/api/v1/exports/at-risk.xlsx?asOf=${BIG_ASOF}`)).rawPayload,
+    );
+    const rows = recordsOf(atRisk.getWorksheet("DTTS")!);
+    expect(rows.find((r) => r["Mã đơn vị"] === big.atRisk.unitCode && r.Mốc === "M90")).toMatchObject({
+      "Kế hoạch vốn": "4000000000000000",
+      "Đã giải ngân": String(big.atRisk.disbursed),
+      "Còn thiếu để đạt mốc": 791_360_894_310_812,
+      "Tình trạng": "Có nguy cơ không đạt",
+    });
+  });
+
+  it("writes amounts as plain digits in CSV, which the import side reads back", async () => {
+    const res = await download(`/api/v1/exports/summary.csv?asOf=${BIG_ASOF}`);
+    const [header, ...rows] = parseCsv(res.rawPayload.toString("utf8")).map((r) => r.fields);
+    const col = (name: string) => header!.indexOf(name);
+    const dtts = rows.find((r) => r[0] === "Theo chương trình" && r[col("Chương trình")] === "DTTS")!;
+    expect(dtts[col("Đã giải ngân")]).toBe("10808639406689189");
+    expect(dtts[col("Kế hoạch vốn")]).toBe("12000000500000000");
+
+    // What the export writes, the CSV reader returns field for field: digits of any size and sign,
+    // and text with the delimiter, quotes and line breaks. Amounts of one entry read as whole đồng.
+    const written: (string | bigint | number | null)[][] = [
+      ["Bảng", "Số tiền", "Tỷ lệ (%)", "Ghi chú"],
+      ["a", BIG_DISBURSED, 60.01, 'nói "đúng", rồi\nxuống dòng; hết'],
+      ["b", -700_000_000n, null, "-1 đồng"],
+    ];
+    const read = parseCsv(writeCsv(written).toString("utf8")).map((r) => r.fields);
+    expect(read).toEqual([
+      ["Bảng", "Số tiền", "Tỷ lệ (%)", "Ghi chú"],
+      ["a", "10808639105689189", "60.01", 'nói "đúng", rồi\nxuống dòng; hết'],
+      // Text that a spreadsheet would run as a formula keeps its guard apostrophe.
+      ["b", "-700000000", "", "'-1 đồng"],
+    ]);
+    expect(amountCell.parse(read[2]![1])).toBe(-700_000_000n);
+    expect(amountCell.parse("1000000000000000")).toBe(10n ** 15n);
   });
 });

@@ -110,14 +110,14 @@ describe("header rows and ledger issue paths", () => {
     expect(m.data.map((r) => r.row)).toEqual([5]);
   });
 
-  it("maps the ledger's body.N.field back to the row and column", () => {
+  it("maps the ledger's entry and field back to the row and column", () => {
     const m = mapHeader("disbursements", rows);
     if ("errors" in m) throw new Error("no header");
     const written = [{ row: 5 }, { row: 9 }] as RowPlan[];
     const e = issueToRowError(
       m.header,
       written,
-      { path: "body.1.amount", rule: "disbursed_above_allocation", message: "too much" },
+      { entry: 1, field: "amount", rule: "disbursed_above_allocation", message: "too much" },
       "disbursements",
     );
     expect(e).toEqual({
@@ -136,8 +136,11 @@ describe("header rows and ledger issue paths", () => {
 });
 
 describe("downloads", () => {
-  it("writes amounts as numbers only when exact", () => {
-    expect(exactNumber(9_007_199_254_740_991n)).toBe(9_007_199_254_740_991);
+  it("writes amounts as numbers only while a spreadsheet keeps every digit (below 10^15)", () => {
+    expect(exactNumber(999_999_999_999_999n)).toBe(999_999_999_999_999);
+    expect(exactNumber(-999_999_999_999_999n)).toBe(-999_999_999_999_999);
+    expect(exactNumber(1_000_000_000_000_000n)).toBe("1000000000000000");
+    expect(exactNumber(-1_000_000_000_000_001n)).toBe("-1000000000000001");
     expect(exactNumber(9_007_199_254_740_993n)).toBe("9007199254740993");
   });
 

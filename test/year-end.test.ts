@@ -73,10 +73,10 @@ describe("a district through 2022", () => {
   });
 
   it("refuses to offer more than is still undisbursed, and writes nothing", async () => {
-    at("2022-11-10");
+    at("2022-11-09");
     const res = await t.request("POST", "/api/v1/reallocation-requests", {
       key: officer,
-      body: request("2022-11-10", 500_000_001),
+      body: request("2022-11-09", 500_000_001),
     });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({
@@ -87,21 +87,22 @@ describe("a district through 2022", () => {
     ).toHaveLength(0);
   });
 
-  it("files on 10/11, on time; an officer of another unit may not file for it", async () => {
+  // "gửi trước 10/11/2022": 09/11 is the last day on time.
+  it("files on 09/11, on time; an officer of another unit may not file for it", async () => {
     const other = await t.keyFor("officer", ["TG"]);
     expect(
-      (await t.request("POST", "/api/v1/reallocation-requests", { key: other, body: request("2022-11-10") }))
+      (await t.request("POST", "/api/v1/reallocation-requests", { key: other, body: request("2022-11-09") }))
         .status,
     ).toBe(403);
     const res = await t.request("POST", "/api/v1/reallocation-requests", {
       key: officer,
-      body: request("2022-11-10"),
+      body: request("2022-11-09"),
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     requestId = String((res.body as { id: number }).id);
-    expect(await status("DL", "2022-11-11", "REQ")).toMatchObject({
+    expect(await status("DL", "2022-11-10", "REQ")).toMatchObject({
       status: "met",
-      requestSentOn: "2022-11-10",
+      requestSentOn: "2022-11-09",
     });
   });
 
@@ -231,8 +232,8 @@ describe("a district through 2022", () => {
 });
 
 describe("the 10/11 boundary through the API", () => {
-  it("a request sent on 11/11 is late", async () => {
-    at("2022-11-11");
+  it("a request sent on 10/11 is late: the plan says before 10/11", async () => {
+    at("2022-11-10");
     const t2 = await createTestApp({ clock });
     try {
       await t2.request("POST", "/api/v1/units", { body: makeUnit({ code: "QS" }) });
@@ -243,11 +244,11 @@ describe("the 10/11 boundary through the API", () => {
       expect(
         (
           await t2.request("POST", "/api/v1/reallocation-requests", {
-            body: { ...request("2022-11-11"), unitCode: "QS" },
+            body: { ...request("2022-11-10"), unitCode: "QS" },
           })
         ).status,
       ).toBe(201);
-      const res = await t2.request("GET", "/api/v1/units/QS/status?asOf=2022-11-12");
+      const res = await t2.request("GET", "/api/v1/units/QS/status?asOf=2022-11-11");
       const req = (res.body as { milestones: { id: string; status: string }[] }).milestones.find(
         (m) => m.id === "REQ",
       );

@@ -225,36 +225,45 @@ export function insertStatement(
 export const floorForm = (mode: Mode) => (mode === "single" ? "values" : "unnest");
 
 export type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
-/** The floor's connections. */
-export type Direct = { query: Query };
+/** The floor's connections; `transaction` runs its statements on one connection, committed at the end. */
+export type Direct = { query: Query; transaction<T>(fn: (q: Query) => Promise<T>): Promise<T> };
 
 const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source, e.capitalType].join("|");
 
-/** The statement the service sends for one post (no idempotency key), sent directly. */
+/**
+ * The statements the service sends for one post (no idempotency key), sent directly: lock the
+ * scopes, read their movements per kind and date (what the ledger's rules judge the post
+ * against; src/ledger/ledger.repository.ts scopeHistories), insert, run the database's guard.
+ */
 export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
-  // Unit and program codes are answered from the service's memory; the post is one call.
-  const col = <T>(f: (e: Entry) => T) => entries.map(f);
-  const rows = (await db.query(
-    `SELECT id, would_disburse FROM post_disbursements($1::text[], $2::text[], $3::text[], $4::text[], $5::int[],
-       $6::int[], $7::text[], $8::text[], $9::bigint[], $10::date[], $11::text[], $12::bigint[], $13::text[], $14)`,
-    [
-      [...new Set(entries.map(scopeKey))].sort(),
-      [...new Set(entries.map((e) => e.unitCode))],
-      col((e) => e.unitCode),
-      col((e) => e.program),
-      col((e) => e.planYear),
-      col(() => null),
-      col((e) => e.source),
-      col((e) => e.capitalType),
-      col((e) => String(e.amount)),
-      col((e) => e.disbursedOn),
-      col((e) => e.reference),
-      col(() => null),
-      col(() => null),
-      "bench",
-    ],
-  )) as { id: unknown }[];
-  if (rows.some((r) => r.id === null)) throw new Error("over-disbursed");
+  const { sql, params } = insertStatement(entries, "values");
+  await db.transaction(async (q) => {
+    await q(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)`,
+      [[...new Set(entries.map(scopeKey))].sort()],
+    );
+    await q(
+      `SELECT unit_code, program_code, plan_year, carried_over_from, source::text, capital_type::text, kind,
+              to_char(d, 'YYYY-MM-DD'), SUM(amount)::text
+       FROM (
+         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'allocation' AS kind, decided_on AS d, amount
+           FROM allocation WHERE unit_code = ANY($1) AND plan_year = ANY($2)
+         UNION ALL
+         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'disbursement', disbursed_on, amount
+           FROM disbursement WHERE unit_code = ANY($1) AND plan_year = ANY($2)
+         UNION ALL
+         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'refund', refunded_on, amount
+           FROM refund WHERE unit_code = ANY($1) AND plan_year = ANY($2)
+         UNION ALL
+         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'carryForward', approved_on, amount
+           FROM carry_forward WHERE unit_code = ANY($1) AND plan_year = ANY($2)
+       ) m
+       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+      [[...new Set(entries.map((e) => e.unitCode))], [...new Set(entries.map((e) => e.planYear))]],
+    );
+    await q(sql, params);
+    await q("SET CONSTRAINTS ALL IMMEDIATE", []);
+  });
 }
 
 /** The floor: `concurrency` loops each doing what one request would, until the time is up. */

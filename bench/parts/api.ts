@@ -86,6 +86,20 @@ async function openDirect(
     const pool = new pg.Pool({ connectionString: env.databaseUrl, max: size });
     return {
       query: async (sql, params) => (await pool.query(sql, params)).rows,
+      async transaction(fn) {
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          const out = await fn(async (sql, params) => (await client.query(sql, params)).rows);
+          await client.query("COMMIT");
+          return out;
+        } catch (e) {
+          await client.query("ROLLBACK");
+          throw e;
+        } finally {
+          client.release();
+        }
+      },
       close: () => pool.end(),
     };
   }
@@ -94,6 +108,8 @@ async function openDirect(
   await lite.waitReady;
   return {
     query: async (sql, params) => (await lite.query(sql, params)).rows,
+    transaction: (fn) =>
+      lite.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows)),
     close: () => lite.close(),
   };
 }

@@ -40,7 +40,7 @@ export function createApiKeysService({ repo, unitsExist }: Deps) {
       const unitCodes = [...new Set(input.unitCodes ?? [])];
       if (input.role === "officer" && unitCodes.length === 0) {
         throw new RuleViolationError("an officer key must name the units it posts for", [
-          { path: "body.unitCodes", rule: "required_for_officer", message: "give at least one unit code" },
+          { field: "unitCodes", rule: "required_for_officer", message: "give at least one unit code" },
         ]);
       }
       const known = new Set(await unitsExist(unitCodes));
@@ -49,7 +49,7 @@ export function createApiKeysService({ repo, unitsExist }: Deps) {
         // A reference inside a body is a broken rule (422), as in the ledger; 404 is for paths.
         throw new RuleViolationError(`unknown unit ${unknown.join(", ")}`, [
           {
-            path: "body.unitCodes",
+            field: "unitCodes",
             rule: "unknown_unit",
             message: `no unit with code ${unknown.join(", ")}`,
           },

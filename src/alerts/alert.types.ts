@@ -22,6 +22,8 @@ export type AlertSnapshot = {
   /** Vietnamese advice from the plan: what the unit can still do (e.g. file a reallocation request). */
   guidance: string | null;
   dueOn: LocalDate;
+  /** The plan's own words for the deadline ("gửi trước ngày 10/11/2022"); worded by formatDeadline. */
+  deadlineText?: string | null;
   unitCode: string;
   unitName: string;
   program: string;
@@ -37,6 +39,8 @@ export type AlertSnapshot = {
   daysLeft: number;
   requiredDailyPace: bigint | null;
   projectedRate: number | null;
+  /** Refund milestones, for a unit the refund does not concern: capital that lapses, not a refund owed. */
+  lapsed?: bigint | null;
 };
 
 /** One line of a message: why this recipient hears about this unit, program and milestone. */

@@ -80,7 +80,7 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
     const unit = input.units.get(e.unitCode);
     const m = milestones.get(e.id);
     if (!unit || !m || e.status === "not_applicable") continue;
-    const snapshot = snapshotOf(e, input, unit.name, m.title, m.guidance ?? null);
+    const snapshot = snapshotOf(e, input, unit.name, m.title, m.guidance ?? null, m.deadlineText ?? null);
     const base = { planYear: plan.year, milestoneId: e.id, unitCode: e.unitCode, program: e.program };
     const toHead = (stage: AlertStage, outcome: AlertIntent["outcome"], skipReason?: string) =>
       out.push({
@@ -154,6 +154,7 @@ function decideDigest(input: PolicyInput): AlertIntent[] {
         input.units.get(e.unitCode)?.name ?? e.unitCode,
         m?.title ?? e.id,
         m?.guidance ?? null,
+        m?.deadlineText ?? null,
       );
     });
   if (snapshots.length === 0) return [];
@@ -178,6 +179,7 @@ function snapshotOf(
   unitName: string,
   title: string,
   guidance: string | null,
+  deadlineText: string | null,
 ): AlertSnapshot {
   return {
     asOf: input.asOf,
@@ -189,6 +191,7 @@ function snapshotOf(
     advisory: e.advisory ?? false,
     guidance,
     dueOn: e.dueOn,
+    ...(deadlineText === null ? {} : { deadlineText }),
     unitCode: e.unitCode,
     unitName,
     program: e.program,
@@ -203,5 +206,6 @@ function snapshotOf(
     daysLeft: e.daysLeft,
     requiredDailyPace: e.requiredDailyPace,
     projectedRate: e.projectedRate,
+    ...(e.lapsed === undefined ? {} : { lapsed: e.lapsed }),
   };
 }

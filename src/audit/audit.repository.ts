@@ -6,7 +6,8 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export type AuditInput = {
-  entity: "reallocation_request" | "carry_forward" | "refund";
+  /** reallocation_request, carry_forward, refund, allocation, disbursement, plan, milestone, … */
+  entity: string;
   entityId: bigint | string;
   action: string;
   actor: string;

@@ -24,7 +24,17 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditRepository }> = as
         tags: ["audit"],
         summary: "Who changed what and when, with the document behind it",
         querystring: z.strictObject({
-          entity: z.enum(["reallocation_request", "carry_forward", "refund"]).optional(),
+          entity: z
+            .enum([
+              "reallocation_request",
+              "carry_forward",
+              "refund",
+              "plan",
+              "milestone",
+              "allocation",
+              "disbursement",
+            ])
+            .optional(),
           id: searchText(40).optional(),
           ...cursorQuery,
         }),

@@ -22,6 +22,11 @@ const plan = z.object({
       kind: z.string(),
       title: z.string(),
       dueOn: z.string(),
+      deadline: z
+        .string()
+        .describe(
+          'the deadline as the plan words it ("gửi trước ngày 10/11/2022", "đến hết ngày 30/09/2022")',
+        ),
       threshold: z.number().nullable(),
       comparison: z.enum(["gt", "gte"]).nullable(),
       scope: z.string().nullable().describe('"own", or "carriedOver:YEAR"'),

@@ -3,9 +3,11 @@
 import type { Principal } from "../access/principal.js";
 import type { AlertLedgerRepository } from "../alerts/alert-ledger.repository.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
+import { formatDeadline } from "../domain/deadline.js";
 import { type LocalDate, minDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import { assertCanReadUnit, type LedgerService } from "../ledger/ledger.service.js";
+import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
 import type { RulesService } from "../rules/rules.service.js";
 import type { DashboardRepository, EntryCursor, EntryRow, SeriesRow } from "./dashboard.repository.js";
@@ -36,6 +38,8 @@ function planInfo(plan: Plan) {
         kind: m.kind as string,
         title: m.title,
         dueOn: m.dueOn,
+        /** Worded once, by the domain: the views show it as it is. */
+        deadline: formatDeadline(m),
         threshold: rate ? Number(rate.thresholdPercent) : null,
         comparison: rate?.comparison ?? null,
         scope: rate ? (rate.scope.kind === "own" ? "own" : `carriedOver:${rate.scope.fromYear}`) : null,
@@ -174,14 +178,7 @@ export function createDashboardService(d: Deps) {
         milestones: status.milestones,
         ledger: {
           lines,
-          total: lines.reduce(
-            (t, l) => ({
-              allocated: t.allocated + l.allocated,
-              disbursed: t.disbursed + l.disbursed,
-              remaining: t.remaining + l.remaining,
-            }),
-            { allocated: 0n, disbursed: 0n, remaining: 0n },
-          ),
+          total: ledgerTotal(lines),
         },
         series: toColumns(seriesRows),
         entries: { ...entries, ...counts },

@@ -1,6 +1,6 @@
 // The at-risk view: which (unit, program, milestone) will miss or has missed, worst first.
-import type { PairEvaluation } from "./plan-evaluation.js";
 import { cmp, pairRow } from "./plan-evaluation.js";
+import type { JudgedRow } from "./recorded-verdicts.js";
 
 export type UnitInfo = { code: string; name: string; kind: "department" | "district" };
 export type AtRiskFilter = {
@@ -8,16 +8,18 @@ export type AtRiskFilter = {
   program?: string | undefined;
   kind?: UnitInfo["kind"] | undefined;
 };
-export type AtRiskItem = PairEvaluation & { unitName: string; unitKind: UnitInfo["kind"] };
+export type AtRiskItem = JudgedRow & { unitName: string; unitKind: UnitInfo["kind"] };
 
 export function selectAtRisk(
-  evals: readonly PairEvaluation[],
+  evals: readonly JudgedRow[],
   units: ReadonlyMap<string, UnitInfo>,
   f: AtRiskFilter,
 ): AtRiskItem[] {
   const items: AtRiskItem[] = [];
   for (const e of evals) {
-    if (e.status !== "at_risk" && e.status !== "missed") continue;
+    // A closed milestone recorded as missed stays listed after a restatement changed today's
+    // reading: the view shows both.
+    if (!flagged(e.status) && !(e.recordedStatus && flagged(e.recordedStatus))) continue;
     if (f.milestone && e.id !== f.milestone) continue;
     if (f.program && e.program !== f.program) continue;
     const unit = units.get(e.unitCode);
@@ -35,10 +37,20 @@ export function selectAtRisk(
   );
 }
 
-/** The row, then the unit's fields: no spread (see pairRow). */
-function atRiskItem(e: PairEvaluation, unit: UnitInfo): AtRiskItem {
+const flagged = (s: JudgedRow["status"]) => s === "at_risk" || s === "missed";
+
+/** The row, then the unit's fields and a closed milestone's marks: no spread (see pairRow). */
+function atRiskItem(e: JudgedRow, unit: UnitInfo): AtRiskItem {
   const item = pairRow(e, e.unitCode, e.program, e.planYear, e.kind) as AtRiskItem;
   item.unitName = unit.name;
   item.unitKind = unit.kind;
+  if (e.closed) {
+    item.closed = e.closed;
+    item.recordedStatus = e.recordedStatus;
+    if (e.restated) {
+      item.restated = e.restated;
+      item.recorded = e.recorded;
+    }
+  }
   return item;
 }

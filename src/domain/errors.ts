@@ -1,5 +1,20 @@
-// Errors the services raise; src/http/error-handler.ts maps each class to one HTTP status.
-export type FieldIssue = { path: string; rule: string; message: string };
+// Errors the services raise; src/http/error-handler.ts maps each class to one HTTP status and
+// turns each issue into a field path of the request. Services speak of entries and fields, never
+// of request bodies.
+import type { LocalDate } from "./local-date.js";
+
+export type FieldIssue = {
+  /** The input field, dotted ("amount", "lines.0.amount"); "headers.x", "query.x" or "params.x" outside the body. */
+  field: string;
+  rule: string;
+  message: string;
+  /** The entry's index when the input was a batch of entries. */
+  entry?: number | undefined;
+  /** The local date at which a ledger rule breaks. */
+  date?: LocalDate | undefined;
+  /** The scope's figures at that date, whole đồng. */
+  figures?: Record<string, bigint> | undefined;
+};
 
 export class DomainError extends Error {
   constructor(
@@ -21,3 +36,8 @@ export class ConflictError extends DomainError {}
 export class InvalidInputError extends DomainError {}
 export class UnauthorizedError extends DomainError {}
 export class ForbiddenError extends DomainError {}
+
+/** Throws a RuleViolationError carrying every issue, worded by the first; does nothing when there are none. */
+export function refuseIf(issues: readonly FieldIssue[]): void {
+  if (issues.length > 0) throw new RuleViolationError(issues[0]!.message, [...issues]);
+}

@@ -39,6 +39,36 @@ function oracleHolds(m: RateMilestone, disbursed: bigint, allocated: bigint): bo
   return m.comparison === "gt" ? lhs > rhs : lhs >= rhs;
 }
 
+/** The threshold in hundredths of a percent, read from its text on its own. */
+function oracleThresholdHundredths(m: RateMilestone): number {
+  const [int = "0", frac = ""] = m.thresholdPercent.split(".");
+  return Number(int) * 100 + Number(frac.padEnd(2, "0"));
+}
+
+/** Does a rate shown as `shown` percent (2 decimals) read as meeting the threshold? */
+function shownMeets(m: RateMilestone, shown: number): boolean {
+  const h = Math.round(shown * 100);
+  expect(Math.abs(h - shown * 100)).toBeLessThan(1e-6); // two decimals, no more
+  const t = oracleThresholdHundredths(m);
+  return m.comparison === "gt" ? h > t : h >= t;
+}
+
+/**
+ * `shown` (percent, 2 decimals) is disbursed/allocated rounded up when `up`, down otherwise:
+ * h/10^4 brackets the exact quotient from the named side, checked by cross-multiplication.
+ */
+function expectRoundedToward(shown: number, part: bigint, whole: bigint, up: boolean): void {
+  const h = BigInt(Math.round(shown * 100));
+  const exact = part * 10_000n;
+  if (up) {
+    expect(h * whole >= exact).toBe(true);
+    expect((h - 1n) * whole < exact).toBe(true);
+  } else {
+    expect(h * whole <= exact).toBe(true);
+    expect((h + 1n) * whole > exact).toBe(true);
+  }
+}
+
 const severity = (s: MilestoneStatus) => (s === "not_applicable" ? -1 : STATUS_SEVERITY[s]);
 
 /** Figures with the disbursed amount drawn near the threshold, where rounding would bite. */
@@ -75,24 +105,38 @@ describe("evaluateMilestone properties", () => {
         const e = evaluateMilestone(figures, m, asOf, windowDays);
         const holds = oracleHolds(m, figures.disbursed, figures.allocated);
         expect(e.status === "met").toBe(holds);
-        // Display is consistent with the decision: met never shows below the threshold, and
-        // a rate shown at or above it may still be unmet (60.00 shown for 59.9999...%).
-        if (holds) expect(e.rate!).toBeGreaterThanOrEqual(e.threshold);
-        if (e.rate! < e.threshold) expect(holds).toBe(false);
       }),
       { numRuns: 2000 },
     );
   });
 
-  it("a displayed 60 with M60 unmet is possible and consistent", () => {
-    const m60 = DEFAULT_PLAN_2022.milestones[0] as RateMilestone;
-    const e = evaluateMilestone(
-      { allocated: 1_000_000_000n, disbursed: 599_999_999n, recentDisbursed: 0n },
-      m60,
-      "2022-10-01",
-      30,
+  it("shows a rate rounded toward the verdict: met exactly when the shown rate meets the threshold", () => {
+    fc.assert(
+      fc.property(scenario, ({ m, asOf, windowDays, figures }) => {
+        const e = evaluateMilestone(figures, m, asOf, windowDays);
+        const holds = oracleHolds(m, figures.disbursed, figures.allocated);
+        expectRoundedToward(e.rate!, figures.disbursed, figures.allocated, holds);
+        // No exception is needed for exact values: exactly 60.00% is shown as 60.00 and, against
+        // "above 60%", is neither met nor shown as meeting (60 is not above 60).
+        expect(shownMeets(m, e.rate!)).toBe(e.status === "met");
+      }),
+      { numRuns: 2000 },
     );
-    expect(e).toMatchObject({ rate: 60, threshold: 60, status: "missed", shortfall: 2n });
+  });
+
+  it("a missed milestone never shows the threshold it missed", () => {
+    const [m60, , c100] = DEFAULT_PLAN_2022.milestones as RateMilestone[];
+    const judge = (m: RateMilestone, disbursed: bigint) =>
+      evaluateMilestone({ allocated: 1_000_000_000n, disbursed, recentDisbursed: 0n }, m, "2023-01-01", 30);
+    expect(judge(m60!, 599_999_999n)).toMatchObject({
+      rate: 59.99,
+      threshold: 60,
+      status: "missed",
+      shortfall: 2n,
+    });
+    expect(judge(m60!, 599_960_000n)).toMatchObject({ rate: 59.99, status: "missed" });
+    expect(judge(m60!, 600_000_000n)).toMatchObject({ rate: 60, status: "missed", shortfall: 1n });
+    expect(judge(c100!, 999_999_999n)).toMatchObject({ rate: 99.99, threshold: 100, status: "missed" });
   });
 
   it("disbursing exactly the shortfall meets the milestone; one đồng less does not", () => {
@@ -128,6 +172,73 @@ describe("evaluateMilestone properties", () => {
         expect(after.rate!).toBeGreaterThanOrEqual(before.rate!);
         expect(severity(after.status)).toBeLessThanOrEqual(severity(before.status));
         expect(after.shortfall <= before.shortfall).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("projection properties", () => {
+  /** Any window net, corrections (negative) included, on a date before the due date. */
+  const projecting = milestone.chain((m) =>
+    fc
+      .record({
+        m: fc.constant(m),
+        asOf: fc.integer({ min: -200, max: 0 }).map((offset) => addDays(m.dueOn, offset)),
+        windowDays,
+        allocated: positive,
+        disbursedShare: fc.bigInt({ min: 0n, max: 1_000n }),
+        recentShare: fc.bigInt({ min: -1_000n, max: 1_000n }),
+        nudge: fc.bigInt({ min: -3n, max: 3n }),
+      })
+      .map(({ allocated, disbursedShare, recentShare, nudge, ...rest }) => {
+        const disbursed = clamp((allocated * disbursedShare) / 1_000n + nudge, 0n, allocated);
+        const figures: ScopeFigures = {
+          allocated,
+          disbursed,
+          recentDisbursed: (allocated * recentShare) / 1_000n,
+        };
+        return { ...rest, figures };
+      }),
+  );
+
+  it("never projects below what is disbursed, nor above the allocation, nor a negative rate", () => {
+    fc.assert(
+      fc.property(projecting, ({ m, asOf, windowDays, figures }) => {
+        const e = evaluateMilestone(figures, m, asOf, windowDays);
+        const floor = figures.disbursed > 0n ? figures.disbursed : 0n;
+        expect(e.projectedDisbursed! >= floor).toBe(true);
+        expect(e.projectedDisbursed! <= figures.allocated).toBe(true);
+        expect(e.projectedRate!).toBeGreaterThanOrEqual(0);
+        if (figures.recentDisbursed <= 0n) expect(e.projectedDisbursed).toBe(figures.disbursed);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("decides on a negative pace as on no pace at all", () => {
+    fc.assert(
+      fc.property(projecting, ({ m, asOf, windowDays, figures }) => {
+        fc.pre(figures.recentDisbursed < 0n);
+        const e = evaluateMilestone(figures, m, asOf, windowDays);
+        const still = evaluateMilestone({ ...figures, recentDisbursed: 0n }, m, asOf, windowDays);
+        expect(e).toEqual(still);
+        const holds = oracleHolds(m, figures.disbursed, figures.allocated);
+        expect(e.status).toBe(holds ? "met" : "at_risk");
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("shows the projected rate rounded toward the projection's verdict", () => {
+    fc.assert(
+      fc.property(projecting, ({ m, asOf, windowDays, figures }) => {
+        const e = evaluateMilestone(figures, m, asOf, windowDays);
+        // The projection holds when the pair is met or on track; at_risk is the projection missing.
+        const projectionHolds = e.status !== "at_risk";
+        expect(shownMeets(m, e.projectedRate!)).toBe(projectionHolds);
+        expect(oracleHolds(m, e.projectedDisbursed!, figures.allocated)).toBe(projectionHolds);
+        expectRoundedToward(e.projectedRate!, e.projectedDisbursed!, figures.allocated, projectionHolds);
       }),
       { numRuns: 2000 },
     );

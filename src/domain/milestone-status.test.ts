@@ -34,9 +34,10 @@ describe("figuresWindow", () => {
 
 describe("M60 (strictly above 60%) at exact boundaries", () => {
   it.each([
-    [599_999_999n, "at_risk", 2n, 60],
+    // The rate is rounded toward the verdict: down when unmet, up when met; 60.00 is exact.
+    [599_999_999n, "at_risk", 2n, 59.99],
     [600_000_000n, "at_risk", 1n, 60],
-    [600_000_001n, "met", 0n, 60],
+    [600_000_001n, "met", 0n, 60.01],
   ] as const)("disbursed %s on the due date → %s, shortfall %s", (disbursed, status, shortfall, rate) => {
     const e = evaluateMilestone(figures(disbursed), M60, "2022-09-30", W);
     expect(e).toMatchObject({ status, shortfall, rate, threshold: 60, comparison: "gt", daysLeft: 0 });
@@ -49,8 +50,14 @@ describe("M60 (strictly above 60%) at exact boundaries", () => {
     // 60 đ in 30 days projects 2 đ for the last day: exactly 60.00%, not above it.
     const exact = evaluateMilestone(figures(599_999_998n, 60n), M60, "2022-09-29", W);
     expect(exact).toMatchObject({ status: "at_risk", projectedDisbursed: 600_000_000n });
+    expect(exact).toMatchObject({ projectedRate: 60 });
+    // 61 đ projects 2.03 đ: 600,000,000.03 is above 60%, so the figures are rounded up to agree.
     const enough = evaluateMilestone(figures(599_999_998n, 61n), M60, "2022-09-29", W);
-    expect(enough).toMatchObject({ status: "on_track", projectedDisbursed: 600_000_000n, projectedRate: 60 });
+    expect(enough).toMatchObject({
+      status: "on_track",
+      projectedDisbursed: 600_000_001n,
+      projectedRate: 60.01,
+    });
   });
 
   it("the day after: figures are final, unmet becomes missed", () => {
@@ -66,7 +73,7 @@ describe("C100 (at least 100% of carried-over capital)", () => {
     expect(evaluateMilestone(figures(A - 1n), C100, "2022-12-31", W)).toMatchObject({
       status: "at_risk",
       shortfall: 1n,
-      rate: 100,
+      rate: 99.99,
     });
     expect(evaluateMilestone(figures(A), C100, "2022-12-31", W)).toMatchObject({
       status: "met",
@@ -105,12 +112,72 @@ describe("projection", () => {
     const exact = evaluateMilestone(figures(600_000_000n, 1n), M60, "2022-08-31", W);
     expect(exact).toMatchObject({ status: "on_track", projectedDisbursed: 600_000_001n });
     const fraction = evaluateMilestone(figures(600_000_000n, 1n), M60, "2022-08-31", 31);
-    expect(fraction).toMatchObject({ status: "on_track", projectedDisbursed: 600_000_000n });
+    expect(fraction).toMatchObject({
+      status: "on_track",
+      projectedDisbursed: 600_000_001n,
+      projectedRate: 60.01,
+    });
   });
 
   it("still counts the met figures' projection", () => {
     const e = evaluateMilestone(figures(700_000_000n, 0n), M60, "2022-09-01", W);
     expect(e).toMatchObject({ status: "met", shortfall: 0n, requiredDailyPace: 0n, projectedRate: 70 });
+  });
+});
+
+describe("rates rounded toward the verdict", () => {
+  it("never shows a missed milestone at the threshold it missed", () => {
+    // 59.996% against "above 60%": half-away rounding would show 60.00.
+    const close = evaluateMilestone(figures(599_960_000n), M60, "2022-10-01", W);
+    expect(close).toMatchObject({ status: "missed", rate: 59.99 });
+    // Exactly 60% is shown exactly, and is missed: 60 is not above 60.
+    expect(evaluateMilestone(figures(600_000_000n), M60, "2022-10-01", W)).toMatchObject({
+      status: "missed",
+      rate: 60,
+    });
+    expect(evaluateMilestone(figures(A - 1n), C100, "2023-01-01", W)).toMatchObject({
+      status: "missed",
+      rate: 99.99,
+    });
+  });
+
+  it("rounds a met rate up, and an exact one not at all", () => {
+    expect(evaluateMilestone(figures(900_000_001n), M90, "2022-12-31", W)).toMatchObject({
+      status: "met",
+      rate: 90.01,
+    });
+    expect(evaluateMilestone(figures(900_000_000n), M90, "2022-12-31", W)).toMatchObject({
+      status: "at_risk",
+      rate: 90,
+    });
+    expect(evaluateMilestone(figures(A), C100, "2022-12-31", W)).toMatchObject({ status: "met", rate: 100 });
+  });
+
+  it("rounds the projected rate toward the projection's verdict", () => {
+    // 30 days left, 29,999,970 đ over the last 30 days: projects 899,999,970 of 1,000,000,000 (89.999997%).
+    const short = evaluateMilestone(figures(870_000_000n, 29_999_970n), M90, "2022-12-01", W);
+    expect(short).toMatchObject({
+      status: "at_risk",
+      projectedDisbursed: 899_999_970n,
+      projectedRate: 89.99,
+    });
+  });
+});
+
+describe("a negative pace (corrections in the window)", () => {
+  it("projects no pace: the figures stay where they are", () => {
+    const e = evaluateMilestone(figures(300_000_000n, -700_000_000n), M60, "2022-09-01", W);
+    expect(e).toMatchObject({ status: "at_risk", projectedDisbursed: 300_000_000n, projectedRate: 30 });
+  });
+
+  it("keeps a met milestone met and its projection at the disbursed figure", () => {
+    const e = evaluateMilestone(figures(700_000_000n, -50_000_000n), M60, "2022-09-01", W);
+    expect(e).toMatchObject({ status: "met", projectedDisbursed: 700_000_000n, projectedRate: 70 });
+  });
+
+  it("never projects below zero, even from negative figures", () => {
+    const e = evaluateMilestone(figures(-10n, -10n), M60, "2022-09-01", W);
+    expect(e).toMatchObject({ status: "at_risk", projectedDisbursed: 0n, projectedRate: 0 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { addDays, assertLocalDate, daysBetween, type LocalDate, minDate } from "./local-date.js";
-import { ceilDiv, floorDiv, rateToNumber } from "./money.js";
+import { ceilDiv, floorDiv, rateTowardVerdict } from "./money.js";
 import { type Comparison, type RateMilestone, thresholdBasisPoints } from "./plan.js";
 
 export type MilestoneStatus = "not_applicable" | "met" | "on_track" | "at_risk" | "missed";
@@ -18,7 +18,11 @@ export interface MilestoneEvaluation {
   status: MilestoneStatus;
   allocated: bigint;
   disbursed: bigint;
-  /** Display only (percent, 2 decimals); null when allocated <= 0. Never used to decide. */
+  /**
+   * Display only (percent, 2 decimals), rounded toward `status`: up when met, down otherwise, so
+   * an unmet milestone never shows a rate that meets its threshold. Null when allocated <= 0.
+   * Never used to decide.
+   */
   rate: number | null;
   threshold: number;
   comparison: Comparison;
@@ -26,7 +30,9 @@ export interface MilestoneEvaluation {
   shortfall: bigint;
   daysLeft: number;
   requiredDailyPace: bigint | null;
+  /** Display only, like `rate`, rounded toward the projection's own verdict; never negative. */
   projectedRate: number | null;
+  /** In [max(disbursed, 0), allocated] when disbursed <= allocated; whole đồng rounded like `projectedRate`. */
   projectedDisbursed: bigint | null;
 }
 
@@ -115,7 +121,9 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
         const needed =
           comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
         shortfall = needed > disbursed ? needed - disbursed : 0n;
-        rate = rateToNumber(disbursed, allocated);
+        // Rounded toward the verdict: exactly 60.00% against "above 60%" shows a true 60.00 and
+        // is missed (60 is not above 60); 59.996% shows 59.99, never the 60.00 it did not reach.
+        rate = rateTowardVerdict(disbursed, allocated, held);
         if (pastDue) {
           status = held ? "met" : "missed";
         } else {
@@ -124,12 +132,19 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
           // recent window says more about what they will still pay than the year-to-date average,
           // and it is a rule a unit head can redo by hand. The asOf day counts as done, hence
           // daysLeft = dueOn - asOf.
-          projectedDisbursed = minBig(allocated, disbursed + floorDiv(recentDisbursed * D, W));
-          // Decided on the unfloored projection, both sides scaled by W: flooring could flip a boundary case.
-          const projectedHolds = meets(comparison, disbursed * W + recentDisbursed * D, bp, allocated * W);
+          // Corrections (negative disbursements) in the window can make its net negative; that
+          // projects as no pace at all: a unit is not expected to un-pay what it paid, so the
+          // figures stay where they are, and the verdict below uses the same clamped pace.
+          const pace = recentDisbursed > 0n ? recentDisbursed : 0n;
+          // The projection scaled by W (exact, unfloored), kept within [0, allocated].
+          const projectedW = clampBig(disbursed * W + pace * D, 0n, allocated * W);
+          // Decided on the unfloored projection: flooring could flip a boundary case.
+          const projectedHolds = meets(comparison, projectedW, bp, allocated * W);
+          // Whole đồng rounded toward that verdict, so amount, rate and status agree.
+          projectedDisbursed = projectedHolds ? ceilDiv(projectedW, W) : floorDiv(projectedW, W);
           requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
           status = held ? "met" : projectedHolds ? "on_track" : "at_risk";
-          projectedRate = rateToNumber(projectedDisbursed, allocated);
+          projectedRate = rateTowardVerdict(projectedDisbursed, allocated, projectedHolds);
         }
       }
 
@@ -152,6 +167,6 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
   };
 }
 
-function minBig(a: bigint, b: bigint): bigint {
-  return a < b ? a : b;
+function clampBig(x: bigint, lo: bigint, hi: bigint): bigint {
+  return x < lo ? lo : x > hi ? hi : x;
 }

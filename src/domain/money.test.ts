@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ceilDiv, floorDiv, formatVnd, percentHundredths, rateToNumber } from "./money.js";
+import {
+  ceilDiv,
+  floorDiv,
+  formatVnd,
+  percentHundredths,
+  percentHundredthsCeil,
+  percentHundredthsFloor,
+  rateToNumber,
+  rateTowardVerdict,
+} from "./money.js";
 
 describe("formatVnd", () => {
   it.each([
@@ -88,5 +97,42 @@ describe("rateToNumber", () => {
 
   it("stays exact at trillions of đồng", () => {
     expect(rateToNumber(1_234_567_890_123_456n, 2_000_000_000_000_000n)).toBe(61.73);
+  });
+});
+
+describe("percentHundredthsFloor and percentHundredthsCeil", () => {
+  it.each([
+    [599_999_999n, 1_000_000_000n, 5999n, 6000n],
+    [599_960_000n, 1_000_000_000n, 5999n, 6000n],
+    [600_000_000n, 1_000_000_000n, 6000n, 6000n],
+    [600_000_001n, 1_000_000_000n, 6000n, 6001n],
+    [999_999_999n, 1_000_000_000n, 9999n, 10_000n],
+    [1n, 3n, 3333n, 3334n],
+    [-1n, 3n, -3334n, -3333n],
+    [0n, 7n, 0n, 0n],
+  ])("%s of %s → floor %s, ceil %s", (part, whole, floor, ceil) => {
+    expect(percentHundredthsFloor(part, whole)).toBe(floor);
+    expect(percentHundredthsCeil(part, whole)).toBe(ceil);
+  });
+
+  it("stay exact far beyond 2^53", () => {
+    const whole = 10_808_639_105_689_189n;
+    expect(percentHundredthsFloor(whole - 1n, whole)).toBe(9999n);
+    expect(percentHundredthsCeil(whole - 1n, whole)).toBe(10_000n);
+  });
+});
+
+describe("rateTowardVerdict", () => {
+  it("rounds up when the verdict holds and down when it does not", () => {
+    expect(rateTowardVerdict(999_999_999n, 1_000_000_000n, false)).toBe(99.99);
+    expect(rateTowardVerdict(599_960_000n, 1_000_000_000n, false)).toBe(59.99);
+    expect(rateTowardVerdict(600_000_001n, 1_000_000_000n, true)).toBe(60.01);
+    expect(rateTowardVerdict(600_000_000n, 1_000_000_000n, false)).toBe(60);
+    expect(rateTowardVerdict(1_000_000_000n, 1_000_000_000n, true)).toBe(100);
+  });
+
+  it("is null without a positive base", () => {
+    expect(rateTowardVerdict(5n, 0n, true)).toBeNull();
+    expect(rateTowardVerdict(5n, -10n, false)).toBeNull();
   });
 });

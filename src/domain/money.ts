@@ -40,9 +40,31 @@ export function percentHundredths(part: bigint, whole: bigint): bigint {
   return num < 0n ? -magnitude : magnitude;
 }
 
+/** part / whole in hundredths of a percent, rounded down (toward −∞), exactly. */
+export function percentHundredthsFloor(part: bigint, whole: bigint): bigint {
+  return floorDiv(part * 10_000n, whole);
+}
+
+/** part / whole in hundredths of a percent, rounded up (toward +∞), exactly. */
+export function percentHundredthsCeil(part: bigint, whole: bigint): bigint {
+  return ceilDiv(part * 10_000n, whole);
+}
+
 /**
- * Rate in percent with 2 decimals, for DISPLAY only: 599,999,999 of 1,000,000,000 shows as 60
- * yet is not above 60. Null when there is no positive base to divide by.
+ * Rate in percent with 2 decimals, for DISPLAY only, rounded toward the verdict it goes with:
+ * up when the milestone holds, down when it does not. A threshold has at most 2 decimals, so
+ * the shown rate then meets the threshold exactly when the verdict says so: 999,999,999 of
+ * 1,000,000,000 shows 99.99 against "at least 100%", never 100.00. Null without a positive base.
+ */
+export function rateTowardVerdict(part: bigint, whole: bigint, holds: boolean): number | null {
+  if (whole <= 0n) return null;
+  return Number(holds ? percentHundredthsCeil(part, whole) : percentHundredthsFloor(part, whole)) / 100;
+}
+
+/**
+ * Rate in percent with 2 decimals, for DISPLAY only, rounded half away from zero: for totals,
+ * which carry no verdict (a milestone's rate uses `rateTowardVerdict`). 599,999,999 of
+ * 1,000,000,000 shows as 60 here yet is not above 60. Null when there is no positive base.
  */
 export function rateToNumber(part: bigint, whole: bigint): number | null {
   if (whole <= 0n) return null;

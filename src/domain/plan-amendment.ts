@@ -1,30 +1,57 @@
-// What an amendment changes in a plan. A moved due date must name the legal act that moved it
-// (deadlines are extended by later decisions), so the history can answer "why is it 15/10 now?".
+// What an amendment changes in a plan, and what it may change without the legal act behind it.
+// A plan judges units: any change to what it judges (a date, a threshold, a comparison, a scope,
+// a milestone added or dropped) must name the act that made it, so the history can answer "why
+// is it 15/10 now?"; wording (titles, guidance, the legal basis's words) needs none. A change to
+// what a closed milestone judges would rewrite verdicts already recorded: only a restatement may.
 import type { LegalBasis, Plan, RateMilestone, RequestMilestone } from "./plan.js";
+
+export type MilestoneField = Exclude<keyof RateMilestone | keyof RequestMilestone, "id">;
+export type PlanField = Exclude<keyof Plan, "year" | "milestones">;
+
+/**
+ * Every field of a milestone, said once: "rule" when a change alters what the milestone judges
+ * or when it judges (an act is needed), "wording" when it only changes what people read. A field
+ * added to a milestone type fails to compile here until it is classified.
+ */
+export const MILESTONE_FIELDS = {
+  kind: "rule",
+  dueOn: "rule",
+  thresholdPercent: "rule",
+  comparison: "rule",
+  scope: "rule",
+  program: "rule",
+  source: "rule",
+  capitalType: "rule",
+  appliesTo: "rule",
+  requiredAfterMissing: "rule",
+  advisoryWhenAtRisk: "rule",
+  autoCloseAfterDays: "rule",
+  // The plan's own words for its deadline are what units are told the deadline is.
+  deadlineText: "rule",
+  title: "wording",
+  guidance: "wording",
+  legalBasis: "wording",
+} as const satisfies Record<MilestoneField, "rule" | "wording">;
+
+/** The same for the plan's own fields: the projection window changes every at-risk verdict. */
+export const PLAN_FIELDS = {
+  projectionWindowDays: "rule",
+  title: "wording",
+} as const satisfies Record<PlanField, "rule" | "wording">;
 
 export type PlanChange =
   | { milestone: string; change: "added" | "removed" }
-  | { milestone: string; change: "modified"; field: string; from: unknown; to: unknown };
-
-const FIELDS: (keyof RateMilestone | keyof RequestMilestone)[] = [
-  "kind",
-  "requiredAfterMissing",
-  "advisoryWhenAtRisk",
-  "title",
-  "scope",
-  "program",
-  "source",
-  "capitalType",
-  "thresholdPercent",
-  "comparison",
-  "dueOn",
-  "legalBasis",
-];
+  | { milestone: string; change: "modified"; field: MilestoneField; from: unknown; to: unknown }
+  | { milestone?: undefined; change: "modified"; field: PlanField; from: unknown; to: unknown };
 
 export function planChanges(prev: Plan, next: Plan): PlanChange[] {
+  const changes: PlanChange[] = [];
+  for (const field of Object.keys(PLAN_FIELDS) as PlanField[]) {
+    if (canonical(prev[field]) !== canonical(next[field]))
+      changes.push({ change: "modified", field, from: prev[field] ?? null, to: next[field] ?? null });
+  }
   const before = new Map(prev.milestones.map((m) => [m.id, m]));
   const after = new Map(next.milestones.map((m) => [m.id, m]));
-  const changes: PlanChange[] = [];
   for (const m of next.milestones) {
     const old = before.get(m.id);
     if (!old) {
@@ -32,7 +59,7 @@ export function planChanges(prev: Plan, next: Plan): PlanChange[] {
       continue;
     }
     const [a, b] = [old as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>];
-    for (const field of FIELDS) {
+    for (const field of Object.keys(MILESTONE_FIELDS) as MilestoneField[]) {
       if (canonical(a[field]) !== canonical(b[field]))
         changes.push({
           milestone: m.id,
@@ -47,17 +74,58 @@ export function planChanges(prev: Plan, next: Plan): PlanChange[] {
   return changes;
 }
 
-export function movedDueDates(changes: readonly PlanChange[]): string[] {
-  return changes.filter((c) => c.change === "modified" && c.field === "dueOn").map((c) => c.milestone);
+/** True when the change alters what the plan judges: it needs the act that made it. */
+export function isRuleChange(c: PlanChange): boolean {
+  if (c.change !== "modified") return true;
+  return c.milestone === undefined ? PLAN_FIELDS[c.field] === "rule" : MILESTONE_FIELDS[c.field] === "rule";
+}
+
+/** "M60 (comparison, thresholdPercent), C100 (removed), projectionWindowDays": for messages. */
+export function describeChanges(changes: readonly PlanChange[]): string {
+  const parts = new Map<string, string[]>();
+  for (const c of changes) {
+    const key = c.milestone ?? "";
+    const what = c.change === "modified" ? c.field : c.change;
+    parts.set(key, [...(parts.get(key) ?? []), what]);
+  }
+  return [...parts]
+    .map(([milestone, what]) => (milestone === "" ? what.join(", ") : `${milestone} (${what.join(", ")})`))
+    .join(", ");
+}
+
+/**
+ * The closed milestones an amendment would judge again, with the changes that do it: a rule field
+ * of the milestone changed or the milestone removed, or, for a request milestone, a rule field of
+ * a milestone it rests on (its duty follows from their verdicts).
+ */
+export function closedMilestonesRewritten(
+  prev: Plan,
+  changes: readonly PlanChange[],
+  closed: ReadonlySet<string>,
+): { milestone: string; changes: PlanChange[] }[] {
+  const ruleChanges = changes.filter(isRuleChange);
+  const touching = (id: string) => ruleChanges.filter((c) => c.milestone === id);
+  const out: { milestone: string; changes: PlanChange[] }[] = [];
+  for (const m of prev.milestones) {
+    if (!closed.has(m.id)) continue;
+    const restsOn = m.kind === "request" ? [m.requiredAfterMissing, m.advisoryWhenAtRisk] : [];
+    const found = [m.id, ...restsOn].flatMap((id) => (id === undefined ? [] : touching(id)));
+    if (found.length > 0) out.push({ milestone: m.id, changes: found });
+  }
+  return out;
 }
 
 export type AmendingAct = Pick<LegalBasis, "document" | "issuedOn">;
 
-/** Key order does not matter: plans come back from jsonb with their keys reordered. */
+/**
+ * Key order does not matter (plans come back from jsonb with their keys reordered), nor does a key
+ * present as undefined (JSON drops it).
+ */
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object")
     return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
       .sort()
       .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
       .join(",")}}`;

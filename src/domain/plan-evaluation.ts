@@ -3,7 +3,7 @@
 // unit and province totals are roll-ups for display and are never judged.
 import type { LocalDate } from "./local-date.js";
 import { type MilestoneEvaluation, prepareMilestone, type ScopeFigures } from "./milestone-status.js";
-import type { Milestone, Plan, RateMilestone } from "./plan.js";
+import type { Milestone, Plan, RateMilestone, UnitKind } from "./plan.js";
 import { prepareRequest } from "./request-status.js";
 
 export type UnitProgram = { unitCode: string; program: string };
@@ -16,6 +16,12 @@ export type PairEvaluation = MilestoneEvaluation & {
   /** Request milestones only: when the pair's request was sent, and whether it is only advised. */
   requestSentOn?: LocalDate | null;
   advisory?: boolean;
+  /**
+   * Refund milestones, for a pair whose unit kind the milestone does not concern: the capital in
+   * its scope left undisbursed and not carried forward (cut like the refund's own figures, at the
+   * due date once past it). It lapses; it is not a refund the unit owes.
+   */
+  lapsed?: bigint;
 };
 
 /** The earliest reallocation request covering a pair, sent on or before asOf; null if none. */
@@ -27,7 +33,16 @@ export type FiguresOf<P extends UnitProgram = UnitProgram> = (
   pair: P,
 ) => ScopeFigures | undefined;
 
+/** The kind of a pair's unit; undefined when the caller does not know it (every milestone then applies). */
+export type UnitKindOf<P extends UnitProgram = UnitProgram> = (pair: P) => UnitKind | undefined;
+
 const NONE: ScopeFigures = { allocated: 0n, disbursed: 0n, recentDisbursed: 0n };
+
+/** False when the milestone names the unit kinds it concerns and the pair's is not one of them. */
+function concerns(m: RateMilestone, kind: UnitKind | undefined): boolean {
+  const kinds = m.appliesTo?.unitKinds;
+  return kinds === undefined || kind === undefined || kinds.includes(kind);
+}
 
 export function evaluatePlan<P extends UnitProgram>(
   plan: Plan,
@@ -35,6 +50,7 @@ export function evaluatePlan<P extends UnitProgram>(
   pairs: readonly P[],
   figuresOf: FiguresOf<P>,
   requestSentOn: RequestSentOn<P> = () => null,
+  unitKindOf: UnitKindOf<P> = () => undefined,
 ): PairEvaluation[] {
   const sortedPairs = [...pairs].sort((a, b) => cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program));
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
@@ -49,10 +65,21 @@ export function evaluatePlan<P extends UnitProgram>(
   const out: PairEvaluation[] = [];
   for (const pair of sortedPairs) {
     const { unitCode, program } = pair;
-    const byId = new Map<string, MilestoneEvaluation>();
+    const unitKind = unitKindOf(pair);
+    const byId = new Map<string, MilestoneEvaluation & Pick<PairEvaluation, "lapsed">>();
     // Rate-like milestones first: a request milestone is judged on their outcome.
     for (const m of milestones) {
       if (m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
+      if (!concerns(m, unitKind)) {
+        const e: MilestoneEvaluation & Pick<PairEvaluation, "lapsed"> = prepared.get(m.id)!.judge(NONE);
+        if (m.kind === "refund") {
+          // What would be due back (refundScopeFigures' allocated) is not owed by this unit.
+          const dueBack = figuresOf(m, pair)?.allocated ?? 0n;
+          e.lapsed = dueBack > 0n ? dueBack : 0n;
+        }
+        byId.set(m.id, e);
+        continue;
+      }
       const e = prepared.get(m.id)!.judge(figuresOf(m, pair) ?? NONE);
       // A refund is paid in one go at the end of the adjustment period, so a pace projection says
       // nothing before then: until the due date it shows the refund the unit is heading for.
@@ -83,7 +110,7 @@ export function evaluatePlan<P extends UnitProgram>(
  * until it is copied.
  */
 export function pairRow(
-  e: MilestoneEvaluation & Pick<PairEvaluation, "requestSentOn" | "advisory">,
+  e: MilestoneEvaluation & Pick<PairEvaluation, "requestSentOn" | "advisory" | "lapsed">,
   unitCode: string,
   program: string,
   planYear: number,
@@ -109,6 +136,7 @@ export function pairRow(
     kind,
     requestSentOn: e.requestSentOn,
     advisory: e.advisory,
+    lapsed: e.lapsed,
   } satisfies Record<keyof Required<PairEvaluation>, unknown>;
 }
 

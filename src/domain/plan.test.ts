@@ -41,6 +41,21 @@ describe("DEFAULT_PLAN_2022", () => {
     expect(byId.M60?.legalBasis.document).toContain("mục III.5");
     expect(byId.M60?.title).toBe("Giải ngân trên 60% kế hoạch vốn năm 2022");
   });
+
+  it("reads 'gửi trước 10/11/2022' strictly: REQ's last day is 9/11, in the seed's words", () => {
+    const req = DEFAULT_PLAN_2022.milestones.find((m) => m.id === "REQ");
+    expect(req).toMatchObject({ dueOn: "2022-11-09", deadlineText: "gửi trước ngày 10/11/2022" });
+    expect(req?.legalBasis.note).toContain("nghĩa chặt");
+  });
+
+  it("makes REF a duty of districts, over capital from a higher level", () => {
+    const ref = DEFAULT_PLAN_2022.milestones.find((m) => m.id === "REF") as RateMilestone;
+    expect(ref.appliesTo).toEqual({ unitKinds: ["district"], sources: ["central", "provincial"] });
+  });
+
+  it("closes nothing automatically, so a past year's figures can still be loaded", () => {
+    expect(DEFAULT_PLAN_2022.milestones.every((m) => m.autoCloseAfterDays === undefined)).toBe(true);
+  });
 });
 
 describe("thresholdBasisPoints", () => {
@@ -119,5 +134,40 @@ describe("planSchema", () => {
   it("rejects unknown sources and capital types", () => {
     expect(issuesOf(planWith([{ source: "foreign" as never }])).join()).toContain("source");
     expect(issuesOf(planWith([{ capitalType: "loan" as never }])).join()).toContain("capitalType");
+  });
+
+  it("accepts whom a milestone applies to, and refuses what says nothing or says it twice", () => {
+    expect(issuesOf(planWith([{ appliesTo: { unitKinds: ["district"] } }]))).toEqual([]);
+    expect(issuesOf(planWith([{ appliesTo: { sources: ["central", "provincial"] } }]))).toEqual([]);
+    expect(issuesOf(planWith([{ appliesTo: {} }])).join()).toContain("appliesTo");
+    expect(issuesOf(planWith([{ appliesTo: { unitKinds: [] } }])).join()).toContain("appliesTo.unitKinds");
+    expect(issuesOf(planWith([{ appliesTo: { unitKinds: ["commune" as never] } }])).join()).toContain(
+      "appliesTo.unitKinds",
+    );
+    expect(issuesOf(planWith([{ appliesTo: { unitKinds: ["district", "district"] } }])).join()).toContain(
+      "appliesTo.unitKinds",
+    );
+    expect(issuesOf(planWith([{ source: "central", appliesTo: { sources: ["central"] } }])).join()).toContain(
+      "appliesTo.sources",
+    );
+  });
+
+  it("takes automatic closing in whole days from 1 to 3650", () => {
+    for (const autoCloseAfterDays of [1, 30, 3650])
+      expect(issuesOf(planWith([{ autoCloseAfterDays }]))).toEqual([]);
+    for (const autoCloseAfterDays of [0, 3651, 1.5, -1])
+      expect(issuesOf(planWith([{ autoCloseAfterDays }])).join()).toContain("autoCloseAfterDays");
+  });
+
+  it("takes the deadline's words as text, never empty", () => {
+    expect(issuesOf(planWith([{ deadlineText: "gửi trước ngày 10/11/2022" }]))).toEqual([]);
+    expect(issuesOf(planWith([{ deadlineText: " " }])).join()).toContain("deadlineText");
+  });
+
+  it("accepts every field of a request milestone as the built-in plan writes it", () => {
+    const req = { ...DEFAULT_PLAN_2022.milestones.find((m) => m.id === "REQ")!, autoCloseAfterDays: 10 };
+    expect(
+      issuesOf({ ...DEFAULT_PLAN_2022, milestones: [...DEFAULT_PLAN_2022.milestones.slice(0, 3), req] }),
+    ).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatDeadline } from "./deadline.js";
 import { isValidLocalDate, type LocalDate } from "./local-date.js";
 import { isStorableText } from "./text.js";
 
@@ -12,6 +13,19 @@ export const FUNDING_SOURCES = ["central", "provincial", "district", "other"] as
 export type FundingSource = (typeof FUNDING_SOURCES)[number];
 export const CAPITAL_TYPES = ["investment", "recurrent"] as const;
 export type CapitalType = (typeof CAPITAL_TYPES)[number];
+export const UNIT_KINDS = ["department", "district"] as const;
+/** department: a provincial department (sở, ban, ngành); district: a district-level locality. */
+export type UnitKind = (typeof UNIT_KINDS)[number];
+
+/**
+ * Whom a milestone concerns, as the plan words it: which kinds of unit, and which sources of
+ * capital. Absent: every unit, every source. The 2022 refund concerns localities (districts)
+ * and only the capital a higher level gave them ("các địa phương ... hoàn trả ngân sách cấp trên").
+ */
+export interface AppliesTo {
+  unitKinds?: UnitKind[];
+  sources?: FundingSource[];
+}
 
 /** own: entries of the plan year with carriedOverFrom null; carriedOver: carriedOverFrom = fromYear. */
 export type CapitalScope = { kind: "own" } | { kind: "carriedOver"; fromYear: number };
@@ -42,6 +56,12 @@ export interface RateMilestone {
   legalBasis: LegalBasis;
   /** Vietnamese advice for units that have not met it, quoted in alerts. */
   guidance?: string;
+  /** Pairs of other unit kinds are not_applicable; sources narrow the scope like `source`. */
+  appliesTo?: AppliesTo;
+  /** The plan's own words for the deadline (see deadline.ts); dueOn stays the last day to act. */
+  deadlineText?: string;
+  /** Close the milestone automatically this many days after its due date (off when absent). */
+  autoCloseAfterDays?: number;
 }
 
 /**
@@ -58,6 +78,8 @@ export interface RequestMilestone {
   dueOn: LocalDate;
   legalBasis: LegalBasis;
   guidance?: string;
+  deadlineText?: string;
+  autoCloseAfterDays?: number;
 }
 
 export type Milestone = RateMilestone | RequestMilestone;
@@ -102,6 +124,29 @@ export const legalBasisSchema = z.strictObject({
   note: z.string().refine(isStorableText, storable).optional(),
 });
 
+const uniqueItems = <T>(items: readonly T[]) => new Set(items).size === items.length;
+
+const appliesToSchema = z
+  .strictObject({
+    unitKinds: z
+      .array(z.enum(UNIT_KINDS))
+      .min(1)
+      .refine(uniqueItems, { message: "Each unit kind at most once" })
+      .optional(),
+    sources: z
+      .array(z.enum(FUNDING_SOURCES))
+      .min(1)
+      .refine(uniqueItems, { message: "Each source at most once" })
+      .optional(),
+  })
+  .refine((a) => a.unitKinds !== undefined || a.sources !== undefined, {
+    message: "Give unitKinds or sources, or leave appliesTo out (the milestone then concerns everyone)",
+  });
+
+/** Words, not a date: a deadline is always judged on dueOn. */
+const deadlineTextSchema = planText(200);
+const autoCloseAfterDaysSchema = z.number().int().min(1).max(3650);
+
 const capitalScopeSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("own") }),
   z.strictObject({ kind: z.literal("carriedOver"), fromYear: z.number().int() }),
@@ -125,8 +170,19 @@ export const rateMilestoneSchema = z
     dueOn: localDateSchema,
     legalBasis: legalBasisSchema,
     guidance: planText(2000).optional(),
+    appliesTo: appliesToSchema.optional(),
+    deadlineText: deadlineTextSchema.optional(),
+    autoCloseAfterDays: autoCloseAfterDaysSchema.optional(),
   })
   .superRefine((m, ctx) => {
+    if (m.source !== undefined && m.appliesTo?.sources !== undefined) {
+      // One way to say which capital a milestone counts, so two filters can never disagree.
+      ctx.addIssue({
+        code: "custom",
+        path: ["appliesTo", "sources"],
+        message: "Give either source or appliesTo.sources, not both",
+      });
+    }
     if (!THRESHOLD_PATTERN.test(m.thresholdPercent)) return;
     const bp = thresholdBasisPoints(m);
     if (bp <= 0n || bp > 10_000n) {
@@ -152,6 +208,8 @@ export const requestMilestoneSchema = z.strictObject({
   dueOn: localDateSchema,
   legalBasis: legalBasisSchema,
   guidance: planText(2000).optional(),
+  deadlineText: deadlineTextSchema.optional(),
+  autoCloseAfterDays: autoCloseAfterDaysSchema.optional(),
 });
 
 export const milestoneSchema = z.discriminatedUnion("kind", [rateMilestoneSchema, requestMilestoneSchema]);
@@ -206,6 +264,14 @@ const PLAN_2022_BASIS: LegalBasis = {
   issuedOn: null,
 };
 
+/**
+ * Seed III.5: "văn bản rà soát, đề nghị điều chuyển gửi trước 10/11/2022". "Before" is strict, as
+ * "trên 60%" is: the last day on which a request is on time is 9/11, and one sent on 10/11 is late.
+ */
+const REQ_2022_DEADLINE = { dueOn: "2022-11-09", deadlineText: "gửi trước ngày 10/11/2022" } as const;
+/** "Đến hết ngày 31/01/2023 (hết thời gian chỉnh lý ngân sách năm 2022)". */
+const REF_2022_DEADLINE = { dueOn: "2023-01-31" } as const;
+
 /** Section III.5 of the 2022 work plan; the default plan, not the only one. */
 export const DEFAULT_PLAN_2022: Plan = {
   year: 2022,
@@ -221,8 +287,7 @@ export const DEFAULT_PLAN_2022: Plan = {
       comparison: "gt",
       dueOn: "2022-09-30",
       legalBasis: PLAN_2022_BASIS,
-      guidance:
-        "Nếu xét thấy không kịp giải ngân theo tỷ lệ yêu cầu, đơn vị có văn bản đề xuất UBND tỉnh điều chuyển vốn cho đơn vị, địa phương khác (gửi trước ngày 10/11/2022).",
+      guidance: `Nếu xét thấy không kịp giải ngân theo tỷ lệ yêu cầu, đơn vị có văn bản đề xuất UBND tỉnh điều chuyển vốn cho đơn vị, địa phương khác (${formatDeadline(REQ_2022_DEADLINE)}).`,
     },
     {
       id: "M90",
@@ -233,8 +298,7 @@ export const DEFAULT_PLAN_2022: Plan = {
       comparison: "gt",
       dueOn: "2022-12-31",
       legalBasis: PLAN_2022_BASIS,
-      guidance:
-        "Vốn không giải ngân hết đến 31/01/2023 (hết thời gian chỉnh lý ngân sách) phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn theo quy định.",
+      guidance: `Các địa phương không giải ngân hết kế hoạch vốn ngân sách cấp trên (trung ương, tỉnh) ${formatDeadline(REF_2022_DEADLINE)} (hết thời gian chỉnh lý ngân sách) phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn theo quy định.`,
     },
     {
       id: "C100",
@@ -256,11 +320,12 @@ export const DEFAULT_PLAN_2022: Plan = {
       title: "Gửi văn bản đề xuất điều chuyển vốn năm 2022 (đơn vị không đạt mốc 30/9)",
       requiredAfterMissing: "M60",
       advisoryWhenAtRisk: "M90",
-      // "gửi trước 10/11/2022": read as sent on or before 10/11 (the boundary tests pin it).
-      dueOn: "2022-11-10",
-      legalBasis: PLAN_2022_BASIS,
-      guidance:
-        "Gửi văn bản rà soát, đề nghị UBND tỉnh điều chuyển kế hoạch vốn năm 2022 cho đơn vị, địa phương khác (qua Sở Kế hoạch và Đầu tư) chậm nhất ngày 10/11/2022.",
+      ...REQ_2022_DEADLINE,
+      legalBasis: {
+        ...PLAN_2022_BASIS,
+        note: "“Gửi trước 10/11/2022” được hiểu theo nghĩa chặt, như “trên 60%”: văn bản gửi ngày 10/11/2022 là không đúng hạn.",
+      },
+      guidance: `Gửi văn bản rà soát, đề nghị UBND tỉnh điều chuyển kế hoạch vốn năm 2022 cho đơn vị, địa phương khác (qua Sở Kế hoạch và Đầu tư), ${formatDeadline(REQ_2022_DEADLINE)}.`,
     },
     {
       id: "REF",
@@ -269,10 +334,13 @@ export const DEFAULT_PLAN_2022: Plan = {
       scope: { kind: "own" },
       thresholdPercent: "100",
       comparison: "gte",
-      dueOn: "2023-01-31",
+      ...REF_2022_DEADLINE,
+      // "các địa phương không giải ngân hết kế hoạch vốn ... thực hiện hoàn trả ngân sách cấp trên":
+      // localities give back what a higher level gave them; a department's undisbursed capital
+      // lapses, and a district's own counterpart funds were never the higher level's.
+      appliesTo: { unitKinds: ["district"], sources: ["central", "provincial"] },
       legalBasis: PLAN_2022_BASIS,
-      guidance:
-        "Đến hết ngày 31/01/2023 (hết thời gian chỉnh lý ngân sách năm 2022), phần vốn không giải ngân hết phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn sang năm 2023 theo quy định.",
+      guidance: `Phần vốn ngân sách cấp trên (trung ương, tỉnh) không giải ngân hết ${formatDeadline(REF_2022_DEADLINE)} (hết thời gian chỉnh lý ngân sách năm 2022) phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn sang năm 2023 theo quy định.`,
     },
   ],
 };

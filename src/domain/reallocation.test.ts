@@ -18,7 +18,7 @@ const line = (approvedAmount: bigint, recipients: [string, bigint][]): ApprovedL
   recipients: recipients.map(([unitCode, amount]) => ({ unitCode, amount })),
 });
 const rules = (lines: ApprovedLine[]) =>
-  approvalIssues("GIVER", asked, lines).map((i) => `${i.path}:${i.rule}`);
+  approvalIssues("GIVER", asked, lines).map((i) => `body.${i.field}:${i.rule}`);
 
 describe("approvalIssues", () => {
   it("accepts part of what was asked, split between receivers that add up exactly", () => {

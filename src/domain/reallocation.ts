@@ -25,38 +25,38 @@ export function approvalIssues(
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
   approved.forEach((line, i) => {
-    const at = (field: string) => `body.lines.${i}.${field}`;
+    const at = (field: string) => `lines.${i}.${field}`;
     const key = keyOf(line);
     const max = asked.get(key);
     if (max === undefined)
       issues.push({
-        path: at("program"),
+        field: at("program"),
         rule: "requested_line",
         message: `the request offers nothing for ${key.replaceAll("|", " / ")}`,
       });
     if (seen.has(key))
       issues.push({
-        path: at("program"),
+        field: at("program"),
         rule: "unique_line",
         message: `${key.replaceAll("|", " / ")} is approved twice`,
       });
     seen.add(key);
     if (line.approvedAmount <= 0n)
       issues.push({
-        path: at("approvedAmount"),
+        field: at("approvedAmount"),
         rule: "positive",
         message: "the approved amount must be above zero",
       });
     if (max !== undefined && line.approvedAmount > max)
       issues.push({
-        path: at("approvedAmount"),
+        field: at("approvedAmount"),
         rule: "at_most_requested",
         message: `at most the ${max} đồng requested can be approved`,
       });
     const total = line.recipients.reduce((s, r) => s + r.amount, 0n);
     if (total !== line.approvedAmount)
       issues.push({
-        path: at("recipients"),
+        field: at("recipients"),
         rule: "sum_equals_approved",
         message: `the receiving amounts add up to ${total}, not the ${line.approvedAmount} approved`,
       });
@@ -64,19 +64,19 @@ export function approvalIssues(
     line.recipients.forEach((r, j) => {
       if (r.amount <= 0n)
         issues.push({
-          path: at(`recipients.${j}.amount`),
+          field: at(`recipients.${j}.amount`),
           rule: "positive",
           message: "each receiving amount must be above zero",
         });
       if (r.unitCode === givingUnit)
         issues.push({
-          path: at(`recipients.${j}.unitCode`),
+          field: at(`recipients.${j}.unitCode`),
           rule: "not_the_giver",
           message: "a unit cannot receive its own capital",
         });
       if (receivers.has(r.unitCode))
         issues.push({
-          path: at(`recipients.${j}.unitCode`),
+          field: at(`recipients.${j}.unitCode`),
           rule: "unique_recipient",
           message: `${r.unitCode} is named twice`,
         });
@@ -85,7 +85,7 @@ export function approvalIssues(
   });
   if (approved.length === 0)
     issues.push({
-      path: "body.lines",
+      field: "lines",
       rule: "non_empty",
       message: "approve at least one line, or reject the request",
     });

@@ -1,7 +1,7 @@
 import type { LocalDate } from "./local-date.js";
-import { figuresWindow, type MilestoneEvaluation, type ScopeFigures } from "./milestone-status.js";
-import type { CapitalType, FundingSource, Plan, RateMilestone } from "./plan.js";
-import { evaluatePlan } from "./plan-evaluation.js";
+import { figuresWindow, type ScopeFigures } from "./milestone-status.js";
+import type { CapitalType, FundingSource, Plan, RateMilestone, UnitKind } from "./plan.js";
+import { evaluatePlan, type PairEvaluation } from "./plan-evaluation.js";
 import { NO_REFUNDS, refundScopeFigures } from "./refund.js";
 
 /**
@@ -36,12 +36,14 @@ export interface ScopeKey {
   planYear: number;
 }
 
-export type UnitMilestoneEvaluation = MilestoneEvaluation & { program: string };
+/** A pair's row without the unit and year it is asked for (kind, request and lapsed fields included). */
+export type UnitMilestoneEvaluation = Omit<PairEvaluation, "unitCode" | "planYear">;
 
 function inMilestoneScope(e: LedgerEntry, key: ScopeKey, m: RateMilestone): boolean {
   if (e.unitCode !== key.unitCode || e.program !== key.program || e.planYear !== key.planYear) return false;
   if (m.program !== undefined && e.program !== m.program) return false;
   if (m.source !== undefined && e.source !== m.source) return false;
+  if (m.appliesTo?.sources !== undefined && !m.appliesTo.sources.includes(e.source)) return false;
   if (m.capitalType !== undefined && e.capitalType !== m.capitalType) return false;
   return m.scope.kind === "own" ? e.carriedOverFrom === null : e.carriedOverFrom === m.scope.fromYear;
 }
@@ -84,6 +86,8 @@ export function evaluateUnit(
   plan: Plan,
   asOf: LocalDate,
   requests: readonly RequestFiling[] = [],
+  /** The unit's kind, for milestones that concern only some kinds; unknown: all apply. */
+  unitKind?: UnitKind,
 ): UnitMilestoneEvaluation[] {
   const programs = new Set(
     entries
@@ -104,5 +108,6 @@ export function evaluateUnit(
     (m, pair) =>
       scopeFiguresFromEntries(entries, { ...pair, planYear: plan.year }, m, asOf, plan.projectionWindowDays),
     sentOn,
+    () => unitKind,
   ).map(({ unitCode: _u, planYear: _y, ...e }) => e);
 }

@@ -1,14 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { LocalDate } from "./local-date.js";
-import { DEFAULT_PLAN_2022 } from "./plan.js";
+import { DEFAULT_PLAN_2022, type UnitKind } from "./plan.js";
 import { evaluateUnit, type LedgerEntry, type RequestFiling } from "./reference-ledger.js";
 
-const entry = (kind: LedgerEntry["kind"], amount: bigint, date: LocalDate, program = "NTM"): LedgerEntry => ({
+const entry = (
+  kind: LedgerEntry["kind"],
+  amount: bigint,
+  date: LocalDate,
+  program = "NTM",
+  source: LedgerEntry["source"] = "central",
+): LedgerEntry => ({
   unitCode: "NAM_GIANG",
   program,
   planYear: 2022,
   carriedOverFrom: null,
-  source: "central",
+  source,
   capitalType: "investment",
   amount,
   date,
@@ -19,10 +25,15 @@ const filing = (sentOn: LocalDate, program = "NTM"): RequestFiling => ({
   program,
   sentOn,
 });
-const status = (entries: LedgerEntry[], asOf: LocalDate, id: string, requests: RequestFiling[] = []) =>
-  evaluateUnit(entries, "NAM_GIANG", DEFAULT_PLAN_2022, asOf, requests).find((e) => e.id === id);
+const status = (
+  entries: LedgerEntry[],
+  asOf: LocalDate,
+  id: string,
+  requests: RequestFiling[] = [],
+  unitKind: UnitKind = "district",
+) => evaluateUnit(entries, "NAM_GIANG", DEFAULT_PLAN_2022, asOf, requests, unitKind).find((e) => e.id === id);
 
-// 50% at 30/9: misses M60, so a request is due by 10/11.
+// 50% at 30/9: misses M60, so a request is due, to be sent before 10/11.
 const missedM60 = [
   entry("allocation", 1_000_000n, "2022-01-10"),
   entry("disbursement", 500_000n, "2022-09-01"),
@@ -35,24 +46,26 @@ describe("the reallocation request milestone (REQ)", () => {
     expect(status(missedM60, "2022-09-30", "REQ")?.status).toBe("not_applicable");
   });
 
-  it("is due from a pair that missed M60: at risk until filed, missed after 10/11", () => {
+  it("is due from a pair that missed M60: at risk until filed, missed from 10/11 on", () => {
     expect(status(missedM60, "2022-10-01", "REQ")).toMatchObject({
       status: "at_risk",
-      daysLeft: 40,
+      dueOn: "2022-11-09",
+      daysLeft: 39,
       shortfall: 100_001n,
     });
-    expect(status(missedM60, "2022-11-10", "REQ")?.status).toBe("at_risk");
-    expect(status(missedM60, "2022-11-11", "REQ")?.status).toBe("missed");
+    expect(status(missedM60, "2022-11-09", "REQ")?.status).toBe("at_risk");
+    expect(status(missedM60, "2022-11-10", "REQ")?.status).toBe("missed");
   });
 
-  it("counts a request sent on 10/11 as on time and one sent on 11/11 as late", () => {
-    expect(status(missedM60, "2022-11-20", "REQ", [filing("2022-11-10")])).toMatchObject({
+  // "gửi trước 10/11/2022": sent before 10/11, read strictly as "trên 60%" is.
+  it("counts a request sent on 09/11 as on time and one sent on 10/11 as late", () => {
+    expect(status(missedM60, "2022-11-20", "REQ", [filing("2022-11-09")])).toMatchObject({
       status: "met",
-      requestSentOn: "2022-11-10",
+      requestSentOn: "2022-11-09",
     });
-    expect(status(missedM60, "2022-11-20", "REQ", [filing("2022-11-11")])).toMatchObject({
+    expect(status(missedM60, "2022-11-20", "REQ", [filing("2022-11-10")])).toMatchObject({
       status: "missed",
-      requestSentOn: "2022-11-11",
+      requestSentOn: "2022-11-10",
     });
   });
 
@@ -111,5 +124,46 @@ describe("the refund milestone (REF)", () => {
       entry("carryForward", 100n, "2023-01-05"),
     ];
     expect(status(all, "2023-02-01", "REF")?.status).toBe("not_applicable");
+  });
+});
+
+describe("whom the refund concerns (REF appliesTo: districts, capital from a higher level)", () => {
+  const year = [
+    entry("allocation", 1_000_000n, "2022-01-10"),
+    entry("allocation", 400_000n, "2022-01-10", "NTM", "provincial"),
+    // The district's own counterpart funds: never the higher level's to take back.
+    entry("allocation", 500_000n, "2022-01-10", "NTM", "district"),
+    entry("disbursement", 800_000n, "2022-12-20"),
+    entry("disbursement", 100_000n, "2022-12-20", "NTM", "district"),
+    entry("carryForward", 50_000n, "2023-01-20"),
+  ];
+  // Higher-level capital 1,400,000 − 800,000 disbursed − 50,000 carried forward = 550,000.
+
+  it("counts only central and provincial capital in what a district owes", () => {
+    expect(status(year, "2023-02-01", "REF")).toMatchObject({
+      status: "missed",
+      allocated: 550_000n,
+      disbursed: 0n,
+      shortfall: 550_000n,
+    });
+    expect(status(year, "2023-02-01", "REF")?.lapsed).toBeUndefined();
+    // M90 still judges every source: 900,000 of 1,900,000.
+    expect(status(year, "2023-02-01", "M90")).toMatchObject({ allocated: 1_900_000n, disbursed: 900_000n });
+  });
+
+  it("is not applicable to a department, whose undisbursed capital lapses instead", () => {
+    const ref = status(year, "2023-02-01", "REF", [], "department");
+    expect(ref).toMatchObject({ status: "not_applicable", allocated: 0n, disbursed: 0n, shortfall: 0n });
+    expect(ref?.lapsed).toBe(550_000n);
+    // Nothing else changes for a department.
+    expect(status(year, "2023-02-01", "M90", [], "department")).toEqual(status(year, "2023-02-01", "M90"));
+  });
+
+  it("shows nothing lapsed when a department left nothing undisbursed", () => {
+    const all = [entry("allocation", 1_000n, "2022-01-10"), entry("disbursement", 1_000n, "2022-12-01")];
+    expect(status(all, "2023-02-01", "REF", [], "department")).toMatchObject({
+      status: "not_applicable",
+      lapsed: 0n,
+    });
   });
 });

@@ -40,9 +40,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
         400,
         "bad_request",
       ];
-      return reply
-        .status(status)
-        .send({ error: code, message: error.message, issues: error.issues, requestId });
+      const issues = error.issues.map((i) => wireIssue(i, request.body));
+      return reply.status(status).send({ error: code, message: error.message, issues, requestId });
     }
     if (isDatabaseDown(error)) {
       request.log.warn({ err: error }, "database unavailable");
@@ -69,6 +68,23 @@ export function registerErrorHandler(app: FastifyInstance): void {
       requestId: request.id,
     }),
   );
+}
+
+/** An issue as the client reads it: the path of the field in its request. */
+export type WireIssue = Omit<FieldIssue, "field"> & { path: string };
+
+/**
+ * Services name an entry and a field; the request decides the path: `body.3.amount` when the
+ * body was a batch (an array), `body.amount` when it was one entry.
+ */
+export function wireIssue(i: FieldIssue, body: unknown): WireIssue {
+  const { field, entry, ...rest } = i;
+  let path: string;
+  if (/^(headers|query|params)\./.test(field)) path = field;
+  else if (entry !== undefined && Array.isArray(body))
+    path = field ? `body.${entry}.${field}` : `body.${entry}`;
+  else path = field ? `body.${field}` : "body";
+  return entry !== undefined ? { path, entry, ...rest } : { path, ...rest };
 }
 
 type ZodIssue = {
@@ -103,7 +119,7 @@ function toZodIssue(v: {
  * An entry-or-batch body fails as a union; report the branch whose shape the input had (the one
  * without a type error at its root), so the answer names the real field.
  */
-function flattenIssue(issue: ZodIssue, context: string, prefix: PropertyKey[] = []): FieldIssue[] {
+function flattenIssue(issue: ZodIssue, context: string, prefix: PropertyKey[] = []): WireIssue[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors) {
     const fitting = issue.errors.filter(
@@ -124,7 +140,7 @@ function flattenIssue(issue: ZodIssue, context: string, prefix: PropertyKey[] = 
   return [{ path: [context, ...path.map(String)].join("."), rule, message: issue.message }];
 }
 
-function summarize(issues: FieldIssue[]): string {
+function summarize(issues: WireIssue[]): string {
   const first = issues[0];
   if (!first) return "invalid request";
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";

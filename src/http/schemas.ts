@@ -21,13 +21,16 @@ export const code = z
 
 export const planYear = z.number().int().min(2000).max(2100);
 
-/** Whole đồng in JSON as an integer; within 2^53 so no float ever rounds it. */
+// The most one scope may hold (src/domain/ledger-rules.ts SCOPE_LIMIT), so no entry is larger.
+const MAX_AMOUNT = 1e15;
+
+/** Whole đồng in JSON as an integer; at most 10^15, well within 2^53, so no float ever rounds it. */
 export const amount = z
   .number()
   .int("must be a whole number of đồng")
-  .refine(Number.isSafeInteger, {
-    message: "must be at most 9007199254740991 in magnitude",
-    params: { rule: "safe_integer" },
+  .refine((n) => Math.abs(n) <= MAX_AMOUNT, {
+    message: "must be at most 1000000000000000 (10^15 đồng, the most one scope may hold) in magnitude",
+    params: { rule: "scope_limit" },
   })
   .refine((n) => n !== 0, { message: "must not be zero", params: { rule: "not_zero" } })
   .transform((n) => BigInt(n))
@@ -38,9 +41,9 @@ export const positiveAmount = z
   .number()
   .int("must be a whole number of đồng")
   .positive("must be above zero")
-  .refine(Number.isSafeInteger, {
-    message: "must be at most 9007199254740991",
-    params: { rule: "safe_integer" },
+  .refine((n) => n <= MAX_AMOUNT, {
+    message: "must be at most 1000000000000000 (10^15 đồng, the most one scope may hold)",
+    params: { rule: "scope_limit" },
   })
   .transform((n) => BigInt(n))
   .meta({ type: "integer", format: "int64" });
@@ -66,6 +69,13 @@ export const text = (max: number) =>
       params: { rule: "well_formed" },
     });
 
+/** An admin's explicit rewrite of a closed period: why, and on the strength of which document. */
+export const restatement = z
+  .strictObject({ reason: text(2000), document: text(500) })
+  .describe(
+    "admins only: restate a closed period (entries dated on or before a closed milestone's due date)",
+  );
+
 /** A filter or id from a path or query string that is compared in SQL, where NUL cannot go. */
 export const searchText = (max: number) =>
   z
@@ -79,7 +89,21 @@ export const searchText = (max: number) =>
 export const errorBody = z.object({
   error: z.string(),
   message: z.string(),
-  issues: z.array(z.object({ path: z.string(), rule: z.string(), message: z.string() })).optional(),
+  issues: z
+    .array(
+      z.object({
+        path: z.string(),
+        rule: z.string(),
+        message: z.string(),
+        entry: z.number().int().optional().describe("index of the entry in a batch"),
+        date: z.string().optional().describe("the local date at which a ledger rule breaks"),
+        figures: z
+          .record(z.string(), z.bigint().meta({ type: "integer", format: "int64" }))
+          .optional()
+          .describe("the scope's figures at that date, whole đồng"),
+      }),
+    )
+    .optional(),
   requestId: z.string(),
 });
 
@@ -95,3 +119,22 @@ export const cursorQuery = {
     )
     .optional(),
 };
+
+/**
+ * A moment, ISO 8601 with its offset ("2023-01-05T10:00:00+07:00" or "…Z"): readings answer as
+ * the service would have then. A "+" left unescaped in a URL arrives as a space; it is read back.
+ */
+export const knownAt = z
+  .string()
+  .max(40)
+  .transform((s) => s.replace(/ (\d{2}:\d{2})$/, "+$1"))
+  .pipe(
+    z.iso
+      .datetime({
+        offset: true,
+        message: "must be an ISO 8601 timestamp with an offset, e.g. 2023-01-05T10:00:00+07:00",
+      })
+      .refine((s) => s >= "0001", { message: "must be a real moment", params: { rule: "real_date" } }),
+  )
+  .transform((s) => new Date(s))
+  .meta({ type: "string", format: "date-time", example: "2023-01-05T10:00:00+07:00" });

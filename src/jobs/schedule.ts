@@ -12,6 +12,8 @@ type Log = { info(o: object, m: string): void; error(o: object, m: string): void
 
 type Deps = {
   alerts: AlertsService;
+  /** Closes the milestones whose plan says to, some days after their due date (idempotent). */
+  closings: { autoClose(today: LocalDate): Promise<{ planYear: number; milestoneId: string }[]> };
   sender: OutboxSender;
   today: () => LocalDate;
   /** "HH:MM" local time of the daily evaluation. */
@@ -34,6 +36,7 @@ export function createSchedule(d: Deps) {
   }
 
   async function evaluateOnce(trigger: "schedule" | "startup") {
+    await autoClose(trigger);
     const t0 = performance.now();
     try {
       const r = await d.alerts.runEvaluation({ asOf: d.today(), dryRun: false, trigger });
@@ -51,6 +54,17 @@ export function createSchedule(d: Deps) {
       if (r.messages.length > 0) await send();
     } catch (err) {
       d.log.error({ err, trigger }, "alert evaluation failed");
+    }
+  }
+
+  /** Before the alerts, so the day's run already reads the milestones closed today. */
+  async function autoClose(trigger: "schedule" | "startup") {
+    try {
+      const closed = await d.closings.autoClose(d.today());
+      if (closed.length > 0) d.log.info({ trigger, closed }, "milestones closed automatically");
+    } catch (err) {
+      // The alerts still run: a failed close is retried by the next run (its unique key makes that safe).
+      d.log.error({ err, trigger }, "automatic milestone closing failed");
     }
   }
 

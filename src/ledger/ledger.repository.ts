@@ -1,4 +1,6 @@
 // The ledger's tables. Sums happen in SQL; rows are only ever inserted (a trigger rejects the rest).
+
+import { type CorrectedEntry, type Movement, scopeKey } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
@@ -11,24 +13,19 @@ import type {
   EntryKind,
   LedgerLine,
   LedgerScope,
-  ScopeTotals,
 } from "./ledger.types.js";
-import { scopeKey } from "./ledger.types.js";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
 
-/** An entry the ledger would not take: its index in the post and the scope totals it would reach. */
-export type RefusedEntry = { index: number; allocated: bigint; disbursed: bigint };
-
-// A row of post_disbursements: a refused entry (no id) or an inserted one (every column).
-type PostRow = Omit<Row, "id"> & {
-  ord: bigint | null;
-  wouldAllocate: bigint | null;
-  wouldDisburse: bigint | null;
-  id: bigint | null;
-  reference: string;
-  disbursedOn: Date;
-};
+/** The database's guard refused a write (migration ..._ledger_guard). */
+export class LedgerGuardError extends Error {
+  constructor(
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 type Row = {
   id: bigint;
@@ -137,40 +134,30 @@ export function createLedgerRepository(prisma: PrismaClient) {
         SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, i)`;
     },
 
-    /** All-time totals per scope (the checks that keep disbursed within allocated). */
-    async scopeTotals(tx: Db, scopes: LedgerScope[]): Promise<Map<string, ScopeTotals>> {
-      const out = new Map<string, ScopeTotals>();
-      for (const s of scopes) out.set(scopeKey(s), { allocated: 0n, disbursed: 0n });
-      const units = [...new Set(scopes.map((s) => s.unitCode))];
-      const rows = await tx.$queryRaw<(Omit<LedgerLine, "remaining"> & { unitCode: string })[]>`
-        SELECT unit_code AS "unitCode", program_code AS "program", plan_year AS "planYear",
-               carried_over_from AS "carriedOverFrom", source::text AS "source", capital_type::text AS "capitalType",
-               SUM(allocated)::bigint AS "allocated", SUM(disbursed)::bigint AS "disbursed"
-        FROM (
-          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, amount AS allocated, 0::bigint AS disbursed
-            FROM allocation WHERE unit_code = ANY(${units})
-          UNION ALL
-          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 0::bigint, amount
-            FROM disbursement WHERE unit_code = ANY(${units})
-        ) e
-        GROUP BY 1, 2, 3, 4, 5, 6`;
-      for (const r of rows) {
-        const key = scopeKey(r);
-        if (out.has(key)) out.set(key, { allocated: r.allocated, disbursed: r.disbursed });
+    /**
+     * Runs the database's deferred guards now (src/ledger/ledger.service.ts calls it before
+     * committing a write): the PGlite adapter does not report an error raised at COMMIT, so a
+     * refusal must surface inside the transaction, as the statement's error.
+     */
+    async checkGuards(tx: Db): Promise<void> {
+      try {
+        await tx.$executeRaw`SET CONSTRAINTS ALL IMMEDIATE`;
+      } catch (e) {
+        const text = `${(e as Error).message ?? ""} ${String((e as { cause?: unknown }).cause ?? "")}`;
+        const guard = /ledger guard: ([a-z_]+)(.*)/.exec(text);
+        if (!guard) throw e;
+        // The pure rules admitted what the guard refuses: a writer outside the service, or a bug.
+        throw new LedgerGuardError(guard[1]!, guard[0].trim());
       }
-      return out;
     },
 
-    async findEntries(
-      kind: EntryKind,
-      ids: bigint[],
-    ): Promise<Map<bigint, LedgerScope & { amount: bigint }>> {
+    async findEntries(kind: EntryKind, ids: bigint[]): Promise<Map<bigint, CorrectedEntry>> {
       const where = { id: { in: ids } };
-      const rows: Row[] =
+      const rows: (Row & { date: Date })[] =
         kind === "allocation"
-          ? await prisma.allocation.findMany({ where })
-          : await prisma.disbursement.findMany({ where });
-      return new Map(rows.map((r) => [r.id, { ...scopeOf(r), amount: r.amount }]));
+          ? (await prisma.allocation.findMany({ where })).map((r) => ({ ...r, date: r.decidedOn }))
+          : (await prisma.disbursement.findMany({ where })).map((r) => ({ ...r, date: r.disbursedOn }));
+      return new Map(rows.map((r) => [r.id, { ...scopeOf(r), date: utcDateToLocalDate(r.date) }]));
     },
 
     async insertAllocations(tx: Db, inputs: AllocationInput[], postedBy: string): Promise<AllocationEntry[]> {
@@ -189,40 +176,69 @@ export function createLedgerRepository(prisma: PrismaClient) {
       return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toAllocation);
     },
 
-    /**
-     * Locks, checks and inserts in one call of `post_disbursements` (prisma/migrations, ..._post_disbursements):
-     * one round trip, so a post needs no transaction of its own. Either every entry is inserted, or
-     * none is and the entries that would break their scope come back with the totals they would reach.
-     * Arrays, one per column, keep the parameters to a dozen whatever the batch size; enums travel
-     * as text (the PGlite adapter cannot serialise an enum array parameter).
-     */
-    async postDisbursements(
-      db: Db,
+    async insertDisbursements(
+      tx: Db,
       inputs: DisbursementInput[],
       postedBy: string,
-    ): Promise<{ inserted: DisbursementEntry[]; refused: RefusedEntry[] }> {
-      const col = <T>(f: (d: DisbursementInput) => T) => inputs.map(f);
-      const keys = [...new Set(inputs.map(scopeKey))].sort();
-      const rows = await db.$queryRaw<PostRow[]>`
-        SELECT ord, would_allocate AS "wouldAllocate", would_disburse AS "wouldDisburse", id,
-               unit_code AS "unitCode", program_code AS "programCode", plan_year AS "planYear",
-               carried_over_from AS "carriedOverFrom", source, capital_type AS "capitalType", amount,
-               disbursed_on AS "disbursedOn", reference, corrects_id AS "correctsId", note,
-               posted_by AS "postedBy", posted_at AS "postedAt"
-        FROM post_disbursements(${keys}::text[], ${[...new Set(inputs.map((d) => d.unitCode))]}::text[],
-               ${col((d) => d.unitCode)}::text[], ${col((d) => d.program)}::text[],
-               ${col((d) => d.planYear)}::int[], ${col((d) => d.carriedOverFrom)}::int[],
-               ${col((d) => d.source)}::text[], ${col((d) => d.capitalType)}::text[],
-               ${col((d) => d.amount.toString())}::bigint[], ${col((d) => d.disbursedOn)}::date[],
-               ${col((d) => d.reference)}::text[], ${col((d) => d.corrects?.toString() ?? null)}::bigint[],
-               ${col((d) => d.note ?? null)}::text[], ${postedBy})`;
-      const refused = rows.flatMap((r) =>
-        r.id === null
-          ? [{ index: Number(r.ord) - 1, allocated: r.wouldAllocate!, disbursed: r.wouldDisburse! }]
-          : [],
-      );
-      if (refused.length) return { inserted: [], refused };
-      return { inserted: (rows as (PostRow & { id: bigint })[]).map(toDisbursement), refused };
+    ): Promise<DisbursementEntry[]> {
+      const rows = await tx.disbursement.createManyAndReturn({
+        data: inputs.map((d) => ({
+          ...scopeColumns(d),
+          amount: d.amount,
+          disbursedOn: localDateToUtcDate(d.disbursedOn),
+          reference: d.reference,
+          correctsId: d.corrects ?? null,
+          note: d.note ?? null,
+          postedBy,
+        })),
+      });
+      return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toDisbursement);
+    },
+
+    /**
+     * Every movement of the scopes, summed per kind and date: what the ledger's rules judge a post
+     * against (src/domain/ledger-rules.ts). Sums are numeric in SQL and bigint here.
+     */
+    async scopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
+      const wanted = new Set(scopes.map(scopeKey));
+      const out = new Map<string, Movement[]>();
+      if (wanted.size === 0) return out;
+      const units = [...new Set(scopes.map((s) => s.unitCode))];
+      const years = [...new Set(scopes.map((s) => s.planYear))];
+      const rows = await tx.$queryRaw<
+        (Omit<LedgerScope, "program"> & {
+          programCode: string;
+          kind: Movement["kind"];
+          date: string;
+          amount: string;
+        })[]
+      >`
+        SELECT unit_code AS "unitCode", program_code AS "programCode", plan_year AS "planYear",
+               carried_over_from AS "carriedOverFrom", source::text AS "source", capital_type::text AS "capitalType",
+               kind, to_char(d, 'YYYY-MM-DD') AS "date", SUM(amount)::text AS "amount"
+        FROM (
+          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'allocation' AS kind, decided_on AS d, amount
+            FROM allocation WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+          UNION ALL
+          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'disbursement', disbursed_on, amount
+            FROM disbursement WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+          UNION ALL
+          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'refund', refunded_on, amount
+            FROM refund WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+          UNION ALL
+          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'carryForward', approved_on, amount
+            FROM carry_forward WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+        ) m
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+      for (const r of rows) {
+        const key = scopeKey({ ...r, program: r.programCode });
+        if (!wanted.has(key)) continue;
+        const list = out.get(key);
+        const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };
+        if (list) list.push(m);
+        else out.set(key, [m]);
+      }
+      return out;
     },
 
     async listAllocations(f: EntryFilter): Promise<AllocationEntry[]> {
@@ -244,21 +260,58 @@ export function createLedgerRepository(prisma: PrismaClient) {
     },
 
     /** A unit's allocated and disbursed per scope, counting entries dated on or before asOf. */
-    async ledgerLines(unitCode: string, asOf: LocalDate): Promise<LedgerLine[]> {
-      const rows = await prisma.$queryRaw<Omit<LedgerLine, "remaining">[]>`
+    /** With knownAt: only entries posted by then (a reading as the service gave it at that moment). */
+    async ledgerLines(unitCode: string, asOf: LocalDate, knownAt?: Date): Promise<LedgerLine[]> {
+      const known = knownAt ? knownAt.toISOString() : null;
+      // Every movement counted at its own date: what is left is neither disbursed, refunded nor
+      // carried forward (src/domain/ledger-rules.ts).
+      const rows = await prisma.$queryRaw<
+        (Omit<LedgerLine, "remaining"> & { kind: string; amount: string })[]
+      >`
         SELECT program_code AS "program", plan_year AS "planYear", carried_over_from AS "carriedOverFrom",
-               source::text AS "source", capital_type::text AS "capitalType",
-               SUM(allocated)::bigint AS "allocated", SUM(disbursed)::bigint AS "disbursed"
+               source::text AS "source", capital_type::text AS "capitalType", kind, SUM(amount)::text AS "amount"
         FROM (
-          SELECT program_code, plan_year, carried_over_from, source, capital_type, amount AS allocated, 0::bigint AS disbursed
+          SELECT program_code, plan_year, carried_over_from, source, capital_type, 'allocated' AS kind, amount
             FROM allocation WHERE unit_code = ${unitCode} AND decided_on <= ${asOf}::date
+              AND posted_at <= COALESCE(${known}::timestamptz, 'infinity')
           UNION ALL
-          SELECT program_code, plan_year, carried_over_from, source, capital_type, 0::bigint, amount
+          SELECT program_code, plan_year, carried_over_from, source, capital_type, 'disbursed', amount
             FROM disbursement WHERE unit_code = ${unitCode} AND disbursed_on <= ${asOf}::date
+              AND posted_at <= COALESCE(${known}::timestamptz, 'infinity')
+          UNION ALL
+          SELECT program_code, plan_year, carried_over_from, source, capital_type, 'refunded', amount
+            FROM refund WHERE unit_code = ${unitCode} AND refunded_on <= ${asOf}::date
+              AND created_at <= COALESCE(${known}::timestamptz, 'infinity')
+          UNION ALL
+          SELECT program_code, plan_year, carried_over_from, source, capital_type, 'carriedForward', amount
+            FROM carry_forward WHERE unit_code = ${unitCode} AND approved_on <= ${asOf}::date
+              AND created_at <= COALESCE(${known}::timestamptz, 'infinity')
         ) e
-        GROUP BY 1, 2, 3, 4, 5
+        GROUP BY 1, 2, 3, 4, 5, 6
         ORDER BY 1, 2, 3 NULLS FIRST, 4, 5`;
-      return rows.map((r) => ({ ...r, remaining: r.allocated - r.disbursed }));
+      const lines = new Map<string, LedgerLine>();
+      for (const r of rows) {
+        const key = scopeKey({ ...r, unitCode });
+        let line = lines.get(key);
+        if (!line) {
+          line = {
+            program: r.program,
+            planYear: r.planYear,
+            carriedOverFrom: r.carriedOverFrom,
+            source: r.source,
+            capitalType: r.capitalType,
+            allocated: 0n,
+            disbursed: 0n,
+            refunded: 0n,
+            carriedForward: 0n,
+            remaining: 0n,
+          };
+          lines.set(key, line);
+        }
+        line[r.kind as "allocated" | "disbursed" | "refunded" | "carriedForward"] = BigInt(r.amount);
+        line.remaining = line.allocated - line.disbursed - line.refunded - line.carriedForward;
+      }
+      return [...lines.values()];
     },
 
     /** Claims an idempotency key inside the transaction; null when another request holds it. */

@@ -2,8 +2,8 @@ import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
-import type { LocalDate } from "../domain/local-date.js";
-import { code, errorBody, localDate } from "../http/schemas.js";
+import { type LocalDate, todayIn } from "../domain/local-date.js";
+import { code, errorBody, knownAt, localDate } from "../http/schemas.js";
 import {
   allocationIn,
   allocationOut,
@@ -151,10 +151,16 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
         tags: ["ledger"],
         summary: "Allocated, disbursed and remaining per scope, counting entries dated on or before asOf",
         params: z.object({ code }),
-        querystring: z.strictObject({ asOf: localDate.optional() }),
+        querystring: z.strictObject({
+          asOf: localDate.optional(),
+          knownAt: knownAt.optional().describe("answer as at this moment: only entries posted by then"),
+        }),
         response: { 200: ledgerOut, ...errors },
       },
     },
-    (req) => ledger.unitLedger(req.params.code, req.query.asOf ?? today(), principalOf(req)),
+    (req) => {
+      const { asOf, knownAt: at } = req.query;
+      return ledger.unitLedger(req.params.code, asOf ?? (at ? todayIn(at) : today()), principalOf(req), at);
+    },
   );
 };

@@ -7,6 +7,7 @@ import {
   cursorQuery,
   localDate,
   planYear,
+  restatement,
   source,
   text,
 } from "../http/schemas.js";
@@ -29,6 +30,7 @@ const scopeIn = {
   amount,
   corrects: entryId.optional(),
   note: text(1000).optional(),
+  restatement: restatement.optional(),
 };
 
 export const allocationIn = z.strictObject({ ...scopeIn, decisionRef: text(200), decidedOn: localDate });
@@ -85,10 +87,18 @@ export const ledgerOut = z.object({
       capitalType,
       allocated: amountOut,
       disbursed: amountOut,
-      remaining: amountOut,
+      refunded: amountOut,
+      carriedForward: amountOut,
+      remaining: amountOut.describe("allocated − disbursed − refunded − carried forward"),
     }),
   ),
-  total: z.object({ allocated: amountOut, disbursed: amountOut, remaining: amountOut }),
+  total: z.object({
+    allocated: amountOut,
+    disbursed: amountOut,
+    refunded: amountOut,
+    carriedForward: amountOut,
+    remaining: amountOut,
+  }),
 });
 
 export const idempotencyHeaders = z.object({

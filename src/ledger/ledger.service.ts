@@ -1,25 +1,34 @@
-// Posting and reading the ledger. Every post is all-or-nothing: checks run first, then one
-// transaction locks the touched scopes, re-checks the totals and inserts.
+// Posting and reading the ledger. Every movement of money, whoever writes it (a post, an import,
+// a reallocation approval, a carry-forward, a refund), is admitted here by the ledger's rules
+// (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): dates first, then, under the
+// scopes' locks, the ledger it would leave at every date. The database's guard checks the same.
 import { createHash } from "node:crypto";
 import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
+import type { AuditRepository } from "../audit/audit.repository.js";
+import { closedBy, closedPeriodIssue } from "../domain/closed-period.js";
+import type { ClosedMilestone, ClosingsReader, Restatement } from "../domain/closing.js";
+import { dateIssues } from "../domain/entry-dates.js";
 import {
   ConflictError,
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
   RuleViolationError,
+  refuseIf,
 } from "../domain/errors.js";
+import { admissionIssues, correctionIssues, type MovementKind } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
+import type { Plan } from "../domain/plan.js";
 import { stringifyJson } from "../http/json.js";
-import type { Db, LedgerRepository } from "./ledger.repository.js";
-import {
-  type AllocationInput,
-  type DisbursementInput,
-  type EntryFilter,
-  type EntryKind,
-  type LedgerScope,
-  scopeKey,
+import { type Db, LedgerGuardError, type LedgerRepository } from "./ledger.repository.js";
+import type {
+  AllocationInput,
+  DisbursementInput,
+  EntryFilter,
+  EntryKind,
+  LedgerScope,
 } from "./ledger.types.js";
+import { ledgerTotal } from "./ledger.types.js";
 
 type Deps = {
   repo: LedgerRepository;
@@ -28,6 +37,9 @@ type Deps = {
     existingProgramCodes(c: string[]): Promise<string[]>;
   };
   today: () => LocalDate;
+  plans: { planFor(asOf: LocalDate, year?: number): Promise<Plan> };
+  closings: ClosingsReader;
+  audit: Pick<AuditRepository, "record">;
 };
 
 export type Posting<T> = {
@@ -37,62 +49,237 @@ export type Posting<T> = {
 };
 export type PostResult = { statusCode: number; body: string; replayed: boolean };
 
+/** A movement as the ledger's rules see it, and where it stands in its request. */
+export type Admission = LedgerScope & {
+  kind: MovementKind;
+  date: LocalDate;
+  amount: bigint;
+  /** The entry's index in its post (0 for a single entry). */
+  entry: number;
+  /** The request field that carries the date, named when the date breaks a rule. */
+  dateField: string;
+  restatement?: Restatement | undefined;
+};
+
+/** What admission needs besides the scopes' movements, read before the write's transaction. */
+export type AdmissionContext = {
+  today: LocalDate;
+  plans: ReadonlyMap<number, Plan | null>;
+  closings: ReadonlyMap<number, readonly ClosedMilestone[]>;
+};
+
 /** A post's answer: the entry itself, or `{ entries }` for a batch. */
 const answerOf = <T>(p: Posting<T>, rows: unknown[]) => (p.batch ? { entries: rows } : rows[0]);
 
-const pathOf = (batch: boolean, i: number, field: string) => (batch ? `body.${i}.${field}` : `body.${field}`);
+// createManyAndReturn binds one parameter per column and row; PostgreSQL allows 65,535.
+const INSERT_CHUNK = 1000;
 
-export function createLedgerService({ repo, catalog, today }: Deps) {
-  async function checkReferences(
-    kind: EntryKind,
-    entries: (LedgerScope & { corrects?: bigint | undefined })[],
-    batch: boolean,
+const allocationAdmissions = (entries: AllocationInput[]): Admission[] =>
+  entries.map((e, entry) => ({
+    ...scope(e),
+    kind: "allocation",
+    date: e.decidedOn,
+    amount: e.amount,
+    entry,
+    dateField: "decidedOn",
+    restatement: e.restatement,
+  }));
+
+const disbursementAdmissions = (entries: DisbursementInput[]): Admission[] =>
+  entries.map((e, entry) => ({
+    ...scope(e),
+    kind: "disbursement",
+    date: e.disbursedOn,
+    amount: e.amount,
+    entry,
+    dateField: "disbursedOn",
+    restatement: e.restatement,
+  }));
+
+function scope(s: LedgerScope): LedgerScope {
+  return {
+    unitCode: s.unitCode,
+    program: s.program,
+    planYear: s.planYear,
+    carriedOverFrom: s.carriedOverFrom,
+    source: s.source,
+    capitalType: s.capitalType,
+  };
+}
+
+export function createLedgerService(d: Deps) {
+  const { repo, catalog, today } = d;
+
+  /** The current plan of a year, or null when none exists (its windows then take their defaults). */
+  async function planOf(year: number): Promise<Plan | null> {
+    try {
+      return await d.plans.planFor(today(), year);
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  }
+
+  /**
+   * What admission reads besides the scopes: today, the years' plans and closings. Read before the
+   * write's transaction opens: PGlite has one connection, so nothing inside a transaction may wait
+   * on another query.
+   */
+  async function admissionContext(years: Iterable<number>): Promise<AdmissionContext> {
+    const ys = [...new Set(years)];
+    const [plans, closings] = await Promise.all([
+      Promise.all(ys.map(async (y) => [y, await planOf(y)] as const)),
+      Promise.all(ys.map(async (y) => [y, await d.closings.closedMilestones(y)] as const)),
+    ]);
+    return { today: today(), plans: new Map(plans), closings: new Map(closings) };
+  }
+
+  /**
+   * What needs no lock: each date can be (not in the future, inside its plan year's window) and
+   * lies outside every closed period unless an admin restates it. Returns the issues, and the
+   * closed milestones each restating movement rewrites (for the audit trail).
+   */
+  function datesAndPeriods(moves: Admission[], by: Principal, ctx: AdmissionContext) {
+    const issues: FieldIssue[] = [];
+    const restated = new Map<number, string[]>();
+    for (const m of moves) {
+      const dated = dateIssues(
+        {
+          kind: m.kind,
+          planYear: m.planYear,
+          carriedOverFrom: m.carriedOverFrom,
+          date: m.date,
+          field: m.dateField,
+          entry: m.entry,
+        },
+        ctx.today,
+        ctx.plans.get(m.planYear) ?? null,
+      );
+      issues.push(...dated);
+      if (dated.length > 0) continue;
+      const hit = closedBy(m, ctx.closings.get(m.planYear) ?? []);
+      if (hit.length === 0) continue;
+      if (m.restatement)
+        restated.set(
+          m.entry,
+          hit.map((c) => c.milestoneId),
+        );
+      else issues.push(closedPeriodIssue({ ...m, field: m.dateField }, hit)!);
+    }
+    if (moves.some((m) => m.restatement) && by.role !== "admin")
+      throw new ForbiddenError("only an admin can restate a closed period", [
+        { field: "restatement", rule: "admin_only", message: "officers cannot restate a closed period" },
+      ]);
+    return { issues, restated };
+  }
+
+  /**
+   * The whole admission of a write: dates and closed periods, then, under the scopes' locks (the
+   * same ones the database guard takes), the ledger it would leave at every date. Inside the
+   * caller's transaction; throws the issues, each naming its entry.
+   */
+  async function admit(
+    tx: Db,
+    moves: Admission[],
+    by: Principal,
+    ctx: AdmissionContext,
+  ): Promise<Map<number, string[]>> {
+    const { issues, restated } = datesAndPeriods(moves, by, ctx);
+    refuseIf(issues);
+    await repo.lockScopes(tx, moves);
+    refuseIf(admissionIssues(await repo.scopeHistories(tx, moves), moves));
+    return restated;
+  }
+
+  /**
+   * The database's own guard over what the transaction wrote, before it commits. It refuses only
+   * what the rules above admitted wrongly (a writer outside the service, or a bug): still a 422.
+   */
+  async function checkGuards(tx: Db): Promise<void> {
+    try {
+      await repo.checkGuards(tx);
+    } catch (e) {
+      if (!(e instanceof LedgerGuardError)) throw e;
+      throw new RuleViolationError(`the ledger's guard refused the write: ${e.message}`, [
+        { field: "", rule: e.rule, message: e.message },
+      ]);
+    }
+  }
+
+  /** An admin's restatement of a closed period, one audit row per entry that rewrites it. */
+  async function recordRestatements(
+    tx: Db,
+    entity: string,
+    rows: { id: bigint }[],
+    moves: Admission[],
+    restated: Map<number, string[]>,
     by: Principal,
   ) {
-    entries.forEach((e) => {
-      assertCanWriteUnit(by, e.unitCode);
-    });
+    for (const [entry, milestones] of restated) {
+      const m = moves[entry]!;
+      await d.audit.record(tx, {
+        entity,
+        entityId: rows[entry]!.id,
+        action: "restated",
+        actor: actorOf(by),
+        document: m.restatement!.document,
+        details: { reason: m.restatement!.reason, date: m.date, amount: m.amount, milestones },
+      });
+    }
+  }
+
+  /** Units, programs, the writer's right to the unit, and what a correction names. */
+  async function referenceIssues(
+    kind: EntryKind,
+    entries: (LedgerScope & { corrects?: bigint | undefined; amount: bigint })[],
+    dates: LocalDate[],
+    by: Principal,
+  ): Promise<FieldIssue[]> {
+    for (const e of entries) assertCanWriteUnit(by, e.unitCode);
     const issues: FieldIssue[] = [];
     const units = new Set(await catalog.existingUnitCodes([...new Set(entries.map((e) => e.unitCode))]));
     const programs = new Set(await catalog.existingProgramCodes([...new Set(entries.map((e) => e.program))]));
-    entries.forEach((e, i) => {
+    entries.forEach((e, entry) => {
       if (!units.has(e.unitCode))
         issues.push({
-          path: pathOf(batch, i, "unitCode"),
+          entry,
+          field: "unitCode",
           rule: "unknown_unit",
           message: `no unit with code ${e.unitCode}`,
         });
       if (!programs.has(e.program))
-        issues.push({
-          path: pathOf(batch, i, "program"),
-          rule: "unknown_program",
-          message: `no program ${e.program}`,
-        });
+        issues.push({ entry, field: "program", rule: "unknown_program", message: `no program ${e.program}` });
       if (e.carriedOverFrom !== null && e.carriedOverFrom >= e.planYear)
         issues.push({
-          path: pathOf(batch, i, "carriedOverFrom"),
+          entry,
+          field: "carriedOverFrom",
           rule: "before_plan_year",
           message: `capital carried over into ${e.planYear} must come from an earlier year`,
         });
-    });
-    const correctedIds = entries.flatMap((e) => (e.corrects ? [e.corrects] : []));
-    const corrected = correctedIds.length > 0 ? await repo.findEntries(kind, correctedIds) : new Map();
-    entries.forEach((e, i) => {
-      if (!e.corrects) return;
-      const target = corrected.get(e.corrects);
-      if (!target)
+      if (kind === "disbursement" && e.amount < 0n && !e.corrects)
         issues.push({
-          path: pathOf(batch, i, "corrects"),
-          rule: "unknown_entry",
-          message: `no ${kind} with id ${e.corrects}`,
-        });
-      else if (scopeKey(target) !== scopeKey(e))
-        issues.push({
-          path: pathOf(batch, i, "corrects"),
-          rule: "same_scope",
-          message: `a correction must have the unit, program, year, source and capital type of ${kind} ${e.corrects}`,
+          entry,
+          field: "corrects",
+          rule: "required_for_negative",
+          message: "a negative disbursement is a correction and must name the entry it corrects",
         });
     });
+    const ids = entries.flatMap((e) => (e.corrects ? [e.corrects] : []));
+    if (ids.length > 0) {
+      const corrected = await repo.findEntries(kind, ids);
+      // An officer may correct only its own units' entries; another unit's id reads as unknown.
+      if (by.role === "officer")
+        for (const [id, t] of corrected) if (!by.unitCodes.includes(t.unitCode)) corrected.delete(id);
+      const dateField = kind === "allocation" ? "decidedOn" : "disbursedOn";
+      issues.push(
+        ...correctionIssues(
+          entries.map((e, entry) => ({ ...e, date: dates[entry]!, entry })),
+          corrected,
+          kind,
+          dateField,
+        ),
+      );
+    }
     return issues;
   }
 
@@ -103,16 +290,16 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
     idem: Posting<unknown>["idempotency"],
     write: (tx: Db) => Promise<unknown>,
   ): Promise<PostResult> {
-    const scope = `${scopeName}:${by.keyId}`;
+    const scopeId = `${scopeName}:${by.keyId}`;
     const requestHash = idem ? createHash("sha256").update(stringifyJson(idem.body)).digest("hex") : "";
     return repo.transaction(async (tx) => {
-      if (idem && !(await repo.claimIdempotencyKey(tx, scope, idem.key, requestHash))) {
+      if (idem && !(await repo.claimIdempotencyKey(tx, scopeId, idem.key, requestHash))) {
         // The unique key made us wait until the first request committed; answer as it did.
-        const first = await repo.findIdempotencyRecord(tx, scope, idem.key);
+        const first = await repo.findIdempotencyRecord(tx, scopeId, idem.key);
         if (!first || first.requestHash !== requestHash)
           throw new ConflictError("this Idempotency-Key was already used with a different body", [
             {
-              path: "headers.idempotency-key",
+              field: "headers.idempotency-key",
               rule: "same_body",
               message: "use a new key for a different request",
             },
@@ -120,114 +307,102 @@ export function createLedgerService({ repo, catalog, today }: Deps) {
         return { statusCode: first.statusCode, body: first.responseBody, replayed: true };
       }
       const body = stringifyJson(await write(tx));
-      if (idem) await repo.completeIdempotencyKey(tx, scope, idem.key, 201, body);
+      if (idem) await repo.completeIdempotencyKey(tx, scopeId, idem.key, 201, body);
       return { statusCode: 201, body, replayed: false };
     });
   }
 
-  /** Cutting an allocation may not take it below what its scope has already disbursed. */
-  function allocationIssues(
-    totals: Map<string, { allocated: bigint; disbursed: bigint }>,
-    entries: AllocationInput[],
-    batch: boolean,
-  ): FieldIssue[] {
-    const issues: FieldIssue[] = [];
-    entries.forEach((e, i) => {
-      const t = totals.get(scopeKey(e)) ?? { allocated: 0n, disbursed: 0n };
-      t.allocated += e.amount;
-      totals.set(scopeKey(e), t);
-      if (t.allocated < t.disbursed)
-        issues.push({
-          path: pathOf(batch, i, "amount"),
-          rule: "allocation_below_disbursed",
-          message: `the allocation would fall to ${t.allocated}, below the ${t.disbursed} already disbursed in this scope`,
-        });
-    });
-    return issues;
+  async function inChunks<I, O>(items: I[], insert: (chunk: I[]) => Promise<O[]>): Promise<O[]> {
+    const out: O[] = [];
+    for (let i = 0; i < items.length; i += INSERT_CHUNK)
+      out.push(...(await insert(items.slice(i, i + INSERT_CHUNK))));
+    return out;
   }
 
-  /** Locks the scopes, re-checks the totals and inserts, inside the caller's transaction. */
-  async function writeAllocations(tx: Db, entries: AllocationInput[], by: Principal, batch: boolean) {
-    await repo.lockScopes(tx, entries);
-    const after = allocationIssues(await repo.scopeTotals(tx, entries), entries, batch);
-    if (after.length) throw new RuleViolationError(after[0]!.message, after);
-    return repo.insertAllocations(tx, entries, actorOf(by));
+  /** Admits and inserts allocations inside the caller's transaction (posts, imports, reallocations). */
+  async function writeAllocations(tx: Db, entries: AllocationInput[], by: Principal, ctx: AdmissionContext) {
+    const moves = allocationAdmissions(entries);
+    const restated = await admit(tx, moves, by, ctx);
+    const rows = await inChunks(entries, (c) => repo.insertAllocations(tx, c, actorOf(by)));
+    await checkGuards(tx);
+    await recordRestatements(tx, "allocation", rows, moves, restated, by);
+    return rows;
   }
 
-  /**
-   * Disbursements: never above the scope's allocation, never below zero. Locked, checked and
-   * inserted by the database in one call; on `db` alone (no transaction) that is one round trip.
-   */
-  async function writeDisbursements(db: Db, entries: DisbursementInput[], by: Principal, batch: boolean) {
-    const { inserted, refused } = await repo.postDisbursements(db, entries, actorOf(by));
-    if (refused.length === 0) return inserted;
-    const issues = refused.map(({ index, allocated, disbursed }): FieldIssue => {
-      const path = pathOf(batch, index, "amount");
-      return disbursed < 0n
-        ? { path, rule: "disbursed_below_zero", message: "a correction cannot take disbursed below zero" }
-        : {
-            path,
-            rule: "disbursed_above_allocation",
-            message: `disbursed would reach ${disbursed}, above the ${allocated} allocated in this scope`,
-          };
-    });
-    throw new RuleViolationError(issues[0]!.message, issues);
+  /** Admits and inserts disbursements inside the caller's transaction (posts, imports). */
+  async function writeDisbursements(
+    tx: Db,
+    entries: DisbursementInput[],
+    by: Principal,
+    ctx: AdmissionContext,
+  ) {
+    const moves = disbursementAdmissions(entries);
+    const restated = await admit(tx, moves, by, ctx);
+    const rows = await inChunks(entries, (c) => repo.insertDisbursements(tx, c, actorOf(by)));
+    await checkGuards(tx);
+    await recordRestatements(tx, "disbursement", rows, moves, restated, by);
+    return rows;
   }
 
   return {
+    planOf,
+    admissionContext,
+    datesAndPeriods,
+    admit,
+    checkGuards,
+    recordRestatements,
     writeAllocations,
     writeDisbursements,
     transaction: repo.transaction,
 
+    /** Units, programs, rights and corrections of allocations, before any lock. */
+    allocationReferenceIssues: (entries: AllocationInput[], by: Principal) =>
+      referenceIssues(
+        "allocation",
+        entries,
+        entries.map((e) => e.decidedOn),
+        by,
+      ),
+
     async postAllocations(p: Posting<AllocationInput>, by: Principal): Promise<PostResult> {
-      const issues = await checkReferences("allocation", p.entries, p.batch, by);
-      if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
-      return once("allocations", by, p.idempotency, async (tx) => {
-        return answerOf(p, await writeAllocations(tx, p.entries, by, p.batch));
-      });
+      refuseIf(
+        await referenceIssues(
+          "allocation",
+          p.entries,
+          p.entries.map((e) => e.decidedOn),
+          by,
+        ),
+      );
+      const ctx = await admissionContext(p.entries.map((e) => e.planYear));
+      return once("allocations", by, p.idempotency, async (tx) =>
+        answerOf(p, await writeAllocations(tx, p.entries, by, ctx)),
+      );
     },
 
     async postDisbursements(p: Posting<DisbursementInput>, by: Principal): Promise<PostResult> {
-      const issues = await checkReferences("disbursement", p.entries, p.batch, by);
-      const now = today();
-      p.entries.forEach((e, i) => {
-        if (e.disbursedOn > now)
-          issues.push({
-            path: pathOf(p.batch, i, "disbursedOn"),
-            rule: "not_in_future",
-            message: `${e.disbursedOn} is after today (${now} in Asia/Ho_Chi_Minh)`,
-          });
-        if (e.amount < 0n && !e.corrects)
-          issues.push({
-            path: pathOf(p.batch, i, "corrects"),
-            rule: "required_for_negative",
-            message: "a negative disbursement is a correction and must name the entry it corrects",
-          });
-      });
-      if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
-      if (!p.idempotency) {
-        // Nothing else to keep atomic with the entries: one statement, no transaction to open.
-        const rows = await writeDisbursements(repo.client, p.entries, by, p.batch);
-        return { statusCode: 201, body: stringifyJson(answerOf(p, rows)), replayed: false };
-      }
-      return once("disbursements", by, p.idempotency, async (tx) => {
-        return answerOf(p, await writeDisbursements(tx, p.entries, by, p.batch));
-      });
+      refuseIf(
+        await referenceIssues(
+          "disbursement",
+          p.entries,
+          p.entries.map((e) => e.disbursedOn),
+          by,
+        ),
+      );
+      const ctx = await admissionContext(p.entries.map((e) => e.planYear));
+      return once("disbursements", by, p.idempotency, async (tx) =>
+        answerOf(p, await writeDisbursements(tx, p.entries, by, ctx)),
+      );
     },
 
     listAllocations: (f: EntryFilter, by: Principal) => repo.listAllocations(restrict(f, by)),
     listDisbursements: (f: EntryFilter, by: Principal) => repo.listDisbursements(restrict(f, by)),
 
-    async unitLedger(unitCode: string, asOf: LocalDate, by: Principal) {
+    async unitLedger(unitCode: string, asOf: LocalDate, by: Principal, knownAt?: Date) {
       assertCanReadUnit(by, unitCode);
       if ((await catalog.existingUnitCodes([unitCode])).length === 0)
         throw new NotFoundError(`no unit with code ${unitCode}`);
-      const lines = await repo.ledgerLines(unitCode, asOf);
-      const total = lines.reduce(
-        (t, l) => ({ allocated: t.allocated + l.allocated, disbursed: t.disbursed + l.disbursed }),
-        { allocated: 0n, disbursed: 0n },
-      );
-      return { unitCode, asOf, lines, total: { ...total, remaining: total.allocated - total.disbursed } };
+      const lines = await repo.ledgerLines(unitCode, asOf, knownAt);
+      return { unitCode, asOf, lines, total: ledgerTotal(lines) };
     },
   };
 }

@@ -1,18 +1,11 @@
+import type { Restatement } from "../domain/closing.js";
+import type { CapitalSource, CapitalType, LedgerScope } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 
-export type CapitalSource = "central" | "provincial" | "district" | "other";
-export type CapitalType = "investment" | "recurrent";
-export type EntryKind = "allocation" | "disbursement";
+export { scopeKey, scopeOf } from "../domain/ledger-rules.js";
+export type { CapitalSource, CapitalType, LedgerScope };
 
-/** The finest grain the ledger keeps apart; every rule check adds up within one scope. */
-export type LedgerScope = {
-  unitCode: string;
-  program: string;
-  planYear: number;
-  carriedOverFrom: number | null;
-  source: CapitalSource;
-  capitalType: CapitalType;
-};
+export type EntryKind = "allocation" | "disbursement";
 
 export type AllocationInput = LedgerScope & {
   amount: bigint;
@@ -22,6 +15,8 @@ export type AllocationInput = LedgerScope & {
   note?: string | undefined;
   /** The approved reallocation request an adjustment carries out. */
   reallocationId?: bigint | undefined;
+  /** An admin's explicit rewrite of a closed period. */
+  restatement?: Restatement | undefined;
 };
 
 export type DisbursementInput = LedgerScope & {
@@ -30,6 +25,7 @@ export type DisbursementInput = LedgerScope & {
   reference: string;
   corrects?: bigint | undefined;
   note?: string | undefined;
+  restatement?: Restatement | undefined;
 };
 
 type Posted = { id: bigint; corrects: bigint | null; note: string | null; postedBy: string; postedAt: Date };
@@ -38,9 +34,14 @@ export type AllocationEntry = LedgerScope &
 export type DisbursementEntry = LedgerScope &
   Posted & { amount: bigint; disbursedOn: LocalDate; reference: string };
 
-export type ScopeTotals = { allocated: bigint; disbursed: bigint };
-
-export type LedgerLine = Omit<LedgerScope, "unitCode"> & ScopeTotals & { remaining: bigint };
+/** A scope's figures on a date; remaining = allocated − disbursed − refunded − carried forward. */
+export type LedgerLine = Omit<LedgerScope, "unitCode"> & {
+  allocated: bigint;
+  disbursed: bigint;
+  refunded: bigint;
+  carriedForward: bigint;
+  remaining: bigint;
+};
 
 export type EntryFilter = {
   unitCodes?: string[] | undefined;
@@ -52,6 +53,15 @@ export type EntryFilter = {
   limit: number;
 };
 
-export function scopeKey(s: LedgerScope): string {
-  return [s.unitCode, s.program, s.planYear, s.carriedOverFrom ?? "", s.source, s.capitalType].join("|");
+/** The unit's total over its lines. */
+export function ledgerTotal(lines: readonly LedgerLine[]) {
+  const t = { allocated: 0n, disbursed: 0n, refunded: 0n, carriedForward: 0n, remaining: 0n };
+  for (const l of lines) {
+    t.allocated += l.allocated;
+    t.disbursed += l.disbursed;
+    t.refunded += l.refunded;
+    t.carriedForward += l.carriedForward;
+    t.remaining += l.remaining;
+  }
+  return t;
 }

@@ -1,22 +1,34 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
-import { rateMilestoneSchema } from "../domain/plan.js";
-import { errorBody, localDate, text } from "../http/schemas.js";
+import { milestoneSchema } from "../domain/plan.js";
+import { errorBody, localDate, planYear, text } from "../http/schemas.js";
 import type { PlansService } from "./plans.service.js";
 
 const year = z.coerce.number().int().min(2000).max(2100);
+// The plan exactly as GET shows it (every milestone kind, `year` included), plus what justifies
+// a change; the service checks the plan as a whole (ids, references, the year) and the amendment.
 const planBody = z.strictObject({
+  year: planYear.optional().describe("Optional; must be the year in the path"),
   title: text(500),
   projectionWindowDays: z.number().int().min(1).max(366).default(30),
-  milestones: z.array(rateMilestoneSchema).min(1).max(50),
+  milestones: z.array(milestoneSchema).min(1).max(50),
   amendment: z
     .strictObject({
       act: z.strictObject({ document: text(500), issuedOn: localDate.nullable() }),
       reason: text(2000),
     })
     .optional()
-    .describe("Required when a due date moves: the legal act that moved it"),
+    .describe(
+      "Required when a change alters what the plan judges (a due date, threshold, comparison, kind, scope or " +
+        "whom a milestone applies to, a milestone added or removed, the projection window): the act that made it",
+    ),
+  restatement: z
+    .strictObject({ reason: text(2000), document: text(500) })
+    .optional()
+    .describe(
+      "Required when the amendment changes the rules of a closed milestone; recorded in the audit trail",
+    ),
 });
 const errors = {
   400: errorBody,

@@ -10,6 +10,7 @@ import {
   localDate,
   planYear,
   positiveAmount,
+  restatement,
   source,
   text,
 } from "../http/schemas.js";
@@ -26,10 +27,12 @@ const submitBody = z.strictObject({
     .array(z.strictObject({ ...lineKey, amount: positiveAmount }))
     .min(1)
     .max(50),
+  restatement: restatement.optional(),
 });
 const decision = { decisionRef: text(200), decidedOn: localDate, note: text(4000).optional() };
 const approveBody = z.strictObject({
   ...decision,
+  restatement: restatement.optional(),
   lines: z
     .array(
       z.strictObject({

@@ -3,7 +3,11 @@
 // Approval writes the adjustments through the ledger's own checks, in one transaction.
 import { actorOf, assertCanWriteUnit, assertRole, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
-import { ConflictError, type FieldIssue, NotFoundError, RuleViolationError } from "../domain/errors.js";
+import { closedBy, closedPeriodIssue } from "../domain/closed-period.js";
+import type { ClosingsReader, Restatement } from "../domain/closing.js";
+import { dateIssues, decisionDateIssues } from "../domain/entry-dates.js";
+import { ConflictError, type FieldIssue, NotFoundError, refuseIf } from "../domain/errors.js";
+import { headroomFrom, scopeKey } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import {
   type ApprovedLine,
@@ -13,23 +17,19 @@ import {
 } from "../domain/reallocation.js";
 import type { LedgerRepository } from "../ledger/ledger.repository.js";
 import type { LedgerService } from "../ledger/ledger.service.js";
-import { scopeKey } from "../ledger/ledger.types.js";
 import type { NewRequest, ReallocationRepository, RequestState } from "./reallocation.repository.js";
 
 type Deps = {
   repo: ReallocationRepository;
   audit: AuditRepository;
-  ledger: Pick<LedgerService, "writeAllocations" | "transaction">;
-  ledgerRepo: Pick<LedgerRepository, "scopeTotals">;
+  ledger: Pick<LedgerService, "writeAllocations" | "transaction" | "planOf" | "admissionContext">;
+  ledgerRepo: Pick<LedgerRepository, "scopeHistories" | "client">;
+  closings: ClosingsReader;
   catalog: {
     existingUnitCodes(c: string[]): Promise<string[]>;
     existingProgramCodes(c: string[]): Promise<string[]>;
   };
   today: () => LocalDate;
-};
-
-const fail = (issues: FieldIssue[]): never => {
-  throw new RuleViolationError(issues[0]?.message ?? "invalid request", issues);
 };
 
 export function createReallocationService(d: Deps) {
@@ -40,12 +40,12 @@ export function createReallocationService(d: Deps) {
   }
 
   return {
-    async submit(input: NewRequest, by: Principal) {
+    async submit(input: NewRequest & { restatement?: Restatement | undefined }, by: Principal) {
       assertCanWriteUnit(by, input.unitCode);
       const issues: FieldIssue[] = [];
       if ((await d.catalog.existingUnitCodes([input.unitCode])).length === 0)
         issues.push({
-          path: "body.unitCode",
+          field: "unitCode",
           rule: "unknown_unit",
           message: `no unit with code ${input.unitCode}`,
         });
@@ -54,50 +54,73 @@ export function createReallocationService(d: Deps) {
       input.lines.forEach((l, i) => {
         if (!programs.has(l.program))
           issues.push({
-            path: `body.lines.${i}.program`,
+            field: `lines.${i}.program`,
             rule: "unknown_program",
             message: `no program ${l.program}`,
           });
         const key = `${l.program}|${l.source}|${l.capitalType}`;
         if (seen.has(key))
-          issues.push({ path: `body.lines.${i}`, rule: "unique_line", message: `${key} is offered twice` });
+          issues.push({ field: `lines.${i}`, rule: "unique_line", message: `${key} is offered twice` });
         seen.add(key);
       });
-      if (input.sentOn > d.today())
-        issues.push({
-          path: "body.sentOn",
-          rule: "not_in_future",
-          message: `${input.sentOn} is after today`,
-        });
-      if (issues.length) fail(issues);
+      // A request belongs to its plan year, is never dated in the future, and a closed REQ
+      // milestone's period is restated only by an admin.
+      const [plan, closings] = await Promise.all([
+        d.ledger.planOf(input.planYear),
+        d.closings.closedMilestones(input.planYear),
+      ]);
+      const dated = {
+        kind: "request" as const,
+        planYear: input.planYear,
+        carriedOverFrom: null,
+        date: input.sentOn,
+        field: "sentOn",
+      };
+      issues.push(...dateIssues(dated, d.today(), plan));
+      const closed = input.lines.flatMap((l) => closedBy({ ...dated, program: l.program }, closings));
+      if (closed.length > 0) {
+        if (by.role !== "admin" || !input.restatement)
+          issues.push(closedPeriodIssue({ ...dated, program: input.lines[0]!.program }, closed)!);
+      }
+      refuseIf(issues);
+      // A request may offer only what is unused from its sending date on (ledger-rules.ts).
+      const scopes = input.lines.map((l) => ({
+        unitCode: input.unitCode,
+        program: l.program,
+        planYear: input.planYear,
+        carriedOverFrom: null,
+        source: l.source,
+        capitalType: l.capitalType,
+      }));
+      const history = await d.ledgerRepo.scopeHistories(d.ledgerRepo.client, scopes);
+      scopes.forEach((sc, i) => {
+        const free = headroomFrom(history.get(scopeKey(sc)) ?? [], input.sentOn);
+        if (input.lines[i]!.amount > free)
+          issues.push({
+            field: `lines.${i}.amount`,
+            rule: "at_most_undisbursed",
+            message: `only ${free} đồng of this capital is unused from ${input.sentOn} on`,
+            date: input.sentOn,
+          });
+      });
+      refuseIf(issues);
+      const { restatement, ...request } = input;
       return d.ledger.transaction(async (tx) => {
-        // A request may offer only what is still undisbursed of the year's own capital.
-        const scopes = input.lines.map((l) => ({
-          ...l,
-          unitCode: input.unitCode,
-          planYear: input.planYear,
-          carriedOverFrom: null,
-        }));
-        const totals = await d.ledgerRepo.scopeTotals(tx, scopes);
-        scopes.forEach((l, i) => {
-          const t = totals.get(scopeKey(l)) ?? { allocated: 0n, disbursed: 0n };
-          const undisbursed = t.allocated - t.disbursed;
-          if (l.amount > undisbursed)
-            issues.push({
-              path: `body.lines.${i}.amount`,
-              rule: "at_most_undisbursed",
-              message: `only ${undisbursed} đồng of this capital is still undisbursed`,
-            });
-        });
-        if (issues.length) fail(issues);
-        const created = await d.repo.create(tx, input, actorOf(by));
+        const created = await d.repo.create(tx, request, actorOf(by));
         await d.audit.record(tx, {
           entity: "reallocation_request",
           entityId: created.id,
-          action: "submitted",
+          action: closed.length > 0 ? "submitted_restating" : "submitted",
           actor: actorOf(by),
           document: input.documentRef,
-          details: { sentOn: input.sentOn, reason: input.reason, lines: input.lines },
+          details: {
+            sentOn: input.sentOn,
+            reason: input.reason,
+            lines: input.lines,
+            ...(closed.length > 0 && restatement
+              ? { restatement, milestones: [...new Set(closed.map((c) => c.milestoneId))] }
+              : {}),
+          },
         });
         return created;
       });
@@ -105,26 +128,33 @@ export function createReallocationService(d: Deps) {
 
     async approve(
       id: bigint,
-      body: Decision & { note?: string | undefined; lines: ApprovedLine[] },
+      body: Decision & {
+        note?: string | undefined;
+        lines: ApprovedLine[];
+        restatement?: Restatement | undefined;
+      },
       by: Principal,
     ) {
       assertRole(by, ["admin"]);
       const request = await mustFind(id);
       if (request.state !== "submitted") throw new ConflictError(`request ${id} is already ${request.state}`);
-      const issues = approvalIssues(request.unitCode, request.lines, body.lines);
+      const issues = [
+        ...decisionDateIssues(request.sentOn, body.decidedOn, d.today()),
+        ...approvalIssues(request.unitCode, request.lines, body.lines),
+      ];
       const receivers = [...new Set(body.lines.flatMap((l) => l.recipients.map((r) => r.unitCode)))];
       const known = new Set(await d.catalog.existingUnitCodes(receivers));
       for (const [i, l] of body.lines.entries()) {
         for (const [j, r] of l.recipients.entries()) {
           if (!known.has(r.unitCode))
             issues.push({
-              path: `body.lines.${i}.recipients.${j}.unitCode`,
+              field: `lines.${i}.recipients.${j}.unitCode`,
               rule: "unknown_unit",
               message: `no unit with code ${r.unitCode}`,
             });
         }
       }
-      if (issues.length) fail(issues);
+      refuseIf(issues);
       const entries = approvalAdjustments(request.unitCode, body.lines).map((a) => ({
         ...a,
         planYear: request.planYear,
@@ -133,12 +163,14 @@ export function createReallocationService(d: Deps) {
         decidedOn: body.decidedOn,
         reallocationId: id,
         note: `điều chuyển vốn theo đề xuất số ${request.documentRef}`,
+        restatement: body.restatement,
       }));
+      const ctx = await d.ledger.admissionContext([request.planYear]);
       return d.ledger.transaction(async (tx) => {
         if (!(await d.repo.decide(tx, id, "approved", body, actorOf(by))))
           throw new ConflictError(`request ${id} was decided meanwhile`);
-        // The ledger's own checks: the giver's allocation may not fall below what it disbursed.
-        const written = await d.ledger.writeAllocations(tx, entries, by, true);
+        // The ledger's own rules: dates, closed periods, and every scope at every date.
+        const written = await d.ledger.writeAllocations(tx, entries, by, ctx);
         await d.repo.recordApproval(tx, id, body.lines);
         await d.audit.record(tx, {
           entity: "reallocation_request",

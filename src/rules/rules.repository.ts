@@ -12,15 +12,14 @@ export type PlanFigures = UnitProgram & { byMilestone: Map<string, ScopeFigures>
 
 const unitFilter = (units?: string[]) => (units ? Prisma.sql`AND unit_code = ANY(${units})` : Prisma.empty);
 
-/** The optional program, source and capital-type filters of a milestone, as "AND ..." clauses. */
-function scopeExtras(m: RateMilestone): Prisma.Sql {
-  const parts: Prisma.Sql[] = [];
-  if (m.program) parts.push(Prisma.sql`AND program_code = ${m.program}`);
-  if (m.source) parts.push(Prisma.sql`AND source = ${m.source}::"CapitalSource"`);
-  if (m.capitalType) parts.push(Prisma.sql`AND capital_type = ${m.capitalType}::"CapitalType"`);
-  return parts.length ? Prisma.join(parts, " ") : Prisma.empty;
-}
+/**
+ * Only rows recorded by knownAt (`column` is when the row was written: posted_at of a ledger
+ * entry, created_at of the rest), so a reading answers as the service would have then.
+ */
+const knownBy = (column: "posted_at" | "created_at" | "r.created_at", knownAt?: Date) =>
+  knownAt ? Prisma.sql`AND ${Prisma.raw(column)} <= ${knownAt.toISOString()}::timestamptz` : Prisma.empty;
 
+/** A milestone's scope: own or carried-over capital, and its program, source and capital-type filters. */
 function scopeFilter(m: RateMilestone): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   parts.push(
@@ -30,6 +29,8 @@ function scopeFilter(m: RateMilestone): Prisma.Sql {
   );
   if (m.program) parts.push(Prisma.sql`program_code = ${m.program}`);
   if (m.source) parts.push(Prisma.sql`source = ${m.source}::"CapitalSource"`);
+  if (m.appliesTo?.sources)
+    parts.push(Prisma.sql`source = ANY(${m.appliesTo.sources}::text[]::"CapitalSource"[])`);
   if (m.capitalType) parts.push(Prisma.sql`capital_type = ${m.capitalType}::"CapitalType"`);
   return Prisma.sql`(${Prisma.join(parts, " AND ")})`;
 }
@@ -41,7 +42,7 @@ export function createRulesRepository(prisma: PrismaClient) {
      * with, per milestone, allocated and disbursed up to the milestone's cutoff and disbursed in
      * its projection window (conditional sums, so more milestones cost no extra scan).
      */
-    async planFigures(plan: Plan, asOf: LocalDate, units?: string[]): Promise<PlanFigures[]> {
+    async planFigures(plan: Plan, asOf: LocalDate, units?: string[], knownAt?: Date): Promise<PlanFigures[]> {
       const rateLike = plan.milestones.filter(isRateLike);
       if (rateLike.length === 0) return [];
       // Milestones often share a sum (same scope and cutoff): each distinct one is computed once.
@@ -59,7 +60,9 @@ export function createRulesRepository(prisma: PrismaClient) {
           const alias = `s${columns.size}`;
           c = {
             alias,
-            sql: Prisma.sql`COALESCE(exact_sum(amount) FILTER (WHERE ${cond}), 0) AS ${Prisma.raw(alias)}`,
+            // numeric sums cannot overflow whatever the order of the rows; only the group's
+            // total is cast back, and the ledger's bound on a scope keeps it within bigint.
+            sql: Prisma.sql`COALESCE(SUM(amount) FILTER (WHERE ${cond}), 0)::bigint AS ${Prisma.raw(alias)}`,
           };
           columns.set(key, c);
         }
@@ -75,8 +78,8 @@ export function createRulesRepository(prisma: PrismaClient) {
           r: column("d", inScope, cutoff, windowStart),
         };
       });
-      // exact_sum keeps a bigint per group, so the pass is hashed when work_mem allows it; at the
-      // default 4 MB, 30,000 pairs were sorted and spilled to disk instead (about twice as slow).
+      // The pass is hashed when every group's sums fit in work_mem; at the default 4 MB, 30,000
+      // pairs were sorted and spilled to disk instead (about twice as slow).
       const [, rows] = await prisma.$transaction([
         prisma.$executeRaw`SET LOCAL work_mem = '32MB'`,
         prisma.$queryRaw<Record<string, bigint | string>[]>`
@@ -84,9 +87,11 @@ export function createRulesRepository(prisma: PrismaClient) {
         FROM (
           SELECT true AS is_allocation, unit_code, program_code, carried_over_from, source, capital_type, amount, decided_on AS d
             FROM allocation WHERE plan_year = ${plan.year} AND decided_on <= ${asOf}::date ${unitFilter(units)}
+              ${knownBy("posted_at", knownAt)}
           UNION ALL
           SELECT false, unit_code, program_code, carried_over_from, source, capital_type, amount, disbursed_on
             FROM disbursement WHERE plan_year = ${plan.year} AND disbursed_on <= ${asOf}::date ${unitFilter(units)}
+              ${knownBy("posted_at", knownAt)}
         ) e
         GROUP BY 1, 2`,
       ]);
@@ -108,9 +113,11 @@ export function createRulesRepository(prisma: PrismaClient) {
       m: RateMilestone,
       asOf: LocalDate,
       units?: string[],
+      knownAt?: Date,
     ): Promise<Map<string, RefundFigures>> {
       const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
-      const filter = Prisma.sql`plan_year = ${plan.year} ${scopeExtras(m)} ${unitFilter(units)}`;
+      // scopeFilter: own capital or the one year carried over, as for allocations and disbursements.
+      const filter = Prisma.sql`plan_year = ${plan.year} AND ${scopeFilter(m)} ${unitFilter(units)} ${knownBy("created_at", knownAt)}`;
       const rows = await prisma.$queryRaw<(UnitProgram & RefundFigures)[]>`
         SELECT unit_code AS "unitCode", program_code AS "program",
                SUM(cf)::bigint AS "carriedForward", SUM(r)::bigint AS "refunded", SUM(recent)::bigint AS "recentRefunded"
@@ -127,27 +134,34 @@ export function createRulesRepository(prisma: PrismaClient) {
     },
 
     /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */
-    async requestsSentOn(year: number, asOf: LocalDate, units?: string[]): Promise<Map<string, LocalDate>> {
+    async requestsSentOn(
+      year: number,
+      asOf: LocalDate,
+      units?: string[],
+      knownAt?: Date,
+    ): Promise<Map<string, LocalDate>> {
       const rows = await prisma.$queryRaw<{ key: string; sentOn: string }[]>`
         SELECT r.unit_code || '|' || l.program_code AS key, to_char(MIN(r.sent_on), 'YYYY-MM-DD') AS "sentOn"
         FROM reallocation_request r JOIN reallocation_line l ON l.request_id = r.id
-        WHERE r.plan_year = ${year} AND r.sent_on <= ${asOf}::date
+        WHERE r.plan_year = ${year} AND r.sent_on <= ${asOf}::date ${knownBy("r.created_at", knownAt)}
           ${units ? Prisma.sql`AND r.unit_code = ANY(${units})` : Prisma.empty}
         GROUP BY 1`;
       return new Map(rows.map((r) => [r.key, r.sentOn]));
     },
 
     /** The plan year's own capital per pair as of asOf, for the roll-ups. */
-    async ownCapitalTotals(year: number, asOf: LocalDate): Promise<PairTotals[]> {
+    async ownCapitalTotals(year: number, asOf: LocalDate, knownAt?: Date): Promise<PairTotals[]> {
       return prisma.$queryRaw<PairTotals[]>`
         SELECT unit_code AS "unitCode", program_code AS "program",
                SUM(allocated)::bigint AS "allocated", SUM(disbursed)::bigint AS "disbursed"
         FROM (
           SELECT unit_code, program_code, amount AS allocated, 0::bigint AS disbursed FROM allocation
             WHERE plan_year = ${year} AND carried_over_from IS NULL AND decided_on <= ${asOf}::date
+              ${knownBy("posted_at", knownAt)}
           UNION ALL
           SELECT unit_code, program_code, 0::bigint, amount FROM disbursement
             WHERE plan_year = ${year} AND carried_over_from IS NULL AND disbursed_on <= ${asOf}::date
+              ${knownBy("posted_at", knownAt)}
         ) e
         GROUP BY 1, 2`;
     },

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
-import type { LocalDate } from "../domain/local-date.js";
-import { code, errorBody, localDate } from "../http/schemas.js";
+import { type LocalDate, todayIn } from "../domain/local-date.js";
+import { code, errorBody, knownAt, localDate } from "../http/schemas.js";
 import { atRiskItem, milestoneOut, summaryOut } from "./rules.schemas.js";
 import type { RulesService } from "./rules.service.js";
 
@@ -13,7 +13,16 @@ const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
 const asOfQuery = {
   asOf: localDate.optional(),
   planYear: z.coerce.number().int().min(2000).max(2100).optional(),
+  knownAt: knownAt
+    .optional()
+    .describe(
+      "answer as the service would have at this moment: entries, plan version and closings recorded by then",
+    ),
 };
+
+/** asOf defaults to today, or, for a reading as known at a moment, to that moment's local date. */
+const asOfOf = (q: { asOf?: LocalDate | undefined; knownAt?: Date | undefined }, today: () => LocalDate) =>
+  q.asOf ?? (q.knownAt ? todayIn(q.knownAt) : today());
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 
 export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: () => LocalDate }> = async (
@@ -41,7 +50,13 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
       },
     },
     (req) =>
-      rules.unitStatus(req.params.code, req.query.asOf ?? today(), req.query.planYear, principalOf(req)),
+      rules.unitStatus(
+        req.params.code,
+        asOfOf(req.query, today),
+        req.query.planYear,
+        principalOf(req),
+        req.query.knownAt,
+      ),
   );
 
   app.get(
@@ -64,11 +79,12 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
       },
     },
     (req) =>
-      rules.atRisk(req.query.asOf ?? today(), req.query.planYear, {
-        milestone: req.query.milestone,
-        program: req.query.program,
-        kind: req.query.kind,
-      }),
+      rules.atRisk(
+        asOfOf(req.query, today),
+        req.query.planYear,
+        { milestone: req.query.milestone, program: req.query.program, kind: req.query.kind },
+        req.query.knownAt,
+      ),
   );
 
   app.get(
@@ -85,6 +101,6 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
         },
       },
     },
-    (req) => rules.summary(req.query.asOf ?? today(), req.query.planYear),
+    (req) => rules.summary(asOfOf(req.query, today), req.query.planYear, req.query.knownAt),
   );
 };

@@ -4,6 +4,30 @@ import { z } from "zod";
 import { amountOut } from "../http/schemas.js";
 
 const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
+
+/** A closed milestone's row: the verdict recorded at closing beside today's reading. */
+const closedMarks = {
+  closed: z
+    .boolean()
+    .optional()
+    .describe("the milestone is closed: its verdict was recorded as of its due date (rows read after it)"),
+  recordedStatus: status.optional().describe("the verdict recorded at closing; `status` is today's reading"),
+  restated: z
+    .boolean()
+    .optional()
+    .describe("today's reading differs from the recorded one (a restatement or a restating amendment)"),
+  recorded: z
+    .object({
+      status,
+      allocated: amountOut,
+      disbursed: amountOut,
+      rate: z.number().nullable(),
+      shortfall: amountOut,
+    })
+    .optional()
+    .describe("restated rows: the figures recorded at closing"),
+};
+
 export const milestoneOut = z.object({
   id: z.string(),
   kind: z.enum(["rate", "refund", "request"]),
@@ -16,7 +40,9 @@ export const milestoneOut = z.object({
   rate: z
     .number()
     .nullable()
-    .describe("percent, rounded to 2 decimals for display; the status is decided exactly"),
+    .describe(
+      "percent with 2 decimals for display, rounded toward the status (up when met, down otherwise); the status is decided exactly",
+    ),
   threshold: z.number(),
   comparison: z.enum(["gt", "gte"]),
   shortfall: amountOut.describe("the fewest whole đồng that, disbursed more, would meet the milestone"),
@@ -33,6 +59,13 @@ export const milestoneOut = z.object({
     .boolean()
     .optional()
     .describe("request milestones: only advised (met the first rate, at risk for the next)"),
+  lapsed: amountOut
+    .optional()
+    .describe(
+      "refund milestones, for a unit kind the refund does not concern (not_applicable): capital in its scope " +
+        "left undisbursed and not carried forward; it lapses, it is not a refund owed",
+    ),
+  ...closedMarks,
 });
 export const atRiskItem = milestoneOut.extend({
   unitCode: z.string(),
@@ -66,6 +99,17 @@ export const summaryOut = z.object({
       counts: statusCounts,
       unitCounts: statusCounts,
       byProgram: z.array(z.object({ program: z.string(), ...totals, counts: statusCounts })),
+      closing: z
+        .object({
+          closedAt: z.date(),
+          closedBy: z.string(),
+          document: z.string(),
+          automatic: z.boolean(),
+          recordedCounts: statusCounts.describe("pairs by the verdict recorded at closing"),
+          restated: z.number().describe("pairs whose reading today differs from the recorded one"),
+        })
+        .optional()
+        .describe("closed milestones read after their due date; `counts` stay by today's status"),
     }),
   ),
 });

@@ -2,9 +2,11 @@
 
 import type { Principal } from "../access/principal.js";
 import { type AtRiskFilter, selectAtRisk, type UnitInfo } from "../domain/at-risk.js";
+import type { RecordedVerdictsReader } from "../domain/closing.js";
 import type { LocalDate } from "../domain/local-date.js";
-import type { Plan, RateMilestone } from "../domain/plan.js";
+import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import { evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
+import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
@@ -12,19 +14,29 @@ import type { RulesRepository } from "./rules.repository.js";
 
 type Deps = {
   repo: RulesRepository;
-  plans: { planFor(asOf: LocalDate, year?: number): Promise<Plan> };
+  plans: { planFor(asOf: LocalDate, year?: number, knownAt?: Date): Promise<Plan> };
   units: { listUnits(): Promise<UnitInfo[]>; getUnit(code: string): Promise<UnitInfo> };
+  closings: Pick<RecordedVerdictsReader, "closedMilestones" | "recordedVerdicts">;
 };
 
-export function createRulesService({ repo, plans, units }: Deps) {
-  async function evaluate(plan: Plan, asOf: LocalDate, unitCodes?: string[]): Promise<PairEvaluation[]> {
+export function createRulesService({ repo, plans, units, closings }: Deps) {
+  /** The plan's pairs judged on asOf; with knownAt, on what had been recorded by then. */
+  async function evaluate(
+    plan: Plan,
+    asOf: LocalDate,
+    unitCodes?: string[],
+    knownAt?: Date,
+  ): Promise<PairEvaluation[]> {
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
-    const [rows, requests, ...refunds] = await Promise.all([
-      repo.planFigures(plan, asOf, unitCodes),
+    // Milestones limited to some unit kinds (the 2022 refund: districts) need each pair's kind.
+    const byKind = plan.milestones.some((m) => isRateLike(m) && m.appliesTo?.unitKinds);
+    const [kinds, rows, requests, ...refunds] = await Promise.all([
+      byKind ? unitMap() : new Map<string, UnitInfo>(),
+      repo.planFigures(plan, asOf, unitCodes, knownAt),
       plan.milestones.some((m) => m.kind === "request")
-        ? repo.requestsSentOn(plan.year, asOf, unitCodes)
+        ? repo.requestsSentOn(plan.year, asOf, unitCodes, knownAt)
         : new Map<string, LocalDate>(),
-      ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes)),
+      ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes, knownAt)),
     ]);
     const refundsOf = new Map(refundMilestones.map((m, i) => [m.id, refunds[i]!]));
     return evaluatePlan(
@@ -40,7 +52,24 @@ export function createRulesService({ repo, plans, units }: Deps) {
         );
       },
       (pair) => requests.get(`${pair.unitCode}|${pair.program}`) ?? null,
+      (pair) => kinds.get(pair.unitCode)?.kind,
     );
+  }
+
+  /**
+   * The evaluation with each closed milestone's recorded verdict beside today's reading (closings
+   * made by knownAt, read after their due date); verdicts are loaded only when one applies.
+   */
+  async function judge(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
+    const ids = new Set(plan.milestones.map((m) => m.id));
+    const closed = (await closings.closedMilestones(plan.year, knownAt)).filter(
+      (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
+    );
+    const [evals, verdicts] = await Promise.all([
+      evaluate(plan, asOf, unitCodes, knownAt),
+      closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
+    ]);
+    return { rows: withRecordedVerdicts(evals, closed, verdicts, asOf), closed, verdicts };
   }
 
   const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
@@ -48,28 +77,45 @@ export function createRulesService({ repo, plans, units }: Deps) {
   return {
     evaluate,
 
-    async unitStatus(unitCode: string, asOf: LocalDate, planYear: number | undefined, by: Principal) {
+    async unitStatus(
+      unitCode: string,
+      asOf: LocalDate,
+      planYear: number | undefined,
+      by: Principal,
+      knownAt?: Date,
+    ) {
       assertCanReadUnit(by, unitCode);
       await units.getUnit(unitCode);
-      const plan = await plans.planFor(asOf, planYear);
-      return { unitCode, asOf, planYear: plan.year, milestones: await evaluate(plan, asOf, [unitCode]) };
+      const plan = await plans.planFor(asOf, planYear, knownAt);
+      const { rows } = await judge(plan, asOf, [unitCode], knownAt);
+      return { unitCode, asOf, planYear: plan.year, milestones: rows };
     },
 
-    async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter) {
-      const plan = await plans.planFor(asOf, planYear);
+    async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
+      const plan = await plans.planFor(asOf, planYear, knownAt);
       const judged = filter.milestone ? planNarrowedTo(plan, filter.milestone) : plan;
-      const [evals, map] = await Promise.all([evaluate(judged, asOf), unitMap()]);
-      return { asOf, planYear: plan.year, items: selectAtRisk(evals, map, filter) };
+      const [{ rows }, map] = await Promise.all([judge(judged, asOf, undefined, knownAt), unitMap()]);
+      return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
     },
 
-    async summary(asOf: LocalDate, planYear: number | undefined) {
-      const plan = await plans.planFor(asOf, planYear);
-      const [evals, totals, map] = await Promise.all([
-        evaluate(plan, asOf),
-        repo.ownCapitalTotals(plan.year, asOf),
+    /** Counts by today's status; a closed milestone also carries its recorded counts. */
+    async summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
+      const plan = await plans.planFor(asOf, planYear, knownAt);
+      const [{ rows, closed, verdicts }, totals, map] = await Promise.all([
+        judge(plan, asOf, undefined, knownAt),
+        repo.ownCapitalTotals(plan.year, asOf, knownAt),
         unitMap(),
       ]);
-      return { asOf, ...summarize(plan, totals, evals, map) };
+      const summary = summarize(plan, totals, rows, map);
+      const byClosing = closingCounts(rows, closed, verdicts, asOf);
+      return {
+        asOf,
+        ...summary,
+        byMilestone: summary.byMilestone.map((m) => {
+          const closing = byClosing.get(m.id);
+          return closing ? { ...m, closing } : m;
+        }),
+      };
     },
   };
 }

@@ -105,10 +105,12 @@ export type CsvValue = string | number | bigint | null | undefined;
 
 /**
  * Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe;
- * numbers are written as they are.
+ * numbers are written as they are. Amounts are bigint: their plain digits, unquoted, at any size
+ * (never through a float, never "1e+21"), which the import reads back as the same whole đồng.
  */
 function cell(v: CsvValue): string {
   if (v === null || v === undefined) return "";
+  if (typeof v === "bigint") return v.toString();
   if (typeof v !== "string") return String(v);
   return quote(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
 }

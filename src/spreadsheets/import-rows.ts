@@ -2,9 +2,16 @@
 // row writes given what the ledger already holds. No database, no clock: the service passes
 // the figures and today in.
 import { z } from "zod";
+import type { FieldIssue } from "../domain/errors.js";
+import {
+  admissionIssues,
+  type Movement,
+  type MovementKind,
+  scopeKey,
+  scopeOf,
+} from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
-import type { AllocationInput, DisbursementInput, LedgerScope, ScopeTotals } from "../ledger/ledger.types.js";
-import { scopeKey } from "../ledger/ledger.types.js";
+import type { AllocationInput, DisbursementInput, LedgerScope } from "../ledger/ledger.types.js";
 import {
   amountCell,
   capitalTypeCell,
@@ -219,22 +226,13 @@ export type RowPlan = LedgerScope & {
   note: string | null;
 };
 
-const scopeOf = (r: LedgerScope): LedgerScope => ({
-  unitCode: r.unitCode,
-  program: r.program,
-  planYear: r.planYear,
-  carriedOverFrom: r.carriedOverFrom,
-  source: r.source,
-  capitalType: r.capitalType,
-});
-
 /** Disbursements already recorded in one scope, summed per date. */
 export type DatedAmount = { date: LocalDate; amount: bigint };
 
 type Checks = {
   header: HeaderMap;
-  /** All-time totals per scopeKey: the figures the ledger checks balances against. */
-  totals: Map<string, ScopeTotals>;
+  /** Every movement of the rows' scopes, by scopeKey: what the ledger's rules judge against. */
+  history: ReadonlyMap<string, readonly Movement[]>;
 };
 
 const rowError = (h: HeaderMap, row: number, field: string | null, rule: string, message: string) => ({
@@ -255,7 +253,6 @@ export function planAllocations(
 ): { plans: RowPlan[]; errors: RowError[] } {
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
-  const running = new Map<string, ScopeTotals>();
   const plans = rows.map((r): RowPlan => {
     const key = scopeKey(r);
     const decisionKey = `${key}|${r.decisionRef}`;
@@ -294,18 +291,27 @@ export function planAllocations(
         "decision_recorded",
         `decision ${r.decisionRef} is already recorded in this scope as ${recorded} đồng: post an adjustment under a new decision, or correct the entry`,
       );
-    const t = running.get(key) ?? { ...(c.totals.get(key) ?? { allocated: 0n, disbursed: 0n }) };
-    t.allocated += r.amount;
-    running.set(key, t);
-    if (t.allocated < t.disbursed)
-      return fail(
-        "amount",
-        "allocation_below_disbursed",
-        `the allocation would fall to ${t.allocated}, below the ${t.disbursed} already disbursed in this scope`,
-      );
     return plan;
   });
+  errors.push(...ledgerRuleErrors(c, plans, "allocation", "amount"));
   return { plans, errors };
+}
+
+/**
+ * The ledger's own rules (src/domain/ledger-rules.ts) over the rows that would be written: the
+ * ledger they leave must hold at every date. A breaking row is marked and named.
+ */
+function ledgerRuleErrors(c: Checks, plans: RowPlan[], kind: MovementKind, field: string): RowError[] {
+  const writing = plans.filter((p) => p.status === "write");
+  const issues = admissionIssues(
+    c.history,
+    writing.map((p, entry) => ({ ...scopeOf(p), kind, date: p.date, amount: p.amount, entry })),
+  );
+  return issues.map((i) => {
+    const p = writing[i.entry!]!;
+    p.status = "error";
+    return rowError(c.header, p.row, field, i.rule, i.message);
+  });
 }
 
 /**
@@ -321,7 +327,7 @@ export function planAllocations(
  */
 export function planDisbursements(
   rows: DisbursementRow[],
-  c: Checks & { history: Map<string, DatedAmount[]>; today: LocalDate },
+  c: Checks & { today: LocalDate },
 ): { plans: RowPlan[]; errors: RowError[] } {
   const errors: RowError[] = [];
   const plans = new Map<number, RowPlan>();
@@ -332,9 +338,8 @@ export function planDisbursements(
     byScope.set(scopeKey(r), list);
   }
   for (const [key, list] of byScope) {
-    const history = c.history.get(key) ?? [];
+    const history = (c.history.get(key) ?? []).filter((m) => m.kind === "disbursement");
     const latest = history.reduce<LocalDate | null>((m, h) => (m === null || h.date > m ? h.date : m), null);
-    const t = { ...(c.totals.get(key) ?? { allocated: 0n, disbursed: 0n }) };
     const sorted = [...list].sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : a.row - b.row));
     const written: DatedAmount[] = [];
     let previous: DisbursementRow | null = null;
@@ -387,19 +392,12 @@ export function planDisbursements(
         );
         continue;
       }
-      t.disbursed += plan.amount;
-      if (t.disbursed > t.allocated) {
-        fail(
-          "cumulativeDisbursed",
-          "disbursed_above_allocation",
-          `disbursed would reach ${t.disbursed}, above the ${t.allocated} allocated in this scope`,
-        );
-        continue;
-      }
       written.push({ date: r.asOf, amount: plan.amount });
     }
   }
-  return { plans: rows.map((r) => plans.get(r.row)!), errors };
+  const ordered = rows.map((r) => plans.get(r.row)!);
+  errors.push(...ledgerRuleErrors(c, ordered, "disbursement", "cumulativeDisbursed"));
+  return { plans: ordered, errors };
 }
 
 export const toAllocationInput = (p: RowPlan): AllocationInput => ({
@@ -419,18 +417,17 @@ export const toDisbursementInput = (p: RowPlan): DisbursementInput => ({
 });
 
 /**
- * The ledger names a batch entry's field as `body.N.field`; turn that into the spreadsheet row
- * of the N-th written entry and the column of the field (cumulativeDisbursed for a report).
+ * The ledger names an entry (its index among the written rows) and a field; turn that into the
+ * spreadsheet row and the column of the field (cumulativeDisbursed for a report).
  */
 export function issueToRowError(
   h: HeaderMap,
   written: RowPlan[],
-  issue: { path: string; rule: string; message: string },
+  issue: FieldIssue,
   kind: ImportKind,
 ): RowError {
-  const m = /^body\.(\d+)\.(\w+)$/.exec(issue.path);
-  const plan = m ? written[Number(m[1])] : undefined;
-  let field = m?.[2] ?? null;
+  const plan = issue.entry === undefined ? undefined : written[issue.entry];
+  let field: string | null = issue.field || null;
   if (kind === "disbursements" && field === "amount") field = "cumulativeDisbursed";
   if (kind === "disbursements" && field === "disbursedOn") field = "asOf";
   return {

@@ -5,8 +5,8 @@ import type { Principal } from "../access/principal.js";
 import { RuleViolationError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Db, LedgerRepository } from "../ledger/ledger.repository.js";
-import type { LedgerService } from "../ledger/ledger.service.js";
-import type { LedgerScope } from "../ledger/ledger.types.js";
+import type { AdmissionContext, LedgerService } from "../ledger/ledger.service.js";
+import { type LedgerScope, scopeOf } from "../ledger/ledger.types.js";
 import { type ImportKind, MAX_IMPORT_ROWS } from "./columns.js";
 import {
   type AllocationRow,
@@ -30,8 +30,11 @@ import { type FileFormat, readSpreadsheet, UnreadableFileError } from "./spreads
 type Deps = {
   db: Db;
   repo: ImportsRepository;
-  ledger: Pick<LedgerService, "writeAllocations" | "writeDisbursements" | "transaction">;
-  ledgerRepo: Pick<LedgerRepository, "lockScopes" | "scopeTotals">;
+  ledger: Pick<
+    LedgerService,
+    "writeAllocations" | "writeDisbursements" | "transaction" | "datesAndPeriods" | "admissionContext"
+  >;
+  ledgerRepo: Pick<LedgerRepository, "lockScopes" | "scopeHistories">;
   catalog: {
     existingUnitCodes(c: string[]): Promise<string[]>;
     existingProgramCodes(c: string[]): Promise<string[]>;
@@ -70,19 +73,6 @@ class Rejected extends Error {
   ) {
     super("import rejected");
   }
-}
-
-const WRITE_CHUNK = 1000;
-
-function scopeOf(r: LedgerScope): LedgerScope {
-  return {
-    unitCode: r.unitCode,
-    program: r.program,
-    planYear: r.planYear,
-    carriedOverFrom: r.carriedOverFrom,
-    source: r.source,
-    capitalType: r.capitalType,
-  };
 }
 
 export function createImportsService(d: Deps) {
@@ -128,45 +118,71 @@ export function createImportsService(d: Deps) {
     return { ok, errors };
   }
 
-  async function plan(kind: ImportKind, db: Db, h: HeaderMap, rows: (AllocationRow | DisbursementRow)[]) {
+  async function plan(
+    kind: ImportKind,
+    db: Db,
+    h: HeaderMap,
+    rows: (AllocationRow | DisbursementRow)[],
+    by: Principal,
+    ctx: AdmissionContext,
+  ) {
     const scopes = rows.map(scopeOf);
-    const totals = await d.ledgerRepo.scopeTotals(db, scopes);
-    if (kind === "allocations")
-      return planAllocations(rows as AllocationRow[], {
-        header: h,
-        totals,
-        decisions: await d.repo.allocationDecisions(db, scopes),
-      });
-    return planDisbursements(rows as DisbursementRow[], {
-      header: h,
-      totals,
-      history: await d.repo.disbursementHistory(db, scopes),
-      today: d.today(),
-    });
+    const history = await d.ledgerRepo.scopeHistories(db, scopes);
+    const planned =
+      kind === "allocations"
+        ? planAllocations(rows as AllocationRow[], {
+            header: h,
+            history,
+            decisions: await d.repo.allocationDecisions(db, scopes),
+          })
+        : planDisbursements(rows as DisbursementRow[], { header: h, history, today: d.today() });
+    // Dates that can be and closed periods: the same admission the ledger applies when writing.
+    const writing = planned.plans.filter((p) => p.status === "write");
+    const { issues } = d.ledger.datesAndPeriods(
+      writing.map((p, entry) => ({
+        ...scopeOf(p),
+        kind: kind === "allocations" ? "allocation" : "disbursement",
+        date: p.date,
+        amount: p.amount,
+        entry,
+        dateField: kind === "allocations" ? "decidedOn" : "disbursedOn",
+      })),
+      by,
+      ctx,
+    );
+    for (const i of issues) {
+      writing[i.entry!]!.status = "error";
+      planned.errors.push(issueToRowError(h, writing, i, kind));
+    }
+    return planned;
   }
 
-  /** Writes the planned entries inside the transaction; the ledger's own checks run again. */
-  async function write(kind: ImportKind, tx: Db, h: HeaderMap, plans: RowPlan[], by: Principal) {
+  /** Writes the planned entries inside the transaction; the ledger admits them again. */
+  async function write(
+    kind: ImportKind,
+    tx: Db,
+    h: HeaderMap,
+    plans: RowPlan[],
+    by: Principal,
+    ctx: AdmissionContext,
+  ) {
     const toWrite = plans.filter((p) => p.status === "write");
     const ids = new Map<number, bigint>();
-    for (let start = 0; start < toWrite.length; start += WRITE_CHUNK) {
-      const chunk = toWrite.slice(start, start + WRITE_CHUNK);
-      try {
-        const written =
-          kind === "allocations"
-            ? await d.ledger.writeAllocations(tx, chunk.map(toAllocationInput), by, true)
-            : await d.ledger.writeDisbursements(tx, chunk.map(toDisbursementInput), by, true);
-        written.forEach((e, i) => {
-          ids.set(chunk[i]!.row, e.id);
-        });
-      } catch (e) {
-        if (e instanceof RuleViolationError)
-          throw new Rejected(
-            e.issues.map((issue) => issueToRowError(h, chunk, issue, kind)),
-            plans,
-          );
-        throw e;
-      }
+    try {
+      const written =
+        kind === "allocations"
+          ? await d.ledger.writeAllocations(tx, toWrite.map(toAllocationInput), by, ctx)
+          : await d.ledger.writeDisbursements(tx, toWrite.map(toDisbursementInput), by, ctx);
+      written.forEach((e, i) => {
+        ids.set(toWrite[i]!.row, e.id);
+      });
+    } catch (e) {
+      if (e instanceof RuleViolationError)
+        throw new Rejected(
+          e.issues.map((issue) => issueToRowError(h, toWrite, issue, kind)),
+          plans,
+        );
+      throw e;
     }
     return ids;
   }
@@ -255,7 +271,8 @@ export function createImportsService(d: Deps) {
 
       const parsed = validateRows(kind, header, nonBlank);
       const refs = await checkReferences(header, parsed.rows, by);
-      const first = await plan(kind, d.db, header, refs.ok);
+      const ctx = await d.ledger.admissionContext(refs.ok.map((r) => r.planYear));
+      const first = await plan(kind, d.db, header, refs.ok, by, ctx);
       const rowNumbers = parsed.rowNumbers;
       const errors = [...parsed.errors, ...refs.errors, ...first.errors];
       if (dryRun || errors.length > 0)
@@ -265,9 +282,9 @@ export function createImportsService(d: Deps) {
         const { plans, ids } = await d.ledger.transaction(async (tx) => {
           // Plan again under the scope locks: what another writer committed meanwhile counts.
           await d.ledgerRepo.lockScopes(tx, refs.ok.map(scopeOf));
-          const again = await plan(kind, tx, header, refs.ok);
+          const again = await plan(kind, tx, header, refs.ok, by, ctx);
           if (again.errors.length) throw new Rejected(again.errors, again.plans);
-          return { plans: again.plans, ids: await write(kind, tx, header, again.plans, by) };
+          return { plans: again.plans, ids: await write(kind, tx, header, again.plans, by, ctx) };
         });
         return report(kind, read.format, false, rowNumbers, plans, [], ids);
       } catch (e) {

@@ -1,5 +1,6 @@
 // Formatted sheets for exports and templates: a bold header row frozen in place, column formats
-// for đồng, percentages and dates, amounts as exact numbers. And the download headers.
+// for đồng, percentages and dates, amounts exact (as numbers while a spreadsheet keeps every
+// digit, as text of their digits beyond). And the download headers.
 import ExcelJS from "exceljs";
 import { localDateToUtcDate } from "../domain/local-date.js";
 import type { CsvValue } from "./csv.js";
@@ -26,12 +27,21 @@ const FORMATS: Record<ColumnKind, string | undefined> = {
   integer: INTEGER_FORMAT,
 };
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/**
+ * Excel keeps 15 significant digits of a number and silently turns the 16th and later into
+ * zeros (1,000,000,000,000,001 becomes 1,000,000,000,000,000), though a double would hold it.
+ * So an amount of 10^15 or more in magnitude is written as the text of its digits.
+ */
+const SPREADSHEET_EXACT_BELOW = 10n ** 15n;
 
-/** A number when exact in a double, else the digits as text (never a rounded amount). */
+/** A number when a spreadsheet keeps every digit of it, else its digits as text (never rounded). */
 export function exactNumber(v: bigint): number | string {
-  return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v.toString();
+  return v < SPREADSHEET_EXACT_BELOW && v > -SPREADSHEET_EXACT_BELOW ? Number(v) : v.toString();
 }
+
+/** The header note of a column where some amounts are written as text. */
+export const AMOUNT_AS_TEXT_NOTE =
+  "Số tiền từ 1.000.000.000.000.000 đồng trở lên được ghi dưới dạng văn bản, đủ từng chữ số, vì Excel chỉ giữ 15 chữ số có nghĩa của một số và sẽ làm tròn phần còn lại. Lưu ý: hàm SUM không cộng các ô dạng văn bản.";
 
 /** What one value becomes in an .xlsx cell of its column. */
 function xlsxValue(kind: ColumnKind, v: SheetValue): ExcelJS.CellValue {
@@ -42,7 +52,10 @@ function xlsxValue(kind: ColumnKind, v: SheetValue): ExcelJS.CellValue {
   return v;
 }
 
-/** What one value becomes in a CSV field: plain digits, percent with a '.' decimal, ISO dates. */
+/**
+ * What one value becomes in a CSV field: amounts stay bigint, which csv.ts writes as their plain
+ * digits at any size; percent with a '.' decimal, ISO dates.
+ */
 export function csvValue(v: SheetValue): CsvValue {
   return v === undefined ? null : v;
 }
@@ -74,12 +87,22 @@ export function addTableSheet(
     width: c.width ?? Math.max(12, Math.min(40, c.header.length + 4)),
     style: FORMATS[c.kind] ? { numFmt: FORMATS[c.kind] } : {},
   }));
+  const asText = new Set<number>();
   for (const r of records) {
     const values: Record<string, ExcelJS.CellValue> = {};
     for (const c of columns) values[c.key] = xlsxValue(c.kind, r[c.key]);
-    ws.addRow(values);
+    const row = ws.addRow(values);
+    columns.forEach((c, i) => {
+      if (typeof r[c.key] !== "bigint" || typeof values[c.key] !== "string") return;
+      // Right-aligned like the numbers around it; the column's header says why it is text.
+      const cell = row.getCell(i + 1);
+      cell.numFmt = TEXT_FORMAT;
+      cell.alignment = { horizontal: "right" };
+      asText.add(i + 1);
+    });
   }
   styleHeader(ws.getRow(1));
+  for (const col of asText) ws.getRow(1).getCell(col).note = AMOUNT_AS_TEXT_NOTE;
   if (columns.length > 0)
     ws.autoFilter = {
       from: { row: 1, column: 1 },

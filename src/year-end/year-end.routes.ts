@@ -9,12 +9,25 @@ import {
   localDate,
   planYear,
   positiveAmount,
+  restatement,
   source,
   text,
 } from "../http/schemas.js";
 import type { YearEndService } from "./year-end.service.js";
 
-const scope = { unitCode: code, program: code, planYear, source, capitalType, amount: positiveAmount };
+const scope = {
+  unitCode: code,
+  program: code,
+  planYear,
+  carriedOverFrom: planYear
+    .nullable()
+    .default(null)
+    .describe("set for capital carried over from an earlier year"),
+  source,
+  capitalType,
+  amount: positiveAmount,
+  restatement: restatement.optional(),
+};
 const row = z.looseObject({
   id: amountOut,
   unitCode: z.string(),

@@ -1,9 +1,12 @@
 // After the plan year: admins record approved carry-forward (chuyển nguồn), officers record
-// refunds to the higher-level budget. Neither may exceed what is left undisbursed.
+// refunds to the higher-level budget. Both are movements of the ledger and are admitted by its
+// rules (src/ledger/ledger.service.ts `admit`): neither may take more than is left unused at its
+// date or at any later date.
 import { actorOf, assertCanWriteUnit, assertRole, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
-import { type FieldIssue, ForbiddenError, RuleViolationError } from "../domain/errors.js";
-import type { LocalDate } from "../domain/local-date.js";
+import { type FieldIssue, ForbiddenError, refuseIf } from "../domain/errors.js";
+import { scopeOf } from "../domain/ledger-rules.js";
+import type { Admission, LedgerService } from "../ledger/ledger.service.js";
 import type {
   CarryForwardInput,
   RefundInput,
@@ -14,90 +17,92 @@ import type {
 type Deps = {
   repo: YearEndRepository;
   audit: AuditRepository;
-  transaction: <T>(fn: (tx: Parameters<YearEndRepository["lock"]>[0]) => Promise<T>) => Promise<T>;
+  ledger: Pick<
+    LedgerService,
+    "admit" | "admissionContext" | "checkGuards" | "recordRestatements" | "transaction"
+  >;
   catalog: {
     existingUnitCodes(c: string[]): Promise<string[]>;
     existingProgramCodes(c: string[]): Promise<string[]>;
   };
-  today: () => LocalDate;
 };
 
 export function createYearEndService(d: Deps) {
-  async function checkScope(s: YearEndScope, dated: { field: string; date: LocalDate }) {
+  async function checkScope(s: YearEndScope) {
     const issues: FieldIssue[] = [];
     if ((await d.catalog.existingUnitCodes([s.unitCode])).length === 0)
-      issues.push({
-        path: "body.unitCode",
-        rule: "unknown_unit",
-        message: `no unit with code ${s.unitCode}`,
-      });
+      issues.push({ field: "unitCode", rule: "unknown_unit", message: `no unit with code ${s.unitCode}` });
     if ((await d.catalog.existingProgramCodes([s.program])).length === 0)
-      issues.push({ path: "body.program", rule: "unknown_program", message: `no program ${s.program}` });
-    if (dated.date > d.today())
+      issues.push({ field: "program", rule: "unknown_program", message: `no program ${s.program}` });
+    if (s.carriedOverFrom !== null && s.carriedOverFrom >= s.planYear)
       issues.push({
-        path: `body.${dated.field}`,
-        rule: "not_in_future",
-        message: `${dated.date} is after today`,
+        field: "carriedOverFrom",
+        rule: "before_plan_year",
+        message: `capital carried over into ${s.planYear} must come from an earlier year`,
       });
-    if (issues.length) throw new RuleViolationError(issues[0]!.message, issues);
+    refuseIf(issues);
   }
 
-  /** The part of a scope still free to carry forward or refund. */
-  async function free(tx: Parameters<YearEndRepository["lock"]>[0], s: YearEndScope) {
-    await d.repo.lock(tx, s);
-    const r = await d.repo.remaining(tx, s);
-    return r.undisbursed - r.carriedForward - r.refunded;
+  /** Admits the movement, inserts it and records it (and any restatement) in one transaction. */
+  async function record<T extends { id: bigint }>(
+    move: Admission,
+    by: Principal,
+    entity: "carry_forward" | "refund",
+    document: string,
+    details: unknown,
+    insert: (tx: Parameters<Parameters<LedgerService["transaction"]>[0]>[0]) => Promise<T>,
+  ): Promise<T> {
+    const ctx = await d.ledger.admissionContext([move.planYear]);
+    return d.ledger.transaction(async (tx) => {
+      const restated = await d.ledger.admit(tx, [move], by, ctx);
+      const row = await insert(tx);
+      await d.ledger.checkGuards(tx);
+      await d.ledger.recordRestatements(tx, entity, [row], [move], restated, by);
+      await d.audit.record(tx, {
+        entity,
+        entityId: row.id,
+        action: "recorded",
+        actor: actorOf(by),
+        document,
+        details,
+      });
+      return row;
+    });
   }
-
-  const tooMuch = (amount: bigint, left: bigint) =>
-    new RuleViolationError(
-      `only ${left} đồng of this capital is left undisbursed, not carried forward and not refunded`,
-      [
-        {
-          path: "body.amount",
-          rule: "at_most_undisbursed",
-          message: `at most ${left} đồng, asked ${amount}`,
-        },
-      ],
-    );
 
   return {
     async recordCarryForward(input: CarryForwardInput, by: Principal) {
       assertRole(by, ["admin"]);
-      await checkScope(input, { field: "approvedOn", date: input.approvedOn });
-      return d.transaction(async (tx) => {
-        const left = await free(tx, input);
-        if (input.amount > left) throw tooMuch(input.amount, left);
-        const row = await d.repo.insertCarryForward(tx, input, actorOf(by));
-        await d.audit.record(tx, {
-          entity: "carry_forward",
-          entityId: row.id,
-          action: "recorded",
-          actor: actorOf(by),
-          document: input.legalBasis,
-          details: input,
-        });
-        return row;
-      });
+      await checkScope(input);
+      const move: Admission = {
+        ...scopeOf(input),
+        kind: "carryForward",
+        date: input.approvedOn,
+        amount: input.amount,
+        entry: 0,
+        dateField: "approvedOn",
+        restatement: input.restatement,
+      };
+      return record(move, by, "carry_forward", input.legalBasis, input, (tx) =>
+        d.repo.insertCarryForward(tx, input, actorOf(by)),
+      );
     },
 
     async recordRefund(input: RefundInput, by: Principal) {
       assertCanWriteUnit(by, input.unitCode);
-      await checkScope(input, { field: "refundedOn", date: input.refundedOn });
-      return d.transaction(async (tx) => {
-        const left = await free(tx, input);
-        if (input.amount > left) throw tooMuch(input.amount, left);
-        const row = await d.repo.insertRefund(tx, input, actorOf(by));
-        await d.audit.record(tx, {
-          entity: "refund",
-          entityId: row.id,
-          action: "recorded",
-          actor: actorOf(by),
-          document: input.reference,
-          details: input,
-        });
-        return row;
-      });
+      await checkScope(input);
+      const move: Admission = {
+        ...scopeOf(input),
+        kind: "refund",
+        date: input.refundedOn,
+        amount: input.amount,
+        entry: 0,
+        dateField: "refundedOn",
+        restatement: input.restatement,
+      };
+      return record(move, by, "refund", input.reference, input, (tx) =>
+        d.repo.insertRefund(tx, input, actorOf(by)),
+      );
     },
 
     list(

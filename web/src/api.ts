@@ -1,5 +1,7 @@
 // Every data call: the API key from the session as a Bearer token. A 401 forgets the key.
 import { clearKey, getKey } from "./auth";
+import { parseJson } from "./json";
+import { AMOUNT_KEYS } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -35,7 +37,11 @@ export async function getJson<T>(path: string, query: Query = {}): Promise<T> {
     const body = (await res.json().catch(() => null)) as { message?: string } | null;
     throw new ApiError(res.status, messageFor(res.status, body?.message));
   }
-  return (await res.json()) as T;
+  try {
+    return parseJson(await res.text(), { bigintKeys: AMOUNT_KEYS }) as T;
+  } catch {
+    throw new ApiError(res.status, "Máy chủ trả về dữ liệu không đọc được. Vui lòng thử lại.");
+  }
 }
 
 function messageFor(status: number, detail: string | undefined): string {

@@ -2,7 +2,7 @@
 // (threshold × capital allocated) and the projection from asOf to each open due date, at the pace
 // the rules use (the last projectionWindowDays days). Drawn on a canvas by uPlot.
 import uPlot from "uplot";
-import { date, vnd, vndShort } from "./format";
+import { date, pct, percentOf, vnd, vndShort } from "./format";
 import type { UnitView } from "./types";
 
 const DAY = 86_400;
@@ -13,15 +13,24 @@ const toUnix = (d: string) =>
   Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 1000;
 const fromUnix = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
+/** A chart column: whole đồng, exact, for the legend and the summary (null where there is no value). */
+type Column = (bigint | null)[];
+
 export type ChartModel = {
   xs: number[];
-  allocated: (number | null)[];
-  disbursed: (number | null)[];
-  lines: { id: string; threshold: number; dueOn: string; values: (number | null)[] }[];
-  projection: (number | null)[];
+  allocated: Column;
+  disbursed: Column;
+  lines: { id: string; threshold: number; dueOn: string; deadline: string; values: Column }[];
+  projection: Column;
   asOfIndex: number;
   summary: string;
 };
+
+/** threshold% of an amount, rounded up to whole đồng (display: the line a unit must pass). */
+function share(amount: bigint, threshold: number): bigint {
+  const num = amount * BigInt(Math.round(threshold * 100));
+  return (num + 9_999n) / 10_000n;
+}
 
 /** The chart's columns for one program, or for the unit's total when program is null. */
 export function chartModel(view: UnitView, program: string | null): ChartModel {
@@ -38,53 +47,60 @@ export function chartModel(view: UnitView, program: string | null): ChartModel {
   const xs: number[] = [];
   for (let t = toUnix(start); t <= toUnix(end); t += DAY) xs.push(t);
 
-  const known = (col: number[] | undefined) => xs.map((_, i) => (i < n ? (col?.[i] ?? 0) : null));
+  const known = (col: bigint[] | undefined): Column => xs.map((_, i) => (i < n ? (col?.[i] ?? 0n) : null));
   const allocated = known(picked?.allocated);
   const disbursed = known(picked?.disbursed);
-  const lastAllocated = n > 0 ? (allocated[n - 1] ?? 0) : 0;
+  const lastAllocated = n > 0 ? (allocated[n - 1] ?? 0n) : 0n;
   const lines = charted.map((m) => ({
     id: m.id,
     threshold: m.threshold!,
     dueOn: m.dueOn,
-    values: xs.map((_, i) => ((i < n ? (allocated[i] ?? 0) : lastAllocated) * m.threshold!) / 100),
+    deadline: m.deadline,
+    values: xs.map((_, i) => share(i < n ? (allocated[i] ?? 0n) : lastAllocated, m.threshold!)),
   }));
 
   // Projection points: disbursed at asOf, then what the rules project at each open due date.
-  const projection: (number | null)[] = xs.map(() => null);
+  const projection: Column = xs.map(() => null);
   const asOfIndex = n - 1;
   const openLines = charted.filter((m) => m.dueOn > view.asOf);
   if (n > 0 && openLines.length > 0) {
-    projection[asOfIndex] = disbursed[asOfIndex] ?? 0;
+    projection[asOfIndex] = disbursed[asOfIndex] ?? 0n;
     for (const m of openLines) {
       const evals = view.milestones.filter(
         (e) => e.id === m.id && (program === null || e.program === program),
       );
-      const projected = evals.reduce((t, e) => t + (e.projectedDisbursed ?? e.disbursed), 0);
+      const projected = evals.reduce((t, e) => t + (e.projectedDisbursed ?? e.disbursed), 0n);
       const i = xs.indexOf(toUnix(m.dueOn));
       if (i >= 0) projection[i] = projected;
     }
   }
 
-  const alloc = n > 0 ? (allocated[asOfIndex] ?? 0) : 0;
-  const disb = n > 0 ? (disbursed[asOfIndex] ?? 0) : 0;
+  const alloc = n > 0 ? (allocated[asOfIndex] ?? 0n) : 0n;
+  const disb = n > 0 ? (disbursed[asOfIndex] ?? 0n) : 0n;
+  const rate = percentOf(disb, alloc);
   const summary =
     n === 0
       ? `Chưa có số liệu của năm ${view.planYear} đến ngày ${date(view.asOf)}.`
       : `Đến ngày ${date(view.asOf)}: đã giải ngân ${vnd(disb)} trên kế hoạch vốn ${vnd(alloc)}` +
-        (alloc > 0 ? ` (${((disb / alloc) * 100).toFixed(2).replace(".", ",")}%).` : ".") +
+        (rate !== null ? ` (${pct(rate)}).` : ".") +
         lines
           .map(
-            (l) =>
-              ` Mốc ${l.id} cần trên ${l.threshold}% (${vnd((alloc * l.threshold) / 100)}) trước ${date(l.dueOn)}.`,
+            (l) => ` Mốc ${l.id} cần trên ${l.threshold}% (${vnd(share(alloc, l.threshold))}) ${l.deadline}.`,
           )
           .join("");
   return { xs, allocated, disbursed, lines, projection, asOfIndex, summary };
 }
 
+/** uPlot draws numbers: a column's position on the canvas only, never a figure shown. */
+const plotted = (col: Column): (number | null)[] => col.map((v) => (v === null ? null : Number(v)));
+
 export function drawChart(target: HTMLElement, model: ChartModel): uPlot {
   const phone = target.clientWidth < 600;
   const width = Math.max(280, target.clientWidth);
-  const value = (_u: uPlot, v: number | null) => (v === null || v === undefined ? "—" : vnd(v));
+  // The legend shows the exact column, not the plotted double (amounts above 2^53 lose digits there).
+  const columns = [model.allocated, model.disbursed, ...model.lines.map((l) => l.values), model.projection];
+  const value = (_u: uPlot, _v: number | null, seriesIdx: number, idx: number | null) =>
+    vnd(idx === null ? null : columns[seriesIdx - 1]?.[idx]);
   const opts: uPlot.Options = {
     width,
     height: phone ? 260 : 340,
@@ -171,12 +187,6 @@ export function drawChart(target: HTMLElement, model: ChartModel): uPlot {
       ],
     },
   };
-  const data: uPlot.AlignedData = [
-    model.xs,
-    model.allocated,
-    model.disbursed,
-    ...model.lines.map((l) => l.values),
-    model.projection,
-  ];
+  const data: uPlot.AlignedData = [model.xs, ...columns.map(plotted)];
   return new uPlot(opts, data, target);
 }

@@ -89,7 +89,7 @@ export function pageHeader(title: string, subtitle?: string | HTMLElement | null
  */
 export function rateBars(
   rows: { label: string; sublabel?: string; totals: Totals; strong?: boolean }[],
-  lines: { id: string; threshold: number; dueOn: string }[],
+  lines: { id: string; threshold: number; deadline: string }[],
 ): HTMLElement {
   return h(
     "ul",
@@ -118,7 +118,7 @@ export function rateBars(
               {
                 class: "bar-line",
                 style: `left:${l.threshold}%`,
-                title: `${l.id}: ${l.threshold}% (hạn ${date(l.dueOn)})`,
+                title: `${l.id}: ${l.threshold}% (hạn ${l.deadline})`,
               },
               h("span", { class: "bar-line-label" }, `${l.threshold}%`),
             ),

@@ -1,32 +1,69 @@
-// Vietnamese display of amounts, rates and dates. Amounts arrive as whole đồng.
+// Vietnamese display of amounts, rates and dates. Amounts arrive as whole đồng in bigint (see
+// api.ts) and are written from their digits, never through a float; rates are display numbers
+// the service already rounded (percent, 2 decimals).
 
-/** 1234567890 → "1.234.567.890 đ" */
-export function vnd(n: number | null | undefined): string {
+const groupThousands = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+
+/** 1234567890n → "1.234.567.890 đ", exact at any size. */
+export function vnd(n: bigint | null | undefined): string {
   if (n === null || n === undefined) return "—";
-  const digits = Math.abs(Math.round(n)).toString();
-  return `${n < 0 ? "-" : ""}${digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".")} đ`;
+  const digits = (n < 0n ? -n : n).toString();
+  return `${n < 0n ? "-" : ""}${groupThousands(digits)} đ`;
 }
 
-/** Short amounts for chart axes: "12,5 tỷ", "350 tr". */
-export function vndShort(n: number): string {
+/**
+ * Short amounts for chart axes and bars: "12,5 tỷ", "350 tr". Rounded by design (display only);
+ * a bigint is scaled in bigint, a number (an axis tick of the chart) as it comes.
+ */
+export function vndShort(n: number | bigint): string {
+  if (typeof n === "bigint") {
+    const abs = n < 0n ? -n : n;
+    if (abs >= 1_000_000_000n) return `${scaled(n, 1_000_000_000n, abs >= 100_000_000_000n ? 0 : 2)} tỷ`;
+    if (abs >= 1_000_000n) return `${scaled(n, 1_000_000n, 0)} tr`;
+    return groupThousands(n.toString());
+  }
   const abs = Math.abs(n);
   if (abs >= 1e9) return `${decimal(n / 1e9, abs >= 1e11 ? 0 : 2)} tỷ`;
   if (abs >= 1e6) return `${decimal(n / 1e6, 0)} tr`;
   return decimal(n, 0);
 }
 
+/** n / unit with `digits` decimals, rounded half away from zero in bigint, trailing zeros dropped. */
+function scaled(n: bigint, unit: bigint, digits: number): string {
+  const abs = n < 0n ? -n : n;
+  const q = (abs * 10n ** BigInt(digits) * 2n + unit) / (2n * unit);
+  const s = q.toString().padStart(digits + 1, "0");
+  const int = s.slice(0, s.length - digits);
+  const frac = s.slice(s.length - digits).replace(/0+$/, "");
+  const sign = n < 0n && q > 0n ? "-" : "";
+  return `${sign}${groupThousands(int)}${frac ? `,${frac}` : ""}`;
+}
+
 export function decimal(n: number, digits: number): string {
   const fixed = n.toFixed(digits);
   const [int, frac] = fixed.split(".");
-  const grouped = (int ?? "").replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  const grouped = groupThousands(int ?? "");
   return frac && Number(frac) !== 0 ? `${grouped},${frac.replace(/0+$/, "")}` : grouped;
 }
 
-/** 56.1 → "56,10%"; null → "—". */
+/** 56.1 → "56,10%", 1234.5 → "1.234,50%"; null → "—". Never rounds again what the service rounded. */
 export function pct(n: number | null | undefined): string {
-  if (n === null || n === undefined) return "—";
-  const [int, frac] = n.toFixed(2).split(".");
-  return `${int},${frac}%`;
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  const hundredths = Math.round(Math.abs(n) * 100);
+  const sign = n < 0 && hundredths > 0 ? "-" : "";
+  return `${sign}${groupThousands(String(Math.trunc(hundredths / 100)))},${String(hundredths % 100).padStart(2, "0")}%`;
+}
+
+/**
+ * part / whole in percent, 2 decimals rounded half away from zero, computed in bigint: for
+ * totals the view adds up itself (display only; milestone rates come from the service).
+ */
+export function percentOf(part: bigint, whole: bigint): number | null {
+  if (whole <= 0n) return null;
+  const num = part * 10_000n;
+  const abs = num < 0n ? -num : num;
+  const hundredths = (2n * abs + whole) / (2n * whole);
+  return (num < 0n ? -Number(hundredths) : Number(hundredths)) / 100;
 }
 
 /** "2022-09-30" → "30/09/2022" */

@@ -1,13 +1,36 @@
-// The shapes of /api/v1/dashboard answers (amounts are whole đồng).
+// The shapes of /api/v1/dashboard answers. Amounts are whole đồng as bigint, read digit for digit
+// by api.ts (AMOUNT_KEYS names them); rates are display numbers.
+
+/**
+ * The keys whose values are amounts in whole đồng (the API's int64 fields, the bigints below):
+ * api.ts reads them as bigint from their digits, so a total above 2^53 arrives to the last
+ * đồng. Ids and counts stay numbers (the parser refuses, rather than rounds, one a number
+ * cannot hold).
+ */
+export const AMOUNT_KEYS: ReadonlySet<string> = new Set([
+  "allocated",
+  "disbursed",
+  "remaining",
+  "shortfall",
+  "requiredDailyPace",
+  "projectedDisbursed",
+  "amount",
+  "lapsed",
+  "refunded",
+  "carriedForward",
+]);
+
 export type Status = "not_applicable" | "met" | "on_track" | "at_risk" | "missed";
 export type Counts = Record<Status, number>;
-export type Totals = { allocated: number; disbursed: number; rate: number | null };
+export type Totals = { allocated: bigint; disbursed: bigint; rate: number | null };
 
 export type PlanMilestone = {
   id: string;
   kind: string;
   title: string;
   dueOn: string;
+  /** The deadline as the plan words it, worded by the server: show it as it is. */
+  deadline: string;
   threshold: number | null;
   comparison: "gt" | "gte" | null;
   scope: string | null;
@@ -31,16 +54,18 @@ export type Evaluation = {
   planYear: number;
   dueOn: string;
   status: Status;
-  allocated: number;
-  disbursed: number;
+  allocated: bigint;
+  disbursed: bigint;
   rate: number | null;
   threshold: number;
   comparison: "gt" | "gte";
-  shortfall: number;
+  shortfall: bigint;
   daysLeft: number;
-  requiredDailyPace: number | null;
+  requiredDailyPace: bigint | null;
   projectedRate: number | null;
-  projectedDisbursed: number | null;
+  projectedDisbursed: bigint | null;
+  /** Refund milestones, for a unit the refund does not concern: capital that lapses, not a refund owed. */
+  lapsed?: bigint;
 };
 
 export type AtRiskItem = Evaluation & {
@@ -76,7 +101,7 @@ export type Entry = {
   carriedOverFrom: number | null;
   source: string;
   capitalType: string;
-  amount: number;
+  amount: bigint;
   reference: string;
   corrects: number | null;
   note: string | null;
@@ -93,16 +118,24 @@ export type UnitView = ViewHeader & {
       carriedOverFrom: number | null;
       source: string;
       capitalType: string;
-      allocated: number;
-      disbursed: number;
-      remaining: number;
+      allocated: bigint;
+      disbursed: bigint;
+      refunded: bigint;
+      carriedForward: bigint;
+      remaining: bigint;
     }[];
-    total: { allocated: number; disbursed: number; remaining: number };
+    total: {
+      allocated: bigint;
+      disbursed: bigint;
+      refunded: bigint;
+      carriedForward: bigint;
+      remaining: bigint;
+    };
   };
   series: {
     dates: string[];
-    total: { allocated: number[]; disbursed: number[] };
-    byProgram: { program: string; allocated: number[]; disbursed: number[] }[];
+    total: { allocated: bigint[]; disbursed: bigint[] };
+    byProgram: { program: string; allocated: bigint[]; disbursed: bigint[] }[];
   };
   entries: EntriesPage & { allocations: number; disbursements: number };
   alerts: {

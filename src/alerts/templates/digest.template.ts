@@ -7,6 +7,7 @@ import {
   compareText,
   footerText,
   formatDate,
+  formatDue,
   formatMoney,
   formatRate,
   formatTarget,
@@ -47,7 +48,7 @@ function row(item: AlertItem): string[] {
   const s = item.snapshot;
   return [
     s.unitName,
-    `${s.milestoneTitle} (hạn ${formatDate(s.dueOn)})`,
+    `${s.milestoneTitle} (${formatDue(s)})`,
     statusLabel(s.status),
     `${formatRate(s.rate)} (yêu cầu ${formatTarget(s)})`,
     formatMoney(s.shortfall),

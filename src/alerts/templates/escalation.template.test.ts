@@ -13,7 +13,9 @@ describe("renderEscalation", () => {
   });
 
   it("counts units, not items, in the subject", () => {
-    expect(rendered.subject).toBe("[Giải ngân MTQG] Báo cáo không đạt mốc 30/09/2022: 2 đơn vị");
+    expect(rendered.subject).toBe(
+      "[Giải ngân MTQG] Báo cáo không đạt mốc (hạn đến hết ngày 30/09/2022): 2 đơn vị",
+    );
   });
 
   it("addresses the steering committee and totals the shortfall", () => {

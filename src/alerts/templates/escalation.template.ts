@@ -7,6 +7,7 @@ import {
   earliestDue,
   footerText,
   formatDate,
+  formatDue,
   formatMoney,
   formatRate,
   formatTarget,
@@ -25,7 +26,8 @@ function unitCount(items: readonly AlertItem[]): number {
 export function escalationSubject(items: readonly AlertItem[]): string {
   const due = earliestDue(items);
   if (due === null) return `${SUBJECT_PREFIX} Báo cáo không đạt mốc: không có đơn vị`;
-  return `${SUBJECT_PREFIX} Báo cáo không đạt mốc ${formatDate(due)}: ${unitCount(items)} đơn vị`;
+  const first = items.find((i) => i.snapshot.dueOn === due)!.snapshot;
+  return `${SUBJECT_PREFIX} Báo cáo không đạt mốc (${formatDue(first)}): ${unitCount(items)} đơn vị`;
 }
 
 type MilestoneGroup = { title: string; dueOn: string; items: AlertItem[] };
@@ -70,7 +72,7 @@ export function escalationSections(m: EscalationMessage): { text: string[]; html
   const html: string[] = [paragraph(intro)];
 
   for (const g of groups) {
-    const title = `Mốc: ${g.title} (hạn ${formatDate(g.dueOn)}): ${g.items.length} nội dung không đạt`;
+    const title = `Mốc: ${g.title} (${formatDue(g.items[0]!.snapshot)}): ${g.items.length} nội dung không đạt`;
     text.push(title, "=".repeat(title.length));
     g.items.forEach((item, i) => {
       const [unit, program, allocated, disbursed, rate, shortfall] = row(item);

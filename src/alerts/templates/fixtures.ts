@@ -1,13 +1,16 @@
 // Sample messages for template tests and previews. Illustrative data (dữ liệu minh họa): the
 // figures are what evaluateMilestone gives for the 2022 plan on the stated dates.
+import { DEFAULT_PLAN_2022 } from "../../domain/plan.js";
 import type { AlertSnapshot, DigestMessage, EscalationMessage, UnitAlertMessage } from "../alert.types.js";
+
+/** The plan's own guidance, so previews quote what units are really told. */
+const guidanceOf = (id: string) => DEFAULT_PLAN_2022.milestones.find((m) => m.id === id)?.guidance ?? null;
 
 const M60 = {
   planYear: 2022,
   milestoneId: "M60",
   milestoneTitle: "Giải ngân trên 60% kế hoạch vốn năm 2022",
-  guidance:
-    "Nếu xét thấy không kịp giải ngân theo tỷ lệ yêu cầu, đơn vị có văn bản đề xuất UBND tỉnh điều chuyển vốn cho đơn vị, địa phương khác (gửi trước ngày 10/11/2022).",
+  guidance: guidanceOf("M60"),
   dueOn: "2022-09-30",
   threshold: 60,
   comparison: "gt",
@@ -17,8 +20,7 @@ const M90 = {
   planYear: 2022,
   milestoneId: "M90",
   milestoneTitle: "Giải ngân trên 90% kế hoạch vốn năm 2022",
-  guidance:
-    "Vốn không giải ngân hết đến 31/01/2023 (hết thời gian chỉnh lý ngân sách) phải hoàn trả ngân sách cấp trên, trừ nhiệm vụ chi được chuyển nguồn theo quy định.",
+  guidance: guidanceOf("M90"),
   dueOn: "2022-12-31",
   threshold: 90,
   comparison: "gt",
@@ -85,7 +87,7 @@ export const unitAlertFixture: UnitAlertMessage = {
         status: "at_risk",
         allocated: 1_234_567_890n,
         disbursed: 456_789_000n,
-        rate: 37,
+        rate: 36.99,
         shortfall: 283_951_735n,
         daysLeft: 14,
         requiredDailyPace: 20_282_267n,
@@ -102,7 +104,7 @@ export const unitAlertFixture: UnitAlertMessage = {
         status: "at_risk",
         allocated: 8_750_000_000n,
         disbursed: 4_100_000_000n,
-        rate: 46.86,
+        rate: 46.85,
         shortfall: 1_150_000_001n,
         daysLeft: 14,
         requiredDailyPace: 82_142_858n,
@@ -135,7 +137,7 @@ const missedPhuocSonGnbv: AlertSnapshot = {
   status: "missed",
   allocated: 3_200_000_000n,
   disbursed: 1_150_000_000n,
-  rate: 35.94,
+  rate: 35.93,
   shortfall: 770_000_001n,
   daysLeft: 0,
   requiredDailyPace: null,
@@ -150,7 +152,7 @@ const missedNamTraMyDtts: AlertSnapshot = {
   status: "missed",
   allocated: 6_100_000_000n,
   disbursed: 3_300_000_000n,
-  rate: 54.1,
+  rate: 54.09,
   shortfall: 360_000_001n,
   daysLeft: 0,
   requiredDailyPace: null,

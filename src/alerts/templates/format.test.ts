@@ -25,6 +25,11 @@ describe("Vietnamese formatting", () => {
     expect(formatRate(60)).toBe("60,00%");
     expect(formatRate(0.5)).toBe("0,50%");
     expect(formatRate(null)).toBe("—");
+    expect(formatRate(99.99)).toBe("99,99%");
+    expect(formatRate(100)).toBe("100,00%");
+    expect(formatRate(1234.5)).toBe("1.234,50%");
+    expect(formatRate(0.07)).toBe("0,07%");
+    expect(formatRate(-1.5)).toBe("-1,50%");
   });
 
   it("writes thresholds as the plan does, with the comparison", () => {

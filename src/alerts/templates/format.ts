@@ -1,4 +1,5 @@
 // Vietnamese formatting shared by every template. Pure: no clock, no locale of the machine.
+import { formatDeadline } from "../../domain/deadline.js";
 import { daysBetween, type LocalDate } from "../../domain/local-date.js";
 import type { MilestoneStatus } from "../../domain/milestone-status.js";
 import { formatVnd } from "../../domain/money.js";
@@ -16,10 +17,22 @@ export function formatDate(d: LocalDate): string {
   return `${m[3]}/${m[2]}/${m[1]}`;
 }
 
-/** 59.99 → "59,99%" (always 2 decimals, decimal comma); null → "—". */
+/** "1234567" → "1.234.567". */
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+}
+
+/**
+ * 59.99 → "59,99%", 1234.5 → "1.234,50%" (always 2 decimals, decimal comma); null → "—". The
+ * domain already rounded the rate toward its verdict; its hundredths are read back as an integer
+ * so that formatting never rounds it a second time.
+ */
 export function formatRate(rate: number | null): string {
   if (rate === null || !Number.isFinite(rate)) return "—";
-  return `${rate.toFixed(2).replace(".", ",")}%`;
+  const hundredths = Math.round(Math.abs(rate) * 100);
+  const sign = rate < 0 && hundredths > 0 ? "-" : "";
+  const whole = groupThousands(String(Math.trunc(hundredths / 100)));
+  return `${sign}${whole},${String(hundredths % 100).padStart(2, "0")}%`;
 }
 
 /** Thresholds as the plan writes them: 60 → "60%", 99.5 → "99,5%". */
@@ -38,6 +51,14 @@ export const formatMoney = formatVnd;
 
 export function formatPace(perDay: bigint): string {
   return `${formatVnd(perDay)}/ngày`;
+}
+
+/**
+ * "hạn đến hết ngày 30/09/2022", "hạn gửi trước ngày 10/11/2022": every template words an item's
+ * deadline through the domain's one helper, so a unit reads the plan's own words everywhere.
+ */
+export function formatDue(s: Pick<AlertSnapshot, "dueOn" | "deadlineText">): string {
+  return `hạn ${formatDeadline(s)}`;
 }
 
 /** "còn 15 ngày", "hôm nay là hạn cuối", "đã quá hạn 3 ngày": from the snapshot's own asOf. */

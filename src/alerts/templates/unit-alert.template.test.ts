@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AlertItem, UnitAlertMessage } from "../alert.types.js";
+import { evaluateMilestone, type ScopeFigures } from "../../domain/milestone-status.js";
+import { DEFAULT_PLAN_2022, type RateMilestone } from "../../domain/plan.js";
+import type { AlertItem, AlertSnapshot, UnitAlertMessage } from "../alert.types.js";
 import { unitAlertFixture } from "./fixtures.js";
 import { renderUnitAlert, unitAlertSubject } from "./unit-alert.template.js";
 
@@ -35,11 +37,11 @@ describe("renderUnitAlert", () => {
   it("formats amounts, rates, pace and the target", () => {
     expect(rendered.text).toContain("Kế hoạch vốn: 1.234.567.890 đ");
     expect(rendered.text).toContain("Đã giải ngân: 456.789.000 đ");
-    expect(rendered.text).toContain("Tỷ lệ giải ngân: 37,00% (yêu cầu: trên 60%)");
+    expect(rendered.text).toContain("Tỷ lệ giải ngân: 36,99% (yêu cầu: trên 60%)");
     expect(rendered.text).toContain("Còn thiếu so với mốc: 283.951.735 đ");
     expect(rendered.text).toContain("Cần giải ngân bình quân: 20.282.267 đ/ngày");
     expect(rendered.text).toContain("Tỷ lệ dự kiến đến hạn: 41,54%");
-    expect(rendered.text).toContain("Hạn: 30/09/2022 (còn 14 ngày)");
+    expect(rendered.text).toContain("Hạn: đến hết ngày 30/09/2022 (còn 14 ngày)");
     expect(rendered.text).toContain("gửi trước ngày 10/11/2022");
     expect(rendered.html).toContain("1.234.567.890 đ");
   });
@@ -76,28 +78,32 @@ describe("renderUnitAlert", () => {
   it("speaks of one unit when there is one", () => {
     const r = renderUnitAlert(withItems([tayGiangAtRisk]));
     expect(r.text).toContain("của đơn vị do ông/bà phụ trách");
-    expect(r.subject).toBe("[Giải ngân MTQG] Cảnh báo 30/09/2022: 1 chương trình có nguy cơ không đạt");
+    expect(r.subject).toBe(
+      "[Giải ngân MTQG] Cảnh báo (hạn đến hết ngày 30/09/2022): 1 chương trình có nguy cơ không đạt",
+    );
   });
 
   it("names the most urgent stage in the subject", () => {
     expect(unitAlertSubject(unitAlertFixture.items)).toBe(
-      "[Giải ngân MTQG] Cảnh báo 30/09/2022: 1 chương trình có nguy cơ không đạt (+2 nội dung khác)",
+      "[Giải ngân MTQG] Cảnh báo (hạn đến hết ngày 30/09/2022): 1 chương trình có nguy cơ không đạt (+2 nội dung khác)",
     );
     expect(unitAlertSubject([namGiangReminder, tayGiangReminder])).toBe(
-      "[Giải ngân MTQG] Nhắc hạn 30/09/2022: 2 chương trình chưa đạt",
+      "[Giải ngân MTQG] Nhắc hạn đến hết ngày 30/09/2022: 2 chương trình chưa đạt",
     );
     const missed: AlertItem = {
       stage: "missed",
       snapshot: { ...tayGiangAtRisk.snapshot, asOf: "2022-10-01", status: "missed", daysLeft: 0 },
     };
     expect(unitAlertSubject([tayGiangReminder, missed])).toBe(
-      "[Giải ngân MTQG] Không đạt mốc 30/09/2022: 1 chương trình (+1 nội dung khác)",
+      "[Giải ngân MTQG] Không đạt mốc (hạn đến hết ngày 30/09/2022): 1 chương trình (+1 nội dung khác)",
     );
     const recovered: AlertItem = {
       stage: "recovered",
       snapshot: { ...tayGiangAtRisk.snapshot, status: "met" },
     };
-    expect(unitAlertSubject([recovered])).toBe("[Giải ngân MTQG] Đã đạt mốc 30/09/2022: 1 chương trình");
+    expect(unitAlertSubject([recovered])).toBe(
+      "[Giải ngân MTQG] Đã đạt mốc (hạn đến hết ngày 30/09/2022): 1 chương trình",
+    );
   });
 
   it("tells a missed milestone as past due, without pace or projection", () => {
@@ -113,8 +119,8 @@ describe("renderUnitAlert", () => {
       },
     };
     const r = renderUnitAlert(withItems([missed], { asOf: "2022-10-01" }));
-    expect(r.text).toContain("Thông báo: không đạt mốc hạn 30/09/2022.");
-    expect(r.text).toContain("Hạn: 30/09/2022 (đã quá hạn 1 ngày)");
+    expect(r.text).toContain("Thông báo: không đạt mốc (hạn đến hết ngày 30/09/2022).");
+    expect(r.text).toContain("Hạn: đến hết ngày 30/09/2022 (đã quá hạn 1 ngày)");
     expect(r.text).toContain("Tình trạng: Không đạt");
     expect(r.text).not.toContain("đ/ngày");
     expect(r.text).not.toContain("Tỷ lệ dự kiến");
@@ -134,10 +140,67 @@ describe("renderUnitAlert", () => {
       },
     };
     const r = renderUnitAlert(withItems([recovered]));
-    expect(r.text).toContain("Ghi nhận: đã đạt mốc hạn 30/09/2022 sau cảnh báo trước đó.");
+    expect(r.text).toContain("Ghi nhận: đã đạt mốc (hạn đến hết ngày 30/09/2022) sau cảnh báo trước đó.");
     expect(r.text).not.toContain("Lưu ý");
     expect(r.text).not.toContain("Còn thiếu");
     expect(r.text).not.toContain("đ/ngày");
+  });
+
+  describe("figures straight from the evaluation", () => {
+    const milestone = (id: string) => DEFAULT_PLAN_2022.milestones.find((m) => m.id === id) as RateMilestone;
+    /** An item whose figures are what evaluateMilestone says, as the alert policy takes them. */
+    function evaluated(
+      id: string,
+      figures: ScopeFigures,
+      asOf: string,
+      stage: AlertItem["stage"],
+    ): AlertItem {
+      const m = milestone(id);
+      const e = evaluateMilestone(figures, m, asOf, 30);
+      const snapshot: AlertSnapshot = {
+        ...tayGiangAtRisk.snapshot,
+        asOf,
+        milestoneId: m.id,
+        milestoneTitle: m.title,
+        guidance: null,
+        dueOn: m.dueOn,
+        status: e.status,
+        allocated: e.allocated,
+        disbursed: e.disbursed,
+        rate: e.rate,
+        threshold: e.threshold,
+        comparison: e.comparison,
+        shortfall: e.shortfall,
+        daysLeft: e.daysLeft,
+        requiredDailyPace: e.requiredDailyPace,
+        projectedRate: e.projectedRate,
+      };
+      return { stage, snapshot };
+    }
+
+    it("never shows a carried-over scope missed by 1 đồng as reaching 100%", () => {
+      const figures = { allocated: 1_000_000_000n, disbursed: 999_999_999n, recentDisbursed: 0n };
+      const missed = evaluated("C100", figures, "2023-01-01", "missed");
+      const r = renderUnitAlert(withItems([missed], { asOf: "2023-01-01" }));
+      expect(r.text).toContain("Tỷ lệ giải ngân: 99,99% (yêu cầu: đạt ít nhất 100%)");
+      expect(r.text).toContain("Còn thiếu so với mốc: 1 đ");
+      expect(r.text).not.toContain("100,00%");
+      expect(r.html).toContain("99,99% (yêu cầu: đạt ít nhất 100%)");
+      const atRisk = evaluated("C100", figures, "2022-12-31", "at_risk");
+      expect(renderUnitAlert(withItems([atRisk], { asOf: "2022-12-31" })).text).toContain(
+        "Tỷ lệ giải ngân: 99,99% (yêu cầu: đạt ít nhất 100%)",
+      );
+    });
+
+    it("projects no pace, never a negative rate, when corrections make the window's net negative", () => {
+      // 300M disbursed, a 700M correction in the last 30 days: the net pace is −700M.
+      const figures = { allocated: 1_000_000_000n, disbursed: 300_000_000n, recentDisbursed: -700_000_000n };
+      const item = evaluated("M60", figures, "2022-09-16", "at_risk");
+      const r = renderUnitAlert(withItems([item]));
+      expect(r.text).toContain("Tỷ lệ dự kiến đến hạn: 30,00% (theo tốc độ giải ngân gần đây)");
+      expect(r.text).not.toMatch(/[-−]\d+(,\d+)?%/);
+      expect(r.html).not.toMatch(/[-−]\d+(,\d+)?%/);
+    });
   });
 
   it("greets the unit head by office when no name is known", () => {

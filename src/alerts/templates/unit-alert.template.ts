@@ -1,4 +1,5 @@
 // The message to a unit head: every item of every unit they head, grouped by unit.
+import { formatDeadline } from "../../domain/deadline.js";
 import type { AlertItem, AlertStage, RenderedMessage, UnitAlertMessage } from "../alert.types.js";
 import {
   compareItems,
@@ -6,6 +7,7 @@ import {
   earliestDue,
   footerText,
   formatDate,
+  formatDue,
   formatMoney,
   formatPace,
   formatRate,
@@ -42,27 +44,26 @@ export function unitAlertSubject(items: readonly AlertItem[]): string {
   const dueOn = earliestDue(ofKind) ?? top.snapshot.dueOn;
   // Count programmes for the headline's own due date: M60 and M90 of one programme are two items.
   const same = ofKind.filter((i) => i.snapshot.dueOn === dueOn);
-  const due = formatDate(dueOn);
+  const due = formatDue(same[0]?.snapshot ?? top.snapshot);
   const n = new Set(same.map((i) => `${i.snapshot.unitCode}|${i.snapshot.program}`)).size;
   let headline: string;
   switch (kind) {
     case "missed":
-      headline = `Không đạt mốc ${due}: ${n} chương trình`;
+      headline = `Không đạt mốc (${due}): ${n} chương trình`;
       break;
     case "at_risk":
-      headline = `Cảnh báo ${due}: ${n} chương trình có nguy cơ không đạt`;
+      headline = `Cảnh báo (${due}): ${n} chương trình có nguy cơ không đạt`;
       break;
     case "reminder": {
       const unmet = same.filter((i) => i.snapshot.status !== "met").length;
-      headline =
-        unmet > 0 ? `Nhắc hạn ${due}: ${unmet} chương trình chưa đạt` : `Nhắc hạn ${due}: ${n} chương trình`;
+      headline = unmet > 0 ? `Nhắc ${due}: ${unmet} chương trình chưa đạt` : `Nhắc ${due}: ${n} chương trình`;
       break;
     }
     case "recovered":
-      headline = `Đã đạt mốc ${due}: ${n} chương trình`;
+      headline = `Đã đạt mốc (${due}): ${n} chương trình`;
       break;
     default:
-      headline = `Tiến độ giải ngân ${due}: ${n} chương trình`;
+      headline = `Tiến độ giải ngân (${due}): ${n} chương trình`;
   }
   const others = sorted.length - same.length;
   return `${SUBJECT_PREFIX} ${headline}${others > 0 ? ` (+${others} nội dung khác)` : ""}`;
@@ -71,20 +72,18 @@ export function unitAlertSubject(items: readonly AlertItem[]): string {
 /** The one-line reason this item is in the message. */
 function stageSentence(item: AlertItem): string {
   const s = item.snapshot;
-  const due = formatDate(s.dueOn);
+  const due = formatDue(s);
   switch (stageKind(item.stage)) {
-    case "reminder": {
-      const left = formatTimeLeft(s);
-      return left.startsWith("còn") ? `Nhắc hạn: ${left} đến hạn ${due}.` : `Nhắc hạn: ${left} (${due}).`;
-    }
+    case "reminder":
+      return `Nhắc hạn: ${formatTimeLeft(s)} (${due}).`;
     case "at_risk":
-      return `Cảnh báo: theo tốc độ giải ngân hiện nay, có nguy cơ không đạt mốc hạn ${due}.`;
+      return `Cảnh báo: theo tốc độ giải ngân hiện nay, có nguy cơ không đạt mốc (${due}).`;
     case "missed":
-      return `Thông báo: không đạt mốc hạn ${due}.`;
+      return `Thông báo: không đạt mốc (${due}).`;
     case "recovered":
-      return `Ghi nhận: đã đạt mốc hạn ${due} sau cảnh báo trước đó.`;
+      return `Ghi nhận: đã đạt mốc (${due}) sau cảnh báo trước đó.`;
     default:
-      return `Tiến độ giải ngân, mốc hạn ${due}.`;
+      return `Tiến độ giải ngân (${due}).`;
   }
 }
 
@@ -98,10 +97,16 @@ export function itemFacts(item: AlertItem): Array<[string, string]> {
   const s = item.snapshot;
   const facts: Array<[string, string]> = [
     ["Mốc", s.milestoneTitle],
-    ["Hạn", `${formatDate(s.dueOn)} (${formatTimeLeft(s)})`],
+    ["Hạn", `${formatDeadline(s)} (${formatTimeLeft(s)})`],
     ["Tình trạng", statusLabel(s.status)],
   ];
-  if (s.milestoneKind === "refund") {
+  if (s.milestoneKind === "refund" && s.lapsed != null) {
+    // A unit the refund does not concern (a department): what it left undisbursed lapses.
+    facts.push([
+      "Vốn không giải ngân hết (không thuộc diện hoàn trả ngân sách cấp trên)",
+      formatMoney(s.lapsed),
+    ]);
+  } else if (s.milestoneKind === "refund") {
     // REF: the figures are what is due back and what was refunded, not a disbursement rate.
     facts.push(["Số vốn phải hoàn trả", formatMoney(s.allocated)], ["Đã hoàn trả", formatMoney(s.disbursed)]);
     if (s.shortfall > 0n) facts.push(["Còn phải hoàn trả", formatMoney(s.shortfall)]);
@@ -132,7 +137,8 @@ export function itemFacts(item: AlertItem): Array<[string, string]> {
       facts.push(["Tỷ lệ dự kiến đến hạn", `${formatRate(s.projectedRate)} (theo tốc độ giải ngân gần đây)`]);
     }
   }
-  if (s.guidance && item.stage !== "recovered") facts.push(["Lưu ý", s.guidance]);
+  // The refund's guidance speaks to those who owe it; a unit whose capital lapses owes nothing.
+  if (s.guidance && item.stage !== "recovered" && s.lapsed == null) facts.push(["Lưu ý", s.guidance]);
   return facts;
 }
 

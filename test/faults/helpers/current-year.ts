@@ -3,7 +3,7 @@
 // T-7 and T-1 reminders, at-risk warnings and the admins' weekly digest are due today; and units
 // added in deterministic groups (the same codes, heads and figures for the same indexes, so a
 // reference database can be seeded identically).
-import { addDays, type LocalDate } from "../../../src/domain/local-date.js";
+import { addDays, type LocalDate, maxDate } from "../../../src/domain/local-date.js";
 import { currentYearPlan } from "../../helpers/current-year-plan.js";
 import type { FaultApp } from "./app.js";
 
@@ -78,7 +78,8 @@ export async function addUnits(app: FaultApp, specs: UnitSpec[]): Promise<void> 
       ...scope(u.code),
       amount: 1_000 * MILLION,
       decisionRef: "01/QĐ-UBND",
-      decidedOn: `${year}-01-10`,
+      // Dated within the plan year and never after today, whatever day of the year it is.
+      decidedOn: `${year}-01-01`,
     })),
   );
   const paid = specs.filter((u) => u.pct > 0);
@@ -90,7 +91,7 @@ export async function addUnits(app: FaultApp, specs: UnitSpec[]): Promise<void> 
       paid.map((u) => ({
         ...scope(u.code),
         amount: u.pct * 10 * MILLION,
-        disbursedOn: addDays(today, -u.daysAgo),
+        disbursedOn: maxDate(addDays(today, -u.daysAgo), `${year}-01-01`),
         reference: `KBNN-${u.code}-1`,
       })),
     );

@@ -1,6 +1,7 @@
 // Every (unit, program, milestone) at risk or missed on the chosen date: sortable by any column,
 // filtered by program, milestone and unit kind, each row linking to the unit. Filtering and
 // sorting happen here, on the one answer the view fetched.
+import { closedMarker } from "../closing-marker";
 import { loader, pageHeader, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
 import { date, pct, STATUS_LABEL, shortProgramName, UNIT_KIND_LABEL, UNIT_KIND_SHORT, vnd } from "../format";
@@ -12,7 +13,8 @@ type Column = {
   key: string;
   label: string;
   numeric?: boolean;
-  sortValue: (i: AtRiskItem) => number | string;
+  /** Amounts sort as bigint, exactly; rates and days as numbers; names as text. */
+  sortValue: (i: AtRiskItem) => bigint | number | string;
   cell: (i: AtRiskItem) => Node | string;
 };
 
@@ -25,6 +27,7 @@ export const atRiskView: View = async (root, ctx) => {
   if (!ctx.isCurrent()) return;
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
   const unitHref = (code: string) => viewLink(`/units/${encodeURIComponent(code)}`, data);
+  const deadline = new Map(data.plan.milestones.map((m) => [m.id, m.deadline]));
 
   const columns: Column[] = [
     {
@@ -54,18 +57,14 @@ export const atRiskView: View = async (root, ctx) => {
       key: "milestone",
       label: "Mốc",
       sortValue: (i) => `${i.dueOn} ${i.id}`,
-      cell: (i) =>
-        h(
-          "span",
-          { class: "nowrap", title: `Hạn ${date(i.dueOn)}` },
-          `${i.id} · ${date(i.dueOn).slice(0, 5)}`,
-        ),
+      // The id only: a short date would be a second wording of a deadline the plan words itself.
+      cell: (i) => h("span", { class: "nowrap", title: `Hạn: ${deadline.get(i.id) ?? date(i.dueOn)}` }, i.id),
     },
     {
       key: "status",
       label: "Trạng thái",
       sortValue: (i) => severity[i.status] ?? 0,
-      cell: (i) => statusBadge(i.status),
+      cell: (i) => h("span", null, statusBadge(i.status), closedMarker(i)),
     },
     {
       key: "allocated",
@@ -93,7 +92,7 @@ export const atRiskView: View = async (root, ctx) => {
       key: "pace",
       label: "Cần mỗi ngày",
       numeric: true,
-      sortValue: (i) => i.requiredDailyPace ?? -1,
+      sortValue: (i) => i.requiredDailyPace ?? -1n,
       cell: (i) => (i.requiredDailyPace === null ? "—" : vnd(i.requiredDailyPace)),
     },
     {
@@ -151,7 +150,7 @@ export const atRiskView: View = async (root, ctx) => {
     ]),
     select("filter-milestone", "Mốc", state.milestone, [
       ["", "Tất cả các mốc"],
-      ...milestoneOptions.map((m): [string, string] => [m.id, `${m.id} · hạn ${date(m.dueOn)}`]),
+      ...milestoneOptions.map((m): [string, string] => [m.id, `${m.id} · hạn ${m.deadline}`]),
     ]),
     select("filter-kind", "Loại đơn vị", state.kind, [
       ["", "Tất cả"],
@@ -174,7 +173,11 @@ export const atRiskView: View = async (root, ctx) => {
         const x = col.sortValue(a.item);
         const y = col.sortValue(b.item);
         const c =
-          typeof x === "number" && typeof y === "number" ? x - y : collator.compare(String(x), String(y));
+          typeof x === "bigint" && typeof y === "bigint"
+            ? Number(x > y) - Number(x < y)
+            : typeof x === "number" && typeof y === "number"
+              ? x - y
+              : collator.compare(String(x), String(y));
         return c * sign || a.index - b.index;
       })
       .map((e) => e.item);
@@ -192,10 +195,13 @@ export const atRiskView: View = async (root, ctx) => {
     const col = columns.find((c) => c.key === state.sort)!;
     const dir = state.dir || (col.numeric || col.key === "status" ? "desc" : "asc");
     const missed = items.filter((i) => i.status === "missed").length;
+    const atRisk = items.filter((i) => i.status === "at_risk").length;
+    // A closed milestone recorded as missed stays listed after a restatement changed its reading.
+    const restated = items.length - missed - atRisk;
     count.textContent =
       items.length === 0
         ? "Không có trường hợp nào phù hợp."
-        : `${items.length} trường hợp: ${items.length - missed} ${STATUS_LABEL.at_risk!.toLowerCase()}, ${missed} ${STATUS_LABEL.missed!.toLowerCase()}.`;
+        : `${items.length} trường hợp: ${atRisk} ${STATUS_LABEL.at_risk!.toLowerCase()}, ${missed} ${STATUS_LABEL.missed!.toLowerCase()}${restated > 0 ? `, ${restated} đã điều chỉnh lại sau khi khóa sổ` : ""}.`;
     const table = h(
       "table",
       { class: "data at-risk-table", "data-rows": items.length },

@@ -19,7 +19,8 @@ export const overviewView: View = async (root, ctx) => {
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
   const lines = data.plan.milestones
     .filter((m) => m.charted && m.threshold !== null && m.program === null)
-    .map((m) => ({ id: m.id, threshold: m.threshold!, dueOn: m.dueOn }));
+    .map((m) => ({ id: m.id, threshold: m.threshold!, dueOn: m.dueOn, deadline: m.deadline }));
+  const deadline = new Map(data.plan.milestones.map((m) => [m.id, m.deadline]));
   const s = data.summary;
   const atRiskCount = data.atRisk.length;
 
@@ -93,7 +94,11 @@ export const overviewView: View = async (root, ctx) => {
       "article",
       { class: "card milestone-card" },
       h("h3", null, h("span", { class: "milestone-id" }, m.id), " ", m.title),
-      h("p", { class: "muted" }, `Hạn ${date(m.dueOn)}${m.dueOn < data.asOf ? " (đã qua)" : ""}`),
+      h(
+        "p",
+        { class: "muted" },
+        `Hạn: ${deadline.get(m.id) ?? date(m.dueOn)}${m.dueOn < data.asOf ? " (đã qua)" : ""}`,
+      ),
       scrollTable(
         h(
           "table",

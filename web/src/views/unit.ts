@@ -2,6 +2,7 @@
 import type uPlot from "uplot";
 import { getJson } from "../api";
 import { chartModel, drawChart } from "../chart";
+import { closedMarker } from "../closing-marker";
 import { errorBox, loader, pageHeader, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
 import {
@@ -35,12 +36,17 @@ export const unitView: View = async (root, ctx) => {
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
   const program = (c: string) => h("abbr", { title: programName.get(c) ?? c }, c);
   const title = new Map(data.plan.milestones.map((m) => [m.id, m.title]));
+  const deadline = new Map(data.plan.milestones.map((m) => [m.id, m.deadline]));
 
   // Milestones: every (program, milestone) the unit holds capital for.
   const evaluations = [...data.milestones]
     .filter((m) => m.status !== "not_applicable")
     .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : a.program < b.program ? -1 : 1));
-  const notApplicable = data.milestones.length - evaluations.length;
+  // A refund the unit's kind does not owe (a department's): its undisbursed capital lapses, and is
+  // listed as such below, not counted among the milestones without capital in scope.
+  const notOwed = data.milestones.filter((m) => m.status === "not_applicable" && m.lapsed !== undefined);
+  const lapsed = notOwed.filter((m) => m.lapsed !== undefined && m.lapsed > 0n);
+  const notApplicable = data.milestones.length - evaluations.length - notOwed.length;
   const milestonesTable = h(
     "table",
     { class: "data" },
@@ -72,8 +78,8 @@ export const unitView: View = async (root, ctx) => {
           { "data-status": e.status },
           h("th", { scope: "row" }, h("abbr", { title: title.get(e.id) ?? e.id }, e.id)),
           h("td", null, program(e.program)),
-          h("td", null, date(e.dueOn)),
-          h("td", null, statusBadge(e.status)),
+          h("td", null, deadline.get(e.id) ?? date(e.dueOn)),
+          h("td", null, statusBadge(e.status), closedMarker(e)),
           h("td", { class: "num" }, vnd(e.allocated)),
           h("td", { class: "num" }, vnd(e.disbursed)),
           h("td", { class: "num" }, pct(e.rate)),
@@ -169,7 +175,7 @@ export const unitView: View = async (root, ctx) => {
   const entryRow = (e: Entry) =>
     h(
       "tr",
-      { class: e.amount < 0 ? "negative" : null },
+      { class: e.amount < 0n ? "negative" : null },
       h("td", null, date(e.date)),
       h("td", null, e.kind === "allocation" ? "Phân bổ vốn" : "Giải ngân"),
       h("td", null, program(e.program)),
@@ -300,6 +306,19 @@ export const unitView: View = async (root, ctx) => {
             "p",
             { class: "muted small" },
             "Với mốc hoàn trả (REF), hai cột số tiền là số phải hoàn trả ngân sách cấp trên và số đã hoàn trả.",
+          )
+        : null,
+      lapsed.length > 0
+        ? h(
+            "ul",
+            { class: "small" },
+            lapsed.map((m) =>
+              h(
+                "li",
+                null,
+                `${m.id} · ${programName.get(m.program) ?? m.program}: Vốn không giải ngân hết (không thuộc diện hoàn trả ngân sách cấp trên): ${vnd(m.lapsed ?? 0n)}`,
+              ),
+            ),
           )
         : null,
       notApplicable > 0

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { pct, percentOf, vnd, vndShort } from "./format";
+
+describe("vnd", () => {
+  it("writes the exact digits of an amount above 2^53", () => {
+    expect(vnd(10_808_639_105_689_189n)).toBe("10.808.639.105.689.189 đ");
+    expect(vnd(-1_234_567n)).toBe("-1.234.567 đ");
+    expect(vnd(0n)).toBe("0 đ");
+    expect(vnd(null)).toBe("—");
+  });
+});
+
+describe("vndShort", () => {
+  it("abbreviates bigint amounts in bigint, half away from zero", () => {
+    expect(vndShort(12_500_000_000n)).toBe("12,5 tỷ");
+    expect(vndShort(12_345_000_000n)).toBe("12,35 tỷ");
+    expect(vndShort(350_400_000n)).toBe("350 tr");
+    expect(vndShort(10_808_639_105_689_189n)).toBe("10.808.639 tỷ");
+    expect(vndShort(-2_000_000_000n)).toBe("-2 tỷ");
+    expect(vndShort(999_999n)).toBe("999.999");
+  });
+
+  it("abbreviates a chart tick (a number) the same way", () => {
+    expect(vndShort(12.5e9)).toBe("12,5 tỷ");
+    expect(vndShort(350e6)).toBe("350 tr");
+  });
+});
+
+describe("pct and percentOf", () => {
+  it("writes a rate with 2 decimals and Vietnamese separators, without rounding it again", () => {
+    expect(pct(99.99)).toBe("99,99%");
+    expect(pct(56.1)).toBe("56,10%");
+    expect(pct(1234.5)).toBe("1.234,50%");
+    expect(pct(null)).toBe("—");
+  });
+
+  it("computes a display rate of totals exactly, beyond 2^53", () => {
+    expect(percentOf(10_808_639_105_689_188n, 10_808_639_105_689_189n)).toBe(100);
+    expect(percentOf(1n, 3n)).toBe(33.33);
+    expect(percentOf(2n, 3n)).toBe(66.67);
+    expect(percentOf(1n, 0n)).toBeNull();
+  });
+});
