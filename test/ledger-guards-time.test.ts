@@ -199,8 +199,8 @@ describe("exact and bounded", () => {
     const tooBig = await t.request("POST", "/api/v1/allocations", {
       body: makeAllocation({ unitCode: code, amount: 2_000_000_000_000_000, decisionRef: "B" }),
     });
-    expect(tooBig.status).toBe(400);
-    expect(JSON.stringify(tooBig.body)).toContain("scope_limit");
+    expect(tooBig.status).toBe(422);
+    expect(issuesOf(tooBig.body)[0]).toMatchObject({ rule: "scope_limit", path: "body.amount" });
     const past = await t.request("POST", "/api/v1/allocations", {
       body: [
         makeAllocation({ unitCode: code, amount: 900_000_000, decisionRef: "B1" }),

@@ -21,16 +21,16 @@ export const code = z
 
 export const planYear = z.number().int().min(2000).max(2100);
 
-// The most one scope may hold (src/domain/ledger-rules.ts SCOPE_LIMIT), so no entry is larger.
-const MAX_AMOUNT = 1e15;
-
-/** Whole đồng in JSON as an integer; at most 10^15, well within 2^53, so no float ever rounds it. */
+/**
+ * Whole đồng in JSON as an integer; within 2^53 so no float ever rounds it. What a scope may hold
+ * (10^15) is the ledger's rule, answered with a 422 naming the date and figures.
+ */
 export const amount = z
   .number()
   .int("must be a whole number of đồng")
-  .refine((n) => Math.abs(n) <= MAX_AMOUNT, {
-    message: "must be at most 1000000000000000 (10^15 đồng, the most one scope may hold) in magnitude",
-    params: { rule: "scope_limit" },
+  .refine(Number.isSafeInteger, {
+    message: "must be at most 9007199254740991 in magnitude",
+    params: { rule: "safe_integer" },
   })
   .refine((n) => n !== 0, { message: "must not be zero", params: { rule: "not_zero" } })
   .transform((n) => BigInt(n))
@@ -41,9 +41,9 @@ export const positiveAmount = z
   .number()
   .int("must be a whole number of đồng")
   .positive("must be above zero")
-  .refine((n) => n <= MAX_AMOUNT, {
-    message: "must be at most 1000000000000000 (10^15 đồng, the most one scope may hold)",
-    params: { rule: "scope_limit" },
+  .refine(Number.isSafeInteger, {
+    message: "must be at most 9007199254740991",
+    params: { rule: "safe_integer" },
   })
   .transform((n) => BigInt(n))
   .meta({ type: "integer", format: "int64" });

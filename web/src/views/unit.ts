@@ -141,7 +141,9 @@ export const unitView: View = async (root, ctx) => {
         "tr",
         null,
         ["Chương trình", "Vốn", "Nguồn vốn", "Loại vốn"].map((t) => h("th", { scope: "col" }, t)),
-        ["Kế hoạch vốn", "Đã giải ngân", "Còn lại"].map((t) => h("th", { scope: "col", class: "num" }, t)),
+        ["Kế hoạch vốn", "Đã giải ngân", "Đã hoàn trả", "Chuyển nguồn", "Còn lại"].map((t) =>
+          h("th", { scope: "col", class: "num" }, t),
+        ),
       ),
     ),
     h(
@@ -157,6 +159,8 @@ export const unitView: View = async (root, ctx) => {
           h("td", null, CAPITAL_TYPE_LABEL[l.capitalType] ?? l.capitalType),
           h("td", { class: "num" }, vnd(l.allocated)),
           h("td", { class: "num" }, vnd(l.disbursed)),
+          h("td", { class: "num" }, vnd(l.refunded)),
+          h("td", { class: "num" }, vnd(l.carriedForward)),
           h("td", { class: "num" }, vnd(l.remaining)),
         ),
       ),
@@ -166,6 +170,8 @@ export const unitView: View = async (root, ctx) => {
         h("th", { scope: "row", colspan: 4 }, "Tổng cộng"),
         h("td", { class: "num" }, vnd(data.ledger.total.allocated)),
         h("td", { class: "num" }, vnd(data.ledger.total.disbursed)),
+        h("td", { class: "num" }, vnd(data.ledger.total.refunded)),
+        h("td", { class: "num" }, vnd(data.ledger.total.carriedForward)),
         h("td", { class: "num" }, vnd(data.ledger.total.remaining)),
       ),
     ),
