@@ -27,6 +27,22 @@ type Deps = {
   };
 };
 
+/** A carry-forward or refund as the ledger's rules see it: a movement of its scope at its date. */
+const movement = (
+  input: CarryForwardInput | RefundInput,
+  kind: "carryForward" | "refund",
+  dateField: string,
+  date: string,
+): Admission => ({
+  ...scopeOf(input),
+  kind,
+  date,
+  amount: input.amount,
+  entry: 0,
+  dateField,
+  restatement: input.restatement,
+});
+
 export function createYearEndService(d: Deps) {
   async function checkScope(s: YearEndScope) {
     const issues: FieldIssue[] = [];
@@ -74,15 +90,7 @@ export function createYearEndService(d: Deps) {
     async recordCarryForward(input: CarryForwardInput, by: Principal) {
       assertRole(by, ["admin"]);
       await checkScope(input);
-      const move: Admission = {
-        ...scopeOf(input),
-        kind: "carryForward",
-        date: input.approvedOn,
-        amount: input.amount,
-        entry: 0,
-        dateField: "approvedOn",
-        restatement: input.restatement,
-      };
+      const move = movement(input, "carryForward", "approvedOn", input.approvedOn);
       return record(move, by, "carry_forward", input.legalBasis, input, (tx) =>
         d.repo.insertCarryForward(tx, input, actorOf(by)),
       );
@@ -91,15 +99,7 @@ export function createYearEndService(d: Deps) {
     async recordRefund(input: RefundInput, by: Principal) {
       assertCanWriteUnit(by, input.unitCode);
       await checkScope(input);
-      const move: Admission = {
-        ...scopeOf(input),
-        kind: "refund",
-        date: input.refundedOn,
-        amount: input.amount,
-        entry: 0,
-        dateField: "refundedOn",
-        restatement: input.restatement,
-      };
+      const move = movement(input, "refund", "refundedOn", input.refundedOn);
       return record(move, by, "refund", input.reference, input, (tx) =>
         d.repo.insertRefund(tx, input, actorOf(by)),
       );
