@@ -37,12 +37,22 @@ export type AppOptions = {
   webRoot?: string;
 };
 
+/** Safe to echo anywhere: no spaces, quotes, control characters or markup, and short. */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function requestIdOf(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && SAFE_REQUEST_ID.test(given) ? given : crypto.randomUUID();
+}
+
 export async function buildApp(c: Container, opts: AppOptions = {}) {
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
-    requestIdHeader: "x-request-id",
-    genReqId: () => crypto.randomUUID(),
+    // The client's X-Request-ID is taken only when it is short and of a safe alphabet (it goes
+    // into our headers, bodies and logs); anything else gets an id of ours.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     // Unknown query keys are rejected by strict schemas; never coerce arrays silently.
     routerOptions: { ignoreTrailingSlash: true },
     // Errors the router raises before any route or hook runs (a broken %-escape in the path, a

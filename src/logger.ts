@@ -5,7 +5,14 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ["req.headers.authorization", "headers.authorization", "*.key", "key"],
+      paths: [
+        "req.headers.authorization",
+        "headers.authorization",
+        // Raw client input: the request id we log is our own (src/app.ts requestIdOf).
+        'req.headers["x-request-id"]',
+        "*.key",
+        "key",
+      ],
       censor: "[redacted]",
     },
     ...(process.stdout.isTTY

@@ -4,7 +4,16 @@ import { ADMINS, principalOf } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
-import { code, cursorQuery, errorBody, localDate, searchText, text } from "../http/schemas.js";
+import {
+  bigintId,
+  code,
+  cursorQuery,
+  errorBody,
+  queryDate,
+  queryPlanYear,
+  searchText,
+  text,
+} from "../http/schemas.js";
 import type { AdminRecipients } from "./admin-recipients.js";
 import type { AlertLedgerRepository } from "./alert-ledger.repository.js";
 import type { AlertMetrics } from "./alert-metrics.js";
@@ -33,7 +42,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
       schema: {
         tags: ["alerts"],
         summary: "Run the alert evaluation for a date: what should have been sent by then and is not yet",
-        querystring: z.strictObject({ asOf: localDate.optional(), dryRun: bool.default(false) }),
+        querystring: z.strictObject({ asOf: queryDate.optional(), dryRun: bool.default(false) }),
         response: {
           200: z.looseObject({ asOf: z.string(), dryRun: z.boolean(), ran: z.boolean() }),
           ...errors,
@@ -63,7 +72,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
           milestone: searchText(32).optional(),
           stage: searchText(40).optional(),
           status: z.enum(["pending", "sending", "sent", "retry", "dead", "skipped"]).optional(),
-          planYear: z.coerce.number().int().min(2000).max(2100).optional(),
+          planYear: queryPlanYear.optional(),
           ...cursorQuery,
         }),
         response: {
@@ -94,7 +103,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
       schema: {
         tags: ["alerts"],
         summary: "Queue an alert's message again, with the same Message-ID",
-        params: z.object({ id: z.string().regex(/^\d{1,19}$/, "must be an alert id") }),
+        params: z.object({ id: bigintId("must be an alert id") }),
         response: { 202: z.object({ messageId: z.string(), status: z.literal("pending") }), ...errors },
       },
     },
@@ -116,7 +125,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
       schema: {
         tags: ["alerts"],
         summary: "Render the message a unit's head would receive on asOf, without sending or recording it",
-        querystring: z.strictObject({ asOf: localDate.optional(), unit: code }),
+        querystring: z.strictObject({ asOf: queryDate.optional(), unit: code }),
         response: {
           200: z.object({
             messages: z.array(

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
-import { amountOut, errorBody, searchText, text } from "../http/schemas.js";
+import { amountOut, errorBody, queryPlanYear, searchText, text } from "../http/schemas.js";
 import { statusCounts } from "../rules/rules.schemas.js";
 import type { ClosingsService } from "./closings.service.js";
 
-const year = z.coerce.number().int().min(2000).max(2100);
+const year = queryPlanYear;
 const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
 
 const closingOut = z.object({

@@ -4,10 +4,20 @@ import { z } from "zod";
 import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { LocalDate } from "../domain/local-date.js";
-import { amountOut, capitalType, code, errorBody, localDate, source } from "../http/schemas.js";
+import {
+  amountOut,
+  capitalType,
+  code,
+  errorBody,
+  queryDate,
+  queryInt,
+  queryPlanYear,
+  source,
+} from "../http/schemas.js";
 import { ledgerOut } from "../ledger/ledger.schemas.js";
 import { atRiskItem, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
 import type { DashboardService } from "./dashboard.service.js";
+import { decodeEntryCursor } from "./entry-cursor.js";
 
 // The province views, like /at-risk and /reports/summary; officers may open their own units' pages.
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
@@ -87,12 +97,14 @@ const alert = z.object({
 });
 
 const viewQuery = {
-  asOf: localDate.optional(),
-  planYear: z.coerce.number().int().min(2000).max(2100).optional(),
+  asOf: queryDate.optional(),
+  planYear: queryPlanYear.optional(),
 };
-const cursor = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}\.[ad]\.\d{1,19}$/, "must be the nextCursor of a previous page");
+// Opaque: the nextCursor of a previous page, checked whole (date, kind and id) before any SQL.
+const cursor = z.string().refine((s) => decodeEntryCursor(s) !== undefined, {
+  message: "must be the nextCursor of a previous page",
+  params: { rule: "cursor" },
+});
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 
 export const dashboardRoutes: FastifyPluginAsyncZod<{
@@ -127,7 +139,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
         params: z.object({ code }),
         querystring: z.strictObject({
           ...viewQuery,
-          entriesLimit: z.coerce.number().int().min(1).max(500).default(50),
+          entriesLimit: queryInt(1, 500).default(50),
         }),
         response: {
           200: z.object({
@@ -168,7 +180,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
         params: z.object({ code }),
         querystring: z.strictObject({
           ...viewQuery,
-          limit: z.coerce.number().int().min(1).max(500).default(50),
+          limit: queryInt(1, 500).default(50),
           cursor: cursor.optional(),
         }),
         response: {

@@ -10,7 +10,8 @@ import { assertCanReadUnit, type LedgerService } from "../ledger/ledger.service.
 import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
 import type { RulesService } from "../rules/rules.service.js";
-import type { DashboardRepository, EntryCursor, EntryRow, SeriesRow } from "./dashboard.repository.js";
+import type { DashboardRepository, EntryRow, SeriesRow } from "./dashboard.repository.js";
+import { decodeEntryCursor, encodeEntryCursor } from "./entry-cursor.js";
 
 type Deps = {
   repo: DashboardRepository;
@@ -53,14 +54,6 @@ function planInfo(plan: Plan) {
   };
 }
 
-export const encodeCursor = (c: EntryCursor) => `${c.date}.${c.kind === "allocation" ? "a" : "d"}.${c.id}`;
-
-export function decodeCursor(s: string): EntryCursor | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2})\.([ad])\.(\d{1,19})$/.exec(s);
-  if (!m) return undefined;
-  return { date: m[1]!, kind: m[2] === "a" ? "allocation" : "disbursement", id: BigInt(m[3]!) };
-}
-
 /** Columns per program and for the unit's total, one value per day. */
 function toColumns(rows: SeriesRow[]) {
   const dates: LocalDate[] = [];
@@ -88,12 +81,12 @@ function toColumns(rows: SeriesRow[]) {
 
 export function createDashboardService(d: Deps) {
   async function entriesPage(code: string, planYear: number, asOf: LocalDate, limit: number, after?: string) {
-    const cursor = after ? decodeCursor(after) : undefined;
+    const cursor = after ? decodeEntryCursor(after) : undefined;
     // One more than asked tells whether a next page exists without a second query.
     const rows = await d.repo.entries(code, planYear, asOf, limit + 1, cursor);
     const items: EntryRow[] = rows.slice(0, limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    return { items, nextCursor: rows.length > limit && last ? encodeEntryCursor(last) : null };
   }
 
   return {

@@ -80,7 +80,9 @@ export type WireIssue = Omit<FieldIssue, "field"> & { path: string };
 export function wireIssue(i: FieldIssue, body: unknown): WireIssue {
   const { field, entry, ...rest } = i;
   let path: string;
-  if (/^(headers|query|params)\./.test(field)) path = field;
+  // Outside the body: the same first segment as schema validation uses ("querystring.asOf").
+  if (/^query\./.test(field)) path = `querystring.${field.slice("query.".length)}`;
+  else if (/^(headers|querystring|params)\./.test(field)) path = field;
   else if (entry !== undefined && Array.isArray(body))
     path = field ? `body.${entry}.${field}` : `body.${entry}`;
   else path = field ? `body.${field}` : "body";

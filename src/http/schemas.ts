@@ -107,17 +107,54 @@ export const errorBody = z.object({
   requestId: z.string(),
 });
 
-export const cursorQuery = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z
+/** The dates a query string may name: the README states this range; no plan lies outside it. */
+export const QUERY_DATE_MIN = "2000-01-01";
+export const QUERY_DATE_MAX = "2100-12-31";
+
+/**
+ * A date in a query string (asOf, from, to). Bounded, because the rules reach back from asOf (a
+ * projection window of 30 days) and "0001-01-01" minus 30 days is outside PostgreSQL's calendar.
+ */
+export const queryDate = localDate
+  .refine((s) => s >= QUERY_DATE_MIN && s <= QUERY_DATE_MAX, {
+    message: `must be between ${QUERY_DATE_MIN} and ${QUERY_DATE_MAX}`,
+    params: { rule: "date_range" },
+  })
+  .meta({
+    format: "date",
+    example: "2022-09-30",
+    description: `a date from ${QUERY_DATE_MIN} to ${QUERY_DATE_MAX}`,
+  });
+
+/**
+ * An integer in a query string or path: decimal digits only, so "0x7E6", "2e3", " 1" and "1.0"
+ * are refused (z.coerce.number() would read them all as numbers).
+ */
+export const queryInt = (min: number, max: number) =>
+  z
     .string()
-    .regex(/^\d{1,19}$/, "must be the nextCursor of a previous page")
-    // Ids are PostgreSQL bigints: a larger cursor would fail in the database, not here.
-    .refine(
-      (s) => !/^\d+$/.test(s) || BigInt(s) <= 9_223_372_036_854_775_807n,
-      "must be the nextCursor of a previous page",
-    )
-    .optional(),
+    .regex(/^(0|-?[1-9]\d{0,15})$/, "must be a whole number in decimal digits")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .meta({ type: "integer", minimum: min, maximum: max });
+
+/** A plan year in a query string or path. */
+export const queryPlanYear = queryInt(2000, 2100);
+
+const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** A row id (PostgreSQL bigint) in a path or cursor: decimal, 1 to 2^63 − 1, read as a BigInt. */
+export const bigintId = (message: string) =>
+  z
+    .string()
+    .regex(/^[1-9]\d{0,18}$/, message)
+    // A larger id would fail in the database with a 500, not here.
+    .refine((s) => !/^\d+$/.test(s) || BigInt(s) <= INT8_MAX, { message, params: { rule: "int8_range" } })
+    .meta({ type: "string", pattern: "^[1-9][0-9]{0,18}$" });
+
+export const cursorQuery = {
+  limit: queryInt(1, 1000).default(100),
+  cursor: bigintId("must be the nextCursor of a previous page").optional(),
 };
 
 /**

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
-import { code, errorBody, knownAt, localDate } from "../http/schemas.js";
+import { code, errorBody, knownAt, queryDate } from "../http/schemas.js";
 import {
   allocationIn,
   allocationOut,
@@ -152,7 +152,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
         summary: "Allocated, disbursed and remaining per scope, counting entries dated on or before asOf",
         params: z.object({ code }),
         querystring: z.strictObject({
-          asOf: localDate.optional(),
+          asOf: queryDate.optional(),
           knownAt: knownAt.optional().describe("answer as at this moment: only entries posted by then"),
         }),
         response: { 200: ledgerOut, ...errors },

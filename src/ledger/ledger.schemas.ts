@@ -7,6 +7,8 @@ import {
   cursorQuery,
   localDate,
   planYear,
+  queryDate,
+  queryPlanYear,
   restatement,
   source,
   text,
@@ -66,9 +68,9 @@ export const disbursementOut = z.object({ ...scopeOut, disbursedOn: z.string(), 
 export const entryQuery = z.strictObject({
   unit: code.optional(),
   program: code.optional(),
-  planYear: z.coerce.number().pipe(planYear).optional(),
-  from: localDate.optional(),
-  to: localDate.optional(),
+  planYear: queryPlanYear.optional(),
+  from: queryDate.optional(),
+  to: queryDate.optional(),
   ...cursorQuery,
 });
 

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
 import { milestoneSchema } from "../domain/plan.js";
-import { errorBody, localDate, planYear, text } from "../http/schemas.js";
+import { errorBody, localDate, planYear, queryPlanYear, text } from "../http/schemas.js";
 import type { PlansService } from "./plans.service.js";
 
-const year = z.coerce.number().int().min(2000).max(2100);
+const year = queryPlanYear;
 // The plan exactly as GET shows it (every milestone kind, `year` included), plus what justifies
 // a change; the service checks the plan as a whole (ids, references, the year) and the amendment.
 const planBody = z.strictObject({

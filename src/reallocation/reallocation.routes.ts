@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ADMINS, principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import {
   amountOut,
+  bigintId,
   capitalType,
   code,
   cursorQuery,
@@ -10,6 +11,7 @@ import {
   localDate,
   planYear,
   positiveAmount,
+  queryPlanYear,
   restatement,
   source,
   text,
@@ -59,10 +61,7 @@ const requestOut = z.looseObject({
   ),
 });
 const idParam = z.object({
-  id: z
-    .string()
-    .regex(/^\d{1,18}$/, "must be a request id")
-    .transform((s) => BigInt(s)),
+  id: bigintId("must be a request id").transform((s) => BigInt(s)),
 });
 const errors = {
   400: errorBody,
@@ -98,7 +97,7 @@ export const reallocationRoutes: FastifyPluginAsyncZod<{ reallocation: Reallocat
         tags: ["reallocation"],
         querystring: z.strictObject({
           unit: code.optional(),
-          planYear: z.coerce.number().pipe(planYear).optional(),
+          planYear: queryPlanYear.optional(),
           state: z.enum(["submitted", "approved", "rejected"]).optional(),
           ...cursorQuery,
         }),

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
-import { code, errorBody, knownAt, localDate } from "../http/schemas.js";
+import { code, errorBody, knownAt, queryDate, queryPlanYear } from "../http/schemas.js";
 import { atRiskItem, milestoneOut, summaryOut } from "./rules.schemas.js";
 import type { RulesService } from "./rules.service.js";
 
@@ -11,8 +11,8 @@ import type { RulesService } from "./rules.service.js";
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
 
 const asOfQuery = {
-  asOf: localDate.optional(),
-  planYear: z.coerce.number().int().min(2000).max(2100).optional(),
+  asOf: queryDate.optional(),
+  planYear: queryPlanYear.optional(),
   knownAt: knownAt
     .optional()
     .describe(

@@ -3,6 +3,7 @@
 import type { Principal } from "../access/principal.js";
 import { type AtRiskFilter, selectAtRisk, type UnitInfo } from "../domain/at-risk.js";
 import type { RecordedVerdictsReader } from "../domain/closing.js";
+import { InvalidInputError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import { evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
@@ -93,7 +94,17 @@ export function createRulesService({ repo, plans, units, closings }: Deps) {
 
     async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
       const plan = await plans.planFor(asOf, planYear, knownAt);
-      const judged = filter.milestone ? planNarrowedTo(plan, filter.milestone) : plan;
+      const wanted = filter.milestone;
+      // An unknown id would narrow the plan to nothing and answer an empty list, as if all were well.
+      if (wanted !== undefined && !plan.milestones.some((m) => m.id === wanted))
+        throw new InvalidInputError(`plan ${plan.year} has no milestone ${JSON.stringify(wanted)}`, [
+          {
+            field: "query.milestone",
+            rule: "unknown_milestone",
+            message: `must be a milestone of plan ${plan.year}: ${plan.milestones.map((m) => m.id).join(", ")}`,
+          },
+        ]);
+      const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
       const [{ rows }, map] = await Promise.all([judge(judged, asOf, undefined, knownAt), unitMap()]);
       return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
     },

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { LocalDate } from "../domain/local-date.js";
-import { amountOut, code, errorBody, localDate } from "../http/schemas.js";
+import { amountOut, code, errorBody, queryDate, queryPlanYear } from "../http/schemas.js";
 import { IMPORT_KINDS } from "./columns.js";
 import type { ExportsService } from "./exports.service.js";
 import type { ImportReport, ImportsService } from "./imports.service.js";
@@ -92,8 +92,8 @@ function sendFile(reply: FastifyReply, d: Download) {
 }
 
 const asOfQuery = {
-  asOf: localDate.optional(),
-  planYear: z.coerce.number().int().min(2000).max(2100).optional(),
+  asOf: queryDate.optional(),
+  planYear: queryPlanYear.optional(),
 };
 
 export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imports, exporter, today }) => {

@@ -9,6 +9,7 @@ import {
   localDate,
   planYear,
   positiveAmount,
+  queryPlanYear,
   restatement,
   source,
   text,
@@ -37,7 +38,7 @@ const row = z.looseObject({
 });
 const listQuery = z.strictObject({
   unit: code.optional(),
-  planYear: z.coerce.number().pipe(planYear).optional(),
+  planYear: queryPlanYear.optional(),
 });
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 422: errorBody };
 

@@ -604,6 +604,12 @@ function queries(f: Fixtures): fc.Arbitrary<HostileRequest> {
         "FZ1",
         "2022",
         "M60",
+        "0001-01-01",
+        "0x7E6",
+        "2e3",
+        "FOO",
+        "2022-02-31.d.1",
+        "9223372036854775808",
       ),
     },
     { weight: 1, arbitrary: fc.integer().map(String) },
@@ -649,6 +655,125 @@ function queries(f: Fixtures): fc.Arbitrary<HostileRequest> {
       mustReject: false,
     }));
   });
+}
+
+/** Routes that evaluate the plan on asOf (the rules reach 30 days back from it). */
+const AS_OF_ROUTES = [
+  "/api/v1/units/FZ1/ledger",
+  "/api/v1/units/FZ1/status",
+  "/api/v1/at-risk",
+  "/api/v1/reports/summary",
+  "/api/v1/alerts/preview?unit=FZ1&",
+  "/api/v1/dashboard/overview",
+  "/api/v1/dashboard/units/FZ1",
+  "/api/v1/dashboard/units/FZ1/entries",
+  "/api/v1/exports/at-risk.csv",
+  "/api/v1/exports/summary.csv",
+];
+const PLAN_YEAR_ROUTES = [
+  "/api/v1/allocations",
+  "/api/v1/disbursements",
+  "/api/v1/units/FZ1/status",
+  "/api/v1/at-risk",
+  "/api/v1/alerts",
+  "/api/v1/reallocation-requests",
+  "/api/v1/carry-forwards",
+  "/api/v1/refunds",
+  "/api/v1/dashboard/overview",
+  "/api/v1/exports/summary.csv",
+];
+const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64url");
+
+/**
+ * Query shapes a security probe found answered with a 500 or a silent 200 (issue 12.4): dates
+ * outside the stated range, integers not in decimal, unknown milestones, forged cursors, ids past
+ * int8. Each one must be refused with a 4xx.
+ */
+function strictQueries(f: Fixtures): fc.Arbitrary<HostileRequest> {
+  const day = fc.integer({ min: 1, max: 30 }).map((d) => `0001-01-${String(d).padStart(2, "0")}`);
+  const badDate = fc.oneof(day, fc.constantFrom("1999-12-31", "2101-01-01", "9999-12-31", "0001-12-31"));
+  const asOf = fc
+    .tuple(fc.constantFrom(...AS_OF_ROUTES), badDate)
+    .map(([u, d]) => ["GET", `${u}${u.includes("?") ? "" : "?"}asOf=${d}`] as const);
+  const run = badDate.map((d) => ["POST", `/api/v1/alerts/run?dryRun=true&asOf=${d}`] as const);
+  const range = fc
+    .tuple(
+      fc.constantFrom("/api/v1/allocations", "/api/v1/disbursements"),
+      fc.constantFrom("from", "to"),
+      badDate,
+    )
+    .map(([u, k, d]) => ["GET", `${u}?${k}=${d}`] as const);
+  const notDecimal = fc.constantFrom(
+    "0x7E6",
+    "2e3",
+    "2022.0",
+    "+2022",
+    "02022",
+    " 2022",
+    "0b11111100110",
+    "2022n",
+  );
+  const planYear = fc
+    .tuple(fc.constantFrom(...PLAN_YEAR_ROUTES), notDecimal)
+    .map(([u, v]) => ["GET", `${u}?planYear=${pct(v)}`] as const);
+  const limit = fc
+    .tuple(
+      fc.constantFrom("/api/v1/allocations", "/api/v1/alerts", "/api/v1/dashboard/units/FZ1/entries"),
+      fc.constantFrom("0x10", "1e2", "10.0", "+5", "010"),
+    )
+    .map(([u, v]) => ["GET", `${u}?limit=${pct(v)}`] as const);
+  const milestone = fc
+    .tuple(
+      fc.constantFrom("/api/v1/at-risk", "/api/v1/exports/at-risk.csv"),
+      fc.constantFrom("FOO", "M999", "m60", ""),
+    )
+    .map(([u, m]) => ["GET", `${u}?asOf=2022-12-31&milestone=${m}`] as const);
+  const cursor = fc
+    .constantFrom(
+      "2022-02-31.d.1",
+      "2022-09-30.d.1",
+      b64("2022-02-31.d.1"),
+      b64("0001-01-01.a.1"),
+      b64("2022-09-30.d.9223372036854775808"),
+      b64("2022-09-30.q.1"),
+      "AAAA",
+    )
+    .map((c) => ["GET", `/api/v1/dashboard/units/FZ1/entries?cursor=${pct(c)}`] as const);
+  const listCursor = fc
+    .tuple(
+      fc.constantFrom(
+        "/api/v1/allocations",
+        "/api/v1/alerts",
+        "/api/v1/audit",
+        "/api/v1/reallocation-requests",
+      ),
+      fc.constantFrom("9223372036854775808", "99999999999999999999", "0x10", "01", "0"),
+    )
+    .map(([u, c]) => ["GET", `${u}?cursor=${c}`] as const);
+  const bigId = fc.constantFrom(
+    "9223372036854775808",
+    "18446744073709551616",
+    "99999999999999999999",
+    "0x10",
+    "0",
+  );
+  const ids = fc.oneof(
+    bigId.map((id) => ["POST", `/api/v1/alerts/${id}/resend`] as const),
+    bigId.map((id) => ["GET", `/api/v1/reallocation-requests/${id}`] as const),
+    fc
+      .tuple(bigId, fc.constantFrom("approve", "reject"))
+      .map(([id, a]) => ["POST", `/api/v1/reallocation-requests/${id}/${a}`] as const),
+  );
+  const yearPath = notDecimal.map((y) => ["GET", `/api/v1/plans/${pct(y)}`] as const);
+  return fc
+    .oneof(asOf, run, range, planYear, limit, milestone, cursor, listCursor, ids, yearPath)
+    .map(([method, url]) => ({
+      label: `strict:${method} ${url.split("?")[0]!.replace(/\/\d[\d\w]*(\/|$)/, "/:n$1")}`,
+      method,
+      url,
+      headers: { authorization: `Bearer ${f.adminKey}` },
+      mustReject: true,
+    }));
 }
 
 const PARAM_ROUTES = [
@@ -905,6 +1030,7 @@ export function hostileRequest(f: Fixtures, bodyLimit: number): fc.Arbitrary<Hos
     { weight: 50, arbitrary: storedText(f) },
     { weight: 60, arbitrary: imports(f) },
     { weight: 150, arbitrary: queries(f) },
+    { weight: 60, arbitrary: strictQueries(f) },
     { weight: 117, arbitrary: paths(f) },
     { weight: 3, arbitrary: oversized(f, bodyLimit) },
   );
