@@ -45,8 +45,13 @@ export function createCatalogRepository(prisma: PrismaClient) {
       const res = await prisma.program.createMany({ data: [p], skipDuplicates: true });
       return res.count === 1;
     },
-    listUnits: (kind?: UnitKind): Promise<Unit[]> =>
-      prisma.unit.findMany({ where: kind ? { kind } : {}, select: unitSelect, orderBy: { code: "asc" } }),
+    /** Every unit, or those of `codes` (an officer's), of one kind or all. */
+    listUnits: (kind?: UnitKind, codes?: string[]): Promise<Unit[]> =>
+      prisma.unit.findMany({
+        where: { ...(kind ? { kind } : {}), ...(codes ? { code: { in: codes } } : {}) },
+        select: unitSelect,
+        orderBy: { code: "asc" },
+      }),
     findUnit: (code: string): Promise<Unit | null> =>
       prisma.unit.findUnique({ where: { code }, select: unitSelect }),
     async insertUnit(u: Unit, createdBy: string): Promise<boolean> {

@@ -35,19 +35,25 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> =
       config: { roles: READERS },
       schema: {
         tags: ["catalog"],
+        summary: "The units; an officer's key lists only its own units",
         querystring: z.strictObject({ kind: unitKind.optional() }),
         response: { 200: z.array(unit) },
       },
     },
-    (req) => catalog.listUnits(req.query.kind),
+    (req) => catalog.listUnitsFor(principalOf(req), req.query.kind),
   );
   app.get(
     "/units/:code",
     {
       config: { roles: READERS },
-      schema: { tags: ["catalog"], params: z.object({ code }), response: { 200: unit, 404: errorBody } },
+      schema: {
+        tags: ["catalog"],
+        summary: "A unit; to an officer, a unit of another key answers 404 as an unknown code does",
+        params: z.object({ code }),
+        response: { 200: unit, 404: errorBody },
+      },
     },
-    (req) => catalog.getUnit(req.params.code),
+    (req) => catalog.getUnitFor(req.params.code, principalOf(req)),
   );
   app.post(
     "/units",

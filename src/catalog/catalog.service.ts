@@ -15,6 +15,18 @@ export function createCatalogService({ repo }: { repo: CatalogRepository }) {
       if (!unit) throw new NotFoundError(`no unit with code ${code}`);
       return unit;
     },
+    /** The catalog as a caller may read it: an officer sees only the units of its key. */
+    listUnitsFor: (by: Principal, kind?: UnitKind) =>
+      repo.listUnits(kind, by.role === "officer" ? by.unitCodes : undefined),
+    /**
+     * Another unit reads to an officer exactly as an unknown one (404, same message), so the
+     * answer never tells whether a code exists.
+     */
+    async getUnitFor(code: string, by: Principal): Promise<Unit> {
+      const unit = by.role === "officer" && !by.unitCodes.includes(code) ? null : await repo.findUnit(code);
+      if (!unit) throw new NotFoundError(`no unit with code ${code}`);
+      return unit;
+    },
     async createUnit(u: Unit, by: Principal): Promise<Unit> {
       if (!(await repo.insertUnit(u, actorOf(by)))) throw new ConflictError(`unit ${u.code} already exists`);
       return u;

@@ -1,5 +1,4 @@
 // Security headers and per-key write limits. Body size is bounded by Fastify's bodyLimit.
-import { createHash } from "node:crypto";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -8,10 +7,14 @@ export type ProtectionOptions = { writesPerMinute: number };
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** Limits are per API key (hashed: the key never sits in memory as a map key), else per address. */
+/**
+ * Limits belong to the principal: the id of the key authentication resolved (so any spelling of
+ * `Authorization: Bearer` shares one bucket, and the key itself never sits in memory as a map
+ * key), else the address. The limiter is a route-level onRequest hook, run after the auth
+ * plugin's (src/access/auth.plugin.ts), which defers its 401/403 until this has counted.
+ */
 function limitKey(req: FastifyRequest): string {
-  const auth = req.headers.authorization;
-  return auth ? `key:${createHash("sha256").update(auth).digest("hex").slice(0, 24)}` : `ip:${req.ip}`;
+  return req.keyId ? `key:${req.keyId}` : `ip:${req.ip}`;
 }
 
 export async function registerProtection(app: FastifyInstance, opts: ProtectionOptions): Promise<void> {
