@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { databaseOptionsOf, loadConfig } from "../src/config.js";
 import { createConfiguredContainer } from "../src/container.js";
-import { openDatabase } from "../src/db/database.js";
+import { openDatabaseOrExit } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
 import { isValidLocalDate } from "../src/domain/local-date.js";
 
@@ -20,7 +20,7 @@ if (asOfArg !== undefined && !isValidLocalDate(asOfArg)) {
   process.exit(2);
 }
 const config = loadConfig();
-const db = await openDatabase(databaseOptionsOf(config));
+const db = await openDatabaseOrExit(databaseOptionsOf(config));
 await migrate(db.raw);
 const c = createConfiguredContainer(db, config, { instance: "cli", log: (m, meta) => console.log(m, meta) });
 try {

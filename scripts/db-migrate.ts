@@ -1,10 +1,10 @@
 // npm run db:migrate: applies pending migrations to the configured database (PGlite or PostgreSQL).
 import { databaseOptionsOf, loadConfig } from "../src/config.js";
-import { openDatabase } from "../src/db/database.js";
+import { openDatabaseOrExit } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
 
 const config = loadConfig();
-const db = await openDatabase(databaseOptionsOf(config));
+const db = await openDatabaseOrExit(databaseOptionsOf(config));
 try {
   const { applied, alreadyApplied } = await migrate(db.raw);
   console.log(

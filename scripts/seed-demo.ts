@@ -3,7 +3,7 @@
 // ledger rule applies. Running it again changes nothing.
 import { databaseOptionsOf, loadConfig } from "../src/config.js";
 import { createContainer } from "../src/container.js";
-import { openDatabase } from "../src/db/database.js";
+import { openDatabaseOrExit } from "../src/db/database.js";
 import { migrate } from "../src/db/migrator.js";
 import type { LocalDate } from "../src/domain/local-date.js";
 import { formatVnd, percentHundredths } from "../src/domain/money.js";
@@ -21,7 +21,7 @@ import {
 const config = loadConfig();
 const seed = DEFAULT_DEMO_SEED;
 
-const db = await openDatabase(databaseOptionsOf(config));
+const db = await openDatabaseOrExit(databaseOptionsOf(config));
 try {
   await migrate(db.raw);
   // A fixed clock: the demo's 2022 disbursements must not be "in the future" for the ledger.

@@ -5,7 +5,7 @@ import closeWithGrace from "close-with-grace";
 import { buildApp } from "./app.js";
 import { ConfigError, databaseOptionsOf, loadConfig } from "./config.js";
 import { createConfiguredContainer } from "./container.js";
-import { openDatabase } from "./db/database.js";
+import { openDatabaseOrExit } from "./db/database.js";
 import { migrate } from "./db/migrator.js";
 import { createSchedule } from "./jobs/schedule.js";
 import { createLogger } from "./logger.js";
@@ -23,7 +23,7 @@ try {
 
 const logger = createLogger(config.logLevel);
 const startedAt = performance.now();
-const db = await openDatabase(databaseOptionsOf(config));
+const db = await openDatabaseOrExit(databaseOptionsOf(config));
 const migrations = await migrate(db.raw);
 logger.info({ database: db.kind, applied: migrations.applied }, "database ready");
 

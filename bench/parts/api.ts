@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { lockDataDir } from "../../src/db/data-dir-lock.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrator.js";
 import { type Context, DB_LABEL, type PartResult } from "../lib/context.js";
@@ -103,14 +104,18 @@ async function openDirect(
       close: () => pool.end(),
     };
   }
-  // The folder openDatabase uses, opened as the service opens it.
+  // The folder openDatabase uses, opened as the service opens it, under the same lock.
+  const lock = await lockDataDir(env.dataDir);
   const lite = new PGlite(join(env.dataDir, "pglite"));
   await lite.waitReady;
   return {
     query: async (sql, params) => (await lite.query(sql, params)).rows,
     transaction: (fn) =>
       lite.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows)),
-    close: () => lite.close(),
+    close: async () => {
+      await lite.close();
+      await lock.release();
+    },
   };
 }
 

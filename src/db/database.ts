@@ -7,6 +7,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "../generated/prisma/client.js";
+import { type DataDirLock, DataDirLockedError, lockDataDir } from "./data-dir-lock.js";
 
 /** Runs a multi-statement SQL script inside one transaction. */
 export type ScriptRunner = {
@@ -50,6 +51,20 @@ const MIGRATION_LOCK_ID = 72707369;
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts);
+}
+
+/**
+ * openDatabase for a process's entry point (the service, the CLI scripts): when the embedded
+ * database is held by another process, says which one and exits with 75 (EX_TEMPFAIL).
+ */
+export async function openDatabaseOrExit(opts: DatabaseOptions): Promise<Database> {
+  try {
+    return await openDatabase(opts);
+  } catch (err) {
+    if (!(err instanceof DataDirLockedError)) throw err;
+    console.error(`error: ${err.message}`);
+    process.exit(75);
+  }
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -116,13 +131,23 @@ async function openPostgres(url: string): Promise<Database> {
 
 async function openPglite(opts: DatabaseOptions): Promise<Database> {
   let dir: string | undefined;
+  // A folder belongs to one process (src/db/data-dir-lock.ts); memory is private already.
+  let lock: DataDirLock | undefined;
   if (!opts.inMemory) {
-    dir = path.join(opts.dataDir ?? "./data", "pglite");
+    const dataDir = opts.dataDir ?? "./data";
+    dir = path.join(dataDir, "pglite");
     await mkdir(dir, { recursive: true });
+    lock = await lockDataDir(dataDir);
   }
   const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
-  const db = dir ? new PGlite(dir, { postgresqlconf }) : new PGlite({ postgresqlconf });
-  await db.waitReady;
+  let db: PGlite;
+  try {
+    db = dir ? new PGlite(dir, { postgresqlconf }) : new PGlite({ postgresqlconf });
+    await db.waitReady;
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
   const held = new Set<number>();
   const raw: ScriptRunner = {
@@ -155,8 +180,12 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
       await db.query("SELECT 1");
     },
     async close() {
-      await prisma.$disconnect();
-      await db.close();
+      try {
+        await prisma.$disconnect();
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
     },
   };
 }
