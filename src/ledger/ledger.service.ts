@@ -16,7 +16,7 @@ import {
   RuleViolationError,
   refuseIf,
 } from "../domain/errors.js";
-import { admissionIssues, correctionIssues, type MovementKind } from "../domain/ledger-rules.js";
+import { admissionIssues, correctionIssues, type MovementKind, scopeOf } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import { stringifyJson } from "../http/json.js";
@@ -76,7 +76,7 @@ const INSERT_CHUNK = 1000;
 
 const allocationAdmissions = (entries: AllocationInput[]): Admission[] =>
   entries.map((e, entry) => ({
-    ...scope(e),
+    ...scopeOf(e),
     kind: "allocation",
     date: e.decidedOn,
     amount: e.amount,
@@ -87,7 +87,7 @@ const allocationAdmissions = (entries: AllocationInput[]): Admission[] =>
 
 const disbursementAdmissions = (entries: DisbursementInput[]): Admission[] =>
   entries.map((e, entry) => ({
-    ...scope(e),
+    ...scopeOf(e),
     kind: "disbursement",
     date: e.disbursedOn,
     amount: e.amount,
@@ -95,17 +95,6 @@ const disbursementAdmissions = (entries: DisbursementInput[]): Admission[] =>
     dateField: "disbursedOn",
     restatement: e.restatement,
   }));
-
-function scope(s: LedgerScope): LedgerScope {
-  return {
-    unitCode: s.unitCode,
-    program: s.program,
-    planYear: s.planYear,
-    carriedOverFrom: s.carriedOverFrom,
-    source: s.source,
-    capitalType: s.capitalType,
-  };
-}
 
 export function createLedgerService(d: Deps) {
   const { repo, catalog, today } = d;
