@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { createApiKeysRepository } from "./access/api-keys.repository.js";
 import { createApiKeysService } from "./access/api-keys.service.js";
+import { createKeyRevocations, type RevocationLog } from "./access/key-revocations.js";
 import { createAdminRecipients } from "./alerts/admin-recipients.js";
 import type { Mailer } from "./alerts/alert.types.js";
 import { createAlertLedgerRepository } from "./alerts/alert-ledger.repository.js";
@@ -51,6 +52,12 @@ export type ContainerOptions = {
   alertPolicy?: AlertPolicy;
   /** Names this process in the evaluation runs it records. */
   instance?: string;
+  /**
+   * On PostgreSQL shared by several instances: hear key revocations made anywhere (LISTEN on its
+   * own connection to this URL). Without it the key cache is cleared only by this process's own
+   * revocations, and a key revoked elsewhere answers here until its cached lookup expires.
+   */
+  revocations?: { databaseUrl: string; log?: RevocationLog };
 };
 
 const DEFAULT_OUTBOX: OutboxConfig = {
@@ -71,6 +78,8 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     repo: createApiKeysRepository(db.prisma),
     unitsExist: catalogRepo.existingUnitCodes,
   });
+  // Started by the caller (src/main.ts) and closed by it, like the schedule.
+  const revocations = opts.revocations ? createKeyRevocations({ ...opts.revocations, sink: apiKeys }) : null;
   const ledgerRepo = createLedgerRepository(db.prisma);
   const audit = createAuditRepository(db.prisma);
   // Closed milestones: read by the rules (recorded verdicts), the plans and the ledger (closed periods).
@@ -163,6 +172,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     spreadsheetExports,
     catalog,
     apiKeys,
+    revocations,
     ledger,
     plans,
     rules,
@@ -187,7 +197,7 @@ export type Container = ReturnType<typeof createContainer>;
 export function createConfiguredContainer(
   db: Database,
   config: Config,
-  o: { instance: string; log: MailLog },
+  o: { instance: string; log: MailLog; revocations?: ContainerOptions["revocations"] },
 ) {
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -202,5 +212,6 @@ export function createConfiguredContainer(
     outbox: config.outbox,
     alertPolicy: config.alertPolicy,
     instance: o.instance,
+    ...(o.revocations ? { revocations: o.revocations } : {}),
   });
 }

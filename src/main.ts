@@ -30,8 +30,11 @@ logger.info({ database: db.kind, applied: migrations.applied }, "database ready"
 const container = createConfiguredContainer(db, config, {
   instance: `${os.hostname()}:${process.pid}`,
   log: (msg, meta) => logger.info(meta, msg),
+  // Other instances may share a PostgreSQL database and revoke keys; PGlite is this process's own.
+  ...(config.databaseUrl ? { revocations: { databaseUrl: config.databaseUrl, log: logger } } : {}),
 });
 await container.apiKeys.bootstrapAdmin(config.adminApiKey);
+await container.revocations?.start();
 if (!config.adminApiKey)
   logger.warn("ADMIN_API_KEY is not set: no admin can sign in until one is configured");
 if (!config.smtpUrl)
@@ -61,6 +64,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   else logger.info({ signal }, "closing");
   await schedule.stop();
   await app.close();
+  await container.revocations?.close();
   await container.mailer.close();
   await db.close();
 });

@@ -145,6 +145,9 @@ describe("migrating a new database with prisma/migrations", () => {
       "allocation_append_only",
       "allocation_correction_guard",
       "allocation_guard",
+      // Not a guard: announces a key's revocation or change to every instance (NOTIFY dm_api_keys).
+      "api_key_changed_delete",
+      "api_key_changed_update",
       "audit_event_append_only",
       "carry_forward_append_only",
       "carry_forward_guard",

@@ -11,25 +11,68 @@ export function hashApiKey(secret: string): string {
 type Deps = {
   repo: ApiKeysRepository;
   unitsExist: (codes: string[]) => Promise<string[]>;
+  /** Milliseconds since the epoch; the cache's TTL is measured with it. */
+  now?: () => number;
 };
 
-export function createApiKeysService({ repo, unitsExist }: Deps) {
-  // Lookups happen on every request; a short cache keeps them off the database.
+/** How long a lookup is kept: only a backstop when revocations are heard (key-revocations.ts). */
+export const AUTH_CACHE_MS = 10_000;
+
+export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps) {
+  // Lookups happen on every request; a cache keeps them off the database. A revocation on this
+  // instance clears it at once; one on another instance reaches it through the database's
+  // notification (src/access/key-revocations.ts), and the TTL only bounds what a notification
+  // lost without our noticing (a silently dead connection) could leave behind.
   const cache = new Map<string, { principal: Principal | null; until: number }>();
-  const CACHE_MS = 10_000;
+  // Whether every change to a key will reach forgetKey. True where nothing else can change keys
+  // (PGlite is one process's own) or where nobody listens (scripts, tests: today's behaviour);
+  // false while the listener is not LISTENing, because a notification sent then is lost for good
+  // and only the database knows whether a cached key was revoked meanwhile.
+  let trusted = true;
+  // Bumped by every forget: a lookup that started before it may have read the key as it was, and
+  // must not put that back into the cache.
+  let generation = 0;
+
+  function forgetAll() {
+    generation++;
+    cache.clear();
+  }
 
   return {
     async authenticate(secret: string): Promise<Principal | null> {
       const hash = hashApiKey(secret);
-      const hit = cache.get(hash);
-      if (hit && hit.until > Date.now()) return hit.principal;
+      const hit = trusted ? cache.get(hash) : undefined;
+      if (hit && hit.until > now()) return hit.principal;
+      const startedAt = generation;
       const rec = await repo.findActiveByHash(hash);
       const principal = rec
         ? { keyId: rec.keyId, name: rec.name, role: rec.role, unitCodes: rec.unitCodes }
         : null;
-      if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { principal, until: Date.now() + CACHE_MS });
+      if (trusted && startedAt === generation) {
+        if (cache.size > 10_000) cache.clear();
+        cache.set(hash, { principal, until: now() + AUTH_CACHE_MS });
+      }
       return principal;
+    },
+
+    /**
+     * A key was revoked, deleted or changed somewhere: drop what is cached of it, and the refusals
+     * (a changed key may now answer to a secret that was unknown a moment ago).
+     */
+    forgetKey(keyId: string) {
+      generation++;
+      for (const [hash, entry] of cache) {
+        if (entry.principal === null || entry.principal.keyId === keyId) cache.delete(hash);
+      }
+    },
+
+    /**
+     * Whether changes to keys are being heard. Going either way empties the cache: what was
+     * cached before listening began may already be stale.
+     */
+    trustCache(on: boolean) {
+      trusted = on;
+      forgetAll();
     },
 
     async bootstrapAdmin(secret: string | undefined): Promise<void> {
@@ -72,7 +115,7 @@ export function createApiKeysService({ repo, unitsExist }: Deps) {
 
     async revoke(id: string) {
       if (!(await repo.revoke(id))) throw new NotFoundError(`no active API key ${id}`);
-      cache.clear();
+      forgetAll();
     },
   };
 }
