@@ -2,12 +2,12 @@
 // raw script runner the migrator needs (Prisma runs one statement per call).
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
+import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type DataDirLock, DataDirLockedError, lockDataDir } from "./data-dir-lock.js";
+import { LanePool } from "./lanes.js";
+import { type PgliteThread, startPgliteThread } from "./pglite-thread.js";
 
 /** Runs a multi-statement SQL script inside one transaction. */
 export type ScriptRunner = {
@@ -68,11 +68,8 @@ export async function openDatabaseOrExit(opts: DatabaseOptions): Promise<Databas
 }
 
 async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
-  // An idle client losing its server must not crash the process; the pool replaces it.
-  pool.on("error", () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  const raw: ScriptRunner = {
+  const pool = new LanePool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  return overPool("postgres", pool, {
     async withMigrationLock(fn) {
       const client = await pool.connect();
       try {
@@ -97,6 +94,78 @@ async function openPostgres(url: string): Promise<Database> {
         client.release();
       }
     },
+  });
+}
+
+/**
+ * The embedded database runs on its own thread (src/db/pglite-thread.ts) and is spoken to as a
+ * server is: the same driver, adapter and SQL as PostgreSQL, over one connection (PGlite has one
+ * session). Holding that connection while waiting for another would wait forever: read what a
+ * transaction needs before opening it (see the ledger service's admissionContext).
+ */
+async function openPglite(opts: DatabaseOptions): Promise<Database> {
+  let dir: string | null = null;
+  // A folder belongs to one process (src/db/data-dir-lock.ts); memory is private already.
+  let lock: DataDirLock | undefined;
+  if (!opts.inMemory) {
+    const dataDir = opts.dataDir ?? "./data";
+    dir = path.join(dataDir, "pglite");
+    await mkdir(dir, { recursive: true });
+    lock = await lockDataDir(dataDir);
+  }
+  const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
+  let thread: PgliteThread;
+  try {
+    thread = await startPgliteThread({ dataDir: dir, postgresqlconf });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
+  const pool = new LanePool({
+    max: 1,
+    // PGlite ignores the names a session asks for; these only keep `pg` from reading $USER.
+    user: "postgres",
+    database: "postgres",
+    stream: () => thread.connection(),
+  });
+  const held = new Set<number>();
+  const db = overPool("pglite", pool, {
+    // One embedded database belongs to one process: no other instance can race us.
+    withMigrationLock: (fn) => fn(),
+    async tryWithLock(key, fn) {
+      if (held.has(key)) return undefined;
+      held.add(key);
+      try {
+        return await fn();
+      } finally {
+        held.delete(key);
+      }
+    },
+  });
+  return {
+    ...db,
+    async close() {
+      try {
+        await db.close();
+        await thread.close();
+      } finally {
+        await lock?.release();
+      }
+    },
+  };
+}
+
+/** Prisma, the script runner and the health check over a pool of either database. */
+function overPool(
+  kind: Database["kind"],
+  pool: pg.Pool,
+  locks: Pick<ScriptRunner, "withMigrationLock" | "tryWithLock">,
+): Database {
+  // An idle client losing its server must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const raw: ScriptRunner = {
+    ...locks,
     async query(sql, params = []) {
       return (await pool.query(sql, params)).rows;
     },
@@ -116,7 +185,7 @@ async function openPostgres(url: string): Promise<Database> {
     },
   };
   return {
-    kind: "postgres",
+    kind,
     prisma,
     raw,
     async ping() {
@@ -125,67 +194,6 @@ async function openPostgres(url: string): Promise<Database> {
     async close() {
       await prisma.$disconnect();
       await pool.end();
-    },
-  };
-}
-
-async function openPglite(opts: DatabaseOptions): Promise<Database> {
-  let dir: string | undefined;
-  // A folder belongs to one process (src/db/data-dir-lock.ts); memory is private already.
-  let lock: DataDirLock | undefined;
-  if (!opts.inMemory) {
-    const dataDir = opts.dataDir ?? "./data";
-    dir = path.join(dataDir, "pglite");
-    await mkdir(dir, { recursive: true });
-    lock = await lockDataDir(dataDir);
-  }
-  const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
-  let db: PGlite;
-  try {
-    db = dir ? new PGlite(dir, { postgresqlconf }) : new PGlite({ postgresqlconf });
-    await db.waitReady;
-  } catch (err) {
-    await lock?.release();
-    throw err;
-  }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
-  const held = new Set<number>();
-  const raw: ScriptRunner = {
-    // One embedded database belongs to one process: no other instance can race us.
-    withMigrationLock: (fn) => fn(),
-    async tryWithLock(key, fn) {
-      if (held.has(key)) return undefined;
-      held.add(key);
-      try {
-        return await fn();
-      } finally {
-        held.delete(key);
-      }
-    },
-    async query(sql, params = []) {
-      return (await db.query(sql, params)).rows as never[];
-    },
-    async transaction(script, after) {
-      await db.transaction(async (tx) => {
-        await tx.exec(script);
-        await tx.query(after.sql, after.params);
-      });
-    },
-  };
-  return {
-    kind: "pglite",
-    prisma,
-    raw,
-    async ping() {
-      await db.query("SELECT 1");
-    },
-    async close() {
-      try {
-        await prisma.$disconnect();
-        await db.close();
-      } finally {
-        await lock?.release();
-      }
     },
   };
 }

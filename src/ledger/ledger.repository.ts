@@ -136,8 +136,9 @@ export function createLedgerRepository(prisma: PrismaClient) {
 
     /**
      * Runs the database's deferred guards now (src/ledger/ledger.service.ts calls it before
-     * committing a write): the PGlite adapter does not report an error raised at COMMIT, so a
-     * refusal must surface inside the transaction, as the statement's error.
+     * committing a write): a refusal surfaces inside the transaction, as the statement's error
+     * that names the guard, rather than as a failed COMMIT (which Prisma's PGlite adapter, used
+     * here before PGlite moved to its own thread, did not even report).
      */
     async checkGuards(tx: Db): Promise<void> {
       try {
