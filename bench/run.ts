@@ -101,6 +101,7 @@ try {
     rules: async () => (await import("./parts/rules.js")).runRulesBench(ctx),
     email: async () => (await import("./parts/email.js")).runEmailBench(ctx),
     startup: async () => (await import("./parts/startup.js")).runStartupBench(ctx),
+    pressure: async () => (await import("./parts/pressure.js")).runPressureBench(ctx),
   };
   const blocks: Partial<Record<Part | "header", string>> = {};
   const raw: Record<string, unknown> = { machine, opts };

@@ -31,6 +31,10 @@ export type AppOptions = {
   onRoute?: (r: { method: string; url: string; roles?: readonly string[] | undefined }) => void;
   /** Writes (POST, PUT, DELETE) each API key may make per minute. */
   writesPerMinute?: number;
+  /** Plain reads each key may make per minute. */
+  readsPerMinute?: number;
+  /** Province-wide evaluations and exports each key may read per minute. */
+  evaluationsPerMinute?: number;
   /** Wakes the outbox sender after an API call queued messages (the schedule's, in the service). */
   kickSender?: () => void;
   /** Folder of the built dashboard; dist/web by default. */
@@ -96,7 +100,11 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
     });
   }
   registerErrorHandler(app);
-  await registerProtection(app, { writesPerMinute: opts.writesPerMinute ?? 100_000 });
+  await registerProtection(app, {
+    writesPerMinute: opts.writesPerMinute ?? 100_000,
+    readsPerMinute: opts.readsPerMinute ?? 100_000,
+    evaluationsPerMinute: opts.evaluationsPerMinute ?? 100_000,
+  });
   await registerOpenApi(app);
   await app.register(authPlugin, { apiKeys: c.apiKeys });
   await app.register(healthRoutes, { db: c.db });

@@ -32,6 +32,10 @@ const envSchema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  RATE_LIMIT_EVALUATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  EVALUATION_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
@@ -85,6 +89,10 @@ export type Config = {
   maxBatchSize: number;
   bodyLimitBytes: number;
   writesPerMinute: number;
+  readsPerMinute: number;
+  evaluationsPerMinute: number;
+  /** National evaluations computed at once, and waiting (src/rules/evaluation-gate.ts). */
+  evaluations: { concurrency: number; maxWaiting: number };
   smtpUrl: string | undefined;
   mailFrom: string;
   alertAdminEmails: string[];
@@ -128,6 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBatchSize: e.MAX_BATCH_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
+    readsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
+    evaluationsPerMinute: e.RATE_LIMIT_EVALUATIONS_PER_MINUTE,
+    evaluations: { concurrency: e.EVALUATION_CONCURRENCY, maxWaiting: e.EVALUATION_QUEUE },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     alertAdminEmails: e.ALERT_ADMIN_EMAILS,

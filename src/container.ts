@@ -31,6 +31,7 @@ import { createPlansRepository } from "./plans/plans.repository.js";
 import { createPlansService } from "./plans/plans.service.js";
 import { createReallocationRepository } from "./reallocation/reallocation.repository.js";
 import { createReallocationService } from "./reallocation/reallocation.service.js";
+import { createEvaluationGate } from "./rules/evaluation-gate.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
 import { createExportsService } from "./spreadsheets/exports.service.js";
@@ -52,6 +53,8 @@ export type ContainerOptions = {
   alertPolicy?: AlertPolicy;
   /** Names this process in the evaluation runs it records. */
   instance?: string;
+  /** How many national evaluations run at once and wait (src/rules/evaluation-gate.ts). */
+  evaluations?: { concurrency: number; maxWaiting: number };
   /**
    * On PostgreSQL shared by several instances: hear key revocations made anywhere (LISTEN on its
    * own connection to this URL). Without it the key cache is cleared only by this process's own
@@ -85,11 +88,15 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   // Closed milestones: read by the rules (recorded verdicts), the plans and the ledger (closed periods).
   const closingsRepo = createClosingsRepository(db.prisma);
   const plans = createPlansService({ repo: createPlansRepository(db.prisma), closings: closingsRepo, audit });
+  // One at a time by default: on the embedded database a second scan would only queue for its one
+  // session, and on a small PostgreSQL host four at once starved posts of CPU (bench part 6).
+  const evaluationGate = createEvaluationGate(opts.evaluations ?? { concurrency: 1, maxWaiting: 16 });
   const rules = createRulesService({
     repo: createRulesRepository(db.prisma),
     plans,
     units: catalog,
     closings: closingsRepo,
+    gate: evaluationGate,
   });
   const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today });
   const ledger = createLedgerService({
@@ -154,6 +161,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     ledger,
     alerts: alertLedger,
     today,
+    gate: evaluationGate,
   });
   const mailer =
     opts.mailer ?? createEmlMailer({ dir: path.join(os.tmpdir(), "disbursement-monitor-eml"), from: "test" });
@@ -176,6 +184,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     ledger,
     plans,
     rules,
+    evaluationGate,
     closings,
     audit,
     reallocation,
@@ -211,6 +220,7 @@ export function createConfiguredContainer(
     adminEmails: config.alertAdminEmails,
     outbox: config.outbox,
     alertPolicy: config.alertPolicy,
+    evaluations: config.evaluations,
     instance: o.instance,
     ...(o.revocations ? { revocations: o.revocations } : {}),
   });

@@ -56,6 +56,8 @@ const app = await buildApp(container, {
   logger,
   bodyLimit: config.bodyLimitBytes,
   writesPerMinute: config.writesPerMinute,
+  readsPerMinute: config.readsPerMinute,
+  evaluationsPerMinute: config.evaluationsPerMinute,
   kickSender: schedule.kickSender,
 });
 

@@ -56,7 +56,7 @@ export function describeMachine(): Machine {
   };
 }
 
-export const PARTS = ["api", "rules", "email", "startup"] as const;
+export const PARTS = ["api", "rules", "email", "startup", "pressure"] as const;
 export type Part = (typeof PARTS)[number];
 
 const TITLES: Record<Part | "header", string> = {
@@ -65,6 +65,7 @@ const TITLES: Record<Part | "header", string> = {
   rules: "## 2. Rules: at-risk query and full evaluation, 10,000 units and 1,000,000 entries",
   email: "## 3. E-mail: the outbox sender into a local SMTP server, 10,000 messages",
   startup: "## 4. Start-up time and resident memory of the service process",
+  pressure: "## 6. Reads under pressure: probes and one post while eight national reads run",
 };
 
 const begin = (p: string) => `<!-- bench:${p}:begin -->`;

@@ -14,6 +14,7 @@ import {
   queryPlanYear,
   source,
 } from "../http/schemas.js";
+import { sendSliced } from "../http/sliced-reply.js";
 import { ledgerOut } from "../ledger/ledger.schemas.js";
 import { atRiskItem, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
 import type { DashboardService } from "./dashboard.service.js";
@@ -107,6 +108,9 @@ const cursor = z.string().refine((s) => decodeEntryCursor(s) !== undefined, {
 });
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 
+// Every at-risk item of the province: megabytes, so it leaves in slices (src/http/sliced-reply.ts).
+const overview = z.object({ ...viewHeader, summary: summaryOut, atRisk: z.array(atRiskItem) });
+
 export const dashboardRoutes: FastifyPluginAsyncZod<{
   dashboard: DashboardService;
   today: () => LocalDate;
@@ -114,18 +118,16 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
   app.get(
     "/dashboard/overview",
     {
-      config: { roles: PROVINCE_READERS },
+      config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
       schema: {
         tags: ["dashboard"],
         summary: "The overview and at-risk views in one answer: the summary and every at-risk item",
         querystring: z.strictObject(viewQuery),
-        response: {
-          200: z.object({ ...viewHeader, summary: summaryOut, atRisk: z.array(atRiskItem) }),
-          ...errors,
-        },
+        response: { 200: overview, ...errors },
       },
     },
-    (req) => dashboard.overview(req.query.asOf ?? today(), req.query.planYear),
+    async (req, reply) =>
+      sendSliced(reply, overview, await dashboard.overview(req.query.asOf ?? today(), req.query.planYear)),
   );
 
   app.get(

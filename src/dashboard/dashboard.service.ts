@@ -9,6 +9,7 @@ import type { Plan } from "../domain/plan.js";
 import { assertCanReadUnit, type LedgerService } from "../ledger/ledger.service.js";
 import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
+import type { EvaluationGate } from "../rules/evaluation-gate.js";
 import type { RulesService } from "../rules/rules.service.js";
 import type { DashboardRepository, EntryRow, SeriesRow } from "./dashboard.repository.js";
 import { decodeEntryCursor, encodeEntryCursor } from "./entry-cursor.js";
@@ -21,6 +22,7 @@ type Deps = {
   ledger: Pick<LedgerService, "unitLedger">;
   alerts: Pick<AlertLedgerRepository, "list">;
   today: () => LocalDate;
+  gate: Pick<EvaluationGate, "run">;
 };
 
 /** The unit page shows at most this many alerts, latest first. */
@@ -89,26 +91,31 @@ export function createDashboardService(d: Deps) {
     return { items, nextCursor: rows.length > limit && last ? encodeEntryCursor(last) : null };
   }
 
+  async function overview(asOf: LocalDate, planYear: number | undefined) {
+    const plan = await d.plans.planFor(asOf, planYear);
+    const [planYears, programs, summary, atRisk] = await Promise.all([
+      d.plans.years(),
+      d.catalog.listPrograms(),
+      d.rules.summary(asOf, plan.year),
+      d.rules.atRisk(asOf, plan.year, {}),
+    ]);
+    return {
+      asOf,
+      today: d.today(),
+      planYear: plan.year,
+      planYears,
+      plan: planInfo(plan),
+      programs,
+      summary,
+      atRisk: atRisk.items,
+    };
+  }
+
   return {
     /** The overview and at-risk views: the summary and every at-risk item of the plan year. */
-    async overview(asOf: LocalDate, planYear: number | undefined) {
-      const plan = await d.plans.planFor(asOf, planYear);
-      const [planYears, programs, summary, atRisk] = await Promise.all([
-        d.plans.years(),
-        d.catalog.listPrograms(),
-        d.rules.summary(asOf, plan.year),
-        d.rules.atRisk(asOf, plan.year, {}),
-      ]);
-      return {
-        asOf,
-        today: d.today(),
-        planYear: plan.year,
-        planYears,
-        plan: planInfo(plan),
-        programs,
-        summary,
-        atRisk: atRisk.items,
-      };
+    overview(asOf: LocalDate, planYear: number | undefined) {
+      // One slot of the gate for the whole view: its summary and list share one evaluation.
+      return d.gate.run(JSON.stringify(["overview", asOf, planYear ?? null]), () => overview(asOf, planYear));
     },
 
     /** The unit page: status, ledger lines, the daily series, the latest entries and alerts. */

@@ -35,6 +35,8 @@ export class ConflictError extends DomainError {}
 /** Input that zod could not express (for example a date after today). */
 export class InvalidInputError extends DomainError {}
 export class UnauthorizedError extends DomainError {}
+/** Too much of a heavy kind of work is already under way: retry shortly. */
+export class BusyError extends DomainError {}
 export class ForbiddenError extends DomainError {}
 
 /** Throws a RuleViolationError carrying every issue, worded by the first; does nothing when there are none. */

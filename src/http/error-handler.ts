@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
+  BusyError,
   ConflictError,
   DomainError,
   type FieldIssue,
@@ -20,6 +21,7 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number, string][]
   [ConflictError, 409, "conflict"],
   [InvalidInputError, 400, "invalid_input"],
   [RuleViolationError, 422, "rule_violation"],
+  [BusyError, 503, "busy"],
 ];
 
 export class ServiceUnavailableError extends Error {}
@@ -41,6 +43,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         "bad_request",
       ];
       const issues = error.issues.map((i) => wireIssue(i, request.body));
+      if (error instanceof BusyError) reply.header("retry-after", "5");
       return reply.status(status).send({ error: code, message: error.message, issues, requestId });
     }
     if (isDatabaseDown(error)) {
@@ -155,7 +158,7 @@ function summarize(issues: WireIssue[]): string {
  * shutdown, pooled clients left unusable by it, a server still starting up), here or in a cause.
  */
 const DATABASE_DOWN =
-  /ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08006|08001|08003|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is|Can't reach database server|DatabaseNotReachable|ConnectionClosed|Server has closed the connection|P1001|P1017/i;
+  /ECONNREFUSED|ECONNRESET|57P01|57P02|57P03|08006|08001|08003|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|terminating connection|the database system is|Can't reach database server|DatabaseNotReachable|ConnectionClosed|Server has closed the connection|P1001|P1017|embedded database/i;
 
 function isDatabaseDown(error: unknown): boolean {
   if (error instanceof ServiceUnavailableError) return true;

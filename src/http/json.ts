@@ -29,3 +29,50 @@ function write(value: unknown): string | undefined {
   }
   return `{${parts.join(",")}}`;
 }
+
+/** Arrays at least this long are written element by element, yielding between slices. */
+const LONG_ARRAY = 64;
+/** Longest stretch of writing before the event loop gets a turn. */
+const SLICE_MS = 4;
+
+/**
+ * The same text as stringifyJson, in pieces: long arrays (a province's at-risk list runs to
+ * megabytes) are written a few elements at a time, and the thread that serves HTTP gets a turn
+ * every few milliseconds, so a health check or a post is not kept waiting behind one big answer.
+ */
+export async function* jsonSlices(value: unknown): AsyncGenerator<string> {
+  let pending = "";
+  let since = performance.now();
+  async function* walk(v: unknown): AsyncGenerator<string> {
+    if (Array.isArray(v) && v.length >= LONG_ARRAY) {
+      pending += "[";
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) pending += ",";
+        pending += write(v[i]) ?? "null";
+        if (performance.now() - since > SLICE_MS) {
+          yield pending;
+          pending = "";
+          await new Promise((r) => setImmediate(r));
+          since = performance.now();
+        }
+      }
+      pending += "]";
+      return;
+    }
+    if (v === null || typeof v !== "object" || Array.isArray(v) || v instanceof Date) {
+      pending += write(v) ?? "null";
+      return;
+    }
+    pending += "{";
+    let first = true;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
+      pending += `${first ? "" : ","}${JSON.stringify(k)}:`;
+      first = false;
+      yield* walk(x);
+    }
+    pending += "}";
+  }
+  yield* walk(value);
+  if (pending) yield pending;
+}

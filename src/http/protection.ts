@@ -1,11 +1,39 @@
-// Security headers and per-key write limits. Body size is bounded by Fastify's bodyLimit.
+// Security headers and per-key request limits. Body size is bounded by Fastify's bodyLimit.
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
-export type ProtectionOptions = { writesPerMinute: number };
+export type ProtectionOptions = {
+  writesPerMinute: number;
+  /** Plain reads: one unit, one list page, a template. */
+  readsPerMinute: number;
+  /** Reads that evaluate the whole province (routes marked `rateClass: "evaluation"`) and exports. */
+  evaluationsPerMinute: number;
+};
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** A read that scans the whole ledger: counted against the tighter evaluation limit. */
+    rateClass?: "evaluation";
+  }
+}
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+// Probes must answer whatever a client does: they are never limited.
+const PROBES = new Set(["/healthz", "/readyz", "/metrics"]);
+
+type RateClass = "write" | "read" | "evaluation";
+
+function rateClassOf(req: FastifyRequest): RateClass {
+  if (!READ_METHODS.has(req.method)) return "write";
+  return req.routeOptions.config.rateClass ?? "read";
+}
+
+const NOUN: Record<RateClass, string> = {
+  write: "writes",
+  read: "reads",
+  evaluation: "province-wide evaluations and exports",
+};
 
 /**
  * Limits belong to the principal: the id of the key authentication resolved (so any spelling of
@@ -33,18 +61,23 @@ export async function registerProtection(app: FastifyInstance, opts: ProtectionO
     // The API is called from the dashboard on the same origin only.
     crossOriginResourcePolicy: { policy: "same-origin" },
   });
+  const perMinute: Record<RateClass, number> = {
+    write: opts.writesPerMinute,
+    read: opts.readsPerMinute,
+    evaluation: opts.evaluationsPerMinute,
+  };
   await app.register(rateLimit, {
     global: true,
-    max: opts.writesPerMinute,
+    // Each class has its own bucket per principal: a burst of reads never spends the writes.
+    max: (req) => perMinute[rateClassOf(req)],
     timeWindow: 60_000,
-    keyGenerator: limitKey,
-    // Reads are cheap and cached by nobody; the limit guards the ledger's writes.
-    allowList: (req) => READ_METHODS.has(req.method),
+    keyGenerator: (req) => `${rateClassOf(req)}|${limitKey(req)}`,
+    allowList: (req) => PROBES.has(req.routeOptions.url ?? ""),
     // Thrown to the error handler, which writes the usual body with this code.
-    errorResponseBuilder: (_req, ctx) => ({
+    errorResponseBuilder: (req, ctx) => ({
       statusCode: 429,
       code: "rate_limited",
-      message: `more than ${ctx.max} writes a minute with this key; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+      message: `more than ${ctx.max} ${NOUN[rateClassOf(req)]} a minute with this key; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
     }),
   });
 }

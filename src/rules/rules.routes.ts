@@ -4,6 +4,7 @@ import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import { code, errorBody, knownAt, queryDate, queryPlanYear } from "../http/schemas.js";
+import { sendSliced } from "../http/sliced-reply.js";
 import { atRiskItem, milestoneOut, summaryOut } from "./rules.schemas.js";
 import type { RulesService } from "./rules.service.js";
 
@@ -24,6 +25,9 @@ const asOfQuery = {
 const asOfOf = (q: { asOf?: LocalDate | undefined; knownAt?: Date | undefined }, today: () => LocalDate) =>
   q.asOf ?? (q.knownAt ? todayIn(q.knownAt) : today());
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+
+// A province's list runs to megabytes: it leaves in slices (src/http/sliced-reply.ts).
+const atRiskList = z.object({ asOf: z.string(), planYear: z.number(), items: z.array(atRiskItem) });
 
 export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: () => LocalDate }> = async (
   app,
@@ -62,7 +66,7 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
   app.get(
     "/at-risk",
     {
-      config: { roles: PROVINCE_READERS },
+      config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
       schema: {
         tags: ["rules"],
         summary: "Every (unit, program, milestone) at risk or missed on asOf, largest shortfall first",
@@ -72,25 +76,26 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
           program: code.optional(),
           kind: z.enum(["department", "district"]).optional(),
         }),
-        response: {
-          200: z.object({ asOf: z.string(), planYear: z.number(), items: z.array(atRiskItem) }),
-          ...errors,
-        },
+        response: { 200: atRiskList, ...errors },
       },
     },
-    (req) =>
-      rules.atRisk(
-        asOfOf(req.query, today),
-        req.query.planYear,
-        { milestone: req.query.milestone, program: req.query.program, kind: req.query.kind },
-        req.query.knownAt,
+    async (req, reply) =>
+      sendSliced(
+        reply,
+        atRiskList,
+        await rules.atRisk(
+          asOfOf(req.query, today),
+          req.query.planYear,
+          { milestone: req.query.milestone, program: req.query.program, kind: req.query.kind },
+          req.query.knownAt,
+        ),
       ),
   );
 
   app.get(
     "/reports/summary",
     {
-      config: { roles: PROVINCE_READERS },
+      config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
       schema: {
         tags: ["rules"],
         summary: "Province-wide totals and rates per program, unit kind and milestone, with status counts",

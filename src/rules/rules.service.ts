@@ -11,6 +11,7 @@ import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
+import type { EvaluationGate } from "./evaluation-gate.js";
 import type { RulesRepository } from "./rules.repository.js";
 
 type Deps = {
@@ -18,9 +19,13 @@ type Deps = {
   plans: { planFor(asOf: LocalDate, year?: number, knownAt?: Date): Promise<Plan> };
   units: { listUnits(): Promise<UnitInfo[]>; getUnit(code: string): Promise<UnitInfo> };
   closings: Pick<RecordedVerdictsReader, "closedMilestones" | "recordedVerdicts">;
+  /** Bounds and shares national evaluations; by default each runs on its own. */
+  gate?: EvaluationGate;
 };
 
-export function createRulesService({ repo, plans, units, closings }: Deps) {
+const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
+
+export function createRulesService({ repo, plans, units, closings, gate = UNGATED }: Deps) {
   /** The plan's pairs judged on asOf; with knownAt, on what had been recorded by then. */
   async function evaluate(
     plan: Plan,
@@ -62,6 +67,13 @@ export function createRulesService({ repo, plans, units, closings }: Deps) {
    * made by knownAt, read after their due date); verdicts are loaded only when one applies.
    */
   async function judge(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
+    if (unitCodes !== undefined) return judgeNow(plan, asOf, unitCodes, knownAt);
+    // The same plan, date and knowledge give the same verdicts: one computation serves them all.
+    const key = JSON.stringify([plan, asOf, knownAt?.toISOString() ?? null]);
+    return gate.run(key, () => judgeNow(plan, asOf, undefined, knownAt));
+  }
+
+  async function judgeNow(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
     const ids = new Set(plan.milestones.map((m) => m.id));
     const closed = (await closings.closedMilestones(plan.year, knownAt)).filter(
       (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
@@ -74,6 +86,42 @@ export function createRulesService({ repo, plans, units, closings }: Deps) {
   }
 
   const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
+
+  async function atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
+    const plan = await plans.planFor(asOf, planYear, knownAt);
+    const wanted = filter.milestone;
+    // An unknown id would narrow the plan to nothing and answer an empty list, as if all were well.
+    if (wanted !== undefined && !plan.milestones.some((m) => m.id === wanted))
+      throw new InvalidInputError(`plan ${plan.year} has no milestone ${JSON.stringify(wanted)}`, [
+        {
+          field: "query.milestone",
+          rule: "unknown_milestone",
+          message: `must be a milestone of plan ${plan.year}: ${plan.milestones.map((m) => m.id).join(", ")}`,
+        },
+      ]);
+    const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
+    const [{ rows }, map] = await Promise.all([judge(judged, asOf, undefined, knownAt), unitMap()]);
+    return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
+  }
+
+  async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
+    const plan = await plans.planFor(asOf, planYear, knownAt);
+    const [{ rows, closed, verdicts }, totals, map] = await Promise.all([
+      judge(plan, asOf, undefined, knownAt),
+      repo.ownCapitalTotals(plan.year, asOf, knownAt),
+      unitMap(),
+    ]);
+    const summary = summarize(plan, totals, rows, map);
+    const byClosing = closingCounts(rows, closed, verdicts, asOf);
+    return {
+      asOf,
+      ...summary,
+      byMilestone: summary.byMilestone.map((m) => {
+        const closing = byClosing.get(m.id);
+        return closing ? { ...m, closing } : m;
+      }),
+    };
+  }
 
   return {
     evaluate,
@@ -92,41 +140,15 @@ export function createRulesService({ repo, plans, units, closings }: Deps) {
       return { unitCode, asOf, planYear: plan.year, milestones: rows };
     },
 
-    async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
-      const plan = await plans.planFor(asOf, planYear, knownAt);
-      const wanted = filter.milestone;
-      // An unknown id would narrow the plan to nothing and answer an empty list, as if all were well.
-      if (wanted !== undefined && !plan.milestones.some((m) => m.id === wanted))
-        throw new InvalidInputError(`plan ${plan.year} has no milestone ${JSON.stringify(wanted)}`, [
-          {
-            field: "query.milestone",
-            rule: "unknown_milestone",
-            message: `must be a milestone of plan ${plan.year}: ${plan.milestones.map((m) => m.id).join(", ")}`,
-          },
-        ]);
-      const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-      const [{ rows }, map] = await Promise.all([judge(judged, asOf, undefined, knownAt), unitMap()]);
-      return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
+    atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
+      const key = JSON.stringify(["atRisk", asOf, planYear ?? null, filter, knownAt?.toISOString() ?? null]);
+      return gate.run(key, () => atRisk(asOf, planYear, filter, knownAt));
     },
 
     /** Counts by today's status; a closed milestone also carries its recorded counts. */
-    async summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
-      const plan = await plans.planFor(asOf, planYear, knownAt);
-      const [{ rows, closed, verdicts }, totals, map] = await Promise.all([
-        judge(plan, asOf, undefined, knownAt),
-        repo.ownCapitalTotals(plan.year, asOf, knownAt),
-        unitMap(),
-      ]);
-      const summary = summarize(plan, totals, rows, map);
-      const byClosing = closingCounts(rows, closed, verdicts, asOf);
-      return {
-        asOf,
-        ...summary,
-        byMilestone: summary.byMilestone.map((m) => {
-          const closing = byClosing.get(m.id);
-          return closing ? { ...m, closing } : m;
-        }),
-      };
+    summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
+      const key = JSON.stringify(["summary", asOf, planYear ?? null, knownAt?.toISOString() ?? null]);
+      return gate.run(key, () => summary(asOf, planYear, knownAt));
     },
   };
 }

@@ -167,7 +167,7 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
     app.get(
       `/exports/at-risk.${format}`,
       {
-        config: { roles: PROVINCE_READERS },
+        config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
         schema: {
           tags: ["spreadsheets"],
           summary:
@@ -196,7 +196,7 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
     app.get(
       `/exports/summary.${format}`,
       {
-        config: { roles: PROVINCE_READERS },
+        config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
         schema: {
           tags: ["spreadsheets"],
           summary:

@@ -1,0 +1,45 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { jsonSlices, stringifyJson } from "./json.js";
+
+async function text(v: unknown): Promise<string> {
+  let s = "";
+  for await (const piece of jsonSlices(v)) s += piece;
+  return s;
+}
+
+describe("jsonSlices", () => {
+  it("writes exactly what stringifyJson writes, big integers included", async () => {
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.bigInt(),
+        fc.string(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.date({ noInvalidDate: true }),
+        fc.array(tie("node"), { maxLength: 150 }),
+        fc.dictionary(fc.string(), tie("node"), { maxKeys: 5 }),
+      ),
+    })).node;
+    await fc.assert(
+      fc.asyncProperty(value, async (v) => {
+        expect(await text(v)).toBe(stringifyJson(v));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("hands a long list over in several slices", async () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => ({
+      unitCode: `U${i}`,
+      shortfall: 10n ** 18n + BigInt(i),
+    }));
+    const pieces: string[] = [];
+    for await (const p of jsonSlices({ asOf: "2022-09-30", items })) pieces.push(p);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(JSON.parse(pieces.join("").replace(/:(\d{16,})/g, ':"$1"')).items).toHaveLength(20_000);
+  });
+});
