@@ -70,4 +70,21 @@ describe("evaluation gate", () => {
     expect(await Promise.all([b, c, c2, d])).toEqual(["B", "C", "C", "D"]);
     expect(gate.load()).toEqual({ running: 0, waiting: 0 });
   });
+
+  it("never makes work inside a slot wait for a computation that waits for that slot", async () => {
+    const gate = createEvaluationGate({ concurrency: 1, maxWaiting: 4 });
+    const d = deferred<void>();
+    // The overview holds the only slot and, inside it, asks for the summary...
+    const overview = gate.run("overview", async () => {
+      await d.promise;
+      return gate.run("summary", async () => "from the overview's slot");
+    });
+    await tick();
+    // ...which a reader asked for on its own a moment earlier, and waits for the slot.
+    const summary = gate.run("summary", async () => "from its own slot");
+    await tick();
+    d.resolve();
+    expect(await overview).toBe("from the overview's slot");
+    expect(await summary).toBe("from its own slot");
+  });
 });

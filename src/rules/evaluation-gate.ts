@@ -23,8 +23,10 @@ export type GateOptions = {
   maxWaiting: number;
 };
 
+type Flight = { promise: Promise<unknown>; started: boolean };
+
 export function createEvaluationGate({ concurrency, maxWaiting }: GateOptions): EvaluationGate {
-  const inFlight = new Map<string, Promise<unknown>>();
+  const inFlight = new Map<string, Flight>();
   const inside = new AsyncLocalStorage<true>();
   const waiters: (() => void)[] = [];
   let running = 0;
@@ -50,20 +52,27 @@ export function createEvaluationGate({ concurrency, maxWaiting }: GateOptions): 
 
   return {
     run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+      const nested = inside.getStore() === true;
       const shared = inFlight.get(key);
-      if (shared) return shared as Promise<T>;
-      const p = (async () => {
-        if (inside.getStore()) return fn();
+      // Work inside a slot joins only a computation already under way: one still waiting for a
+      // slot may be waiting for this very one's, and would never start.
+      if (shared && (!nested || shared.started)) return shared.promise as Promise<T>;
+      const entry: Flight = { promise: Promise.resolve(), started: nested };
+      entry.promise = (async () => {
+        if (nested) return fn();
         await slot();
+        entry.started = true;
         try {
           // Its queries give way to posts and unit pages waiting for a connection.
           return await inside.run(true, () => inBulkLane(fn));
         } finally {
           release();
         }
-      })().finally(() => inFlight.delete(key));
-      inFlight.set(key, p);
-      return p;
+      })().finally(() => {
+        if (inFlight.get(key) === entry) inFlight.delete(key);
+      });
+      if (!shared) inFlight.set(key, entry);
+      return entry.promise as Promise<T>;
     },
     load: () => ({ running, waiting: waiters.length }),
   };
