@@ -4,6 +4,7 @@
 import cron, { type ScheduledTask } from "node-cron";
 import type { AlertsService } from "../alerts/alerts.service.js";
 import type { OutboxSender } from "../alerts/outbox-sender.js";
+import { inBulkLane } from "../db/lanes.js";
 import type { LocalDate } from "../domain/local-date.js";
 
 export const TIME_ZONE = "Asia/Ho_Chi_Minh";
@@ -30,7 +31,8 @@ export function createSchedule(d: Deps) {
 
   function evaluate(trigger: "schedule" | "startup"): Promise<void> {
     if (stopped) return Promise.resolve();
-    const run = evaluateOnce(trigger).finally(() => evaluating.delete(run));
+    // The daily run reads the whole ledger: its queries give way to posts and pages (src/db/lanes.ts).
+    const run = inBulkLane(() => evaluateOnce(trigger)).finally(() => evaluating.delete(run));
     evaluating.add(run);
     return run;
   }
