@@ -3,7 +3,7 @@
 import { type CorrectedEntry, type Movement, scopeKey } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type {
   AllocationEntry,
   AllocationInput,
@@ -89,14 +89,30 @@ const toDisbursement = (r: Row & { reference: string; disbursedOn: Date }): Disb
   postedAt: r.postedAt,
 });
 
-const scopeColumns = (s: LedgerScope) => ({
-  unitCode: s.unitCode,
-  programCode: s.program,
-  planYear: s.planYear,
-  carriedOverFrom: s.carriedOverFrom,
-  source: s.source,
-  capitalType: s.capitalType,
-});
+/**
+ * The scope columns of a batch, one array each: an INSERT from unnest of arrays is one statement
+ * text whatever the batch's size. Prisma's createManyAndReturn wrote a statement per size, and
+ * each real import of 2,000 rows left about 4 MB more heap behind (its statements and values),
+ * until a 20,000-row import ran the service out of its 160 MB.
+ */
+function scopeArrays(rows: readonly LedgerScope[]) {
+  return {
+    units: rows.map((r) => r.unitCode),
+    programs: rows.map((r) => r.program),
+    years: rows.map((r) => r.planYear),
+    carried: rows.map((r) => r.carriedOverFrom),
+    sources: rows.map((r) => r.source as string),
+    types: rows.map((r) => r.capitalType as string),
+  };
+}
+
+const SCOPE_COLUMNS = `id, unit_code AS "unitCode", program_code AS "programCode", plan_year AS "planYear",
+  carried_over_from AS "carriedOverFrom", source::text AS "source", capital_type::text AS "capitalType", amount,
+  corrects_id AS "correctsId", note, posted_by AS "postedBy", posted_at AS "postedAt"`;
+const ALLOCATION_COLUMNS = Prisma.raw(
+  `${SCOPE_COLUMNS}, decision_ref AS "decisionRef", decided_on AS "decidedOn", reallocation_id AS "reallocationId"`,
+);
+const DISBURSEMENT_COLUMNS = Prisma.raw(`${SCOPE_COLUMNS}, reference, disbursed_on AS "disbursedOn"`);
 
 function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
   return {
@@ -162,18 +178,20 @@ export function createLedgerRepository(prisma: PrismaClient) {
     },
 
     async insertAllocations(tx: Db, inputs: AllocationInput[], postedBy: string): Promise<AllocationEntry[]> {
-      const rows = await tx.allocation.createManyAndReturn({
-        data: inputs.map((a) => ({
-          ...scopeColumns(a),
-          amount: a.amount,
-          decisionRef: a.decisionRef,
-          decidedOn: localDateToUtcDate(a.decidedOn),
-          correctsId: a.corrects ?? null,
-          reallocationId: a.reallocationId ?? null,
-          note: a.note ?? null,
-          postedBy,
-        })),
-      });
+      const c = scopeArrays(inputs);
+      const rows = await tx.$queryRaw<(Row & { decisionRef: string; decidedOn: Date })[]>`
+        INSERT INTO allocation (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
+                                amount, decision_ref, decided_on, corrects_id, reallocation_id, note, posted_by)
+        SELECT u, p, y, co, s::"CapitalSource", ct::"CapitalType", a, r, d, k, re, n, ${postedBy}
+        FROM unnest(${c.units}::text[], ${c.programs}::text[], ${c.years}::int[], ${c.carried}::int[],
+                    ${c.sources}::text[], ${c.types}::text[], ${inputs.map((a) => a.amount.toString())}::bigint[],
+                    ${inputs.map((a) => a.decisionRef)}::text[], ${inputs.map((a) => a.decidedOn)}::date[],
+                    ${inputs.map((a) => a.corrects?.toString() ?? null)}::bigint[],
+                    ${inputs.map((a) => a.reallocationId?.toString() ?? null)}::bigint[],
+                    ${inputs.map((a) => a.note ?? null)}::text[])
+             WITH ORDINALITY AS t(u, p, y, co, s, ct, a, r, d, k, re, n, i)
+        ORDER BY i
+        RETURNING ${ALLOCATION_COLUMNS}`;
       return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toAllocation);
     },
 
@@ -182,17 +200,19 @@ export function createLedgerRepository(prisma: PrismaClient) {
       inputs: DisbursementInput[],
       postedBy: string,
     ): Promise<DisbursementEntry[]> {
-      const rows = await tx.disbursement.createManyAndReturn({
-        data: inputs.map((d) => ({
-          ...scopeColumns(d),
-          amount: d.amount,
-          disbursedOn: localDateToUtcDate(d.disbursedOn),
-          reference: d.reference,
-          correctsId: d.corrects ?? null,
-          note: d.note ?? null,
-          postedBy,
-        })),
-      });
+      const c = scopeArrays(inputs);
+      const rows = await tx.$queryRaw<(Row & { reference: string; disbursedOn: Date })[]>`
+        INSERT INTO disbursement (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
+                                  amount, disbursed_on, reference, corrects_id, note, posted_by)
+        SELECT u, p, y, co, s::"CapitalSource", ct::"CapitalType", a, d, r, k, n, ${postedBy}
+        FROM unnest(${c.units}::text[], ${c.programs}::text[], ${c.years}::int[], ${c.carried}::int[],
+                    ${c.sources}::text[], ${c.types}::text[], ${inputs.map((d) => d.amount.toString())}::bigint[],
+                    ${inputs.map((d) => d.disbursedOn)}::date[], ${inputs.map((d) => d.reference)}::text[],
+                    ${inputs.map((d) => d.corrects?.toString() ?? null)}::bigint[],
+                    ${inputs.map((d) => d.note ?? null)}::text[])
+             WITH ORDINALITY AS t(u, p, y, co, s, ct, a, d, r, k, n, i)
+        ORDER BY i
+        RETURNING ${DISBURSEMENT_COLUMNS}`;
       return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toDisbursement);
     },
 
