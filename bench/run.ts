@@ -102,6 +102,7 @@ try {
     email: async () => (await import("./parts/email.js")).runEmailBench(ctx),
     startup: async () => (await import("./parts/startup.js")).runStartupBench(ctx),
     pressure: async () => (await import("./parts/pressure.js")).runPressureBench(ctx),
+    imports: async () => (await import("./parts/imports.js")).runImportsBench(ctx),
   };
   const blocks: Partial<Record<Part | "header", string>> = {};
   const raw: Record<string, unknown> = { machine, opts };

@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { type AlertPolicy, alertPolicySchema } from "./alerts/policy.js";
 import { DEFAULT_PGLITE_SHARED_BUFFERS } from "./db/database.js";
+import { DEFAULT_IMPORT_LIMITS as IMPORT, type ImportLimits } from "./spreadsheets/import-limits.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -31,6 +32,25 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(5 * 1024 * 1024),
+  // What one spreadsheet import may hold, checked while the file is read (src/spreadsheets/import-limits.ts).
+  IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(IMPORT.maxBytes),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(IMPORT.maxRows),
+  IMPORT_MAX_COLUMNS: z.coerce.number().int().min(1).max(16_384).default(IMPORT.maxColumns),
+  IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(1).max(32_767).default(IMPORT.maxCellChars),
+  IMPORT_MAX_PART_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(IMPORT.maxPartBytes),
+  IMPORT_MAX_INFLATE_RATIO: z.coerce.number().int().min(1).max(1100).default(IMPORT.maxInflateRatio),
+  IMPORT_MAX_ZIP_ENTRIES: z.coerce.number().int().min(1).max(65_535).default(IMPORT.maxZipEntries),
+  IMPORT_MAX_TEXT_CHARS: z.coerce.number().int().min(1000).max(1_000_000_000).default(IMPORT.maxTextChars),
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   RATE_LIMIT_EVALUATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -88,6 +108,7 @@ export type Config = {
   logLevel: (typeof logLevels)[number];
   maxBatchSize: number;
   bodyLimitBytes: number;
+  imports: ImportLimits;
   writesPerMinute: number;
   readsPerMinute: number;
   evaluationsPerMinute: number;
@@ -135,6 +156,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxBatchSize: e.MAX_BATCH_SIZE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    imports: {
+      maxBytes: e.IMPORT_MAX_BYTES,
+      maxRows: e.IMPORT_MAX_ROWS,
+      maxColumns: e.IMPORT_MAX_COLUMNS,
+      maxCellChars: e.IMPORT_MAX_CELL_CHARS,
+      maxPartBytes: e.IMPORT_MAX_PART_BYTES,
+      maxInflateRatio: e.IMPORT_MAX_INFLATE_RATIO,
+      maxZipEntries: e.IMPORT_MAX_ZIP_ENTRIES,
+      maxTextChars: e.IMPORT_MAX_TEXT_CHARS,
+    },
     writesPerMinute: e.RATE_LIMIT_WRITES_PER_MINUTE,
     readsPerMinute: e.RATE_LIMIT_READS_PER_MINUTE,
     evaluationsPerMinute: e.RATE_LIMIT_EVALUATIONS_PER_MINUTE,

@@ -35,6 +35,7 @@ import { createEvaluationGate } from "./rules/evaluation-gate.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
 import { createExportsService } from "./spreadsheets/exports.service.js";
+import type { ImportLimits } from "./spreadsheets/import-limits.js";
 import { createImportsRepository } from "./spreadsheets/imports.repository.js";
 import { createImportsService } from "./spreadsheets/imports.service.js";
 import { createYearEndRepository } from "./year-end/year-end.repository.js";
@@ -53,6 +54,8 @@ export type ContainerOptions = {
   alertPolicy?: AlertPolicy;
   /** Names this process in the evaluation runs it records. */
   instance?: string;
+  /** What one spreadsheet import may hold; the defaults where left out. */
+  importLimits?: Partial<ImportLimits>;
   /** How many national evaluations run at once and wait (src/rules/evaluation-gate.ts). */
   evaluations?: { concurrency: number; maxWaiting: number };
   /**
@@ -129,6 +132,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     ledgerRepo,
     catalog: catalogRepo,
     today,
+    limits: opts.importLimits,
   });
   const spreadsheetExports = createExportsService({ rules, catalog });
 
@@ -220,6 +224,7 @@ export function createConfiguredContainer(
     adminEmails: config.alertAdminEmails,
     outbox: config.outbox,
     alertPolicy: config.alertPolicy,
+    importLimits: config.imports,
     evaluations: config.evaluations,
     instance: o.instance,
     ...(o.revocations ? { revocations: o.revocations } : {}),

@@ -113,6 +113,42 @@ describe("loadConfig", () => {
     expect(text).not.toContain("hunter2");
   });
 
+  it("reads the import limits, with defaults that let a 20,000-row file through", () => {
+    expect(loadConfig({}).imports).toEqual({
+      maxBytes: 10 * 1024 * 1024,
+      maxRows: 20_000,
+      maxColumns: 64,
+      maxCellChars: 2000,
+      maxPartBytes: 32 * 1024 * 1024,
+      maxInflateRatio: 100,
+      maxZipEntries: 1000,
+      maxTextChars: 16_000_000,
+    });
+    expect(
+      loadConfig({
+        IMPORT_MAX_BYTES: "2048",
+        IMPORT_MAX_ROWS: "10",
+        IMPORT_MAX_COLUMNS: "12",
+        IMPORT_MAX_CELL_CHARS: "300",
+        IMPORT_MAX_PART_BYTES: "4096",
+        IMPORT_MAX_INFLATE_RATIO: "20",
+        IMPORT_MAX_ZIP_ENTRIES: "50",
+        IMPORT_MAX_TEXT_CHARS: "100000",
+      }).imports,
+    ).toEqual({
+      maxBytes: 2048,
+      maxRows: 10,
+      maxColumns: 12,
+      maxCellChars: 300,
+      maxPartBytes: 4096,
+      maxInflateRatio: 20,
+      maxZipEntries: 50,
+      maxTextChars: 100_000,
+    });
+    expect(errorFor({ IMPORT_MAX_ROWS: "0" })).toMatch(/IMPORT_MAX_ROWS: /);
+    expect(errorFor({ IMPORT_MAX_INFLATE_RATIO: "1e3x" })).toMatch(/IMPORT_MAX_INFLATE_RATIO: /);
+  });
+
   it("ignores variables it does not know", () => {
     expect(() => loadConfig({ HOME: "/root", NODE_ENV: "production" })).not.toThrow();
   });

@@ -506,9 +506,11 @@ describe("files that cannot be imported", () => {
     expect(res.body.errors[0]).toMatchObject({ rule: "too_many_rows" });
   });
 
-  it("answers 413 to a file above the body limit", async () => {
-    const res = await upload("allocations", Buffer.alloc(6 * 1024 * 1024, 0x41));
+  it("answers 413 to a file above the import's byte limit (IMPORT_MAX_BYTES, 10 MiB by default)", async () => {
+    const res = await upload("allocations", Buffer.alloc(10 * 1024 * 1024 + 1, 0x41));
     expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ error: "file_too_large" });
+    expect((res.body as unknown as { message: string }).message).toMatch(/10485760 bytes.*IMPORT_MAX_BYTES/);
   });
 
   it("answers 400 to a JSON body and 415 to an unknown content type", async () => {

@@ -56,7 +56,7 @@ export function describeMachine(): Machine {
   };
 }
 
-export const PARTS = ["api", "rules", "email", "startup", "pressure"] as const;
+export const PARTS = ["api", "rules", "email", "startup", "pressure", "imports"] as const;
 export type Part = (typeof PARTS)[number];
 
 const TITLES: Record<Part | "header", string> = {
@@ -66,6 +66,7 @@ const TITLES: Record<Part | "header", string> = {
   email: "## 3. E-mail: the outbox sender into a local SMTP server, 10,000 messages",
   startup: "## 4. Start-up time and resident memory of the service process",
   pressure: "## 6. Reads under pressure: probes and one post while eight national reads run",
+  imports: "## 7. Imports under limits: 20,000 rows imported, and the files past a limit refused",
 };
 
 const begin = (p: string) => `<!-- bench:${p}:begin -->`;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { fromDayNumber, isValidLocalDate, type LocalDate } from "../domain/local-date.js";
 import { code as codePattern } from "../http/schemas.js";
 import { CAPITAL_TYPE_VALUES, normalizeLabel, SOURCE_VALUES } from "./columns.js";
-import type { Cell } from "./spreadsheet-reader.js";
+import type { Cell } from "./sheet-row.js";
 
 type Ctx = z.core.$RefinementCtx<unknown>;
 const fail = (ctx: Ctx, rule: string, message: string) => {

@@ -31,69 +31,173 @@ export class CsvSyntaxError extends Error {
   }
 }
 
-/** Records with the line each starts on; a byte order mark is dropped. */
-export function parseCsv(input: string, delimiter = detectDelimiter(input.replace(/^\uFEFF/, ""))) {
-  const text = input.replace(/^\uFEFF/, "");
-  const records: CsvRecord[] = [];
+export type CsvLimits = {
+  /** Fields a record may hold; blank fields past it are dropped, a non-blank one is refused. */
+  maxFields: number;
+  /** Characters of one field, checked as it grows. */
+  maxFieldChars: number;
+};
+
+const NO_LIMITS: CsvLimits = { maxFields: Number.POSITIVE_INFINITY, maxFieldChars: Number.POSITIVE_INFINITY };
+
+/** A record past a CsvLimits limit: `record` counts from 1, `field` from 0. */
+export class CsvLimitError extends Error {
+  constructor(
+    readonly limit: keyof CsvLimits,
+    readonly record: number,
+    readonly field: number,
+  ) {
+    super(`record ${record}, field ${field + 1}: past ${limit}`);
+  }
+}
+
+/** Where the parser stands between two characters. */
+const At = {
+  FieldStart: 0,
+  Unquoted: 1,
+  Quoted: 2,
+  /** A quote inside a quoted field: doubled, or the end of the field. */
+  QuoteInQuoted: 3,
+  AfterQuoted: 4,
+  /** A CR ended the record: an LF right after it belongs to it. */
+  AfterCr: 5,
+} as const;
+
+/**
+ * RFC 4180 records from text fed in pieces of any size: each record is handed to `onRecord` as soon
+ * as it ends, so only one record is held at a time. A byte order mark at the start is dropped.
+ */
+export function createCsvParser(delimiter: string, onRecord: (r: CsvRecord) => void, limits = NO_LIMITS) {
   let fields: string[] = [];
   let field = "";
+  let at: (typeof At)[keyof typeof At] = At.FieldStart;
   let line = 1;
   let start = 1;
-  let i = 0;
-  let atFieldStart = true;
+  let opened = 1;
+  let records = 0;
+  /** Fields of the record so far, kept or dropped. */
+  let count = 0;
+  let first = true;
+  const d = delimiter.charCodeAt(0);
+
+  const grow = (s: string) => {
+    field += s;
+    if (field.length > limits.maxFieldChars) throw new CsvLimitError("maxFieldChars", records + 1, count);
+  };
   const endField = () => {
-    fields.push(field);
+    if (count < limits.maxFields) fields.push(field);
+    else if (field.trim() !== "") throw new CsvLimitError("maxFields", records + 1, count);
+    count += 1;
     field = "";
-    atFieldStart = true;
+    at = At.FieldStart;
   };
   const endRecord = () => {
     endField();
-    records.push({ line: start, fields });
+    records += 1;
+    const r = { line: start, fields };
     fields = [];
+    count = 0;
+    onRecord(r);
   };
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (atFieldStart && ch === '"') {
-      // A quoted field runs to the next lone quote.
-      i += 1;
-      const opened = line;
-      for (;;) {
-        if (i >= text.length) throw new CsvSyntaxError("a quoted field is never closed", opened);
-        const c = text[i]!;
-        if (c === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
+  const newline = (c: number) => {
+    endRecord();
+    line += 1;
+    start = line;
+    at = c === 13 ? At.AfterCr : At.FieldStart;
+  };
+
+  function push(input: string) {
+    let text = input;
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      switch (at) {
+        case At.AfterCr:
+          at = At.FieldStart;
+          if (c === 10) i += 1;
+          break;
+        case At.FieldStart:
+          if (c === 34) {
+            at = At.Quoted;
+            opened = line;
+            i += 1;
+            break;
           }
-          i += 1;
+          if (c === d) {
+            endField();
+            i += 1;
+          } else if (c === 13 || c === 10) {
+            newline(c);
+            i += 1;
+          } else at = At.Unquoted;
+          break;
+        case At.Unquoted: {
+          let j = i;
+          while (j < n) {
+            const x = text.charCodeAt(j);
+            if (x === d || x === 13 || x === 10) break;
+            j += 1;
+          }
+          grow(text.slice(i, j));
+          i = j;
+          if (j < n) {
+            const x = text.charCodeAt(j);
+            i += 1;
+            if (x === d) endField();
+            else newline(x);
+          }
           break;
         }
-        if (c === "\n") line += 1;
-        field += c;
-        i += 1;
+        case At.Quoted: {
+          const q = text.indexOf('"', i);
+          const end = q < 0 ? n : q;
+          const piece = text.slice(i, end);
+          for (let k = piece.indexOf("\n"); k >= 0; k = piece.indexOf("\n", k + 1)) line += 1;
+          grow(piece);
+          i = end;
+          if (q >= 0) {
+            i += 1;
+            at = At.QuoteInQuoted;
+          }
+          break;
+        }
+        case At.QuoteInQuoted:
+          if (c === 34) {
+            grow('"');
+            i += 1;
+            at = At.Quoted;
+          } else at = At.AfterQuoted;
+          break;
+        case At.AfterQuoted:
+          if (c === d) endField();
+          else if (c === 13 || c === 10) newline(c);
+          else throw new CsvSyntaxError("a closing quote must end the field", line);
+          i += 1;
+          break;
       }
-      atFieldStart = false;
-      const next = text[i];
-      if (next !== undefined && next !== delimiter && next !== "\n" && next !== "\r")
-        throw new CsvSyntaxError("a closing quote must end the field", line);
-      continue;
-    }
-    if (ch === delimiter) {
-      endField();
-      i += 1;
-    } else if (ch === "\r" || ch === "\n") {
-      endRecord();
-      i += ch === "\r" && text[i + 1] === "\n" ? 2 : 1;
-      line += 1;
-      start = line;
-    } else {
-      field += ch;
-      atFieldStart = false;
-      i += 1;
     }
   }
-  if (field !== "" || fields.length > 0 || !atFieldStart) endRecord();
+
+  function end() {
+    if (at === At.Quoted) throw new CsvSyntaxError("a quoted field is never closed", opened);
+    if (at === At.QuoteInQuoted || at === At.AfterQuoted || at === At.Unquoted || fields.length > 0)
+      endRecord();
+  }
+
+  return { push, end };
+}
+
+/** Records with the line each starts on; a byte order mark is dropped. */
+export function parseCsv(input: string, delimiter = detectDelimiter(input.replace(/^\uFEFF/, ""))) {
+  const records: CsvRecord[] = [];
+  const parser = createCsvParser(delimiter, (r) => records.push(r));
+  parser.push(input);
+  parser.end();
   return records;
 }
 

@@ -25,7 +25,7 @@ import {
   yearCell,
 } from "./cells.js";
 import { COLUMNS, type ColumnDef, headerLookup, type ImportKind, normalizeLabel } from "./columns.js";
-import { type Cell, columnLetter, type SheetRow } from "./spreadsheet-reader.js";
+import { type Cell, columnLetter, type SheetRow } from "./sheet-row.js";
 
 export type RowError = {
   /** The row number the spreadsheet shows; the header row for a missing column. */
@@ -54,7 +54,8 @@ export function locate(h: HeaderMap, field: string | null): Pick<RowError, "colu
   return { column: columnLetter(i), header: header == null ? null : String(header), field };
 }
 
-const HEADER_SEARCH_ROWS = 10;
+/** The header is looked for among this many first rows. */
+export const HEADER_SEARCH_ROWS = 10;
 
 const labelOf = (c: Cell) => (typeof c === "string" ? normalizeLabel(c) : "");
 

@@ -7,14 +7,15 @@ import type { LocalDate } from "../domain/local-date.js";
 import type { Db, LedgerRepository } from "../ledger/ledger.repository.js";
 import type { AdmissionContext, LedgerService } from "../ledger/ledger.service.js";
 import { type LedgerScope, scopeOf } from "../ledger/ledger.types.js";
-import { type ImportKind, MAX_IMPORT_ROWS } from "./columns.js";
+import type { ImportKind } from "./columns.js";
+import { readImportFile } from "./import-file.js";
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits, UnreadableFileError } from "./import-limits.js";
 import {
   type AllocationRow,
   type DisbursementRow,
   type HeaderMap,
   issueToRowError,
   locate,
-  mapHeader,
   planAllocations,
   planDisbursements,
   type RowError,
@@ -25,7 +26,7 @@ import {
   validateRows,
 } from "./import-rows.js";
 import type { ImportsRepository } from "./imports.repository.js";
-import { type FileFormat, readSpreadsheet, UnreadableFileError } from "./spreadsheet-reader.js";
+import type { FileFormat } from "./sheet-row.js";
 
 type Deps = {
   db: Db;
@@ -40,7 +41,8 @@ type Deps = {
     existingProgramCodes(c: string[]): Promise<string[]>;
   };
   today: () => LocalDate;
-  maxRows?: number;
+  /** What one file may hold; the defaults where left out. */
+  limits?: Partial<ImportLimits>;
 };
 
 export type ReportRow = Partial<LedgerScope> & {
@@ -76,7 +78,7 @@ class Rejected extends Error {
 }
 
 export function createImportsService(d: Deps) {
-  const maxRows = d.maxRows ?? MAX_IMPORT_ROWS;
+  const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...d.limits };
 
   /** Units an officer may not post for, and unknown units and programs, as row errors. */
   async function checkReferences(h: HeaderMap, rows: (AllocationRow | DisbursementRow)[], by: Principal) {
@@ -234,7 +236,7 @@ export function createImportsService(d: Deps) {
   }
 
   return {
-    maxRows,
+    limits,
 
     async run(kind: ImportKind, body: Buffer, dryRun: boolean, by: Principal): Promise<ImportReport> {
       const fileError = (e: UnreadableFileError): ImportReport =>
@@ -246,30 +248,22 @@ export function createImportsService(d: Deps) {
           [],
           [{ row: e.row ?? 1, column: null, header: null, field: null, rule: e.rule, message: e.message }],
         );
-      let read: Awaited<ReturnType<typeof readSpreadsheet>>;
+      let read: Awaited<ReturnType<typeof readImportFile>>;
       try {
-        read = await readSpreadsheet(body, maxRows);
+        read = await readImportFile(kind, body, limits);
       } catch (e) {
         if (e instanceof UnreadableFileError) return fileError(e);
         throw e;
       }
-      const mapped = mapHeader(kind, read.rows);
-      if ("errors" in mapped) return report(kind, read.format, dryRun, [], [], mapped.errors);
-      const { header, data } = mapped;
-      const nonBlank = data.filter((r) => r.cells.some((c) => c !== null && String(c).trim() !== ""));
-      if (nonBlank.length > maxRows)
-        return fileError(
-          new UnreadableFileError(
-            `the file holds ${nonBlank.length} rows; at most ${maxRows} per import`,
-            "too_many_rows",
-          ),
-        );
-      if (nonBlank.length === 0)
+      if ("errors" in read) return report(kind, read.format, dryRun, [], [], read.errors);
+      // Non-blank rows below the header, at most limits.maxRows (the reading stopped past it).
+      const { header, data } = read;
+      if (data.length === 0)
         return fileError(
           new UnreadableFileError("the file has no data rows below the header", "no_rows", header.headerRow),
         );
 
-      const parsed = validateRows(kind, header, nonBlank);
+      const parsed = validateRows(kind, header, data);
       const refs = await checkReferences(header, parsed.rows, by);
       const ctx = await d.ledger.admissionContext(refs.ok.map((r) => r.planYear));
       const first = await plan(kind, d.db, header, refs.ok, by, ctx);

@@ -1,7 +1,9 @@
 // Spreadsheets in and out. Uploads are the raw file as the request body (no multipart), so
 // `curl --data-binary @file.xlsx -H 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'`
-// works; the bytes decide the format (an .xlsx is a zip archive), whatever the Content-Type.
-import type { FastifyReply } from "fastify";
+// works; the bytes decide the format (an .xlsx is a zip archive), whatever the Content-Type. The
+// upload is counted as it arrives and refused (413) past IMPORT_MAX_BYTES, whatever bodyLimit says.
+import type { IncomingMessage } from "node:http";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
@@ -12,13 +14,14 @@ import { IMPORT_KINDS } from "./columns.js";
 import type { ExportsService } from "./exports.service.js";
 import type { ImportReport, ImportsService } from "./imports.service.js";
 import { importTemplate } from "./templates.js";
+import { readUploadBody } from "./upload-body.js";
 import { contentDisposition, type Download, XLSX_TYPE } from "./workbook.js";
 
 type Opts = { imports: ImportsService; exporter: ExportsService; today: () => LocalDate };
 
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
 
-/** Content types an upload may carry; the parser only collects the bytes. */
+/** Content types an upload may carry; the parser only collects the bytes, up to the limit. */
 const UPLOAD_TYPES = [
   XLSX_TYPE,
   "text/csv",
@@ -98,7 +101,9 @@ const asOfQuery = {
 
 export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imports, exporter, today }) => {
   // Only within this plugin: other routes keep answering 415 to these types.
-  app.addContentTypeParser(UPLOAD_TYPES, { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(UPLOAD_TYPES, async (req: FastifyRequest, payload: IncomingMessage) =>
+    readUploadBody(payload, imports.limits.maxBytes, req.headers["content-length"]),
+  );
 
   app.post(
     "/imports",
@@ -115,6 +120,7 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
           "kind=allocations: a decision already recorded in the scope with the same amount is skipped.",
           "Officers may import rows of their own units only; a row of another unit is a row error (not_your_unit).",
           "dryRun=true answers 200 with what each row would write, or 422 with the row errors; a real run writes every row or none: 201 (200 when nothing changed) or 422.",
+          "The file is read under limits, each enforced while reading: a body over IMPORT_MAX_BYTES answers 413; more data rows than IMPORT_MAX_ROWS, a value past IMPORT_MAX_COLUMNS, a cell over IMPORT_MAX_CELL_CHARS, an .xlsx part inflating past IMPORT_MAX_PART_BYTES or IMPORT_MAX_INFLATE_RATIO times its compressed size (rules too_many_rows, too_many_columns, cell_too_long, part_too_large, compression_ratio, too_many_entries, too_much_text) answer 422 naming the limit.",
         ].join("\n\n"),
         consumes: [XLSX_TYPE, "text/csv"],
         body: z
@@ -124,7 +130,14 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
           kind: z.enum(IMPORT_KINDS),
           dryRun: z.enum(["true", "false"]).default("false"),
         }),
-        response: { 200: importReport, 201: importReport, 415: errorBody, 422: rejected, ...errors },
+        response: {
+          200: importReport,
+          201: importReport,
+          413: errorBody,
+          415: errorBody,
+          422: rejected,
+          ...errors,
+        },
       },
     },
     async (req, reply) => {

@@ -1,5 +1,6 @@
 // Case 5: 10,000 generated malformed or hostile requests (helpers/hostile-requests.ts) against the
-// app in this process (app.inject). Zero 5xx; every 4xx has a JSON error body; every validation
+// app in this process (app.inject), import bombs among them (each refused with its own status and
+// rule, helpers/import-bombs.ts). Zero 5xx; every 4xx has a JSON error body; every validation
 // or rule answer names the field; no request built to be refused is accepted; and the ledger's
 // totals (sums and counts of allocations and disbursements) and idempotency records are exactly
 // what they were before.
@@ -122,6 +123,7 @@ function describeRequest(r: HostileRequest): string {
 function problemsOf(r: HostileRequest, status: number, contentType: string, body: string): string[] {
   const problems: string[] = [];
   if (status >= 500) problems.push("5xx");
+  if (r.expect && status !== r.expect.status) problems.push(`answered ${status}, not ${r.expect.status}`);
   if (r.mustReject && status < 400) problems.push("accepted a request built to be refused");
   if (status >= 400 && r.method !== "HEAD") {
     let parsed: Record<string, unknown> | null = null;
@@ -131,6 +133,11 @@ function problemsOf(r: HostileRequest, status: number, contentType: string, body
       problems.push("error body is not JSON");
     }
     if (!contentType.startsWith("application/json")) problems.push(`error content-type ${contentType}`);
+    if (parsed && r.expect?.rules) {
+      const rule = (parsed.errors as { rule?: string }[] | undefined)?.[0]?.rule;
+      if (!rule || !r.expect.rules.includes(rule))
+        problems.push(`refused with rule ${rule}, not ${r.expect.rules}`);
+    }
     if (parsed) {
       if (typeof parsed.error !== "string" || typeof parsed.message !== "string")
         problems.push("error body lacks error/message");

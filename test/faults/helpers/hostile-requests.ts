@@ -1,7 +1,9 @@
 // fast-check arbitraries of malformed and hostile requests: wrong types, huge numbers, unicode,
 // NUL bytes, injection strings, oversized and deeply nested bodies, wrong and unknown keys,
 // arrays where objects are expected, bad Content-Types, broken JSON, prototype pollution,
-// random paths, methods and query strings, bad keys and headers.
+// random paths, methods and query strings, bad keys and headers, and import bombs (a CSV of
+// 1,000,000 rows, an .xlsx of 200,000 rows, an .xlsx inflating to 300 MB, a row too wide, a cell too
+// long, a body over the import's byte limit).
 //
 // Every request to a route that writes the ledger carries at least one defect that the service
 // must refuse (`mustReject`): a value no schema admits, a rule the ledger enforces (unknown
@@ -9,6 +11,18 @@
 // JSON. The noise around it (injection strings and unicode in free-text fields) is legal data.
 import fc from "fast-check";
 import { isValidLocalDate } from "../../../src/domain/local-date.js";
+import { DEFAULT_IMPORT_LIMITS } from "../../../src/spreadsheets/import-limits.js";
+import {
+  csvLongCell,
+  csvRowsBomb,
+  csvWideRow,
+  overLimitBody,
+  xlsxInflationBomb,
+  xlsxLongCell,
+  xlsxRowsBomb,
+  xlsxStringBomb,
+  xlsxWideRow,
+} from "./import-bombs.js";
 
 export type HostileRequest = {
   /** The generator family and defect, for the figures. */
@@ -22,6 +36,8 @@ export type HostileRequest = {
   oversizeBytes?: number;
   /** Built to be refused: a 2xx is a failure. */
   mustReject: boolean;
+  /** The one answer it must get: the status, and for a refused import the rule of its error. */
+  expect?: { status: number; rules?: string[] };
 };
 
 export type Fixtures = {
@@ -288,7 +304,8 @@ function entryDefect(kind: Kind, f: Fixtures): fc.Arbitrary<Defect> {
       .oneof(
         notNumber.filter((v) => v !== null),
         fc.integer({ min: 2022, max: 2100 }),
-        badYear,
+        // null is no defect here: it means "not carried over".
+        badYear.filter((v) => v !== null),
       )
       .map(setField("carriedOverFrom", "bad")),
     badEnum(SOURCES).map(setField("source", "bad")),
@@ -1002,6 +1019,58 @@ function imports(f: Fixtures): fc.Arbitrary<HostileRequest> {
   return fc.oneof(structured, brokenCsv, mutatedXlsx, notAWorkbook);
 }
 
+/** The import bombs, built once (a few MB in all) and shared by every request that sends one. */
+let bombs: { name: string; body: Buffer; type: string; status: number; rules?: string[] }[] | null = null;
+function importBombFiles() {
+  const csv = "text/csv";
+  bombs ??= [
+    { name: "csv_rows", body: csvRowsBomb(1_000_000), type: csv, status: 422, rules: ["too_many_rows"] },
+    { name: "xlsx_rows", body: xlsxRowsBomb(200_000), type: XLSX, status: 422, rules: ["too_many_rows"] },
+    {
+      name: "xlsx_inflation",
+      body: xlsxInflationBomb(300),
+      type: XLSX,
+      status: 422,
+      rules: ["compression_ratio", "part_too_large"],
+    },
+    { name: "xlsx_string", body: xlsxStringBomb(300), type: XLSX, status: 422, rules: ["cell_too_long"] },
+    { name: "csv_wide", body: csvWideRow(64), type: csv, status: 422, rules: ["too_many_columns"] },
+    { name: "xlsx_wide", body: xlsxWideRow(64), type: XLSX, status: 422, rules: ["too_many_columns"] },
+    { name: "csv_long_cell", body: csvLongCell(2001), type: csv, status: 422, rules: ["cell_too_long"] },
+    { name: "xlsx_long_cell", body: xlsxLongCell(2001), type: XLSX, status: 422, rules: ["cell_too_long"] },
+    {
+      name: "over_byte_limit",
+      body: overLimitBody(DEFAULT_IMPORT_LIMITS.maxBytes + 1),
+      type: "application/octet-stream",
+      status: 413,
+    },
+  ];
+  return bombs;
+}
+
+/** Issue 12's import bombs, as dry or real runs of either kind: each refused with its own rule. */
+function importBombs(f: Fixtures): fc.Arbitrary<HostileRequest> {
+  return fc
+    .tuple(
+      fc.constantFrom(...importBombFiles()),
+      fc.constantFrom("allocations", "disbursements"),
+      fc.boolean(),
+    )
+    .map(([b, kind, dryRun]) => ({
+      label: `import_bomb:${b.name}`,
+      method: "POST",
+      url: `/api/v1/imports?kind=${kind}&dryRun=${dryRun}`,
+      headers: { authorization: `Bearer ${f.adminKey}`, "content-type": b.type },
+      payload: b.body,
+      mustReject: true,
+      // A disbursements import of these allocation files lacks columns: refused at its 11th row.
+      expect: {
+        status: b.status,
+        rules: kind === "disbursements" && b.name.endsWith("_rows") ? ["missing_column"] : b.rules,
+      },
+    }));
+}
+
 /** A body over the size limit. */
 function oversized(f: Fixtures, bodyLimit: number): fc.Arbitrary<HostileRequest> {
   return fc
@@ -1029,6 +1098,7 @@ export function hostileRequest(f: Fixtures, bodyLimit: number): fc.Arbitrary<Hos
     { weight: 70, arbitrary: otherWrites(f) },
     { weight: 50, arbitrary: storedText(f) },
     { weight: 60, arbitrary: imports(f) },
+    { weight: 4, arbitrary: importBombs(f) },
     { weight: 150, arbitrary: queries(f) },
     { weight: 60, arbitrary: strictQueries(f) },
     { weight: 117, arbitrary: paths(f) },
