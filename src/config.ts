@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { type AlertPolicy, alertPolicySchema } from "./alerts/policy.js";
 import { DEFAULT_PGLITE_SHARED_BUFFERS } from "./db/database.js";
+import { DEFAULT_GATE, type GateOptions } from "./rules/evaluation-gate.js";
 import { DEFAULT_IMPORT_LIMITS as IMPORT, type ImportLimits } from "./spreadsheets/import-limits.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -54,8 +55,8 @@ const envSchema = z.object({
   RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   RATE_LIMIT_EVALUATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
-  EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  EVALUATION_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(DEFAULT_GATE.concurrency),
+  EVALUATION_QUEUE: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_GATE.maxWaiting),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587")
@@ -113,7 +114,7 @@ export type Config = {
   readsPerMinute: number;
   evaluationsPerMinute: number;
   /** National evaluations computed at once, and waiting (src/rules/evaluation-gate.ts). */
-  evaluations: { concurrency: number; maxWaiting: number };
+  evaluations: GateOptions;
   smtpUrl: string | undefined;
   mailFrom: string;
   alertAdminEmails: string[];

@@ -31,7 +31,7 @@ import { createPlansRepository } from "./plans/plans.repository.js";
 import { createPlansService } from "./plans/plans.service.js";
 import { createReallocationRepository } from "./reallocation/reallocation.repository.js";
 import { createReallocationService } from "./reallocation/reallocation.service.js";
-import { createEvaluationGate } from "./rules/evaluation-gate.js";
+import { createEvaluationGate, DEFAULT_GATE, type GateOptions } from "./rules/evaluation-gate.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
 import { createExportsService } from "./spreadsheets/exports.service.js";
@@ -57,7 +57,7 @@ export type ContainerOptions = {
   /** What one spreadsheet import may hold; the defaults where left out. */
   importLimits?: Partial<ImportLimits>;
   /** How many national evaluations run at once and wait (src/rules/evaluation-gate.ts). */
-  evaluations?: { concurrency: number; maxWaiting: number };
+  evaluations?: GateOptions;
   /**
    * On PostgreSQL shared by several instances: hear key revocations made anywhere (LISTEN on its
    * own connection to this URL). Without it the key cache is cleared only by this process's own
@@ -91,9 +91,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   // Closed milestones: read by the rules (recorded verdicts), the plans and the ledger (closed periods).
   const closingsRepo = createClosingsRepository(db.prisma);
   const plans = createPlansService({ repo: createPlansRepository(db.prisma), closings: closingsRepo, audit });
-  // One at a time by default: on the embedded database a second scan would only queue for its one
-  // session, and on a small PostgreSQL host four at once starved posts of CPU (bench part 6).
-  const evaluationGate = createEvaluationGate(opts.evaluations ?? { concurrency: 1, maxWaiting: 16 });
+  const evaluationGate = createEvaluationGate(opts.evaluations ?? DEFAULT_GATE);
   const rules = createRulesService({
     repo: createRulesRepository(db.prisma),
     plans,

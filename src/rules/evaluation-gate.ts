@@ -23,6 +23,12 @@ export type GateOptions = {
   maxWaiting: number;
 };
 
+/**
+ * One at a time: on the embedded database a second scan would only queue for its one session, and
+ * on a small PostgreSQL host four at once starved posts of CPU (bench/RESULTS.md, part 6).
+ */
+export const DEFAULT_GATE: GateOptions = { concurrency: 1, maxWaiting: 16 };
+
 type Flight = { promise: Promise<unknown>; started: boolean };
 
 export function createEvaluationGate({ concurrency, maxWaiting }: GateOptions): EvaluationGate {
