@@ -2,7 +2,8 @@
 // enforces the same invariants as a guard of its own (migration ..._ledger_guard). Random sequences
 // of all five movements (allocations and cuts, disbursements and corrections, reallocations,
 // carry-forwards, refunds) with random dates, written straight into the database: the guard and
-// the pure rules must agree on every accept and every refuse, here on PGlite and on PostgreSQL.
+// the pure rules must agree on every accept and every refuse, here on PGlite and on PostgreSQL,
+// and the figures the ledger keeps as it moves must stay the figures its entries make.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
@@ -17,6 +18,7 @@ import {
   scopeKey,
 } from "../src/domain/ledger-rules.js";
 import type { Prisma } from "../src/generated/prisma/client.js";
+import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repository.js";
 import { createTestDatabase } from "./helpers/test-database.js";
 
 let db: Database;
@@ -176,6 +178,9 @@ describe("the database guard and the pure rules", () => {
             lastOf.set(`${r.kind}|${scopeKey(r.scope)}`, { id: ids[i]!, ...r.scope, date: r.date });
           });
         }
+        // The figures kept as the ledger moved (refused writes rolled back with them) are the
+        // figures the entries make.
+        expect(await createLedgerFiguresRepository(db.prisma).differences()).toEqual({ count: 0, first: [] });
       }),
       { numRuns: 150 },
     );

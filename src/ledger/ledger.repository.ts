@@ -218,46 +218,36 @@ export function createLedgerRepository(prisma: PrismaClient) {
 
     /**
      * Every movement of the scopes, summed per kind and date: what the ledger's rules judge a post
-     * against (src/domain/ledger-rules.ts). Sums are numeric in SQL and bigint here.
+     * against (src/domain/ledger-rules.ts). Read from the figures the ledger keeps, one row per
+     * scope, so the cost follows the dates that have movements, never the number of entries.
      */
     async scopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
-      const wanted = new Set(scopes.map(scopeKey));
+      const keys = [...new Set(scopes.map(scopeKey))];
       const out = new Map<string, Movement[]>();
-      if (wanted.size === 0) return out;
-      const units = [...new Set(scopes.map((s) => s.unitCode))];
-      const years = [...new Set(scopes.map((s) => s.planYear))];
+      if (keys.length === 0) return out;
       const rows = await tx.$queryRaw<
-        (Omit<LedgerScope, "program"> & {
-          programCode: string;
-          kind: Movement["kind"];
-          date: string;
-          amount: string;
-        })[]
+        { key: string; kind: Movement["kind"]; date: string; amount: string }[]
       >`
-        SELECT unit_code AS "unitCode", program_code AS "programCode", plan_year AS "planYear",
-               carried_over_from AS "carriedOverFrom", source::text AS "source", capital_type::text AS "capitalType",
-               kind, to_char(d, 'YYYY-MM-DD') AS "date", SUM(amount)::text AS "amount"
-        FROM (
-          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'allocation' AS kind, decided_on AS d, amount
-            FROM allocation WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+        SELECT f.scope_key AS key, m.kind, to_char(m.d, 'YYYY-MM-DD') AS "date", m.amount::text AS "amount"
+        FROM ledger_figures f, LATERAL (
+          SELECT 'allocation' AS kind, d, t - COALESCE(lag(t) OVER (ORDER BY d), 0) AS amount
+            FROM unnest(f.allocation_days, f.allocation_totals) AS a(d, t)
           UNION ALL
-          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'disbursement', disbursed_on, amount
-            FROM disbursement WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+          SELECT 'disbursement', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
+            FROM unnest(f.disbursement_days, f.disbursement_totals) AS a(d, t)
           UNION ALL
-          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'refund', refunded_on, amount
-            FROM refund WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+          SELECT 'refund', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
+            FROM unnest(f.refund_days, f.refund_totals) AS a(d, t)
           UNION ALL
-          SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'carryForward', approved_on, amount
-            FROM carry_forward WHERE unit_code = ANY(${units}) AND plan_year = ANY(${years})
+          SELECT 'carryForward', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
+            FROM unnest(f.carry_forward_days, f.carry_forward_totals) AS a(d, t)
         ) m
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+        WHERE f.scope_key = ANY(${keys}::text[])`;
       for (const r of rows) {
-        const key = scopeKey({ ...r, program: r.programCode });
-        if (!wanted.has(key)) continue;
-        const list = out.get(key);
+        const list = out.get(r.key);
         const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };
         if (list) list.push(m);
-        else out.set(key, [m]);
+        else out.set(r.key, [m]);
       }
       return out;
     },

@@ -1,6 +1,9 @@
-// The figures the rules need, summed in SQL in one grouped pass over the plan year's entries;
-// the ledger rows themselves never leave the database.
-import type { LocalDate } from "../domain/local-date.js";
+// The figures the rules need, summed in SQL; the ledger rows themselves never leave the database.
+// Two sources give the same figures: the figures the ledger keeps as it moves (ledger_figures,
+// migration ..._ledger_figures: one row per scope, so a read costs the same at 100,000 entries as
+// at 3,000,000), and the entries themselves, read only for an answer as known at a past moment
+// (knownAt filters rows by when they were recorded, which the kept figures do not remember).
+import { addDays, type LocalDate } from "../domain/local-date.js";
 import { figuresWindow, type ScopeFigures } from "../domain/milestone-status.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import type { UnitProgram } from "../domain/plan-evaluation.js";
@@ -35,7 +38,118 @@ function scopeFilter(m: RateMilestone): Prisma.Sql {
   return Prisma.sql`(${Prisma.join(parts, " AND ")})`;
 }
 
-export function createRulesRepository(prisma: PrismaClient) {
+type FigureKind = "allocation" | "disbursement" | "refund" | "carry_forward";
+
+/** A kind's running total at the end of date d: one binary search in the scope's kept dates. */
+const totalAt = (kind: FigureKind, d: LocalDate) =>
+  Prisma.sql`COALESCE(${Prisma.raw(`${kind}_totals`)}[width_bucket(${d}::date, ${Prisma.raw(`${kind}_days`)})], 0)`;
+
+/** Movements of a kind dated in [from, to]: the difference of two running totals. */
+const movedIn = (kind: FigureKind, from: LocalDate, to: LocalDate) =>
+  Prisma.sql`(${totalAt(kind, to)} - ${totalAt(kind, addDays(from, -1))})`;
+
+/** A column of a grouped read: one SUM per distinct expression, whatever the milestones sharing it. */
+function columnSet() {
+  const columns = new Map<string, { alias: string; sql: Prisma.Sql }>();
+  return {
+    add(sum: Prisma.Sql): string {
+      const key = JSON.stringify([sum.text, sum.values]);
+      let c = columns.get(key);
+      if (!c) {
+        const alias = `s${columns.size}`;
+        // Sums are numeric (no order of rows can overflow them); only the group's total is cast
+        // back, and the ledger's bound on a scope keeps it within bigint.
+        c = { alias, sql: Prisma.sql`COALESCE(${sum}, 0)::bigint AS ${Prisma.raw(alias)}` };
+        columns.set(key, c);
+      }
+      return c.alias;
+    },
+    sql: () => Prisma.join([...columns.values()].map((c) => c.sql)),
+  };
+}
+
+type MilestoneAliases = { id: string; a: string; d: string; r: string };
+
+function planRows(rows: Record<string, bigint | string>[], aliases: MilestoneAliases[]): PlanFigures[] {
+  return rows.map((r) => ({
+    unitCode: r.unitCode as string,
+    program: r.program as string,
+    byMilestone: new Map(
+      aliases.map(({ id, a, d, r: recent }) => [
+        id,
+        { allocated: r[a] as bigint, disbursed: r[d] as bigint, recentDisbursed: r[recent] as bigint },
+      ]),
+    ),
+  }));
+}
+
+/** The pairs that had any allocation or disbursement dated up to asOf, as the entries would list them. */
+const hadMovementBy = (asOf: LocalDate) =>
+  Prisma.sql`bool_or(allocation_days[1] <= ${asOf}::date OR disbursement_days[1] <= ${asOf}::date)`;
+
+/**
+ * The rules' figures from what the ledger keeps: rows grow with scopes, never with entries.
+ * Each answer is the same as `entriesSource` gives for the same question (test/ledger-figures.test.ts).
+ */
+function figuresSource(prisma: PrismaClient) {
+  return {
+    async planFigures(plan: Plan, asOf: LocalDate, units?: string[]): Promise<PlanFigures[]> {
+      const rateLike = plan.milestones.filter(isRateLike);
+      if (rateLike.length === 0) return [];
+      const columns = columnSet();
+      const aliases = rateLike.map((m) => {
+        const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
+        const inScope = scopeFilter(m);
+        return {
+          id: m.id,
+          a: columns.add(Prisma.sql`SUM(${totalAt("allocation", cutoff)}) FILTER (WHERE ${inScope})`),
+          d: columns.add(Prisma.sql`SUM(${totalAt("disbursement", cutoff)}) FILTER (WHERE ${inScope})`),
+          r: columns.add(
+            Prisma.sql`SUM(${movedIn("disbursement", windowStart, cutoff)}) FILTER (WHERE ${inScope})`,
+          ),
+        };
+      });
+      const rows = await prisma.$queryRaw<Record<string, bigint | string>[]>`
+        SELECT unit_code AS "unitCode", program_code AS "program", ${columns.sql()}
+        FROM ledger_figures WHERE plan_year = ${plan.year} ${unitFilter(units)}
+        GROUP BY 1, 2
+        HAVING ${hadMovementBy(asOf)}`;
+      return planRows(rows, aliases);
+    },
+
+    async refundFigures(
+      plan: Plan,
+      m: RateMilestone,
+      asOf: LocalDate,
+      units?: string[],
+    ): Promise<Map<string, RefundFigures>> {
+      const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
+      const rows = await prisma.$queryRaw<(UnitProgram & RefundFigures)[]>`
+        SELECT unit_code AS "unitCode", program_code AS "program",
+               SUM(${totalAt("carry_forward", cutoff)})::bigint AS "carriedForward",
+               SUM(${totalAt("refund", cutoff)})::bigint AS "refunded",
+               SUM(${movedIn("refund", windowStart, cutoff)})::bigint AS "recentRefunded"
+        FROM ledger_figures
+        WHERE plan_year = ${plan.year} AND ${scopeFilter(m)} ${unitFilter(units)}
+          AND (cardinality(carry_forward_days) > 0 OR cardinality(refund_days) > 0)
+        GROUP BY 1, 2`;
+      return new Map(rows.map(({ unitCode, program, ...f }) => [`${unitCode}|${program}`, f]));
+    },
+
+    async ownCapitalTotals(year: number, asOf: LocalDate): Promise<PairTotals[]> {
+      return prisma.$queryRaw<PairTotals[]>`
+        SELECT unit_code AS "unitCode", program_code AS "program",
+               SUM(${totalAt("allocation", asOf)})::bigint AS "allocated",
+               SUM(${totalAt("disbursement", asOf)})::bigint AS "disbursed"
+        FROM ledger_figures WHERE plan_year = ${year} AND carried_over_from IS NULL
+        GROUP BY 1, 2
+        HAVING ${hadMovementBy(asOf)}`;
+    },
+  };
+}
+
+/** The rules' figures summed from the entries recorded by knownAt (when given). */
+function entriesSource(prisma: PrismaClient) {
   return {
     /**
      * One grouped pass over the plan year's entries dated up to asOf: every pair that has one,
@@ -45,28 +159,14 @@ export function createRulesRepository(prisma: PrismaClient) {
     async planFigures(plan: Plan, asOf: LocalDate, units?: string[], knownAt?: Date): Promise<PlanFigures[]> {
       const rateLike = plan.milestones.filter(isRateLike);
       if (rateLike.length === 0) return [];
-      // Milestones often share a sum (same scope and cutoff): each distinct one is computed once.
       // FILTER rather than CASE: a row feeds only the sums it belongs to (about 30% faster).
-      const columns = new Map<string, { alias: string; sql: Prisma.Sql }>();
+      const columns = columnSet();
       const column = (kind: "a" | "d", inScope: Prisma.Sql, cutoff: LocalDate, windowStart?: LocalDate) => {
         const conds = [kind === "a" ? Prisma.sql`is_allocation` : Prisma.sql`NOT is_allocation`, inScope];
         // Every row is dated up to asOf already; a cutoff at asOf needs no test.
         if (cutoff < asOf) conds.push(Prisma.sql`d <= ${cutoff}::date`);
         if (windowStart) conds.push(Prisma.sql`d >= ${windowStart}::date`);
-        const cond = Prisma.join(conds, " AND ");
-        const key = JSON.stringify([cond.text, cond.values]);
-        let c = columns.get(key);
-        if (!c) {
-          const alias = `s${columns.size}`;
-          c = {
-            alias,
-            // numeric sums cannot overflow whatever the order of the rows; only the group's
-            // total is cast back, and the ledger's bound on a scope keeps it within bigint.
-            sql: Prisma.sql`COALESCE(SUM(amount) FILTER (WHERE ${cond}), 0)::bigint AS ${Prisma.raw(alias)}`,
-          };
-          columns.set(key, c);
-        }
-        return c.alias;
+        return columns.add(Prisma.sql`SUM(amount) FILTER (WHERE ${Prisma.join(conds, " AND ")})`);
       };
       const aliases = rateLike.map((m) => {
         const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
@@ -83,7 +183,7 @@ export function createRulesRepository(prisma: PrismaClient) {
       const [, rows] = await prisma.$transaction([
         prisma.$executeRaw`SET LOCAL work_mem = '32MB'`,
         prisma.$queryRaw<Record<string, bigint | string>[]>`
-        SELECT unit_code AS "unitCode", program_code AS "program", ${Prisma.join([...columns.values()].map((c) => c.sql))}
+        SELECT unit_code AS "unitCode", program_code AS "program", ${columns.sql()}
         FROM (
           SELECT true AS is_allocation, unit_code, program_code, carried_over_from, source, capital_type, amount, decided_on AS d
             FROM allocation WHERE plan_year = ${plan.year} AND decided_on <= ${asOf}::date ${unitFilter(units)}
@@ -95,16 +195,7 @@ export function createRulesRepository(prisma: PrismaClient) {
         ) e
         GROUP BY 1, 2`,
       ]);
-      return rows.map((r) => ({
-        unitCode: r.unitCode as string,
-        program: r.program as string,
-        byMilestone: new Map(
-          aliases.map(({ id, a, d, r: recent }) => [
-            id,
-            { allocated: r[a] as bigint, disbursed: r[d] as bigint, recentDisbursed: r[recent] as bigint },
-          ]),
-        ),
-      }));
+      return planRows(rows, aliases);
     },
 
     /** Per pair, for a refund milestone: approved carry-forward and refunds up to its cutoff. */
@@ -133,22 +224,6 @@ export function createRulesRepository(prisma: PrismaClient) {
       return new Map(rows.map(({ unitCode, program, ...f }) => [`${unitCode}|${program}`, f]));
     },
 
-    /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */
-    async requestsSentOn(
-      year: number,
-      asOf: LocalDate,
-      units?: string[],
-      knownAt?: Date,
-    ): Promise<Map<string, LocalDate>> {
-      const rows = await prisma.$queryRaw<{ key: string; sentOn: string }[]>`
-        SELECT r.unit_code || '|' || l.program_code AS key, to_char(MIN(r.sent_on), 'YYYY-MM-DD') AS "sentOn"
-        FROM reallocation_request r JOIN reallocation_line l ON l.request_id = r.id
-        WHERE r.plan_year = ${year} AND r.sent_on <= ${asOf}::date ${knownBy("r.created_at", knownAt)}
-          ${units ? Prisma.sql`AND r.unit_code = ANY(${units})` : Prisma.empty}
-        GROUP BY 1`;
-      return new Map(rows.map((r) => [r.key, r.sentOn]));
-    },
-
     /** The plan year's own capital per pair as of asOf, for the roll-ups. */
     async ownCapitalTotals(year: number, asOf: LocalDate, knownAt?: Date): Promise<PairTotals[]> {
       return prisma.$queryRaw<PairTotals[]>`
@@ -164,6 +239,43 @@ export function createRulesRepository(prisma: PrismaClient) {
               ${knownBy("posted_at", knownAt)}
         ) e
         GROUP BY 1, 2`;
+    },
+  };
+}
+
+/**
+ * `source: "entries"` reads the entries for every answer: only to show that both sources agree
+ * (test/ledger-figures.test.ts) and to measure the difference (bench).
+ */
+export function createRulesRepository(prisma: PrismaClient, opts: { source?: "figures" | "entries" } = {}) {
+  const entries = entriesSource(prisma);
+  const figures = opts.source === "entries" ? entries : figuresSource(prisma);
+  return {
+    planFigures: (plan: Plan, asOf: LocalDate, units?: string[], knownAt?: Date) =>
+      knownAt ? entries.planFigures(plan, asOf, units, knownAt) : figures.planFigures(plan, asOf, units),
+
+    refundFigures: (plan: Plan, m: RateMilestone, asOf: LocalDate, units?: string[], knownAt?: Date) =>
+      knownAt
+        ? entries.refundFigures(plan, m, asOf, units, knownAt)
+        : figures.refundFigures(plan, m, asOf, units),
+
+    ownCapitalTotals: (year: number, asOf: LocalDate, knownAt?: Date) =>
+      knownAt ? entries.ownCapitalTotals(year, asOf, knownAt) : figures.ownCapitalTotals(year, asOf),
+
+    /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */
+    async requestsSentOn(
+      year: number,
+      asOf: LocalDate,
+      units?: string[],
+      knownAt?: Date,
+    ): Promise<Map<string, LocalDate>> {
+      const rows = await prisma.$queryRaw<{ key: string; sentOn: string }[]>`
+        SELECT r.unit_code || '|' || l.program_code AS key, to_char(MIN(r.sent_on), 'YYYY-MM-DD') AS "sentOn"
+        FROM reallocation_request r JOIN reallocation_line l ON l.request_id = r.id
+        WHERE r.plan_year = ${year} AND r.sent_on <= ${asOf}::date ${knownBy("r.created_at", knownAt)}
+          ${units ? Prisma.sql`AND r.unit_code = ANY(${units})` : Prisma.empty}
+        GROUP BY 1`;
+      return new Map(rows.map((r) => [r.key, r.sentOn]));
     },
   };
 }

@@ -1,0 +1,42 @@
+// npm run db:verify [-- --rebuild]: recomputes the ledger's kept figures from its entries and
+// reports every scope where they differ (exit 1), or that they agree (exit 0). --rebuild writes
+// them again from the entries first (a repair); the check that follows must then agree.
+import { parseArgs } from "node:util";
+import { databaseOptionsOf, loadConfig } from "../src/config.js";
+import { openDatabaseOrExit } from "../src/db/database.js";
+import { migrate } from "../src/db/migrator.js";
+import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repository.js";
+
+const { values } = parseArgs({ options: { rebuild: { type: "boolean", default: false } } });
+const db = await openDatabaseOrExit(databaseOptionsOf(loadConfig()));
+let code = 0;
+try {
+  await migrate(db.raw);
+  const figures = createLedgerFiguresRepository(db.prisma);
+  if (values.rebuild) {
+    await figures.rebuild();
+    console.log(`${db.kind}: figures rebuilt from the entries`);
+  }
+  const started = performance.now();
+  const { count, first } = await figures.differences();
+  const ms = Math.round(performance.now() - started);
+  const scopes = await db.raw.query<{ n: string }>("SELECT COUNT(*)::text AS n FROM ledger_figures");
+  if (count === 0) {
+    console.log(
+      `${db.kind}: the kept figures of ${scopes[0]?.n ?? 0} scopes agree with the entries (${ms} ms)`,
+    );
+  } else {
+    code = 1;
+    console.error(
+      `${db.kind}: ${count} scopes differ from the entries (${ms} ms); the first ${first.length}:`,
+    );
+    for (const d of first)
+      console.error(
+        `  ${d.scopeKey}: ${d.problem}\n    kept:     ${d.kept ?? "-"}\n    expected: ${d.expected ?? "-"}`,
+      );
+    console.error("npm run db:verify -- --rebuild writes them again from the entries.");
+  }
+} finally {
+  await db.close();
+}
+process.exit(code);
