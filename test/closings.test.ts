@@ -206,9 +206,9 @@ describe("readings of a closed milestone", () => {
     });
     expect(summary.byMilestone.find((m) => m.id === "M90")).not.toHaveProperty("closing");
 
-    const overview = await get<{ atRisk: Row[]; summary: S }>("/api/v1/dashboard/overview");
+    const overview = await get<{ atRisk: { items: Row[] }; summary: S }>("/api/v1/dashboard/overview");
     expect(overview.summary.byMilestone.find((m) => m.id === "M60")!.closing).toMatchObject({ restated: 0 });
-    expect(overview.atRisk.find((i) => i.id === "M60")).toMatchObject({
+    expect(overview.atRisk.items.find((i) => i.id === "M60")).toMatchObject({
       closed: true,
       recordedStatus: "missed",
     });
@@ -378,8 +378,10 @@ describe("a restated closed milestone", () => {
 
     const unitView = await get<{ milestones: Row[] }>(`/api/v1/dashboard/units/${missing}`);
     expect(m60(unitView.milestones)).toMatchObject({ restated: true, recorded });
-    const overview = await get<{ atRisk: (Row & { unitCode: string })[] }>("/api/v1/dashboard/overview");
-    expect(overview.atRisk.find((i) => i.unitCode === missing && i.id === "M60")).toMatchObject({
+    const overview = await get<{ atRisk: { items: (Row & { unitCode: string })[] } }>(
+      "/api/v1/dashboard/overview",
+    );
+    expect(overview.atRisk.items.find((i) => i.unitCode === missing && i.id === "M60")).toMatchObject({
       restated: true,
       recordedStatus: "missed",
     });

@@ -88,7 +88,7 @@ describe("GET /api/v1/dashboard/overview", () => {
         byProgram: object[];
         byMilestone: { id: string; unitCounts: Record<string, number> }[];
       };
-      atRisk: Item[];
+      atRisk: { items: Item[]; totals: { count: number; shortfall: number }; nextCursor: string | null };
     };
     expect(body).toMatchObject({ asOf: "2022-09-20", today: "2022-12-31", planYear: 2022 });
     expect(body.planYears).toContain(2022);
@@ -110,12 +110,18 @@ describe("GET /api/v1/dashboard/overview", () => {
     // DA/NTM: 500 of 1,000 million with 200 million in the last 30 days and 10 days left:
     // projected 566.67 million, not above 60% (at that pace it reaches 90% by 31/12). SB/GNBV
     // met M60 but paid nothing lately for M90.
-    const rateItems = body.atRisk.filter((i) => i.id === "M60" || i.id === "M90");
+    // A list this short fits in the overview's first page: the totals are its own.
+    expect(body.atRisk.nextCursor).toBeNull();
+    expect(body.atRisk.totals).toMatchObject({
+      count: body.atRisk.items.length,
+      shortfall: body.atRisk.items.reduce((s, i) => s + i.shortfall, 0),
+    });
+    const rateItems = body.atRisk.items.filter((i) => i.id === "M60" || i.id === "M90");
     expect(rateItems.map((i) => [i.unitCode, i.program, i.id, i.status, i.shortfall])).toEqual([
       ["DA", "NTM", "M60", "at_risk", 100_000_001],
       ["SB", "GNBV", "M90", "at_risk", 50_000_001],
     ]);
-    expect(body.atRisk.find((i) => i.id === "M60")).toMatchObject({
+    expect(body.atRisk.items.find((i) => i.id === "M60")).toMatchObject({
       unitName: "Đơn vị DA",
       unitKind: "district",
       daysLeft: 10,
@@ -276,7 +282,7 @@ describe("amounts above 2^53, as the dashboard reads them", () => {
     expect(vnd(view.summary.total.disbursed)).toBe("10.808.640.255.689.189 đ");
 
     // The unit at 70% for M90: its figures, shortfall and rate as the rules decided them.
-    const item = view.atRisk.find((i) => i.unitCode === big.atRisk.unitCode && i.id === "M90")!;
+    const item = view.atRisk.items.find((i) => i.unitCode === big.atRisk.unitCode && i.id === "M90")!;
     expect(item).toMatchObject({
       status: "at_risk",
       allocated: big.atRisk.allocated,
@@ -286,5 +292,8 @@ describe("amounts above 2^53, as the dashboard reads them", () => {
     });
     expect(pct(item.rate)).toBe("70,21%");
     expect(vnd(item.shortfall)).toBe("791.360.894.310.812 đ");
+    // The list's total shortfall, past 2^53, arrives to the last đồng too.
+    expect(typeof view.atRisk.totals.shortfall).toBe("bigint");
+    expect(view.atRisk.totals.shortfall).toBeGreaterThanOrEqual(item.shortfall);
   });
 });

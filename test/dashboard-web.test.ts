@@ -79,6 +79,7 @@ describe("the built dashboard", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
         "/api/v1/dashboard/overview",
+        "/api/v1/dashboard/at-risk",
         "/api/v1/dashboard/units/{code}",
         "/api/v1/dashboard/units/{code}/entries",
       ]),

@@ -37,6 +37,7 @@ const EVALUATIONS = [
   "/api/v1/reports/summary",
   `/api/v1/alerts/preview?unit=${UNIT}&`,
   "/api/v1/dashboard/overview",
+  "/api/v1/dashboard/at-risk",
   `/api/v1/dashboard/units/${UNIT}`,
   `/api/v1/dashboard/units/${UNIT}/entries`,
   "/api/v1/exports/at-risk.csv",
@@ -85,6 +86,7 @@ describe("integers in query strings and paths are decimal digits only", () => {
       "/api/v1/carry-forwards",
       "/api/v1/refunds",
       "/api/v1/dashboard/overview",
+      "/api/v1/dashboard/at-risk",
       `/api/v1/dashboard/units/${UNIT}`,
       `/api/v1/dashboard/units/${UNIT}/entries`,
       "/api/v1/exports/summary.csv",
@@ -164,7 +166,7 @@ describe("ids and cursors", () => {
 
 describe("milestones are those of the plan", () => {
   it("answers 400 naming querystring.milestone for a milestone the plan does not have", async () => {
-    for (const url of ["/api/v1/at-risk", "/api/v1/exports/at-risk.csv"])
+    for (const url of ["/api/v1/at-risk", "/api/v1/dashboard/at-risk", "/api/v1/exports/at-risk.csv"])
       for (const m of ["FOO", "m60", ""]) {
         const body = await expect400("GET", `${url}?asOf=2022-12-31&milestone=${m}`, "querystring.milestone");
         expect(body.issues[0]?.rule).toBe("unknown_milestone");

@@ -1,4 +1,5 @@
-// One answer per dashboard view: GET /api/v1/dashboard/overview and /dashboard/units/{code}.
+// One answer per dashboard view: GET /api/v1/dashboard/overview, /dashboard/at-risk and
+// /dashboard/units/{code}.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS } from "../access/auth.plugin.js";
@@ -16,7 +17,7 @@ import {
 } from "../http/schemas.js";
 import { sendSliced } from "../http/sliced-reply.js";
 import { ledgerOut } from "../ledger/ledger.schemas.js";
-import { atRiskItem, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
+import { atRiskPage, atRiskQuery, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
 import type { DashboardService } from "./dashboard.service.js";
 import { decodeEntryCursor } from "./entry-cursor.js";
 
@@ -108,8 +109,15 @@ const cursor = z.string().refine((s) => decodeEntryCursor(s) !== undefined, {
 });
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 
-// Every at-risk item of the province: megabytes, so it leaves in slices (src/http/sliced-reply.ts).
-const overview = z.object({ ...viewHeader, summary: summaryOut, atRisk: z.array(atRiskItem) });
+const overview = z.object({
+  ...viewHeader,
+  summary: summaryOut,
+  atRisk: z
+    .object(atRiskPage)
+    .describe("the first atRiskLimit items, largest shortfall first; nextCursor continues on /at-risk"),
+});
+// A page holds up to 1,000 items (half a megabyte): it leaves in slices (src/http/sliced-reply.ts).
+const atRiskView = z.object({ ...viewHeader, ...atRiskPage });
 
 export const dashboardRoutes: FastifyPluginAsyncZod<{
   dashboard: DashboardService;
@@ -121,13 +129,46 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
       config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
       schema: {
         tags: ["dashboard"],
-        summary: "The overview and at-risk views in one answer: the summary and every at-risk item",
-        querystring: z.strictObject(viewQuery),
+        summary:
+          "The overview in one answer: the summary, and the at-risk list's totals and largest shortfalls",
+        querystring: z.strictObject({
+          ...viewQuery,
+          atRiskLimit: queryInt(1, 100).default(10).describe("at-risk items to include"),
+        }),
         response: { 200: overview, ...errors },
       },
     },
-    async (req, reply) =>
-      sendSliced(reply, overview, await dashboard.overview(req.query.asOf ?? today(), req.query.planYear)),
+    (req) =>
+      dashboard.overview(req.query.asOf ?? today(), req.query.planYear, {
+        atRiskLimit: req.query.atRiskLimit,
+      }),
+  );
+
+  app.get(
+    "/dashboard/at-risk",
+    {
+      config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
+      schema: {
+        tags: ["dashboard"],
+        summary:
+          "The at-risk view in one answer: the view's header and a page of /at-risk (the same filters, pages and cursors)",
+        querystring: z.strictObject({ ...viewQuery, ...atRiskQuery }),
+        response: { 200: atRiskView, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { milestone, program, kind, limit, cursor } = req.query;
+      return sendSliced(
+        reply,
+        atRiskView,
+        await dashboard.atRisk(
+          req.query.asOf ?? today(),
+          req.query.planYear,
+          { milestone, program, kind },
+          { limit, cursor },
+        ),
+      );
+    },
   );
 
   app.get(

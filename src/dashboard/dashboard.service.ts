@@ -3,6 +3,7 @@
 import type { Principal } from "../access/principal.js";
 import type { AlertLedgerRepository } from "../alerts/alert-ledger.repository.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
+import type { AtRiskFilter } from "../domain/at-risk.js";
 import { formatDeadline } from "../domain/deadline.js";
 import { type LocalDate, minDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
@@ -10,14 +11,14 @@ import { assertCanReadUnit, type LedgerService } from "../ledger/ledger.service.
 import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
 import type { EvaluationGate } from "../rules/evaluation-gate.js";
-import type { RulesService } from "../rules/rules.service.js";
+import { type AtRiskPageQuery, pageAtRiskList, type RulesService } from "../rules/rules.service.js";
 import type { DashboardRepository, EntryRow, SeriesRow } from "./dashboard.repository.js";
 import { decodeEntryCursor, encodeEntryCursor } from "./entry-cursor.js";
 
 type Deps = {
   repo: DashboardRepository;
   plans: Pick<PlansService, "planFor" | "years">;
-  rules: Pick<RulesService, "summary" | "atRisk" | "unitStatus">;
+  rules: Pick<RulesService, "summary" | "atRisk" | "atRiskPage" | "unitStatus">;
   catalog: Pick<CatalogService, "listPrograms" | "getUnit">;
   ledger: Pick<LedgerService, "unitLedger">;
   alerts: Pick<AlertLedgerRepository, "list">;
@@ -91,31 +92,46 @@ export function createDashboardService(d: Deps) {
     return { items, nextCursor: rows.length > limit && last ? encodeEntryCursor(last) : null };
   }
 
+  /** What every view's header shows: the dates, the plan and its milestones, the programs. */
+  async function header(asOf: LocalDate, plan: Plan) {
+    const [planYears, programs] = await Promise.all([d.plans.years(), d.catalog.listPrograms()]);
+    return { asOf, today: d.today(), planYear: plan.year, planYears, plan: planInfo(plan), programs };
+  }
+
   async function overview(asOf: LocalDate, planYear: number | undefined) {
     const plan = await d.plans.planFor(asOf, planYear);
-    const [planYears, programs, summary, atRisk] = await Promise.all([
-      d.plans.years(),
-      d.catalog.listPrograms(),
+    const [head, summary, atRisk] = await Promise.all([
+      header(asOf, plan),
       d.rules.summary(asOf, plan.year),
       d.rules.atRisk(asOf, plan.year, {}),
     ]);
-    return {
-      asOf,
-      today: d.today(),
-      planYear: plan.year,
-      planYears,
-      plan: planInfo(plan),
-      programs,
-      summary,
-      atRisk: atRisk.items,
-    };
+    return { ...head, summary, atRisk };
   }
 
   return {
-    /** The overview and at-risk views: the summary and every at-risk item of the plan year. */
-    overview(asOf: LocalDate, planYear: number | undefined) {
-      // One slot of the gate for the whole view: its summary and list share one evaluation.
-      return d.gate.run(JSON.stringify(["overview", asOf, planYear ?? null]), () => overview(asOf, planYear));
+    /** The overview: the summary, and the first items of the at-risk list with its totals. */
+    async overview(asOf: LocalDate, planYear: number | undefined, opts: { atRiskLimit: number }) {
+      // One slot of the gate for the whole view: its summary and list share one evaluation. The
+      // page is cut after it, so the key names no page size.
+      const view = await d.gate.run(JSON.stringify(["overview", asOf, planYear ?? null]), () =>
+        overview(asOf, planYear),
+      );
+      const {
+        asOf: _a,
+        planYear: _y,
+        ...atRisk
+      } = pageAtRiskList(view.atRisk, {}, { limit: opts.atRiskLimit });
+      return { ...view, atRisk };
+    },
+
+    /** The at-risk view: the header and a page of the list (further pages: this or /at-risk). */
+    async atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, page: AtRiskPageQuery) {
+      const plan = await d.plans.planFor(asOf, planYear);
+      const [head, atRisk] = await Promise.all([
+        header(asOf, plan),
+        d.rules.atRiskPage(asOf, plan.year, filter, page),
+      ]);
+      return { ...head, ...atRisk };
     },
 
     /** The unit page: status, ledger lines, the daily series, the latest entries and alerts. */

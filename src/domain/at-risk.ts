@@ -1,6 +1,9 @@
-// The at-risk view: which (unit, program, milestone) will miss or has missed, worst first.
+// The at-risk view: which (unit, program, milestone) will miss or has missed, worst first, and
+// the pages a reader walks it by.
+import type { MilestoneStatus } from "./milestone-status.js";
 import { cmp, pairRow } from "./plan-evaluation.js";
 import type { JudgedRow } from "./recorded-verdicts.js";
+import type { StatusCounts } from "./summary.js";
 
 export type UnitInfo = { code: string; name: string; kind: "department" | "district" };
 export type AtRiskFilter = {
@@ -26,16 +29,95 @@ export function selectAtRisk(
     if (!unit || (f.kind && unit.kind !== f.kind)) continue;
     items.push(atRiskItem(e, unit));
   }
-  // Largest shortfall first; ties in a fixed order so pages and exports are stable.
-  return items.sort(
-    (a, b) =>
-      (a.shortfall < b.shortfall ? 1 : a.shortfall > b.shortfall ? -1 : 0) ||
-      cmp(a.unitCode, b.unitCode) ||
-      cmp(a.program, b.program) ||
-      cmp(a.dueOn, b.dueOn) ||
-      cmp(a.id, b.id),
+  return items.sort(compareAtRisk);
+}
+
+/**
+ * Where an item stands in the list: the fields of its sort key. A (unit, program, milestone)
+ * appears once, so no two items share a key, and a key names a place between items even after
+ * the item it came from has left the list.
+ */
+export type AtRiskKey = Pick<AtRiskItem, "shortfall" | "unitCode" | "program" | "dueOn" | "id">;
+
+/** Largest shortfall first; ties in a fixed order so pages and exports are stable. */
+export function compareAtRisk(a: AtRiskKey, b: AtRiskKey): number {
+  return (
+    (a.shortfall < b.shortfall ? 1 : a.shortfall > b.shortfall ? -1 : 0) ||
+    cmp(a.unitCode, b.unitCode) ||
+    cmp(a.program, b.program) ||
+    cmp(a.dueOn, b.dueOn) ||
+    cmp(a.id, b.id)
   );
 }
+
+/** The whole list's figures, carried by every page. */
+export type AtRiskTotals = {
+  count: number;
+  /** Whole đồng: the sum of every item's shortfall. */
+  shortfall: bigint;
+  /**
+   * Items by today's status. Beside at_risk and missed, a closed milestone recorded as missed and
+   * restated since is listed under today's reading (met, on_track...).
+   */
+  byStatus: StatusCounts;
+};
+
+export type AtRiskPage<T> = {
+  items: T[];
+  totals: AtRiskTotals;
+  /** The key of the page's last item when more follow; null on the last page. */
+  next: AtRiskKey | null;
+};
+
+type Pageable = AtRiskKey & { status: MilestoneStatus };
+
+export function totalsOf(items: readonly Pageable[]): AtRiskTotals {
+  const byStatus: StatusCounts = { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 };
+  let shortfall = 0n;
+  for (const i of items) {
+    byStatus[i.status] += 1;
+    shortfall += i.shortfall;
+  }
+  return { count: items.length, shortfall, byStatus };
+}
+
+/**
+ * Up to `limit` items of a list sorted by compareAtRisk, starting after the key `after` (a keyset,
+ * not an offset: an item that joins or leaves the list before the boundary shifts nothing after
+ * it), with the totals of the whole list.
+ */
+export function pageOf<T extends Pageable>(
+  sorted: readonly T[],
+  { limit, after }: { limit: number; after?: AtRiskKey | undefined },
+): AtRiskPage<T> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`page limit must be a positive integer: ${limit}`);
+  const start = after ? firstAfter(sorted, after) : 0;
+  const items = sorted.slice(start, start + limit);
+  const last = items.at(-1);
+  const more = start + items.length < sorted.length;
+  return { items, totals: totalsOf(sorted), next: more && last ? keyOf(last) : null };
+}
+
+/** The index of the first item past `key`: a binary search, the list being sorted. */
+function firstAfter(sorted: readonly AtRiskKey[], key: AtRiskKey): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareAtRisk(sorted[mid]!, key) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const keyOf = (i: AtRiskKey): AtRiskKey => ({
+  shortfall: i.shortfall,
+  unitCode: i.unitCode,
+  program: i.program,
+  dueOn: i.dueOn,
+  id: i.id,
+});
 
 const flagged = (s: JudgedRow["status"]) => s === "at_risk" || s === "missed";
 

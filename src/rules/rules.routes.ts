@@ -5,7 +5,7 @@ import type { Role } from "../access/principal.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import { code, errorBody, knownAt, queryDate, queryPlanYear } from "../http/schemas.js";
 import { sendSliced } from "../http/sliced-reply.js";
-import { atRiskItem, milestoneOut, summaryOut } from "./rules.schemas.js";
+import { atRiskPage, atRiskQuery, milestoneOut, summaryOut } from "./rules.schemas.js";
 import type { RulesService } from "./rules.service.js";
 
 // Province-wide views; officers see their own units through /units/{code}/status.
@@ -26,8 +26,8 @@ const asOfOf = (q: { asOf?: LocalDate | undefined; knownAt?: Date | undefined },
   q.asOf ?? (q.knownAt ? todayIn(q.knownAt) : today());
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
 
-// A province's list runs to megabytes: it leaves in slices (src/http/sliced-reply.ts).
-const atRiskList = z.object({ asOf: z.string(), planYear: z.number(), items: z.array(atRiskItem) });
+// A page holds up to 1,000 items (half a megabyte): it leaves in slices (src/http/sliced-reply.ts).
+const atRiskOut = z.object({ asOf: z.string(), planYear: z.number(), ...atRiskPage });
 
 export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: () => LocalDate }> = async (
   app,
@@ -69,27 +69,26 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
       config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
       schema: {
         tags: ["rules"],
-        summary: "Every (unit, program, milestone) at risk or missed on asOf, largest shortfall first",
-        querystring: z.strictObject({
-          ...asOfQuery,
-          milestone: z.string().max(16).optional(),
-          program: code.optional(),
-          kind: z.enum(["department", "district"]).optional(),
-        }),
-        response: { 200: atRiskList, ...errors },
+        summary:
+          "The (unit, program, milestone) items at risk or missed on asOf, largest shortfall first, a page at a time",
+        querystring: z.strictObject({ ...asOfQuery, ...atRiskQuery }),
+        response: { 200: atRiskOut, ...errors },
       },
     },
-    async (req, reply) =>
-      sendSliced(
+    async (req, reply) => {
+      const { milestone, program, kind, limit, cursor } = req.query;
+      return sendSliced(
         reply,
-        atRiskList,
-        await rules.atRisk(
+        atRiskOut,
+        await rules.atRiskPage(
           asOfOf(req.query, today),
           req.query.planYear,
-          { milestone: req.query.milestone, program: req.query.program, kind: req.query.kind },
+          { milestone, program, kind },
+          { limit, cursor },
           req.query.knownAt,
         ),
-      ),
+      );
+    },
   );
 
   app.get(

@@ -1,7 +1,8 @@
 // Response schemas of the rules' answers, shared by /status, /at-risk, /reports/summary and the
-// dashboard's views (one definition, one OpenAPI description).
+// dashboard's views (one definition, one OpenAPI description), and the at-risk pager's query.
 import { z } from "zod";
-import { amountOut } from "../http/schemas.js";
+import { amountOut, code, queryInt } from "../http/schemas.js";
+import { decodeAtRiskCursor } from "./at-risk-cursor.js";
 
 const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
 
@@ -79,6 +80,41 @@ export const statusCounts = z.object({
   at_risk: z.number(),
   missed: z.number(),
 });
+
+/** The filters and the pager of the at-risk list, as /at-risk and the dashboard's twin read them. */
+export const atRiskQuery = {
+  milestone: z.string().max(16).optional(),
+  program: code.optional(),
+  kind: z.enum(["department", "district"]).optional(),
+  limit: queryInt(1, 1000).default(100).describe("items per page"),
+  // Checked whole here, before any work; one of another list is refused by the service.
+  cursor: z
+    .string()
+    .refine((s) => decodeAtRiskCursor(s) !== undefined, {
+      message: "must be the nextCursor of a previous page",
+      params: { rule: "cursor" },
+    })
+    .optional()
+    .describe("the nextCursor of the previous page, with the same asOf, planYear, filters and knownAt"),
+};
+
+export const atRiskTotals = z
+  .object({
+    count: z.number(),
+    shortfall: amountOut.describe("the sum of every item's shortfall, whole đồng"),
+    byStatus: statusCounts.describe(
+      "items by today's status: at_risk and missed, and closed milestones recorded as missed but restated since",
+    ),
+  })
+  .describe("the whole list's, on every page");
+
+/** A page of the at-risk list: largest shortfall first, then unit, program, due date, milestone. */
+export const atRiskPage = {
+  items: z.array(atRiskItem),
+  totals: atRiskTotals,
+  nextCursor: z.string().nullable().describe("opaque; null on the last page"),
+};
+
 export const totals = { allocated: amountOut, disbursed: amountOut, rate: z.number().nullable() };
 
 export const summaryOut = z.object({

@@ -1,7 +1,14 @@
 // Status, at-risk and summary: SQL figures in, the pure domain decides.
 
 import type { Principal } from "../access/principal.js";
-import { type AtRiskFilter, selectAtRisk, type UnitInfo } from "../domain/at-risk.js";
+import {
+  type AtRiskFilter,
+  type AtRiskItem,
+  type AtRiskKey,
+  pageOf,
+  selectAtRisk,
+  type UnitInfo,
+} from "../domain/at-risk.js";
 import type { RecordedVerdictsReader } from "../domain/closing.js";
 import { InvalidInputError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
@@ -11,6 +18,7 @@ import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
+import { atRiskListFingerprint, decodeAtRiskCursor, encodeAtRiskCursor } from "./at-risk-cursor.js";
 import type { EvaluationGate } from "./evaluation-gate.js";
 import type { RulesRepository } from "./rules.repository.js";
 
@@ -104,6 +112,11 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
     return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
   }
 
+  function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
+    const key = JSON.stringify(["atRisk", asOf, planYear ?? null, filter, knownAt?.toISOString() ?? null]);
+    return gate.run(key, () => atRisk(asOf, planYear, filter, knownAt));
+  }
+
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
     const plan = await plans.planFor(asOf, planYear, knownAt);
     const [{ rows, closed, verdicts }, totals, map] = await Promise.all([
@@ -140,9 +153,21 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
       return { unitCode, asOf, planYear: plan.year, milestones: rows };
     },
 
-    atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
-      const key = JSON.stringify(["atRisk", asOf, planYear ?? null, filter, knownAt?.toISOString() ?? null]);
-      return gate.run(key, () => atRisk(asOf, planYear, filter, knownAt));
+    /** The whole at-risk list, sorted: for exports and for the pager below. */
+    atRisk: atRiskList,
+
+    /**
+     * One page of the list. Every page of a list shares one computation of the whole of it (the
+     * gate's key names no cursor or limit).
+     */
+    async atRiskPage(
+      asOf: LocalDate,
+      planYear: number | undefined,
+      filter: AtRiskFilter,
+      page: AtRiskPageQuery,
+      knownAt?: Date,
+    ) {
+      return pageAtRiskList(await atRiskList(asOf, planYear, filter, knownAt), filter, page, knownAt);
     },
 
     /** Counts by today's status; a closed milestone also carries its recorded counts. */
@@ -154,3 +179,43 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
 }
 
 export type RulesService = ReturnType<typeof createRulesService>;
+
+export type AtRiskList = { asOf: LocalDate; planYear: number; items: AtRiskItem[] };
+/** A page's size, and the nextCursor of the page before it (none for the first). */
+export type AtRiskPageQuery = { limit: number; cursor?: string | undefined };
+
+/**
+ * A page of a whole at-risk list, its totals and the token of the next page. A token that is not
+ * one of ours, or that was handed out for another list (date, plan year, filters, knownAt), is
+ * refused.
+ */
+export function pageAtRiskList(
+  list: AtRiskList,
+  filter: AtRiskFilter,
+  { limit, cursor }: AtRiskPageQuery,
+  knownAt?: Date,
+) {
+  const id = { asOf: list.asOf, planYear: list.planYear, filter, knownAt };
+  let after: AtRiskKey | undefined;
+  if (cursor !== undefined) {
+    const c = decodeAtRiskCursor(cursor);
+    if (!c) throw cursorError("cursor", "must be the nextCursor of a previous page");
+    if (c.list !== atRiskListFingerprint(id))
+      throw cursorError(
+        "foreign_cursor",
+        "must be the nextCursor of a page of this same list: the same asOf, planYear, milestone, program, kind and knownAt",
+      );
+    after = c.key;
+  }
+  const page = pageOf(list.items, { limit, after });
+  return {
+    asOf: list.asOf,
+    planYear: list.planYear,
+    items: page.items,
+    totals: page.totals,
+    nextCursor: page.next ? encodeAtRiskCursor(page.next, id) : null,
+  };
+}
+
+const cursorError = (rule: string, message: string) =>
+  new InvalidInputError(`cursor ${message}`, [{ field: "query.cursor", rule, message }]);

@@ -190,13 +190,36 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
         await page.waitForURL(/\/at-risk/);
         const rows = page.locator("table.at-risk-table tbody tr");
         await expect.poll(() => rows.count()).toBeGreaterThan(0);
-        const all = await rows.count();
+        // The whole list's count, from the server's totals ("N trường hợp: …").
+        const listed = async () =>
+          Number.parseInt((await page.locator(".result-count").textContent()) ?? "", 10);
+        const all = await listed();
+        expect(all).toBeGreaterThanOrEqual(await rows.count());
         await page.getByLabel("Chương trình").selectOption("NTM");
         await expect.poll(() => page.url()).toContain("program=NTM");
-        const programs = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-program")));
-        expect(programs.length).toBeGreaterThan(0);
-        expect(programs.length).toBeLessThan(all);
-        expect(new Set(programs)).toEqual(new Set(["NTM"]));
+        // The server filters: the table is drawn again with NTM rows only.
+        const programsShown = () =>
+          rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-program")));
+        await expect.poll(async () => [...new Set(await programsShown())]).toEqual(["NTM"]);
+        expect((await programsShown()).length).toBeGreaterThan(0);
+        const ntm = await listed();
+        expect(ntm).toBeLessThan(all);
+        expect(ntm).toBeGreaterThan(4);
+        // Pages of 4 rows: "Xem thêm" appends the next page of the same filtered list until the
+        // whole of it is shown, each row once, and then hides.
+        await page.goto(`${base}/at-risk?program=NTM&limit=4`);
+        await expect.poll(() => rows.count()).toBe(Math.min(4, ntm));
+        const more = page.getByRole("button", { name: /^Xem thêm/ });
+        for (let shown = 4; shown < ntm; shown += 4) {
+          await more.click();
+          await expect.poll(() => rows.count()).toBe(Math.min(shown + 4, ntm));
+        }
+        await expect.poll(() => more.isVisible()).toBe(false);
+        const keys = await rows.evaluateAll((trs) =>
+          trs.map((tr) => `${tr.getAttribute("data-unit")}|${tr.textContent}`),
+        );
+        expect(new Set(keys).size).toBe(ntm);
+        expect(new Set(await programsShown())).toEqual(new Set(["NTM"]));
         // Sorted by a column header: the shortfall, smallest first on the second click.
         await page.locator('button[data-sort="shortfall"]').click();
         await expect

@@ -90,8 +90,18 @@ export type Overview = ViewHeader & {
       byProgram: (Totals & { program: string; counts: Counts })[];
     }[];
   };
-  atRisk: AtRiskItem[];
+  /** The at-risk list's first items (largest shortfall first) and the totals of all of it. */
+  atRisk: AtRiskPage;
 };
+
+/** The whole list's figures, the same on every page. */
+export type AtRiskTotals = { count: number; shortfall: bigint; byStatus: Counts };
+
+/** A page of /at-risk: nextCursor (opaque) asks for the next one, with the same date and filters. */
+export type AtRiskPage = { items: AtRiskItem[]; totals: AtRiskTotals; nextCursor: string | null };
+
+/** /dashboard/at-risk: the view's header and the first page. */
+export type AtRiskView = ViewHeader & AtRiskPage;
 
 export type Entry = {
   kind: "allocation" | "disbursement";

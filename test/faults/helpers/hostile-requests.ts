@@ -584,7 +584,7 @@ const READ_ROUTES: Record<string, string[]> = {
   "/api/v1/units": ["kind"],
   "/api/v1/units/FZ1/ledger": ["asOf"],
   "/api/v1/units/FZ1/status": ["asOf", "planYear"],
-  "/api/v1/at-risk": ["asOf", "planYear", "milestone", "program", "kind"],
+  "/api/v1/at-risk": ["asOf", "planYear", "milestone", "program", "kind", "limit", "cursor"],
   "/api/v1/reports/summary": ["asOf", "planYear"],
   "/api/v1/alerts": ["unit", "milestone", "stage", "status", "planYear", "limit", "cursor"],
   "/api/v1/alerts/preview": ["asOf", "unit"],
@@ -592,7 +592,8 @@ const READ_ROUTES: Record<string, string[]> = {
   "/api/v1/reallocation-requests": ["unit", "planYear", "state", "limit", "cursor"],
   "/api/v1/carry-forwards": ["unit", "planYear"],
   "/api/v1/refunds": ["unit", "planYear"],
-  "/api/v1/dashboard/overview": ["asOf", "planYear"],
+  "/api/v1/dashboard/overview": ["asOf", "planYear", "atRiskLimit"],
+  "/api/v1/dashboard/at-risk": ["asOf", "planYear", "milestone", "program", "kind", "limit", "cursor"],
   "/api/v1/dashboard/units/FZ1": ["asOf", "planYear", "entriesLimit"],
   "/api/v1/dashboard/units/FZ1/entries": ["asOf", "planYear", "limit", "cursor"],
   "/api/v1/exports/at-risk.csv": ["asOf", "planYear", "milestone", "program", "kind"],
@@ -682,6 +683,7 @@ const AS_OF_ROUTES = [
   "/api/v1/reports/summary",
   "/api/v1/alerts/preview?unit=FZ1&",
   "/api/v1/dashboard/overview",
+  "/api/v1/dashboard/at-risk",
   "/api/v1/dashboard/units/FZ1",
   "/api/v1/dashboard/units/FZ1/entries",
   "/api/v1/exports/at-risk.csv",
@@ -697,6 +699,7 @@ const PLAN_YEAR_ROUTES = [
   "/api/v1/carry-forwards",
   "/api/v1/refunds",
   "/api/v1/dashboard/overview",
+  "/api/v1/dashboard/at-risk",
   "/api/v1/exports/summary.csv",
 ];
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64url");
@@ -735,7 +738,12 @@ function strictQueries(f: Fixtures): fc.Arbitrary<HostileRequest> {
     .map(([u, v]) => ["GET", `${u}?planYear=${pct(v)}`] as const);
   const limit = fc
     .tuple(
-      fc.constantFrom("/api/v1/allocations", "/api/v1/alerts", "/api/v1/dashboard/units/FZ1/entries"),
+      fc.constantFrom(
+        "/api/v1/allocations",
+        "/api/v1/alerts",
+        "/api/v1/dashboard/units/FZ1/entries",
+        "/api/v1/at-risk",
+      ),
       fc.constantFrom("0x10", "1e2", "10.0", "+5", "010"),
     )
     .map(([u, v]) => ["GET", `${u}?limit=${pct(v)}`] as const);
@@ -756,6 +764,21 @@ function strictQueries(f: Fixtures): fc.Arbitrary<HostileRequest> {
       "AAAA",
     )
     .map((c) => ["GET", `/api/v1/dashboard/units/FZ1/entries?cursor=${pct(c)}`] as const);
+  // The at-risk pager's tokens are base64url JSON: a forged, malformed or foreign-shaped one.
+  const atRiskCursor = fc
+    .tuple(
+      fc.constantFrom("/api/v1/at-risk", "/api/v1/dashboard/at-risk"),
+      fc.constantFrom(
+        "AAAA",
+        b64("2022-09-30.d.1"),
+        b64("{}"),
+        b64('{"v":1,"l":"AAAAAAAAAAAA","s":"-1","u":"FZ1","p":"NTM","d":"2022-09-30","m":"M60"}'),
+        b64('{"v":1,"l":"AAAAAAAAAAAA","s":"1","u":"FZ1","p":"NTM","d":"2022-02-31","m":"M60"}'),
+        // Well formed, but of no list this service handed out.
+        b64('{"v":1,"l":"AAAAAAAAAAAA","s":"1","u":"FZ1","p":"NTM","d":"2022-09-30","m":"M60"}'),
+      ),
+    )
+    .map(([u, c]) => ["GET", `${u}?asOf=2022-12-31&cursor=${pct(c)}`] as const);
   const listCursor = fc
     .tuple(
       fc.constantFrom(
@@ -783,7 +806,7 @@ function strictQueries(f: Fixtures): fc.Arbitrary<HostileRequest> {
   );
   const yearPath = notDecimal.map((y) => ["GET", `/api/v1/plans/${pct(y)}`] as const);
   return fc
-    .oneof(asOf, run, range, planYear, limit, milestone, cursor, listCursor, ids, yearPath)
+    .oneof(asOf, run, range, planYear, limit, milestone, cursor, atRiskCursor, listCursor, ids, yearPath)
     .map(([method, url]) => ({
       label: `strict:${method} ${url.split("?")[0]!.replace(/\/\d[\d\w]*(\/|$)/, "/:n$1")}`,
       method,

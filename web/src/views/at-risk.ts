@@ -1,13 +1,22 @@
-// Every (unit, program, milestone) at risk or missed on the chosen date: sortable by any column,
-// filtered by program, milestone and unit kind, each row linking to the unit. Filtering and
-// sorting happen here, on the one answer the view fetched.
+// The (unit, program, milestone) items at risk or missed on the chosen date, largest shortfall
+// first, a page at a time ("Xem thêm" asks for the next): filtered by program, milestone and unit
+// kind on the server, so the totals are the filtered list's; the rows shown sort by any column.
+import { getJson } from "../api";
 import { closedMarker } from "../closing-marker";
-import { loader, pageHeader, statusBadge, viewControls, viewLink } from "../components";
+import { errorBox, loader, pageHeader, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
 import { date, pct, STATUS_LABEL, shortProgramName, UNIT_KIND_LABEL, UNIT_KIND_SHORT, vnd } from "../format";
 import type { View } from "../router";
-import type { AtRiskItem } from "../types";
-import { fetchOverview } from "./overview";
+import type { AtRiskItem, AtRiskPage, AtRiskView } from "../types";
+
+/** Rows per page: a province's list runs to thousands. The address may ask for 1 to 1000. */
+const PAGE = 100;
+const pageSize = (q: URLSearchParams) => {
+  const n = Number(q.get("limit"));
+  return /^\d{1,4}$/.test(q.get("limit") ?? "") && n >= 1 && n <= 1000 ? n : PAGE;
+};
+/** The filters, as query parameters of the view's address and of /at-risk ("" for all). */
+type Filter = { program: string; milestone: string; kind: string };
 
 type Column = {
   key: string;
@@ -23,8 +32,21 @@ const severity: Record<string, number> = { missed: 2, at_risk: 1 };
 
 export const atRiskView: View = async (root, ctx) => {
   root.replaceChildren(loader());
-  const data = await fetchOverview(ctx.query);
+  const limit = pageSize(ctx.query);
+  const filter: Filter = {
+    program: ctx.query.get("program") ?? "",
+    milestone: ctx.query.get("milestone") ?? "",
+    kind: ctx.query.get("kind") ?? "",
+  };
+  const data = await getJson<AtRiskView>("/dashboard/at-risk", {
+    asOf: ctx.query.get("asOf"),
+    planYear: ctx.query.get("planYear"),
+    ...filter,
+    limit,
+  });
   if (!ctx.isCurrent()) return;
+  // The rows fetched so far, the whole list's totals and the token of the next page.
+  let list: AtRiskPage = { items: data.items, totals: data.totals, nextCursor: data.nextCursor };
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
   const unitHref = (code: string) => viewLink(`/units/${encodeURIComponent(code)}`, data);
   const deadline = new Map(data.plan.milestones.map((m) => [m.id, m.deadline]));
@@ -111,15 +133,40 @@ export const atRiskView: View = async (root, ctx) => {
     },
   ];
 
-  const milestoneIds = [...new Set(data.atRisk.map((i) => i.id))];
-  const milestoneOptions = data.plan.milestones.filter((m) => milestoneIds.includes(m.id) || m.charted);
   const state = {
-    program: ctx.query.get("program") ?? "",
-    milestone: ctx.query.get("milestone") ?? "",
-    kind: ctx.query.get("kind") ?? "",
     sort: columns.some((c) => c.key === ctx.query.get("sort")) ? ctx.query.get("sort")! : "shortfall",
     dir: ctx.query.get("dir") === "asc" ? "asc" : ctx.query.get("dir") === "desc" ? "desc" : "",
   };
+
+  /** A page of the list on the view's date and plan year, with the filters chosen now. */
+  const fetchPage = (cursor: string | null) =>
+    getJson<AtRiskPage>("/at-risk", {
+      asOf: data.asOf,
+      planYear: data.planYear,
+      ...filter,
+      limit,
+      cursor,
+    });
+  // Answers arriving after the filters changed again are dropped.
+  let generation = 0;
+  const problem = h("div");
+
+  async function load(cursor: string | null) {
+    const gen = ++generation;
+    more.disabled = true;
+    problem.replaceChildren();
+    try {
+      const page = await fetchPage(cursor);
+      if (gen !== generation || !ctx.isCurrent()) return;
+      list = { ...page, items: cursor ? [...list.items, ...page.items] : page.items };
+      drawTable();
+    } catch (err) {
+      if (gen === generation)
+        problem.replaceChildren(errorBox((err as Error).message, () => void load(cursor)));
+    } finally {
+      if (gen === generation) more.disabled = false;
+    }
+  }
 
   const select = (id: string, label: string, value: string, options: [string, string][]) =>
     h(
@@ -131,10 +178,11 @@ export const atRiskView: View = async (root, ctx) => {
         {
           id,
           onchange: (ev: Event) => {
-            const v = (ev.target as HTMLSelectElement).value;
-            (state as Record<string, string>)[id.replace("filter-", "")] = v;
-            ctx.setQuery({ [id.replace("filter-", "")]: v || null }, { redraw: false });
-            drawTable();
+            const key = id.replace("filter-", "") as keyof Filter;
+            filter[key] = (ev.target as HTMLSelectElement).value;
+            ctx.setQuery({ [key]: filter[key] || null }, { redraw: false });
+            count.textContent = "Đang tải dữ liệu…";
+            void load(null);
           },
         },
         options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
@@ -144,15 +192,15 @@ export const atRiskView: View = async (root, ctx) => {
   const filters = h(
     "div",
     { class: "controls filters", role: "group", "aria-label": "Bộ lọc" },
-    select("filter-program", "Chương trình", state.program, [
+    select("filter-program", "Chương trình", filter.program, [
       ["", "Tất cả chương trình"],
       ...data.programs.map((p): [string, string] => [p.code, `${p.code} · ${shortProgramName(p.name)}`]),
     ]),
-    select("filter-milestone", "Mốc", state.milestone, [
+    select("filter-milestone", "Mốc", filter.milestone, [
       ["", "Tất cả các mốc"],
-      ...milestoneOptions.map((m): [string, string] => [m.id, `${m.id} · hạn ${m.deadline}`]),
+      ...data.plan.milestones.map((m): [string, string] => [m.id, `${m.id} · hạn ${m.deadline}`]),
     ]),
-    select("filter-kind", "Loại đơn vị", state.kind, [
+    select("filter-kind", "Loại đơn vị", filter.kind, [
       ["", "Tất cả"],
       ["district", UNIT_KIND_LABEL.district!],
       ["department", UNIT_KIND_LABEL.department!],
@@ -161,6 +209,17 @@ export const atRiskView: View = async (root, ctx) => {
 
   const count = h("p", { class: "result-count", role: "status", "aria-live": "polite" });
   const tableHolder = h("div");
+  const more = h(
+    "button",
+    {
+      type: "button",
+      class: "button",
+      onclick: () => {
+        if (list.nextCursor) void load(list.nextCursor);
+      },
+    },
+    "Xem thêm",
+  );
 
   function sorted(items: AtRiskItem[]): AtRiskItem[] {
     const col = columns.find((c) => c.key === state.sort)!;
@@ -184,24 +243,23 @@ export const atRiskView: View = async (root, ctx) => {
   }
 
   function drawTable() {
-    const items = sorted(
-      data.atRisk.filter(
-        (i) =>
-          (!state.program || i.program === state.program) &&
-          (!state.milestone || i.id === state.milestone) &&
-          (!state.kind || i.unitKind === state.kind),
-      ),
-    );
+    const items = sorted(list.items);
+    const { totals } = list;
     const col = columns.find((c) => c.key === state.sort)!;
     const dir = state.dir || (col.numeric || col.key === "status" ? "desc" : "asc");
-    const missed = items.filter((i) => i.status === "missed").length;
-    const atRisk = items.filter((i) => i.status === "at_risk").length;
+    const { missed, at_risk: atRisk } = totals.byStatus;
     // A closed milestone recorded as missed stays listed after a restatement changed its reading.
-    const restated = items.length - missed - atRisk;
+    const restated = totals.count - missed - atRisk;
+    const shown =
+      items.length < totals.count
+        ? ` Đang hiển thị ${items.length} trường hợp còn thiếu nhiều nhất; bấm tiêu đề cột để sắp xếp các dòng đang hiển thị.`
+        : "";
     count.textContent =
-      items.length === 0
+      totals.count === 0
         ? "Không có trường hợp nào phù hợp."
-        : `${items.length} trường hợp: ${atRisk} ${STATUS_LABEL.at_risk!.toLowerCase()}, ${missed} ${STATUS_LABEL.missed!.toLowerCase()}${restated > 0 ? `, ${restated} đã điều chỉnh lại sau khi khóa sổ` : ""}.`;
+        : `${totals.count} trường hợp: ${atRisk} ${STATUS_LABEL.at_risk!.toLowerCase()}, ${missed} ${STATUS_LABEL.missed!.toLowerCase()}${restated > 0 ? `, ${restated} đã điều chỉnh lại sau khi khóa sổ` : ""}; tổng số còn thiếu ${vnd(totals.shortfall)}.${shown}`;
+    more.hidden = !list.nextCursor;
+    more.textContent = `Xem thêm ${Math.min(limit, totals.count - items.length)} trường hợp`;
     const table = h(
       "table",
       { class: "data at-risk-table", "data-rows": items.length },
@@ -295,6 +353,8 @@ export const atRiskView: View = async (root, ctx) => {
       ),
       count,
       tableHolder,
+      problem,
+      more,
     ),
   );
 };

@@ -1,16 +1,23 @@
 // The province at a glance: allocated, disbursed and the rate per program against the milestone
-// lines, and how many units met, are on track, at risk or missed each milestone.
+// lines, how many units met, are on track, at risk or missed each milestone, and the few largest
+// shortfalls (the at-risk view holds the rest).
 import { getJson } from "../api";
-import { loader, pageHeader, rateBars, viewControls, viewLink } from "../components";
+import { loader, pageHeader, rateBars, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
 import { date, STATUS_LABEL, shortProgramName, vnd } from "../format";
 import type { View } from "../router";
 import type { Counts, Overview } from "../types";
 
 const COUNTED = ["met", "on_track", "at_risk", "missed"] as const;
+/** The largest shortfalls the overview lists: the answer carries no more than these. */
+const TOP = 5;
 
-export const fetchOverview = (query: URLSearchParams) =>
-  getJson<Overview>("/dashboard/overview", { asOf: query.get("asOf"), planYear: query.get("planYear") });
+const fetchOverview = (query: URLSearchParams) =>
+  getJson<Overview>("/dashboard/overview", {
+    asOf: query.get("asOf"),
+    planYear: query.get("planYear"),
+    atRiskLimit: TOP,
+  });
 
 export const overviewView: View = async (root, ctx) => {
   root.replaceChildren(loader());
@@ -22,7 +29,7 @@ export const overviewView: View = async (root, ctx) => {
     .map((m) => ({ id: m.id, threshold: m.threshold!, dueOn: m.dueOn, deadline: m.deadline }));
   const deadline = new Map(data.plan.milestones.map((m) => [m.id, m.deadline]));
   const s = data.summary;
-  const atRiskCount = data.atRisk.length;
+  const atRiskCount = data.atRisk.totals.count;
 
   const bars = rateBars(
     [
@@ -136,6 +143,51 @@ export const overviewView: View = async (root, ctx) => {
     );
   });
 
+  const unitHref = (code: string) => viewLink(`/units/${encodeURIComponent(code)}`, data);
+  const topTable =
+    data.atRisk.items.length === 0
+      ? null
+      : scrollTable(
+          h(
+            "table",
+            { class: "data top-shortfalls" },
+            h("caption", { class: "visually-hidden" }, "Các trường hợp còn thiếu nhiều nhất"),
+            h(
+              "thead",
+              null,
+              h(
+                "tr",
+                null,
+                h("th", { scope: "col" }, "Đơn vị"),
+                h("th", { scope: "col" }, "Chương trình"),
+                h("th", { scope: "col" }, "Mốc"),
+                h("th", { scope: "col" }, "Trạng thái"),
+                h("th", { scope: "col", class: "num" }, "Còn thiếu"),
+              ),
+            ),
+            h(
+              "tbody",
+              null,
+              data.atRisk.items.map((i) =>
+                h(
+                  "tr",
+                  { "data-unit": i.unitCode },
+                  h(
+                    "th",
+                    { scope: "row" },
+                    h("a", { href: unitHref(i.unitCode), class: "unit-link" }, i.unitName),
+                  ),
+                  h("td", null, h("abbr", { title: programName.get(i.program) ?? i.program }, i.program)),
+                  h("td", { title: `Hạn: ${deadline.get(i.id) ?? date(i.dueOn)}` }, i.id),
+                  h("td", null, statusBadge(i.status)),
+                  h("td", { class: "num" }, vnd(i.shortfall)),
+                ),
+              ),
+            ),
+          ),
+          "Các trường hợp còn thiếu nhiều nhất",
+        );
+
   root.replaceChildren(
     pageHeader("Tổng quan toàn tỉnh", data.plan.title),
     viewControls(ctx, data),
@@ -171,6 +223,28 @@ export const overviewView: View = async (root, ctx) => {
       ),
       h("div", { class: "milestone-grid" }, milestoneCards),
     ),
+    ...(topTable
+      ? [
+          h(
+            "section",
+            { class: "card", "aria-labelledby": "top-title" },
+            h("h2", { id: "top-title" }, "Còn thiếu nhiều nhất"),
+            h(
+              "p",
+              { class: "muted" },
+              [
+                `${atRiskCount} trường hợp có nguy cơ hoặc không đạt mốc, tổng số còn thiếu ${vnd(data.atRisk.totals.shortfall)}.`,
+                atRiskCount > data.atRisk.items.length
+                  ? `Dưới đây là ${data.atRisk.items.length} trường hợp còn thiếu nhiều nhất; xem tất cả trong danh sách có nguy cơ.`
+                  : null,
+              ]
+                .filter(Boolean)
+                .join(" "),
+            ),
+            topTable,
+          ),
+        ]
+      : []),
   );
 };
 

@@ -1,0 +1,173 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type AtRiskKey, compareAtRisk, pageOf } from "./at-risk.js";
+import type { MilestoneStatus } from "./milestone-status.js";
+
+type Item = AtRiskKey & { status: MilestoneStatus };
+
+const item = (
+  shortfall: bigint,
+  unitCode: string,
+  program = "NTM",
+  id = "M60",
+  status: MilestoneStatus = "at_risk",
+): Item => ({
+  shortfall,
+  unitCode,
+  program,
+  dueOn: id === "M90" ? "2022-12-31" : "2022-09-30",
+  id,
+  status,
+});
+
+// Independent oracle of the order: the key as a tuple, shortfall descending, the rest ascending
+// by UTF-16 code units (as the service's cmp compares codes).
+const tuple = (k: AtRiskKey) => [-k.shortfall, k.unitCode, k.program, k.dueOn, k.id] as const;
+function oracleCompare(a: AtRiskKey, b: AtRiskKey): number {
+  const x = tuple(a);
+  const y = tuple(b);
+  for (let i = 0; i < x.length; i += 1) if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
+  return 0;
+}
+
+/** Every page from the first, following `next`; fails past a page count no walk can need. */
+function walk(list: readonly Item[], limit: number) {
+  const pages = [];
+  let after: AtRiskKey | undefined;
+  for (let n = 0; n <= list.length + 1; n += 1) {
+    const page = pageOf(list, { limit, after });
+    pages.push(page);
+    if (!page.next) return pages;
+    after = page.next;
+  }
+  throw new Error("the walk did not end");
+}
+
+describe("the at-risk order", () => {
+  it("puts the largest shortfall first, then unit, program, due date and milestone", () => {
+    const list = [
+      item(5n, "B"),
+      item(9n, "Z"),
+      item(5n, "A", "NTM", "M90"),
+      item(5n, "A", "NTM", "M60"),
+      item(5n, "A", "GNBV", "M90"),
+      item(10n ** 20n, "Y"),
+    ].sort(compareAtRisk);
+    expect(list.map((i) => `${i.shortfall} ${i.unitCode} ${i.program} ${i.id}`)).toEqual([
+      "100000000000000000000 Y NTM M60",
+      "9 Z NTM M60",
+      "5 A GNBV M90",
+      "5 A NTM M60",
+      "5 A NTM M90",
+      "5 B NTM M60",
+    ]);
+  });
+});
+
+describe("pageOf", () => {
+  const list = [
+    item(30n, "A", "NTM", "M60", "missed"),
+    item(20n, "B"),
+    item(20n, "C", "NTM", "M60", "missed"),
+    item(0n, "D", "NTM", "M60", "met"),
+  ];
+
+  it("gives the first page, the key of its last item, and the totals of the whole list", () => {
+    const first = pageOf(list, { limit: 2 });
+    expect(first.items).toEqual(list.slice(0, 2));
+    expect(first.next).toEqual({
+      shortfall: 20n,
+      unitCode: "B",
+      program: "NTM",
+      dueOn: "2022-09-30",
+      id: "M60",
+    });
+    expect(first.totals).toEqual({
+      count: 4,
+      shortfall: 70n,
+      byStatus: { not_applicable: 0, met: 1, on_track: 0, at_risk: 1, missed: 2 },
+    });
+    const second = pageOf(list, { limit: 2, after: first.next! });
+    expect(second.items).toEqual(list.slice(2));
+    expect(second.next).toBeNull();
+    expect(second.totals).toEqual(first.totals);
+  });
+
+  it("says there is no next page when the last page is exactly full", () => {
+    expect(pageOf(list, { limit: 4 }).next).toBeNull();
+    expect(pageOf(list, { limit: 1000 }).items).toHaveLength(4);
+  });
+
+  it("answers an empty page, with zero totals, for an empty list or past its end", () => {
+    expect(pageOf([], { limit: 10 })).toEqual({
+      items: [],
+      totals: {
+        count: 0,
+        shortfall: 0n,
+        byStatus: { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 },
+      },
+      next: null,
+    });
+    const past = pageOf(list, { limit: 10, after: { ...list[3]!, shortfall: 0n, unitCode: "ZZZ" } });
+    expect(past.items).toEqual([]);
+    expect(past.next).toBeNull();
+  });
+
+  it("continues after an item that has since left the list, or whose shortfall has changed", () => {
+    // B was the last item of the first page; paid since, it is gone: the next page starts at C.
+    const gone = { shortfall: 20n, unitCode: "B", program: "NTM", dueOn: "2022-09-30", id: "M60" };
+    const without = list.filter((i) => i.unitCode !== "B");
+    expect(pageOf(without, { limit: 2, after: gone }).items.map((i) => i.unitCode)).toEqual(["C", "D"]);
+  });
+
+  it("refuses a limit that is not a positive integer", () => {
+    for (const limit of [0, -1, 1.5, Number.NaN]) expect(() => pageOf(list, { limit })).toThrow(RangeError);
+  });
+});
+
+// Small domains, so that ties on shortfall, unit, program and date are frequent.
+const itemArb = fc.record({
+  shortfall: fc.bigInt({ min: 0n, max: 3n }),
+  unitCode: fc.constantFrom("A", "B", "C10", "C2"),
+  program: fc.constantFrom("GNBV", "NTM"),
+  dueOn: fc.constantFrom("2022-09-30", "2022-12-31"),
+  id: fc.constantFrom("M60", "M90", "C100"),
+  status: fc.constantFrom<MilestoneStatus>("at_risk", "missed", "met"),
+});
+// One item per (unit, program, milestone), as in the service's list.
+const listArb = fc
+  .uniqueArray(itemArb, { selector: (i) => `${i.unitCode}|${i.program}|${i.id}`, maxLength: 40 })
+  .map((items) => [...items].sort(oracleCompare));
+
+describe("walking the pages (property)", () => {
+  it("yields every item exactly once, in order, with the same totals on every page", () => {
+    fc.assert(
+      fc.property(listArb, fc.integer({ min: 1, max: 45 }), (list, limit) => {
+        const pages = walk(list, limit);
+        expect(pages.flatMap((p) => p.items)).toEqual(list);
+        expect(pages).toHaveLength(Math.max(1, Math.ceil(list.length / limit)));
+        for (const p of pages.slice(0, -1)) expect(p.items).toHaveLength(limit);
+        const shortfall = list.reduce((t, i) => t + i.shortfall, 0n);
+        const missed = list.filter((i) => i.status === "missed").length;
+        const atRisk = list.filter((i) => i.status === "at_risk").length;
+        for (const p of pages)
+          expect(p.totals).toMatchObject({
+            count: list.length,
+            shortfall,
+            byStatus: { missed, at_risk: atRisk },
+          });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("starts a page right after any key, in the list or not", () => {
+    fc.assert(
+      fc.property(listArb, itemArb, fc.integer({ min: 1, max: 10 }), (list, key, limit) => {
+        const expected = list.filter((i) => oracleCompare(i, key) > 0).slice(0, limit);
+        expect(pageOf(list, { limit, after: key }).items).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
