@@ -1,17 +1,21 @@
 // npm run db:verify [-- --rebuild]: recomputes the ledger's kept figures from its entries and
 // reports every scope where they differ (exit 1), or that they agree (exit 0). --rebuild writes
-// them again from the entries first (a repair); the check that follows must then agree.
+// them again from the entries first (a repair); the check that follows must then agree. It never
+// migrates: a database without the figures (older than migration ..._ledger_figures) is refused.
 import { parseArgs } from "node:util";
 import { databaseOptionsOf, loadConfig } from "../src/config.js";
 import { openDatabaseOrExit } from "../src/db/database.js";
-import { migrate } from "../src/db/migrator.js";
 import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repository.js";
 
 const { values } = parseArgs({ options: { rebuild: { type: "boolean", default: false } } });
 const db = await openDatabaseOrExit(databaseOptionsOf(loadConfig()));
 let code = 0;
 try {
-  await migrate(db.raw);
+  const [kept] = await db.raw.query<{ t: string | null }>("SELECT to_regclass('ledger_figures')::text AS t");
+  if (!kept?.t) {
+    console.error(`${db.kind}: this database keeps no figures yet; run npm run db:migrate first`);
+    process.exit(2);
+  }
   const figures = createLedgerFiguresRepository(db.prisma);
   if (values.rebuild) {
     await figures.rebuild();

@@ -31,6 +31,7 @@ import { createPlansRepository } from "./plans/plans.repository.js";
 import { createPlansService } from "./plans/plans.service.js";
 import { createReallocationRepository } from "./reallocation/reallocation.repository.js";
 import { createReallocationService } from "./reallocation/reallocation.service.js";
+import { createAnswerCache } from "./rules/answer-cache.js";
 import { createEvaluationGate, DEFAULT_GATE, type GateOptions } from "./rules/evaluation-gate.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
@@ -92,12 +93,14 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   const closingsRepo = createClosingsRepository(db.prisma);
   const plans = createPlansService({ repo: createPlansRepository(db.prisma), closings: closingsRepo, audit });
   const evaluationGate = createEvaluationGate(opts.evaluations ?? DEFAULT_GATE);
+  const rulesRepo = createRulesRepository(db.prisma);
   const rules = createRulesService({
-    repo: createRulesRepository(db.prisma),
+    repo: rulesRepo,
     plans,
     units: catalog,
     closings: closingsRepo,
     gate: evaluationGate,
+    cache: createAnswerCache({ version: rulesRepo.ledgerVersion }),
   });
   const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today });
   const ledger = createLedgerService({

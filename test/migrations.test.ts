@@ -144,11 +144,12 @@ describe("migrating a new database with prisma/migrations", () => {
     expect(triggers.map((r) => r.tgname)).toEqual([
       "allocation_append_only",
       "allocation_correction_guard",
-      // Not guards: *_figures keep the ledger's figures (migration ..._ledger_figures), and they
-      // and *_changed announce to every instance that cached answers are stale (NOTIFY dm_ledger).
+      // Not guards: *_figures keep the ledger's figures (migration ..._ledger_figures), and
+      // *_version bump the version every instance keys its cached answers by.
       "allocation_figures",
       "allocation_figures_truncate",
       "allocation_guard",
+      "allocation_version",
       // Not a guard: announces a key's revocation or change to every instance (NOTIFY dm_api_keys).
       "api_key_changed_delete",
       "api_key_changed_update",
@@ -157,21 +158,24 @@ describe("migrating a new database with prisma/migrations", () => {
       "carry_forward_figures",
       "carry_forward_figures_truncate",
       "carry_forward_guard",
+      "carry_forward_version",
       "disbursement_append_only",
       "disbursement_correction_guard",
       "disbursement_figures",
       "disbursement_figures_truncate",
       "disbursement_guard",
-      "milestone_closing_changed",
-      "milestone_verdict_changed",
-      "plan_version_changed",
-      "reallocation_line_changed",
-      "reallocation_request_changed",
+      "disbursement_version",
+      "milestone_closing_version",
+      "milestone_verdict_version",
+      "plan_version_version",
+      "reallocation_line_version",
+      "reallocation_request_version",
       "refund_append_only",
       "refund_figures",
       "refund_figures_truncate",
       "refund_guard",
-      "unit_changed",
+      "refund_version",
+      "unit_version",
     ]);
   });
 });

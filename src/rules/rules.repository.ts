@@ -262,6 +262,14 @@ export function createRulesRepository(prisma: PrismaClient, opts: { source?: "fi
     ownCapitalTotals: (year: number, asOf: LocalDate, knownAt?: Date) =>
       knownAt ? entries.ownCapitalTotals(year, asOf, knownAt) : figures.ownCapitalTotals(year, asOf),
 
+    /** Bumped by every change an evaluation can see (src/rules/answer-cache.ts). */
+    async ledgerVersion(): Promise<bigint> {
+      const [row] = await prisma.$queryRaw<
+        { version: bigint }[]
+      >`SELECT version FROM ledger_version WHERE id = 1`;
+      return row?.version ?? 0n;
+    },
+
     /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */
     async requestsSentOn(
       year: number,

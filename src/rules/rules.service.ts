@@ -18,6 +18,7 @@ import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
+import type { AnswerCache } from "./answer-cache.js";
 import { atRiskListFingerprint, decodeAtRiskCursor, encodeAtRiskCursor } from "./at-risk-cursor.js";
 import type { EvaluationGate } from "./evaluation-gate.js";
 import type { RulesRepository } from "./rules.repository.js";
@@ -29,11 +30,28 @@ type Deps = {
   closings: Pick<RecordedVerdictsReader, "closedMilestones" | "recordedVerdicts">;
   /** Bounds and shares national evaluations; by default each runs on its own. */
   gate?: EvaluationGate;
+  /** Keeps national answers per ledger version; by default each is computed when asked. */
+  cache?: AnswerCache;
 };
 
 const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
 
-export function createRulesService({ repo, plans, units, closings, gate = UNGATED }: Deps) {
+export function createRulesService({ repo, plans, units, closings, gate = UNGATED, cache }: Deps) {
+  /**
+   * A national answer: computed once per question and ledger version when a cache is given, and
+   * bounded and shared by the gate while it is computed. An answer as known at a moment (knownAt)
+   * reads the entries and is neither kept nor looked up.
+   */
+  function national<T>(
+    question: unknown[],
+    knownAt: Date | undefined,
+    compute: () => Promise<T>,
+  ): Promise<T> {
+    const key = JSON.stringify([...question, knownAt?.toISOString() ?? null]);
+    if (!cache || knownAt) return gate.run(key, compute);
+    return cache.get(key, (versioned) => gate.run(versioned, compute));
+  }
+
   /** The plan's pairs judged on asOf; with knownAt, on what had been recorded by then. */
   async function evaluate(
     plan: Plan,
@@ -77,8 +95,7 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
   async function judge(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
     if (unitCodes !== undefined) return judgeNow(plan, asOf, unitCodes, knownAt);
     // The same plan, date and knowledge give the same verdicts: one computation serves them all.
-    const key = JSON.stringify([plan, asOf, knownAt?.toISOString() ?? null]);
-    return gate.run(key, () => judgeNow(plan, asOf, undefined, knownAt));
+    return national(["judge", plan, asOf], knownAt, () => judgeNow(plan, asOf, undefined, knownAt));
   }
 
   async function judgeNow(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
@@ -113,8 +130,9 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
   }
 
   function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
-    const key = JSON.stringify(["atRisk", asOf, planYear ?? null, filter, knownAt?.toISOString() ?? null]);
-    return gate.run(key, () => atRisk(asOf, planYear, filter, knownAt));
+    return national(["atRisk", asOf, planYear ?? null, filter], knownAt, () =>
+      atRisk(asOf, planYear, filter, knownAt),
+    );
   }
 
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
@@ -170,10 +188,12 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
       return pageAtRiskList(await atRiskList(asOf, planYear, filter, knownAt), filter, page, knownAt);
     },
 
+    /** Hits and misses of the national answers' cache (none without one). */
+    cacheStats: () => cache?.stats(),
+
     /** Counts by today's status; a closed milestone also carries its recorded counts. */
     summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
-      const key = JSON.stringify(["summary", asOf, planYear ?? null, knownAt?.toISOString() ?? null]);
-      return gate.run(key, () => summary(asOf, planYear, knownAt));
+      return national(["summary", asOf, planYear ?? null], knownAt, () => summary(asOf, planYear, knownAt));
     },
   };
 }

@@ -20,6 +20,7 @@ import {
   oversizedBody,
 } from "./helpers/hostile-requests.js";
 import { seedOf } from "./helpers/prng.js";
+import { verifyFiguresOf } from "./helpers/verify-figures.js";
 
 const SEED = seedOf(7105);
 const REQUESTS = 10_000;
@@ -107,6 +108,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (db) await verifyFiguresOf(db);
   await t?.close();
   await db?.close();
   if (webRoot) await rm(webRoot, { recursive: true, force: true });

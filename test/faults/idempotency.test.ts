@@ -8,6 +8,7 @@ import type { Database } from "../../src/db/database.js";
 import { ADMIN_KEY, createFaultApp, type FaultApp, openPglite } from "./helpers/app.js";
 import { recordFigures } from "./helpers/figures.js";
 import { type FreshDatabase, freshDatabase, warnSkipped } from "./helpers/postgres.js";
+import { verifyFiguresAt, verifyFiguresOf } from "./helpers/verify-figures.js";
 
 const pgUrl = inject("faultsPostgresUrl");
 if (!pgUrl)
@@ -91,6 +92,8 @@ for (const kind of ["pglite", "postgres"] as const) {
       }, 120_000);
 
       afterAll(async () => {
+        if (fresh) await verifyFiguresAt(fresh.url);
+        else if (db) await verifyFiguresOf(db);
         await t?.close();
         if (fresh) await fresh.drop();
         else await db?.close();

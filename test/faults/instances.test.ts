@@ -11,6 +11,7 @@ import { ADMIN_KEY, createFaultApp, type FaultApp, sleep } from "./helpers/app.j
 import { ADMINS, addUnits, headsWithAlerts, putCurrentYearPlan, unitSpecs } from "./helpers/current-year.js";
 import { recordFigures } from "./helpers/figures.js";
 import { type FreshDatabase, freshDatabase, warnSkipped } from "./helpers/postgres.js";
+import { verifyFiguresAt } from "./helpers/verify-figures.js";
 
 const pgUrl = inject("faultsPostgresUrl");
 if (!pgUrl) warnSkipped("4-instances", "two and three instances", "no-server");
@@ -28,6 +29,7 @@ let smtp: SmtpTestServer | undefined;
 
 afterEach(async () => {
   await stopAllServices();
+  if (fresh) await verifyFiguresAt(fresh.url);
   await t?.close();
   await fresh?.drop();
   await smtp?.close();

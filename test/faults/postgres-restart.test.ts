@@ -17,6 +17,7 @@ import {
   warnSkipped,
 } from "./helpers/postgres.js";
 import { createRng, seedOf } from "./helpers/prng.js";
+import { verifyFiguresAt } from "./helpers/verify-figures.js";
 
 const SEED = seedOf(7103);
 const WORKERS = 4;
@@ -71,6 +72,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllServices();
+  if (fresh) await verifyFiguresAt(fresh.url);
   // The database was closed after seeding; drop it through the server, then the server itself.
   await fresh?.drop().catch(() => {});
   await server?.destroy();

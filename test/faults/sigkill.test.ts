@@ -19,6 +19,7 @@ import { ADMINS, addUnits, putCurrentYearPlan, type UnitSpec, unitSpecs } from "
 import { recordFigures } from "./helpers/figures.js";
 import { type FreshDatabase, freshDatabase, warnSkipped } from "./helpers/postgres.js";
 import { createRng, seedOf } from "./helpers/prng.js";
+import { verifyFiguresAt } from "./helpers/verify-figures.js";
 
 const pgUrl = inject("faultsPostgresUrl");
 if (!pgUrl) warnSkipped("2-sigkill", "service SIGKILLed 20 times", "no-server");
@@ -55,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllServices();
+  if (fresh) await verifyFiguresAt(fresh.url);
   await t?.close();
   await fresh?.drop();
   await reference?.drop();

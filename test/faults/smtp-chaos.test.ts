@@ -15,6 +15,7 @@ import { CALM, type ChaosSmtpServer, startChaosSmtpServer } from "./helpers/chao
 import { ADMINS } from "./helpers/current-year.js";
 import { recordFigures } from "./helpers/figures.js";
 import { createRng, seedOf } from "./helpers/prng.js";
+import { verifyFiguresOf } from "./helpers/verify-figures.js";
 
 const SEED = seedOf(7101);
 // Small retry settings: a 4xx costs tens of milliseconds, not minutes. Enough attempts that no
@@ -44,6 +45,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (t) await verifyFiguresOf(t.db);
   await t?.close();
   await db?.close();
   await mailer?.close();

@@ -22,6 +22,14 @@ CREATE TABLE "ledger_figures" (
 -- CreateIndex
 CREATE INDEX "ledger_figures_plan_year_unit_code_idx" ON "ledger_figures"("plan_year", "unit_code");
 
+-- CreateTable
+CREATE TABLE "ledger_version" (
+    "id" INTEGER NOT NULL,
+    "version" BIGINT NOT NULL,
+
+    CONSTRAINT "ledger_version_pkey" PRIMARY KEY ("id")
+);
+
 -- Why: every read used to re-sum the plan year's entries (a million rows nationally) and every post
 -- re-summed its scope. The figures are kept instead, in the same transaction as the movement that
 -- changes them, by the statement triggers below: per scope and kind of movement, the dates that
@@ -70,8 +78,6 @@ BEGIN
       SET (%1$I, %2$I) = (SELECT s.days, s.totals
                             FROM ledger_running_add(f.%1$I, f.%2$I, EXCLUDED.%1$I, EXCLUDED.%2$I) s)
   $q$, TG_ARGV[0] || '_days', TG_ARGV[0] || '_totals', TG_ARGV[1]);
-  -- Every instance's cached answers are stale once this commits (src/rules/ledger-version.ts).
-  PERFORM pg_notify('dm_ledger', '');
   RETURN NULL;
 END
 $$;
@@ -124,7 +130,7 @@ $$;
 CREATE FUNCTION "ledger_figures_rebuild"() RETURNS void LANGUAGE sql AS $$
   DELETE FROM ledger_figures;
   INSERT INTO ledger_figures SELECT * FROM ledger_figures_from_entries();
-  SELECT pg_notify('dm_ledger', '');
+  UPDATE ledger_version SET version = version + 1;
 $$;
 
 -- TRUNCATE skips row and statement insert triggers' opposite: the figures are rebuilt from what is left.
@@ -145,6 +151,7 @@ CREATE TRIGGER "carry_forward_figures_truncate" AFTER TRUNCATE ON "carry_forward
   FOR EACH STATEMENT EXECUTE FUNCTION "ledger_figures_truncated"();
 
 -- The ledgers of databases migrated before this change.
+INSERT INTO ledger_version (id, version) VALUES (1, 0);
 SELECT ledger_figures_rebuild();
 
 -- The guard reads the kept figures too: a scope's dates with any movement, and its four totals at
@@ -175,23 +182,46 @@ LANGUAGE sql STABLE AS $$
    LIMIT 1
 $$;
 
--- What else changes an evaluation's answer: requests, closings and their verdicts, plans, units.
-CREATE FUNCTION "evaluation_inputs_changed"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The ledger's version: every instance keys its cached answers by it and reads it before each
+-- (src/rules/answer-cache.ts), so a change committed on any instance, or by anyone with SQL, is
+-- seen by the next request everywhere; nothing has to be told. It is bumped once per transaction
+-- that changes what an evaluation reads. On the ledger tables the bump is deferred to the end of
+-- the transaction (after the guards, which are named before it), so concurrent posts hold the one
+-- row's lock only while they commit.
+CREATE FUNCTION "ledger_version_bump"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  stamp text := txid_current()::text;
 BEGIN
-  PERFORM pg_notify('dm_ledger', '');
+  IF TG_LEVEL = 'ROW' THEN
+    IF current_setting('dm_ledger.bumped', true) = stamp THEN
+      RETURN NULL;
+    END IF;
+    PERFORM set_config('dm_ledger.bumped', stamp, true);
+  END IF;
+  UPDATE ledger_version SET version = version + 1;
   RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER "unit_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "unit"
-  FOR EACH STATEMENT EXECUTE FUNCTION "evaluation_inputs_changed"();
-CREATE TRIGGER "plan_version_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "plan_version"
-  FOR EACH STATEMENT EXECUTE FUNCTION "evaluation_inputs_changed"();
-CREATE TRIGGER "reallocation_request_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "reallocation_request"
-  FOR EACH STATEMENT EXECUTE FUNCTION "evaluation_inputs_changed"();
-CREATE TRIGGER "reallocation_line_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "reallocation_line"
-  FOR EACH STATEMENT EXECUTE FUNCTION "evaluation_inputs_changed"();
-CREATE TRIGGER "milestone_closing_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "milestone_closing"
-  FOR EACH STATEMENT EXECUTE FUNCTION "evaluation_inputs_changed"();
-CREATE TRIGGER "milestone_verdict_changed" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "milestone_verdict"
-  FOR EACH STATEMENT EXECUTE FUNCTION "evaluation_inputs_changed"();
+CREATE CONSTRAINT TRIGGER "allocation_version" AFTER INSERT ON "allocation"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "ledger_version_bump"();
+CREATE CONSTRAINT TRIGGER "disbursement_version" AFTER INSERT ON "disbursement"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "ledger_version_bump"();
+CREATE CONSTRAINT TRIGGER "refund_version" AFTER INSERT ON "refund"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "ledger_version_bump"();
+CREATE CONSTRAINT TRIGGER "carry_forward_version" AFTER INSERT ON "carry_forward"
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "ledger_version_bump"();
+
+-- What else changes an evaluation's answer: units, plans, requests, closings and their verdicts.
+CREATE TRIGGER "unit_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "unit"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_version_bump"();
+CREATE TRIGGER "plan_version_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "plan_version"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_version_bump"();
+CREATE TRIGGER "reallocation_request_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "reallocation_request"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_version_bump"();
+CREATE TRIGGER "reallocation_line_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "reallocation_line"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_version_bump"();
+CREATE TRIGGER "milestone_closing_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "milestone_closing"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_version_bump"();
+CREATE TRIGGER "milestone_verdict_version" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON "milestone_verdict"
+  FOR EACH STATEMENT EXECUTE FUNCTION "ledger_version_bump"();
