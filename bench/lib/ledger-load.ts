@@ -4,6 +4,7 @@
 import autocannon from "autocannon";
 import type { ScriptRunner } from "../../src/db/database.js";
 import { addDays, type LocalDate, todayIn } from "../../src/domain/local-date.js";
+import { SCOPE_HISTORIES_SQL } from "../../src/ledger/ledger.repository.js";
 import { percentile } from "./stats.js";
 
 export const PROGRAMS = ["NTM", "GNBV", "DTTS"] as const;
@@ -232,8 +233,8 @@ const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source,
 
 /**
  * The statements the service sends for one post (no idempotency key), sent directly: lock the
- * scopes, read their movements per kind and date (what the ledger's rules judge the post
- * against; src/ledger/ledger.repository.ts scopeHistories), insert, run the database's guard.
+ * scopes, read their movements per kind and date from the kept figures (what the ledger's rules
+ * judge the post against: SCOPE_HISTORIES_SQL), insert, run the database's guard.
  */
 export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
   const { sql, params } = insertStatement(entries, "values");
@@ -242,25 +243,7 @@ export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
       `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)`,
       [[...new Set(entries.map(scopeKey))].sort()],
     );
-    await q(
-      `SELECT unit_code, program_code, plan_year, carried_over_from, source::text, capital_type::text, kind,
-              to_char(d, 'YYYY-MM-DD'), SUM(amount)::text
-       FROM (
-         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'allocation' AS kind, decided_on AS d, amount
-           FROM allocation WHERE unit_code = ANY($1) AND plan_year = ANY($2)
-         UNION ALL
-         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'disbursement', disbursed_on, amount
-           FROM disbursement WHERE unit_code = ANY($1) AND plan_year = ANY($2)
-         UNION ALL
-         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'refund', refunded_on, amount
-           FROM refund WHERE unit_code = ANY($1) AND plan_year = ANY($2)
-         UNION ALL
-         SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, 'carryForward', approved_on, amount
-           FROM carry_forward WHERE unit_code = ANY($1) AND plan_year = ANY($2)
-       ) m
-       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
-      [[...new Set(entries.map((e) => e.unitCode))], [...new Set(entries.map((e) => e.planYear))]],
-    );
+    await q(SCOPE_HISTORIES_SQL, [[...new Set(entries.map(scopeKey))]]);
     await q(sql, params);
     await q("SET CONSTRAINTS ALL IMMEDIATE", []);
   });

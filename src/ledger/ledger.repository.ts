@@ -131,6 +131,27 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
   };
 }
 
+/**
+ * Each scope's movements per kind and date ($1: the scope keys), from the figures the ledger keeps:
+ * the running totals turned back into each date's movement. bench/lib/ledger-load.ts sends it too.
+ */
+export const SCOPE_HISTORIES_SQL = `
+  SELECT f.scope_key AS key, m.kind, to_char(m.d, 'YYYY-MM-DD') AS "date", m.amount::text AS "amount"
+  FROM ledger_figures f, LATERAL (
+    SELECT 'allocation' AS kind, d, t - COALESCE(lag(t) OVER (ORDER BY d), 0) AS amount
+      FROM unnest(f.allocation_days, f.allocation_totals) AS a(d, t)
+    UNION ALL
+    SELECT 'disbursement', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
+      FROM unnest(f.disbursement_days, f.disbursement_totals) AS a(d, t)
+    UNION ALL
+    SELECT 'refund', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
+      FROM unnest(f.refund_days, f.refund_totals) AS a(d, t)
+    UNION ALL
+    SELECT 'carryForward', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
+      FROM unnest(f.carry_forward_days, f.carry_forward_totals) AS a(d, t)
+  ) m
+  WHERE f.scope_key = ANY($1::text[])`;
+
 export function createLedgerRepository(prisma: PrismaClient) {
   return {
     /** The client itself, for work that needs no transaction of its own. */
@@ -225,24 +246,9 @@ export function createLedgerRepository(prisma: PrismaClient) {
       const keys = [...new Set(scopes.map(scopeKey))];
       const out = new Map<string, Movement[]>();
       if (keys.length === 0) return out;
-      const rows = await tx.$queryRaw<
+      const rows = await tx.$queryRawUnsafe<
         { key: string; kind: Movement["kind"]; date: string; amount: string }[]
-      >`
-        SELECT f.scope_key AS key, m.kind, to_char(m.d, 'YYYY-MM-DD') AS "date", m.amount::text AS "amount"
-        FROM ledger_figures f, LATERAL (
-          SELECT 'allocation' AS kind, d, t - COALESCE(lag(t) OVER (ORDER BY d), 0) AS amount
-            FROM unnest(f.allocation_days, f.allocation_totals) AS a(d, t)
-          UNION ALL
-          SELECT 'disbursement', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
-            FROM unnest(f.disbursement_days, f.disbursement_totals) AS a(d, t)
-          UNION ALL
-          SELECT 'refund', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
-            FROM unnest(f.refund_days, f.refund_totals) AS a(d, t)
-          UNION ALL
-          SELECT 'carryForward', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
-            FROM unnest(f.carry_forward_days, f.carry_forward_totals) AS a(d, t)
-        ) m
-        WHERE f.scope_key = ANY(${keys}::text[])`;
+      >(SCOPE_HISTORIES_SQL, keys);
       for (const r of rows) {
         const list = out.get(r.key);
         const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };

@@ -226,8 +226,12 @@ export function createLedgerService(d: Deps) {
   ): Promise<FieldIssue[]> {
     for (const e of entries) assertCanWriteUnit(by, e.unitCode);
     const issues: FieldIssue[] = [];
-    const units = new Set(await catalog.existingUnitCodes([...new Set(entries.map((e) => e.unitCode))]));
-    const programs = new Set(await catalog.existingProgramCodes([...new Set(entries.map((e) => e.program))]));
+    const [unitCodes, programCodes] = await Promise.all([
+      catalog.existingUnitCodes([...new Set(entries.map((e) => e.unitCode))]),
+      catalog.existingProgramCodes([...new Set(entries.map((e) => e.program))]),
+    ]);
+    const units = new Set(unitCodes);
+    const programs = new Set(programCodes);
     entries.forEach((e, entry) => {
       if (!units.has(e.unitCode))
         issues.push({
