@@ -15,6 +15,7 @@ CREATE TABLE "ledger_figures" (
     "refund_totals" BIGINT[] DEFAULT ARRAY[]::BIGINT[],
     "carry_forward_days" DATE[] DEFAULT ARRAY[]::DATE[],
     "carry_forward_totals" BIGINT[] DEFAULT ARRAY[]::BIGINT[],
+    "guard_pending_tx" BIGINT,
 
     CONSTRAINT "ledger_figures_pkey" PRIMARY KEY ("scope_key")
 );
@@ -60,10 +61,10 @@ CREATE FUNCTION "ledger_figures_add"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   EXECUTE format($q$
     INSERT INTO ledger_figures AS f (scope_key, unit_code, program_code, plan_year, carried_over_from, source,
-                                     capital_type, %1$I, %2$I)
+                                     capital_type, %1$I, %2$I, guard_pending_tx)
     SELECT concat_ws('|', unit_code, program_code, plan_year, COALESCE(carried_over_from::text, ''), source, capital_type),
            unit_code, program_code, plan_year, carried_over_from, source, capital_type,
-           array_agg(d ORDER BY d), array_agg(t ORDER BY d)
+           array_agg(d ORDER BY d), array_agg(t ORDER BY d), txid_current()
     FROM (
       SELECT unit_code, program_code, plan_year, carried_over_from, source, capital_type, d,
              (SUM(SUM(amount)) OVER (PARTITION BY unit_code, program_code, plan_year, carried_over_from, source, capital_type
@@ -76,7 +77,8 @@ BEGIN
     ORDER BY 1
     ON CONFLICT (scope_key) DO UPDATE
       SET (%1$I, %2$I) = (SELECT s.days, s.totals
-                            FROM ledger_running_add(f.%1$I, f.%2$I, EXCLUDED.%1$I, EXCLUDED.%2$I) s)
+                            FROM ledger_running_add(f.%1$I, f.%2$I, EXCLUDED.%1$I, EXCLUDED.%2$I) s),
+          guard_pending_tx = EXCLUDED.guard_pending_tx
   $q$, TG_ARGV[0] || '_days', TG_ARGV[0] || '_totals', TG_ARGV[1]);
   RETURN NULL;
 END
@@ -129,7 +131,10 @@ $$;
 
 CREATE FUNCTION "ledger_figures_rebuild"() RETURNS void LANGUAGE sql AS $$
   DELETE FROM ledger_figures;
-  INSERT INTO ledger_figures SELECT * FROM ledger_figures_from_entries();
+  INSERT INTO ledger_figures (scope_key, unit_code, program_code, plan_year, carried_over_from, source, capital_type,
+                              allocation_days, allocation_totals, disbursement_days, disbursement_totals,
+                              refund_days, refund_totals, carry_forward_days, carry_forward_totals)
+  SELECT * FROM ledger_figures_from_entries();
   UPDATE ledger_version SET version = version + 1;
 $$;
 
@@ -180,6 +185,37 @@ LANGUAGE sql STABLE AS $$
    WHERE dis < 0 OR a > 1000000000000000 OR dis + ref + cf > a
    ORDER BY d
    LIMIT 1
+$$;
+
+-- The guard's "once per scope and statement" was a setting named after each scope it checked;
+-- PostgreSQL 15 keeps such settings in a sorted array, so a transaction touching 6,000 scopes took
+-- 10 s and 60,000 far longer. The scope's figures row now says whether it waits for a check: the
+-- figures trigger marks it with its transaction, the guard clears the mark once it has checked
+-- (a later statement of the same transaction marks it again). The row's lock, taken by the
+-- figures trigger until commit, keeps two writers of one scope apart, so the guard no longer takes
+-- an advisory lock of its own: a statement over more scopes than the lock table holds (64 per
+-- connection) ran out of shared memory. The service still takes them, before it reads a scope.
+CREATE OR REPLACE FUNCTION "ledger_guard"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  k text := concat_ws('|', NEW.unit_code, NEW.program_code, NEW.plan_year,
+                      COALESCE(NEW.carried_over_from::text, ''), NEW.source, NEW.capital_type);
+  b record;
+BEGIN
+  PERFORM 1 FROM ledger_figures WHERE scope_key = k AND guard_pending_tx = txid_current();
+  IF NOT FOUND THEN
+    RETURN NULL;
+  END IF;
+  SELECT * INTO b FROM ledger_first_breach(NEW.unit_code, NEW.program_code, NEW.plan_year, NEW.carried_over_from,
+                                           NEW.source::text, NEW.capital_type::text);
+  IF FOUND THEN
+    RAISE EXCEPTION 'ledger guard: % on % in scope %', b.rule, b.breach_on, k
+      USING ERRCODE = 'check_violation',
+            DETAIL = format('allocated %s, disbursed %s, refunded %s, carried forward %s',
+                            b.allocated, b.disbursed, b.refunded, b.carried_forward);
+  END IF;
+  UPDATE ledger_figures SET guard_pending_tx = NULL WHERE scope_key = k;
+  RETURN NULL;
+END
 $$;
 
 -- The ledger's version: every instance keys its cached answers by it and reads it before each
