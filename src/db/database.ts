@@ -1,7 +1,11 @@
 // One Prisma client over either a PostgreSQL server (adapter-pg) or embedded PGlite, plus the
 // raw script runner the migrator needs (Prisma runs one statement per call).
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -103,6 +107,19 @@ async function openPostgres(url: string): Promise<Database> {
  * session). Holding that connection while waiting for another would wait forever: read what a
  * transaction needs before opening it (see the ledger service's admissionContext).
  */
+// Beside this file in the sources; the bundle (dist/server) sits as deep below the root as src/db.
+const CREATE_SCRIPT = fileURLToPath(new URL("../../src/db/pglite-create.mjs", import.meta.url));
+
+/**
+ * A new embedded database is made by another process (src/db/pglite-create.mjs): its initdb
+ * peaks near 800 MB, which this process would otherwise keep as its own high-water mark.
+ */
+async function createPgliteFolder(dir: string, postgresqlconf: string[]): Promise<void> {
+  await promisify(execFile)(process.execPath, [CREATE_SCRIPT, dir, JSON.stringify(postgresqlconf)], {
+    timeout: 120_000,
+  });
+}
+
 async function openPglite(opts: DatabaseOptions): Promise<Database> {
   let dir: string | null = null;
   // A folder belongs to one process (src/db/data-dir-lock.ts); memory is private already.
@@ -116,6 +133,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
   const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
   let thread: PgliteThread;
   try {
+    if (dir && !existsSync(path.join(dir, "PG_VERSION"))) await createPgliteFolder(dir, postgresqlconf);
     thread = await startPgliteThread({ dataDir: dir, postgresqlconf });
   } catch (err) {
     await lock?.release();
