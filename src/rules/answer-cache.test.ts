@@ -33,17 +33,24 @@ describe("the answer cache", () => {
     expect(c).not.toBe(a);
     expect(c.key).toBe("2|atRisk|2022-09-30");
     expect(computed).toBe(2);
-    expect(cache.stats()).toMatchObject({ entries: 1, hits: 2, misses: 2, version: 2n });
+    expect(cache.stats()).toMatchObject({ entries: 1, weight: 1, hits: 2, misses: 2, version: 2n });
   });
 
-  it("does not keep a failure, and drops the least recently used answer past its size", async () => {
-    const cache = createAnswerCache({ version: ledger().version, maxEntries: 2 });
+  it("does not keep a failure, and drops the least recently used answers past its weight", async () => {
+    const cache = createAnswerCache({ version: ledger().version, maxWeight: 5 });
+    const list = (n: number, tag: string) => ({ tag, items: Array.from({ length: n }, (_, i) => i) });
     await expect(cache.get("q", () => Promise.reject(new Error("db down")))).rejects.toThrow("db down");
-    expect(await cache.get("q", async () => "ok")).toBe("ok");
-    await cache.get("r", async () => "r");
-    await cache.get("q", async () => "again"); // a hit: q is now the most recent
-    await cache.get("s", async () => "s"); // drops r
-    expect(await cache.get("q", async () => "recomputed")).toBe("ok");
-    expect(await cache.get("r", async () => "recomputed")).toBe("recomputed");
+    expect((await cache.get("q", async () => list(2, "q"))).tag).toBe("q");
+    await cache.get("r", async () => list(2, "r"));
+    await cache.get("q", async () => list(2, "again")); // a hit: q is now the most recent
+    await cache.get("s", async () => list(2, "s")); // 6 > 5: drops r, the least recent
+    await Promise.resolve();
+    expect((await cache.get("q", async () => list(2, "recomputed"))).tag).toBe("q");
+    expect((await cache.get("r", async () => list(2, "recomputed"))).tag).toBe("recomputed");
+    // Heavier than the whole budget: served, never kept.
+    await cache.get("big", async () => list(9, "big"));
+    await Promise.resolve();
+    expect((await cache.get("big", async () => list(9, "again"))).tag).toBe("again");
+    expect(cache.stats().weight).toBeLessThanOrEqual(5);
   });
 });

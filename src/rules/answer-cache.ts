@@ -1,4 +1,4 @@
-// National answers (the at-risk list, the summary, a full judgement) computed once per question
+// National answers (the at-risk list, the summary) computed once per question
 // and ledger version, and served to every asker until anything an evaluation reads changes.
 //
 // The version is one row the database bumps in the transaction of every such change (migration
@@ -11,13 +11,31 @@
 export type AnswerCacheOptions = {
   /** The ledger's current version (one indexed row). */
   version: () => Promise<bigint>;
-  /** Answers kept, the least recently used dropped first; older versions are dropped at once. */
-  maxEntries?: number;
+  /**
+   * What the kept answers may weigh together (an at-risk list weighs its items, about 350 bytes
+   * each; anything else 1): the least recently used go first, and an answer heavier than this is
+   * served but not kept. The default keeps one national list of 10,000 units (61,000 items)
+   * within the service's 160 MB heap beside the next one being computed.
+   */
+  maxWeight?: number;
 };
 
-export function createAnswerCache({ version, maxEntries = 8 }: AnswerCacheOptions) {
+/** 1 for an answer that is not a list; its items for one that is. */
+const weightOf = (answer: unknown) => {
+  const items = (answer as { items?: unknown } | null)?.items;
+  return Array.isArray(items) ? Math.max(1, items.length) : 1;
+};
+
+export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOptions) {
   // Insertion order is recency order: a hit is moved to the end.
-  const answers = new Map<string, Promise<unknown>>();
+  const answers = new Map<string, { answer: Promise<unknown>; weight: number }>();
+  let weight = 0;
+  const drop = (key: string) => {
+    const kept = answers.get(key);
+    if (!kept) return;
+    answers.delete(key);
+    weight -= kept.weight;
+  };
   let newest = -1n;
   let hits = 0;
   let misses = 0;
@@ -34,6 +52,7 @@ export function createAnswerCache({ version, maxEntries = 8 }: AnswerCacheOption
         // The version only grows: nothing computed before it can be asked for again.
         newest = v;
         answers.clear();
+        weight = 0;
       }
       const key = `${v}|${question}`;
       const kept = answers.get(key);
@@ -41,19 +60,31 @@ export function createAnswerCache({ version, maxEntries = 8 }: AnswerCacheOption
         hits++;
         answers.delete(key);
         answers.set(key, kept);
-        return kept as Promise<T>;
+        return kept.answer as Promise<T>;
       }
       misses++;
       const answer = compute(key);
-      answers.set(key, answer);
-      answer.catch(() => {
-        if (answers.get(key) === answer) answers.delete(key);
-      });
-      while (answers.size > maxEntries) answers.delete(answers.keys().next().value as string);
+      // Shared while it is computed (weight 1), then weighed; a failure is not kept.
+      const entry = { answer: answer as Promise<unknown>, weight: 1 };
+      answers.set(key, entry);
+      weight += 1;
+      answer.then(
+        (value) => {
+          if (answers.get(key) !== entry) return;
+          const w = weightOf(value);
+          weight += w - entry.weight;
+          entry.weight = w;
+          if (w > maxWeight) drop(key);
+          while (weight > maxWeight && answers.size > 0) drop(answers.keys().next().value as string);
+        },
+        () => {
+          if (answers.get(key) === entry) drop(key);
+        },
+      );
       return answer;
     },
 
-    stats: () => ({ entries: answers.size, hits, misses, version: newest }),
+    stats: () => ({ entries: answers.size, weight, hits, misses, version: newest }),
   };
 }
 

@@ -94,8 +94,10 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
    */
   async function judge(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
     if (unitCodes !== undefined) return judgeNow(plan, asOf, unitCodes, knownAt);
-    // The same plan, date and knowledge give the same verdicts: one computation serves them all.
-    return national(["judge", plan, asOf], knownAt, () => judgeNow(plan, asOf, undefined, knownAt));
+    // The same plan, date and knowledge give the same verdicts: one computation serves those asking
+    // at once. Not kept: 150,000 judged rows weigh more than the answers built from them.
+    const key = JSON.stringify([plan, asOf, knownAt?.toISOString() ?? null]);
+    return gate.run(key, () => judgeNow(plan, asOf, undefined, knownAt));
   }
 
   async function judgeNow(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
