@@ -1,6 +1,7 @@
 // npm run bench [-- --only=api,rules,email,startup] [--duration=S] [--rounds=N] [--runs=N]
 //   [--connections=N] [--units=N] [--messages=N] [--starts=N] [--load=S] [--db=pglite|postgres]
-//   [--service-node-args="--max-old-space-size=160"] [--time-limit=S] [--no-write]
+//   [--sizes=100000,1000000,3000000] [--service-node-args="--max-old-space-size=160"]
+//   [--time-limit=S] [--no-write]
 // Runs every benchmark (or those named) and rewrites their sections of bench/RESULTS.md; the raw
 // figures go to bench/out/. Without DATABASE_URL a throw-away PostgreSQL is started and always
 // stopped. Everything listens on 127.0.0.1 only, and the whole run is bounded in time.
@@ -26,7 +27,8 @@ const { values } = parseArgs({
     db: { type: "string" },
     "service-node-args": { type: "string", default: "" },
     "no-write": { type: "boolean", default: false },
-    "time-limit": { type: "string", default: "1200" },
+    sizes: { type: "string", default: "100000,1000000,3000000" },
+    "time-limit": { type: "string" },
   },
 });
 
@@ -58,6 +60,12 @@ const databases = values.db
     })
   : (["pglite", "postgres"] as const);
 
+const sizes = values.sizes.split(",").map((s) => Math.round(positive("sizes", s)));
+if (sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)) {
+  console.error(`--sizes must ascend (got ${values.sizes})`);
+  process.exit(2);
+}
+
 const opts: Options = {
   durationS: positive("duration", values.duration),
   rounds: Math.round(positive("rounds", values.rounds)),
@@ -69,8 +77,13 @@ const opts: Options = {
   loadS: positive("load", values.load),
   databases: [...databases],
   serviceNodeArgs: (values["service-node-args"] ?? "").split(" ").filter(Boolean),
+  sizes,
 };
-const timeLimitS = positive("time-limit", values["time-limit"]);
+// The growth part alone loads 3,000,000 entries into each database and reads them: it gets its own half hour.
+const timeLimitS = positive(
+  "time-limit",
+  values["time-limit"] ?? String(1200 + (parts.includes("growth") ? 1800 : 0)),
+);
 
 installExitHandlers();
 const started = performance.now();
@@ -103,8 +116,10 @@ try {
     startup: async () => (await import("./parts/startup.js")).runStartupBench(ctx),
     pressure: async () => (await import("./parts/pressure.js")).runPressureBench(ctx),
     imports: async () => (await import("./parts/imports.js")).runImportsBench(ctx),
+    growth: async () => (await import("./parts/growth.js")).runGrowthBench(ctx),
   };
   const blocks: Partial<Record<Part | "header", string>> = {};
+  const files: { path: string; text: string }[] = [];
   const raw: Record<string, unknown> = { machine, opts };
   const problems: string[] = [];
   const failures: string[] = [];
@@ -117,6 +132,7 @@ try {
       raw[part] = r.raw;
       problems.push(...r.problems);
       failures.push(...r.failures);
+      files.push(...(r.files ?? []));
       log(`== ${part} done in ${((performance.now() - t0) / 1000).toFixed(0)} s\n${r.markdown}\n`);
     } catch (err) {
       exitCode = 1;
@@ -141,6 +157,7 @@ try {
   const optionText =
     `--duration=${opts.durationS} --rounds=${opts.rounds} --runs=${opts.runs} --connections=${opts.connections}` +
     ` --units=${opts.units} --messages=${opts.messages} --starts=${opts.starts} --load=${opts.loadS}` +
+    (parts.includes("growth") ? ` --sizes=${opts.sizes.join(",")}` : "") +
     (opts.serviceNodeArgs.length ? ` --service-node-args="${opts.serviceNodeArgs.join(" ")}"` : "");
   blocks.header = headerBlock(machine, dbs, optionText, (performance.now() - started) / 1000, parts, {
     problems,
@@ -148,6 +165,7 @@ try {
   });
   if (!values["no-write"]) {
     await writeResults(blocks);
+    for (const f of files) await writeFile(f.path, f.text);
     const out = resolve(import.meta.dirname, "out");
     await mkdir(out, { recursive: true });
     const file = resolve(out, `results-${machine.date.replace(/[:]/g, "-")}.json`);
@@ -155,7 +173,7 @@ try {
       file,
       JSON.stringify(raw, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2),
     );
-    log(`wrote bench/RESULTS.md and ${file}`);
+    log(`wrote bench/RESULTS.md${files.map((f) => `, ${f.path}`).join("")} and ${file}`);
   }
   console.log(
     problems.length

@@ -22,6 +22,8 @@ export type Options = {
   databases: ("pglite" | "postgres")[];
   /** Extra node flags for the service process (before the start script's own), e.g. for profiling. */
   serviceNodeArgs: string[];
+  /** Ledger sizes (entries) the growth part grows through, ascending. */
+  sizes: number[];
 };
 
 export type Context = {
@@ -39,6 +41,8 @@ export type PartResult = {
   problems: string[];
   /** Checks failed (refused requests, lost or duplicated rows or messages): the run fails. */
   failures: string[];
+  /** Files beside RESULTS.md (a chart), written with it unless --no-write. */
+  files?: { path: string; text: string }[];
 };
 
 export const DB_LABEL = { pglite: "PGlite", postgres: "PostgreSQL" } as const;

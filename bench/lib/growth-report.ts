@@ -1,0 +1,203 @@
+// What the growth part (bench/parts/growth.ts) measured, as RESULTS.md tables and bench/growth.svg.
+import { resolve } from "node:path";
+import { BENCH_UNITS } from "../rules-dataset.js";
+import type { Context } from "./context.js";
+import { DB_LABEL } from "./context.js";
+import { ms, num, percentile, ratio } from "./stats.js";
+import { assertWellFormedXml, renderLineChart, type Series } from "./svg-chart.js";
+
+export const GROWTH_SVG = resolve(import.meta.dirname, "../growth.svg");
+/** The asOf of every repeated request (and the floor's, see FLOOR_SQL in bench/parts/rules.ts). */
+export const REPEATED_AS_OF = "2022-09-15";
+
+export type ReadId =
+  | "atRiskCold"
+  | "atRiskRepeated"
+  | "httpCold"
+  | "httpRepeated"
+  | "evaluateCold"
+  | "evaluateRepeated"
+  | "summaryCold"
+  | "summaryRepeated"
+  | "unitCold"
+  | "unitRepeated"
+  | "knownAt"
+  | "floor";
+
+/** The rows of each table, in order; `chart` marks the lines drawn. */
+const READS: { id: ReadId; label: string; chart?: boolean }[] = [
+  { id: "atRiskCold", label: "at-risk, cold", chart: true },
+  { id: "atRiskRepeated", label: "at-risk, repeated", chart: true },
+  { id: "httpCold", label: "GET /at-risk (its default answer), cold", chart: true },
+  { id: "httpRepeated", label: "GET /at-risk (its default answer), repeated" },
+  { id: "evaluateCold", label: "full evaluation, cold", chart: true },
+  { id: "evaluateRepeated", label: "full evaluation, repeated" },
+  { id: "summaryCold", label: "summary, cold", chart: true },
+  { id: "summaryRepeated", label: "summary, repeated" },
+  { id: "unitCold", label: "one unit's status, cold", chart: true },
+  { id: "unitRepeated", label: "one unit's status, repeated" },
+  { id: "knownAt", label: "at-risk with knownAt = now (cold)", chart: true },
+  { id: "floor", label: "floor: bare grouped sum", chart: true },
+];
+
+export type SizeResult = {
+  db: "pglite" | "postgres";
+  entries: number;
+  /** Entries inserted to reach this size, and the time (INSERT ... generate_series, ANALYZE). */
+  added: number;
+  loadMs: number;
+  samples: Partial<Record<ReadId, number[]>>;
+  atRiskItems: number;
+  httpBytes: number;
+  /** This process during the in-process reads (PGlite's thread included). */
+  runnerPeakRssMb: number;
+  service: { startMs: number; hwmMb: number; rssMb: number } | null;
+  coldDatesReused: boolean;
+};
+
+export type DbGrowth = { db: "pglite" | "postgres"; sizes: SizeResult[] };
+
+/** Targets of issue 13, part 3. */
+const FLOOR_SHARE = 0.5;
+const FLAT = 1.5;
+const PG_AT_RISK_MS = 50;
+
+const p50 = (xs: number[] | undefined) => percentile(xs ?? [], 50);
+const p99 = (xs: number[] | undefined) => percentile(xs ?? [], 99);
+
+export function entriesLabel(n: number): string {
+  if (n >= 1_000_000 && n % 100_000 === 0) return `${n / 1_000_000}M`;
+  if (n >= 1000 && n % 1000 === 0) return `${n / 1000}k`;
+  return num(n);
+}
+
+function dbTables(r: DbGrowth, problems: string[]): string[] {
+  const sizes = r.sizes;
+  const first = sizes[0]!;
+  const last = sizes.at(-1)!;
+  const db = DB_LABEL[r.db];
+  const growth = sizes.length > 1 ? ` ${entriesLabel(last.entries)} ÷ ${entriesLabel(first.entries)} |` : "";
+  const lines = [
+    `**${db}**: p50 (p99) of each read, by entries in the ledger.`,
+    "",
+    `| read |${sizes.map((s) => ` ${entriesLabel(s.entries)} |`).join("")}${growth}`,
+    `|---|${sizes.map(() => "---|").join("")}${sizes.length > 1 ? "---|" : ""}`,
+  ];
+  for (const read of READS) {
+    const cells = sizes.map((s) => {
+      const xs = s.samples[read.id];
+      return xs?.length ? ` ${ms(p50(xs))} (${ms(p99(xs))}) |` : " n/a |";
+    });
+    const g = sizes.length > 1 ? ` ${ratio(p50(last.samples[read.id]), p50(first.samples[read.id]))} |` : "";
+    lines.push(`| ${read.id === "floor" ? `_${read.label}_` : read.label} |${cells.join("")}${g}`);
+  }
+  lines.push(
+    `| **at-risk cold ÷ floor** (p50) |${sizes.map((s) => ` ${ratio(p50(s.samples.atRiskCold), p50(s.samples.floor))} |`).join("")}${sizes.length > 1 ? " |" : ""}`,
+  );
+  for (const s of sizes) {
+    const share = p50(s.samples.atRiskCold) / p50(s.samples.floor);
+    if (s.entries === 1_000_000 && !(share <= FLOOR_SHARE))
+      problems.push(
+        `growth ${db}: at-risk cold p50 is ${ratio(p50(s.samples.atRiskCold), p50(s.samples.floor))} the floor at 1M entries (target ≤ ${FLOOR_SHARE}x)`,
+      );
+    if (r.db === "postgres" && !(p50(s.samples.atRiskCold) < PG_AT_RISK_MS))
+      problems.push(
+        `growth ${db}: at-risk cold p50 ${ms(p50(s.samples.atRiskCold))} at ${entriesLabel(s.entries)} entries (target < ${PG_AT_RISK_MS} ms)`,
+      );
+  }
+  if (sizes.length > 1)
+    for (const id of ["atRiskCold", "evaluateCold"] as const) {
+      const g = p50(last.samples[id]) / p50(first.samples[id]);
+      if (!(g <= FLAT))
+        problems.push(
+          `growth ${db}: ${READS.find((x) => x.id === id)!.label} p50 grows ${g.toFixed(2)}x from ${entriesLabel(first.entries)} to ${entriesLabel(last.entries)} entries (target flat, ≤ ${FLAT}x)`,
+        );
+    }
+  const mb = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? `${num(x)} MB` : "n/a");
+  const row = (label: string, f: (s: SizeResult) => string) =>
+    `| ${label} |${sizes.map((s) => ` ${f(s)} |`).join("")}`;
+  lines.push(
+    "",
+    `| ${db}: the ledger and memory |${sizes.map((s) => ` ${entriesLabel(s.entries)} |`).join("")}`,
+    `|---|${sizes.map(() => "---|").join("")}`,
+    row("entries added in place, load time", (s) => `+${num(s.added)}, ${ms(s.loadMs)}`),
+    row(`at-risk items on ${REPEATED_AS_OF}`, (s) => num(s.atRiskItems)),
+    row("GET /at-risk: bytes of the answer", (s) =>
+      Number.isFinite(s.httpBytes) ? `${num(s.httpBytes / 1024)} kB` : "n/a",
+    ),
+    row("bench process, peak RSS during the in-process reads", (s) => mb(s.runnerPeakRssMb)),
+    row("service: start, VmHWM (peak since start) / VmRSS after the HTTP reads", (s) =>
+      s.service ? `${ms(s.service.startMs)}, ${mb(s.service.hwmMb)} / ${mb(s.service.rssMb)}` : "n/a",
+    ),
+    row(
+      "samples (at-risk cold / repeated / floor)",
+      (s) =>
+        `${s.samples.atRiskCold?.length ?? 0} / ${s.samples.atRiskRepeated?.length ?? 0} / ${s.samples.floor?.length ?? 0}`,
+    ),
+  );
+  return lines;
+}
+
+export function growthMarkdown(
+  ctx: Context,
+  results: DbGrowth[],
+  wallS: number,
+): { markdown: string; problems: string[] } {
+  const problems: string[] = [];
+  const sizes = ctx.opts.sizes.map((n) => num(n)).join(", ");
+  const dbs = results.map((r) =>
+    r.db === "pglite" ? "PGlite (on disk, as the service keeps it)" : "PostgreSQL (a database of its own)",
+  );
+  const reused = results.some((r) => r.sizes.some((s) => s.coldDatesReused));
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 16)}Z in ${num(wallS)} s. The ledger of part 2 (\`bench/rules-dataset.ts\`:`,
+    `${num(BENCH_UNITS)} units × 3 programs × 2 sources, 61,428 allocations of 2022) grown in place through ${sizes}`,
+    "entries (each step inserts the next numbers of the same `generate_series`, amounts sized so that no scope",
+    `passes its allocation at the largest size, dates over 2022), on ${dbs.join(" and ")}.`,
+    "At each size, in this process through the service functions (`createContainer`): `rules.atRisk`",
+    "(the whole list), `rules.evaluate` (the 2022 plan), `rules.summary`, `rules.unitStatus` (an admin),",
+    "`rules.atRisk` with `knownAt` = now, and the floor (`FLOOR_SQL` of part 2, a grouped sum over the same rows);",
+    "then `GET /api/v1/at-risk?asOf=…&planYear=2022` through the real service process (as `npm start` runs it,",
+    "started afresh on the grown ledger), whatever that route answers by default (the whole list, or its first page).",
+    `**Cold**: every request on an asOf not asked before on this ledger (2022-09-01..12-31), so no result cache`,
+    `answers it; **repeated**: the same asOf (${REPEATED_AS_OF}) asked again, back to back, after a first ask.`,
+    `Cold reads and the floor are interleaved, round robin; each read ${ctx.opts.runs} to ${4 * ctx.opts.runs} times (fewer when slow),`,
+    "so a p99 is in fact the slowest of its samples.",
+    reused
+      ? "**Some cold dates came round twice in this run (more than 121 cold requests at one size).**"
+      : "",
+    "",
+    "![growth](growth.svg)",
+    "",
+  ];
+  for (const r of results) lines.push(...dbTables(r, problems), "");
+  lines.push(
+    `Targets (issue 13, part 3): at-risk and full evaluation flat as entries grow (here: largest ÷ smallest ≤ ${FLAT}x),`,
+    `at-risk cold at most ${FLOOR_SHARE}x the floor at 1,000,000 entries, and under ${PG_AT_RISK_MS} ms on PostgreSQL.`,
+  );
+  return { markdown: lines.join("\n"), problems };
+}
+
+/** The p50 of every charted read against entries, a panel per database; checked to be well-formed. */
+export function growthChart(results: DbGrowth[]): string {
+  const entries = [...new Set(results.flatMap((r) => r.sizes.map((s) => s.entries)))];
+  const svg = renderLineChart({
+    title: "National reads as the ledger grows",
+    subtitle: `p50 of each read, ${num(BENCH_UNITS)} units; measured ${new Date().toISOString().slice(0, 10)} (bench/RESULTS.md, part 8)`,
+    xLabel: "entries in the ledger (log scale)",
+    yLabel: "time per request, p50 (log scale)",
+    xTicks: entries.map((x) => ({ x, label: entriesLabel(x) })),
+    panels: results.map((r) => ({
+      title: DB_LABEL[r.db],
+      series: READS.filter((read) => read.chart).map(
+        (read): Series => ({
+          label: read.label,
+          dashed: read.id === "floor",
+          points: r.sizes.map((s) => ({ x: s.entries, y: p50(s.samples[read.id]) })),
+        }),
+      ),
+    })),
+  });
+  assertWellFormedXml(svg);
+  return svg;
+}
