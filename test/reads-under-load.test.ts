@@ -80,8 +80,10 @@ describe("reads under load", () => {
         finished.push(name);
         return r.statusCode;
       });
+    // Scans of the entries: answers as known at a moment still read them (the kept figures make
+    // the other reads too quick to hold the database while the post waits).
     const reads = ["2022-07-01", "2022-07-02", "2022-07-03"].map((d) =>
-      track(`read ${d}`, get(`/api/v1/reports/summary?asOf=${d}`)),
+      track(`read ${d}`, get(`/api/v1/reports/summary?asOf=${d}&knownAt=2100-01-01T00:00:00Z`)),
     );
     await new Promise((r) => setTimeout(r, 20));
     const post = track(
