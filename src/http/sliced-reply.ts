@@ -1,4 +1,4 @@
-// Big answers (the at-risk list, the overview) leave in slices: see jsonSlices.
+// Big answers (a page of up to 1,000 at-risk items) leave in slices: see jsonSlices.
 import { Readable } from "node:stream";
 import type { FastifyReply } from "fastify";
 import { jsonSlices } from "./json.js";
