@@ -9,12 +9,13 @@ import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repo
 
 const { values } = parseArgs({ options: { rebuild: { type: "boolean", default: false } } });
 const db = await openDatabaseOrExit(databaseOptionsOf(loadConfig()));
-let code = 0;
-try {
+
+/** The exit code: 0 when the figures agree, 1 when some scope differs, 2 when there are none to check. */
+async function verify(): Promise<number> {
   const [kept] = await db.raw.query<{ t: string | null }>("SELECT to_regclass('ledger_figures')::text AS t");
   if (!kept?.t) {
     console.error(`${db.kind}: this database keeps no figures yet; run npm run db:migrate first`);
-    process.exit(2);
+    return 2;
   }
   const figures = createLedgerFiguresRepository(db.prisma);
   if (values.rebuild) {
@@ -24,22 +25,26 @@ try {
   const started = performance.now();
   const { count, first } = await figures.differences();
   const ms = Math.round(performance.now() - started);
-  const scopes = await db.raw.query<{ n: string }>("SELECT COUNT(*)::text AS n FROM ledger_figures");
   if (count === 0) {
+    const scopes = await db.raw.query<{ n: string }>("SELECT COUNT(*)::text AS n FROM ledger_figures");
     console.log(
       `${db.kind}: the kept figures of ${scopes[0]?.n ?? 0} scopes agree with the entries (${ms} ms)`,
     );
-  } else {
-    code = 1;
-    console.error(
-      `${db.kind}: ${count} scopes differ from the entries (${ms} ms); the first ${first.length}:`,
-    );
-    for (const d of first)
-      console.error(
-        `  ${d.scopeKey}: ${d.problem}\n    kept:     ${d.kept ?? "-"}\n    expected: ${d.expected ?? "-"}`,
-      );
-    console.error("npm run db:verify -- --rebuild writes them again from the entries.");
+    return 0;
   }
+  console.error(`${db.kind}: ${count} scopes differ from the entries (${ms} ms); the first ${first.length}:`);
+  for (const d of first)
+    console.error(
+      `  ${d.scopeKey}: ${d.problem}\n    kept:     ${d.kept ?? "-"}\n    expected: ${d.expected ?? "-"}`,
+    );
+  console.error("npm run db:verify -- --rebuild writes them again from the entries.");
+  return 1;
+}
+
+// The database is closed (and an embedded folder's lock released) whatever the outcome.
+let code: number;
+try {
+  code = await verify();
 } finally {
   await db.close();
 }
