@@ -154,6 +154,7 @@ describe("migrating a new database with prisma/migrations", () => {
       "api_key_changed_delete",
       "api_key_changed_update",
       "audit_event_append_only",
+      "calendar_year_version",
       "carry_forward_append_only",
       "carry_forward_figures",
       "carry_forward_figures_truncate",

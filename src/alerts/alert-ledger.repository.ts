@@ -8,6 +8,15 @@ import type { AlertIntent, AlertKey } from "./policy.js";
 export const keyString = (k: AlertKey) =>
   [k.planYear, k.milestoneId, k.unitCode, k.program, k.stage, k.recipient].join("|");
 
+/** The RFC 5322 Message-ID of the message carrying these alerts: the same on every resend and instance. */
+export function headerMessageIdOf(keys: readonly AlertKey[]): string {
+  const digest = createHash("sha256")
+    .update(keys.map(keyString).sort().join("\n"))
+    .digest("hex")
+    .slice(0, 32);
+  return `<alert.${digest}@disbursement-monitor.invalid>`;
+}
+
 /** Snapshots hold BigInt amounts; jsonb holds them as decimal strings. */
 export function toJsonValue(v: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
@@ -74,7 +83,7 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
     async enqueue(
       intents: AlertIntent[],
       asOf: LocalDate,
-      render: (fresh: AlertIntent[]) => RenderedMessage,
+      render: (fresh: AlertIntent[], headerMessageId: string) => RenderedMessage,
     ): Promise<{ messageId: bigint; alerts: number } | null> {
       const first = intents[0];
       if (!first) return null;
@@ -100,18 +109,15 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
         if (inserted.length === 0) return null;
         const fresh = new Set(inserted.map(keyString));
         const mine = intents.filter((i) => fresh.has(keyString(i.key)));
-        const rendered = render(mine);
-        const digest = createHash("sha256")
-          .update([...fresh].sort().join("\n"))
-          .digest("hex")
-          .slice(0, 32);
+        const headerMessageId = headerMessageIdOf(mine.map((i) => i.key));
+        const rendered = render(mine, headerMessageId);
         const message = await tx.outboxMessage.create({
           data: {
             kind: first.route.kind === "unit" ? "unit" : "admin",
             recipient: first.route.to,
             cc: [...new Set(mine.flatMap((i) => i.route.cc))],
             ...rendered,
-            headerMessageId: `<alert.${digest}@disbursement-monitor.invalid>`,
+            headerMessageId,
           },
           select: { id: true },
         });

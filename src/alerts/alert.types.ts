@@ -5,7 +5,8 @@ import type { MilestoneStatus } from "../domain/milestone-status.js";
 /** Reminder stages are named by days before the due date: reminder_30, reminder_14, ... */
 export type ReminderStage = `reminder_${number}`;
 export type UnitStage = ReminderStage | "at_risk" | "missed" | "recovered";
-export type AdminStage = "escalation" | "digest";
+/** unacknowledged: a missed notice no one acknowledged within the policy's working days, escalated again. */
+export type AdminStage = "escalation" | "unacknowledged" | "digest";
 export type AlertStage = UnitStage | AdminStage;
 
 /** Figures of one (unit, program, milestone) at the time the alert was decided. */
@@ -37,6 +38,8 @@ export type AlertSnapshot = {
   comparison: "gt" | "gte";
   shortfall: bigint;
   daysLeft: number;
+  /** Working days from asOf to the due date (src/domain/working-days.ts); absent in old snapshots. */
+  workingDaysLeft?: number;
   requiredDailyPace: bigint | null;
   projectedRate: number | null;
   /** Refund milestones, for a unit the refund does not concern: capital that lapses, not a refund owed. */
@@ -46,12 +49,17 @@ export type AlertSnapshot = {
 /** One line of a message: why this recipient hears about this unit, program and milestone. */
 export type AlertItem = { stage: AlertStage; snapshot: AlertSnapshot };
 
+/** The signed link a unit head opens to acknowledge a message (src/acknowledgements). */
+export type AckLink = { url: string; expiresOn: LocalDate };
+
 /** A message to a unit head: every item of every unit they head, in one e-mail per run. */
 export type UnitAlertMessage = {
   kind: "unit";
   asOf: LocalDate;
   recipient: { name: string; email: string };
   items: AlertItem[];
+  /** Absent only where no link can be made (a preview of a message whose id is not decided). */
+  ack?: AckLink;
 };
 
 /** A message to an admin: the missed units to escalate, in one e-mail per run. */

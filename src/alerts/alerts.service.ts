@@ -5,8 +5,8 @@ import type { LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { PairEvaluation } from "../domain/plan-evaluation.js";
 import type { AdminRecipients } from "./admin-recipients.js";
-import type { AlertMessage, AlertStage, RenderedMessage } from "./alert.types.js";
-import { type AlertLedgerRepository, keyString } from "./alert-ledger.repository.js";
+import type { AckLink, AlertMessage, AlertStage, RenderedMessage } from "./alert.types.js";
+import { type AlertLedgerRepository, headerMessageIdOf, keyString } from "./alert-ledger.repository.js";
 import type { EvaluationRunsRepository } from "./evaluation-runs.repository.js";
 import { type AlertIntent, type AlertPolicy, decideAlerts } from "./policy.js";
 
@@ -19,6 +19,8 @@ type Deps = {
   catalog: { listUnits(): Promise<Unit[]>; listPrograms(): Promise<{ code: string; name: string }[]> };
   policy: () => Promise<AlertPolicy> | AlertPolicy;
   render: (m: AlertMessage) => RenderedMessage;
+  /** The signed acknowledgement link a unit head's message carries (src/acknowledgements). */
+  ackLink?: (headerMessageId: string, recipient: string, asOf: LocalDate) => AckLink;
   lock: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
   instance: string;
   /** Counts every real run, whoever started it (schedule, API, CLI). */
@@ -83,6 +85,15 @@ export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessag
 const kindOf = (g: AlertIntent[]) => (g[0]!.route.kind === "unit" ? "unit" : "admin");
 
 export function createAlertsService(d: Deps) {
+  /** The message of a group as it is sent: a unit head's carries its acknowledgement link. */
+  function messageOf(asOf: LocalDate, group: AlertIntent[], headerMessageId: string): AlertMessage {
+    const m = buildMessage(asOf, group);
+    if (m.kind !== "unit" || !d.ackLink) return m;
+    return { ...m, ack: d.ackLink(headerMessageId, m.recipient.email.toLowerCase(), asOf) };
+  }
+  const render = (asOf: LocalDate, group: AlertIntent[], headerMessageId?: string) =>
+    d.render(messageOf(asOf, group, headerMessageId ?? headerMessageIdOf(group.map((i) => i.key))));
+
   /** Every plan that can still produce alerts on asOf: this year's and last year's. */
   async function plansInPlay(asOf: LocalDate): Promise<Plan[]> {
     const year = Number(asOf.slice(0, 4));
@@ -133,7 +144,7 @@ export function createAlertsService(d: Deps) {
     if (dryRun) {
       result.skipped = skipped.length;
       for (const g of groups) {
-        const rendered = d.render(buildMessage(asOf, g));
+        const rendered = render(asOf, g);
         result.queued += g.length;
         result.messages.push({
           kind: g[0]!.route.kind,
@@ -147,8 +158,8 @@ export function createAlertsService(d: Deps) {
     result.skipped = await d.ledger.recordSkipped(skipped, asOf);
     for (const g of groups) {
       let subject = "";
-      const written = await d.ledger.enqueue(g, asOf, (mine) => {
-        const rendered = d.render(buildMessage(asOf, mine));
+      const written = await d.ledger.enqueue(g, asOf, (mine, headerMessageId) => {
+        const rendered = render(asOf, mine, headerMessageId);
         subject = rendered.subject;
         return rendered;
       });
@@ -198,7 +209,7 @@ export function createAlertsService(d: Deps) {
       return groupByMessage(mine).map((g) => ({
         to: g[0]!.route.to,
         cc: g[0]!.route.cc,
-        ...d.render(buildMessage(asOf, g)),
+        ...render(asOf, g),
       }));
     },
   };
