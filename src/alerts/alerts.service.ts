@@ -10,6 +10,8 @@ import { type AlertLedgerRepository, headerMessageIdOf, keyString } from "./aler
 import type { EvaluationRunsRepository } from "./evaluation-runs.repository.js";
 import { type AlertIntent, type AlertPolicy, decideAlerts } from "./policy.js";
 
+export type AckLinkSigner = (headerMessageId: string, recipient: string, asOf: LocalDate) => AckLink;
+
 type Deps = {
   ledger: AlertLedgerRepository;
   runs: EvaluationRunsRepository;
@@ -19,8 +21,8 @@ type Deps = {
   catalog: { listUnits(): Promise<Unit[]>; listPrograms(): Promise<{ code: string; name: string }[]> };
   policy: () => Promise<AlertPolicy> | AlertPolicy;
   render: (m: AlertMessage) => RenderedMessage;
-  /** The signed acknowledgement link a unit head's message carries (src/acknowledgements). */
-  ackLink?: (headerMessageId: string, recipient: string, asOf: LocalDate) => AckLink;
+  /** Signs the acknowledgement link a unit head's message carries (src/acknowledgements); async once, for the key. */
+  ackLinks?: () => Promise<AckLinkSigner>;
   lock: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
   instance: string;
   /** Counts every real run, whoever started it (schedule, API, CLI). */
@@ -86,13 +88,22 @@ const kindOf = (g: AlertIntent[]) => (g[0]!.route.kind === "unit" ? "unit" : "ad
 
 export function createAlertsService(d: Deps) {
   /** The message of a group as it is sent: a unit head's carries its acknowledgement link. */
-  function messageOf(asOf: LocalDate, group: AlertIntent[], headerMessageId: string): AlertMessage {
+  function messageOf(
+    asOf: LocalDate,
+    group: AlertIntent[],
+    headerMessageId: string,
+    sign: AckLinkSigner | null,
+  ): AlertMessage {
     const m = buildMessage(asOf, group);
-    if (m.kind !== "unit" || !d.ackLink) return m;
-    return { ...m, ack: d.ackLink(headerMessageId, m.recipient.email.toLowerCase(), asOf) };
+    if (m.kind !== "unit" || !sign) return m;
+    return { ...m, ack: sign(headerMessageId, m.recipient.email.toLowerCase(), asOf) };
   }
-  const render = (asOf: LocalDate, group: AlertIntent[], headerMessageId?: string) =>
-    d.render(messageOf(asOf, group, headerMessageId ?? headerMessageIdOf(group.map((i) => i.key))));
+  /** Renders as a real run would; a dry run or preview names the Message-ID from the same keys. */
+  async function renderer(asOf: LocalDate) {
+    const sign = d.ackLinks ? await d.ackLinks() : null;
+    return (group: AlertIntent[], headerMessageId?: string) =>
+      d.render(messageOf(asOf, group, headerMessageId ?? headerMessageIdOf(group.map((i) => i.key)), sign));
+  }
 
   /** Every plan that can still produce alerts on asOf: this year's and last year's. */
   async function plansInPlay(asOf: LocalDate): Promise<Plan[]> {
@@ -141,10 +152,11 @@ export function createAlertsService(d: Deps) {
       skipped: 0,
       messages: [],
     };
+    const render = await renderer(asOf);
     if (dryRun) {
       result.skipped = skipped.length;
       for (const g of groups) {
-        const rendered = render(asOf, g);
+        const rendered = render(g);
         result.queued += g.length;
         result.messages.push({
           kind: g[0]!.route.kind,
@@ -159,7 +171,7 @@ export function createAlertsService(d: Deps) {
     for (const g of groups) {
       let subject = "";
       const written = await d.ledger.enqueue(g, asOf, (mine, headerMessageId) => {
-        const rendered = render(asOf, mine, headerMessageId);
+        const rendered = render(mine, headerMessageId);
         subject = rendered.subject;
         return rendered;
       });
@@ -206,10 +218,11 @@ export function createAlertsService(d: Deps) {
       const mine = fresh.filter(
         (i) => i.outcome === "queued" && i.route.kind === "unit" && i.key.unitCode === unitCode,
       );
+      const render = await renderer(asOf);
       return groupByMessage(mine).map((g) => ({
         to: g[0]!.route.to,
         cc: g[0]!.route.cc,
-        ...render(asOf, g),
+        ...render(g),
       }));
     },
   };
