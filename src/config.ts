@@ -82,6 +82,20 @@ const envSchema = z.object({
   OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
+  // Where people reach the service from outside: the acknowledgement links and calendar feeds name it.
+  PUBLIC_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be an http:// or https:// URL, e.g. https://giamsat.example.vn",
+    })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  ACK_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (use a random secret)")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  ACK_LINK_VALID_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ALERT_POLICY: z
     .string()
     .default("{}")
@@ -123,6 +137,11 @@ export type Config = {
   senderIntervalSeconds: number;
   outbox: OutboxConfig;
   alertPolicy: AlertPolicy;
+  /** Without PUBLIC_BASE_URL: http://HOST:PORT, right only on the machine itself. */
+  publicBaseUrl: string;
+  /** HMAC key of the acknowledgement links; without it one is made and kept in the database. */
+  ackSecret: string | undefined;
+  ackLinkValidDays: number;
 };
 
 /** Where the database is: a PostgreSQL server, or PGlite in DATA_DIR. */
@@ -184,5 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseMs: e.OUTBOX_LEASE_MS,
     },
     alertPolicy: e.ALERT_POLICY,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`,
+    ackSecret: e.ACK_SECRET,
+    ackLinkValidDays: e.ACK_LINK_VALID_DAYS,
   };
 }

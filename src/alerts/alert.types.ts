@@ -42,9 +42,14 @@ export type AlertSnapshot = {
   workingDaysLeft?: number;
   requiredDailyPace: bigint | null;
   projectedRate: number | null;
+  /** The unit head's acknowledgement of the pair's latest unit notice (digest and escalations show it). */
+  acknowledgement?: Acknowledgement | null;
   /** Refund milestones, for a unit the refund does not concern: capital that lapses, not a refund owed. */
   lapsed?: bigint | null;
 };
+
+/** What a unit head answered through the link: read on a day, and optionally what they will do by when. */
+export type Acknowledgement = { on: LocalDate; plannedAction: string | null; plannedOn: LocalDate | null };
 
 /** One line of a message: why this recipient hears about this unit, program and milestone. */
 export type AlertItem = { stage: AlertStage; snapshot: AlertSnapshot };
