@@ -5,13 +5,16 @@ import Fastify from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { apiKeysRoutes } from "./access/api-keys.routes.js";
 import { authPlugin } from "./access/auth.plugin.js";
+import { acknowledgementsRoutes } from "./acknowledgements/acknowledgements.routes.js";
 import { alertsRoutes, metricsRoute } from "./alerts/alerts.routes.js";
 import { auditRoutes } from "./audit/audit.routes.js";
+import { calendarRoutes } from "./calendar/calendar.routes.js";
 import { catalogRoutes } from "./catalog/catalog.routes.js";
 import { closingsRoutes } from "./closings/closings.routes.js";
 import type { Container } from "./container.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
 import { webPlugin } from "./dashboard/web.plugin.js";
+import { calendarFeedRoutes, calendarFeedsRoutes } from "./feeds/calendar-feeds.routes.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { healthRoutes } from "./http/health.routes.js";
 import { stringifyJson } from "./http/json.js";
@@ -116,6 +119,7 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
       await api.register(plansRoutes, { plans: c.plans });
       await api.register(closingsRoutes, { closings: c.closings });
+      await api.register(calendarRoutes, { calendar: c.calendar });
       await api.register(rulesRoutes, { rules: c.rules, today: c.today });
       await api.register(spreadsheetsRoutes, {
         imports: c.spreadsheetImports,
@@ -131,12 +135,18 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
         outbox: c.outbox,
         admins: c.admins,
         today: c.today,
+        acknowledgements: c.acknowledgements,
         kickSender: opts.kickSender ?? (() => void c.sender.drain().catch(() => {})),
       });
       await api.register(dashboardRoutes, { dashboard: c.dashboard, today: c.today });
+      await api.register(calendarFeedsRoutes, { feeds: c.calendarFeeds });
     },
     { prefix: "/api/v1" },
   );
+  // Public: the token in the path is the credential (calendar clients send no API key).
+  await app.register(calendarFeedRoutes, { feeds: c.calendarFeeds });
+  // Public: the signed token in the path is the only credential, for one message.
+  await app.register(acknowledgementsRoutes, { acknowledgements: c.acknowledgements });
   await app.register(webPlugin, { root: opts.webRoot });
   return app;
 }

@@ -4,6 +4,9 @@ import path from "node:path";
 import { createApiKeysRepository } from "./access/api-keys.repository.js";
 import { createApiKeysService } from "./access/api-keys.service.js";
 import { createKeyRevocations, type RevocationLog } from "./access/key-revocations.js";
+import { cachedAckSecret, loadAckSecret } from "./acknowledgements/ack-secret.js";
+import { createAcknowledgementsRepository } from "./acknowledgements/acknowledgements.repository.js";
+import { createAcknowledgementsService } from "./acknowledgements/acknowledgements.service.js";
 import { createAdminRecipients } from "./alerts/admin-recipients.js";
 import type { Mailer } from "./alerts/alert.types.js";
 import { createAlertLedgerRepository } from "./alerts/alert-ledger.repository.js";
@@ -16,6 +19,8 @@ import { createOutboxSender } from "./alerts/outbox-sender.js";
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./alerts/policy.js";
 import { renderMessage } from "./alerts/templates/render.js";
 import { createAuditRepository } from "./audit/audit.repository.js";
+import { createCalendarRepository } from "./calendar/calendar.repository.js";
+import { createCalendarService } from "./calendar/calendar.service.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
 import { createClosingsRepository } from "./closings/closings.repository.js";
@@ -25,6 +30,9 @@ import { createDashboardRepository } from "./dashboard/dashboard.repository.js";
 import { createDashboardService } from "./dashboard/dashboard.service.js";
 import type { Database } from "./db/database.js";
 import { type LocalDate, todayIn } from "./domain/local-date.js";
+import type { WorkingCalendar } from "./domain/working-days.js";
+import { createCalendarFeedsRepository } from "./feeds/calendar-feeds.repository.js";
+import { createCalendarFeedsService } from "./feeds/calendar-feeds.service.js";
 import { createLedgerRepository } from "./ledger/ledger.repository.js";
 import { createLedgerService } from "./ledger/ledger.service.js";
 import { createPlansRepository } from "./plans/plans.repository.js";
@@ -53,6 +61,10 @@ export type ContainerOptions = {
   adminEmails?: string[];
   outbox?: Partial<OutboxConfig>;
   alertPolicy?: AlertPolicy;
+  /** The working calendar the alerts keep; by default the calendar service's (src/calendar). */
+  calendar?: () => Promise<WorkingCalendar>;
+  /** Where the outbox sender reports a dead message, with its reason. */
+  senderLog?: MailLog;
   /** Names this process in the evaluation runs it records. */
   instance?: string;
   /** What one spreadsheet import may hold; the defaults where left out. */
@@ -65,6 +77,12 @@ export type ContainerOptions = {
    * revocations, and a key revoked elsewhere answers here until its cached lookup expires.
    */
   revocations?: { databaseUrl: string; log?: RevocationLog };
+  /** Where the service is reached from outside (feed and link URLs); http://127.0.0.1:3000 by default. */
+  publicBaseUrl?: string;
+  /** HMAC key of the acknowledgement links (ACK_SECRET); without it one is kept in the database. */
+  ackSecret?: string;
+  /** Days an acknowledgement link stays valid after the run that made it; 30 by default. */
+  ackLinkValidDays?: number;
 };
 
 const DEFAULT_OUTBOX: OutboxConfig = {
@@ -89,9 +107,16 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   const revocations = opts.revocations ? createKeyRevocations({ ...opts.revocations, sink: apiKeys }) : null;
   const ledgerRepo = createLedgerRepository(db.prisma);
   const audit = createAuditRepository(db.prisma);
+  // Working days: read by the plans (due-date flags), the rules and closings (moved due dates).
+  const calendar = createCalendarService({ repo: createCalendarRepository(db.prisma), audit });
   // Closed milestones: read by the rules (recorded verdicts), the plans and the ledger (closed periods).
   const closingsRepo = createClosingsRepository(db.prisma);
-  const plans = createPlansService({ repo: createPlansRepository(db.prisma), closings: closingsRepo, audit });
+  const plans = createPlansService({
+    repo: createPlansRepository(db.prisma),
+    closings: closingsRepo,
+    audit,
+    calendar,
+  });
   const evaluationGate = createEvaluationGate(opts.evaluations ?? DEFAULT_GATE);
   const rulesRepo = createRulesRepository(db.prisma);
   const rules = createRulesService({
@@ -101,8 +126,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     closings: closingsRepo,
     gate: evaluationGate,
     cache: createAnswerCache({ version: rulesRepo.ledgerVersion }),
+    calendar,
   });
-  const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today });
+  const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today, calendar });
   const ledger = createLedgerService({
     repo: ledgerRepo,
     catalog: catalogRepo,
@@ -145,6 +171,14 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     countsByStatus: outbox.countsByStatus,
     lastSuccess: runs.lastSuccess,
   });
+  const acknowledgements = createAcknowledgementsService({
+    repo: createAcknowledgementsRepository(db.prisma),
+    secret: cachedAckSecret(() => loadAckSecret(db.prisma, opts.ackSecret)),
+    now: () => clock.now(),
+    today,
+    baseUrl: opts.publicBaseUrl ?? "http://127.0.0.1:3000",
+    validDays: opts.ackLinkValidDays ?? 30,
+  });
   const alerts = createAlertsService({
     ledger: alertLedger,
     runs,
@@ -153,7 +187,11 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     rules,
     catalog,
     policy: () => opts.alertPolicy ?? DEFAULT_ALERT_POLICY,
+    // Library holidays and the admins' days off (Tết, bridges), read on every run.
+    calendar: opts.calendar ?? (() => calendar.workingCalendar()),
+    closings: closingsRepo,
     render: renderMessage,
+    ackLinks: acknowledgements.signer,
     lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),
     instance: opts.instance ?? `${os.hostname()}:${process.pid}`,
     onFinished: metrics.evaluationFinished,
@@ -167,6 +205,17 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     alerts: alertLedger,
     today,
     gate: evaluationGate,
+    acknowledgements,
+  });
+  const calendarFeeds = createCalendarFeedsService({
+    repo: createCalendarFeedsRepository(db.prisma),
+    rules,
+    plans,
+    catalog,
+    unitsExist: catalogRepo.existingUnitCodes,
+    today,
+    now: () => clock.now(),
+    publicBaseUrl: opts.publicBaseUrl ?? "http://127.0.0.1:3000",
   });
   const mailer =
     opts.mailer ?? createEmlMailer({ dir: path.join(os.tmpdir(), "disbursement-monitor-eml"), from: "test" });
@@ -175,6 +224,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     mailer,
     config: { ...DEFAULT_OUTBOX, ...opts.outbox },
     observer: metrics.observer,
+    ...(opts.senderLog ? { log: opts.senderLog } : {}),
   });
   return {
     db,
@@ -188,6 +238,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     revocations,
     ledger,
     plans,
+    calendar,
     rules,
     evaluationGate,
     closings,
@@ -195,6 +246,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     reallocation,
     yearEnd,
     alerts,
+    acknowledgements,
     alertLedger,
     outbox,
     admins,
@@ -202,6 +254,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     mailer,
     sender,
     dashboard,
+    calendarFeeds,
   };
 }
 
@@ -228,6 +281,10 @@ export function createConfiguredContainer(
     importLimits: config.imports,
     evaluations: config.evaluations,
     instance: o.instance,
+    senderLog: o.log,
+    publicBaseUrl: config.publicBaseUrl,
+    ...(config.ackSecret ? { ackSecret: config.ackSecret } : {}),
+    ackLinkValidDays: config.ackLinkValidDays,
     ...(o.revocations ? { revocations: o.revocations } : {}),
   });
 }

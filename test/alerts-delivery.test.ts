@@ -122,6 +122,8 @@ describe("alert delivery over SMTP", () => {
     const recipients = dry.messages.map((m) => m.to.toLowerCase());
     expect(new Set(recipients).size).toBe(recipients.length);
     expect(recipients).toEqual(expect.arrayContaining([shared.headEmail, ...ADMINS]));
+    // The kinds a real run reports: to unit heads, and to admins (escalations and digest together).
+    expect(new Set(dry.messages.map((m) => m.kind))).toEqual(new Set(["unit", "admin"]));
 
     const viaApi = await t.request("POST", `/api/v1/alerts/run?asOf=${AS_OF}&dryRun=true`);
     expect(viaApi.status, JSON.stringify(viaApi.body)).toBe(200);
@@ -155,10 +157,24 @@ describe("alert delivery over SMTP", () => {
     expect(asViewer.status).toBe(403);
   });
 
+  it("previews every recipient's message without a unit: exactly what the run would send", async () => {
+    const res = await t.request("GET", `/api/v1/alerts/preview?asOf=${AS_OF}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { messages } = res.body as {
+      messages: { kind: string; to: string; subject: string; inLedger: boolean; items: unknown[] }[];
+    };
+    expect(messages.every((m) => !m.inLedger)).toBe(true);
+    expect(
+      messages.map((m) => ({ kind: m.kind, to: m.to, items: m.items.length, subject: m.subject })),
+    ).toEqual(dry.messages);
+    expect(await counts()).toEqual({ alerts: 0, messages: 0, runs: 0 });
+  });
+
   it("queues exactly what the dry run announced, one message per recipient, and delivers each once", async () => {
     const run = await t.container.alerts.runEvaluation({ asOf: AS_OF, dryRun: false, trigger: "api" });
     expect(run).toMatchObject({ ran: true, queued: dry.queued, skipped: dry.skipped });
-    expect(run.messages.map((m) => m.to).sort()).toEqual(dry.messages.map((m) => m.to).sort());
+    // Dry and real runs report the same messages: kinds, recipients, items and subjects.
+    expect(run.messages).toEqual(dry.messages);
 
     const handled = await t.container.sender.drain();
     const rows = await outboxRows();
@@ -254,7 +270,9 @@ describe("alert delivery over SMTP", () => {
       expect(dong(e.shortfall)).toMatch(/^\d{1,3}(\.\d{3}){3,} đ$/);
     }
     expect(text).toContain("còn 7 ngày");
-    expect(text).toContain("Nhắc hạn: còn 7 ngày (hạn đến hết ngày 30/09/2022).");
+    // 23/9 to 30/9: 7 days, 5 of them working days (the snapshot's workingDaysLeft).
+    expect(text).toMatch(/Nhắc hạn: còn 7 ngày.*hạn đến hết ngày 30\/09\/2022/);
+    expect(text).toContain("5 ngày làm việc");
     expect(text).toContain("có nguy cơ không đạt mốc (hạn đến hết ngày 30/09/2022)");
     expect(text).toContain("trước ngày 10/11/2022"); // the reallocation request guidance of M60
     for (const name of ["nông thôn mới", "giảm nghèo", "dân tộc thiểu số"])
@@ -282,6 +300,18 @@ describe("alert delivery over SMTP", () => {
     expect(dryAgain.body).toMatchObject({ queued: 0, skipped: 0, messages: [] });
     expect(await counts()).toEqual({ ...before, runs: before.runs + 2 });
     expect(smtp.received).toHaveLength(before.messages);
+  });
+
+  it("previews what the ledger already holds as such, and nothing as still to send", async () => {
+    const before = await counts();
+    const res = await t.request("GET", `/api/v1/alerts/preview?asOf=${AS_OF}`);
+    expect(res.status).toBe(200);
+    const { messages } = res.body as { messages: { to: string; inLedger: boolean; items: unknown[] }[] };
+    expect(messages.length, JSON.stringify(before)).toBe(before.messages);
+    expect(messages.every((m) => m.inLedger)).toBe(true);
+    const queued = await t.db.prisma.alertRecord.count({ where: { outcome: "queued" } });
+    expect(messages.reduce((n, m) => n + m.items.length, 0)).toBe(queued);
+    expect(await counts()).toEqual(before);
   });
 
   it("evaluates nothing on a date without a plan of its year or the year before", async () => {

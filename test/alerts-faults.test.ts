@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../scripts/demo-data.js";
 import type { Mailer } from "../src/alerts/alert.types.js";
 import { createSmtpMailer } from "../src/alerts/mailer/index.js";
+import { createOutboxSender } from "../src/alerts/outbox-sender.js";
 import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-test-server.js";
 import { ADMIN_KEY, createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
@@ -100,7 +101,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // A fresh alert ledger and outbox for each case, over the same province.
-  await t.db.prisma.$executeRawUnsafe("TRUNCATE alert_record, outbox_message, evaluation_run");
+  await t.db.prisma.$executeRawUnsafe(
+    "TRUNCATE alert_acknowledgement, alert_pair_watch, alert_record, outbox_message, evaluation_run",
+  );
   await smtp.acceptConnections();
   smtp.reset();
 });
@@ -187,6 +190,7 @@ describe("outbox against SMTP faults", () => {
       message: "5.1.1 Hộp thư không tồn tại / user unknown",
     });
     const permanentBefore = await metric("dm_mail_failures_total", 'kind="permanent"');
+    const deadBefore = await metric("dm_outbox_dead_total", 'reason="permanent"');
     expect(await metric("dm_outbox_messages", 'status="dead"')).toBe(0);
 
     await drainUntilSettled();
@@ -213,6 +217,7 @@ describe("outbox against SMTP faults", () => {
     expect(items[0]!.message.lastError).toMatch(/550/);
     expect(await metric("dm_mail_failures_total", 'kind="permanent"')).toBe(permanentBefore + 1);
     expect(await metric("dm_outbox_messages", 'status="dead"')).toBe(1);
+    expect(await metric("dm_outbox_dead_total", 'reason="permanent"')).toBe(deadBefore + 1);
 
     // Once the address is fixed on the server side, an admin resends it: same Message-ID.
     smtp.acceptRecipient(victim.recipient);
@@ -281,15 +286,34 @@ describe("outbox against SMTP faults", () => {
     expect(Number(dup[0]!.n)).toBe(0);
   });
 
-  it("gives up after maxAttempts temporary failures and says so", async () => {
-    await evaluate();
+  it("gives up after maxAttempts temporary failures and says so: logged with the reason, counted", async () => {
+    const queued = await evaluate();
     await smtp.refuseConnections();
+    // The sender as the service wires it: the service's logger, the /metrics observer.
+    const logged: { msg: string; meta: Record<string, unknown> }[] = [];
+    const sender = createOutboxSender({
+      repo: t.container.outbox,
+      mailer,
+      config: OUTBOX,
+      observer: t.container.metrics.observer,
+      log: (msg, meta) => logged.push({ msg, meta: meta as Record<string, unknown> }),
+    });
+    const exhaustedBefore = await metric("dm_outbox_dead_total", 'reason="retries_exhausted"');
     const deadline = Date.now() + 20_000;
     while ((await unfinished()) > 0) {
       if (Date.now() > deadline) throw new Error("messages never gave up");
-      await t.container.sender.drain();
+      await sender.drain();
       await sleep(20);
     }
+    expect(logged.map((l) => l.msg)).toEqual(queued.map(() => "outbox message dead"));
+    expect(logged.map((l) => l.meta.id).sort()).toEqual(queued.map((r) => String(r.id)).sort());
+    for (const l of logged) {
+      expect(l.meta).toMatchObject({ attempts: OUTBOX.maxAttempts, permanent: false });
+      expect(l.meta.reason).toMatch(/^gave up after 10 attempts: .*ECONNREFUSED/);
+    }
+    expect(await metric("dm_outbox_dead_total", 'reason="retries_exhausted"')).toBe(
+      exhaustedBefore + queued.length,
+    );
     const after = await rows();
     expect(after.every((r) => r.status === "dead")).toBe(true);
     expect(after.every((r) => r.attempts === OUTBOX.maxAttempts)).toBe(true);

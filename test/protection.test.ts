@@ -11,8 +11,18 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 // The only routes anyone may call without a key: liveness, readiness, the API docs, the
-// dashboard's static files (no data in them).
-const PUBLIC = [/^\/healthz$/, /^\/readyz$/, /^\/docs(\/|$)/, /^\/$/, /^\/\*$/, /^\/assets\//];
+// dashboard's static files (no data in them), calendar feeds and acknowledgement links (the
+// token in the path is the key, and grants only that feed or that one message's acknowledgement).
+const PUBLIC = [
+  /^\/healthz$/,
+  /^\/readyz$/,
+  /^\/docs(\/|$)/,
+  /^\/$/,
+  /^\/\*$/,
+  /^\/assets\//,
+  /^\/feeds\/:token\.ics$/,
+  /^\/ack\/:token$/,
+];
 
 type Route = { method: string; url: string; roles?: readonly string[] | undefined };
 

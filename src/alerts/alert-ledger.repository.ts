@@ -1,9 +1,18 @@
 // The alert ledger and the outbox rows it writes with it, in one transaction per recipient.
 import { createHash } from "node:crypto";
-import { type LocalDate, localDateToUtcDate } from "../domain/local-date.js";
+import { type LocalDate, localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import type { RenderedMessage } from "./alert.types.js";
-import type { AlertIntent, AlertKey } from "./policy.js";
+import type { Acknowledgement, RenderedMessage } from "./alert.types.js";
+import {
+  type AlertIntent,
+  type AlertKey,
+  DIGEST_MILESTONE,
+  type MissedNotice,
+  type PairWatch,
+  type PairWatchUpdate,
+  pairKey,
+  warningNumber,
+} from "./policy.js";
 
 export const keyString = (k: AlertKey) =>
   [k.planYear, k.milestoneId, k.unitCode, k.program, k.stage, k.recipient].join("|");
@@ -50,14 +59,103 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
       return new Set(rows.map(keyString));
     },
 
-    /** "milestone|unit|program" of the pairs that were sent an at-risk warning in this plan year. */
-    async warnedPairs(planYear: number): Promise<Set<string>> {
+    /** pairKey → the number of the latest at-risk warning queued in this plan year (at_risk = 1, at_risk_n = n). */
+    async warningsOf(planYear: number): Promise<Map<string, number>> {
       const rows = await prisma.alertRecord.findMany({
-        where: { planYear, stage: "at_risk", outcome: "queued" },
-        select: { milestoneId: true, unitCode: true, program: true },
-        distinct: ["milestoneId", "unitCode", "program"],
+        where: { planYear, stage: { startsWith: "at_risk" }, outcome: "queued" },
+        select: { milestoneId: true, unitCode: true, program: true, stage: true },
       });
-      return new Set(rows.map((r) => `${r.milestoneId}|${r.unitCode}|${r.program}`));
+      const out = new Map<string, number>();
+      for (const r of rows) {
+        const n = warningNumber(r.stage);
+        if (n === null) continue;
+        const k = pairKey(r.milestoneId, r.unitCode, r.program);
+        out.set(k, Math.max(n, out.get(k) ?? 0));
+      }
+      return out;
+    },
+
+    /** pairKey → the watch of each warned pair of the plan year (alert_pair_watch). */
+    async pairWatch(planYear: number): Promise<Map<string, PairWatch>> {
+      const rows = await prisma.alertPairWatch.findMany({ where: { planYear } });
+      return new Map(
+        rows.map((r) => [
+          pairKey(r.milestoneId, r.unitCode, r.program),
+          {
+            recoveredOn: r.recoveredOn ? utcDateToLocalDate(r.recoveredOn) : null,
+            updatedOn: utcDateToLocalDate(r.updatedOn),
+          },
+        ]),
+      );
+    },
+
+    /**
+     * Writes what a real run learnt about warned pairs. Never older over newer: a run for an
+     * earlier day (a rerun, a slow instance) leaves a watch changed on a later day alone.
+     */
+    async savePairWatch(updates: readonly PairWatchUpdate[]): Promise<void> {
+      if (updates.length === 0) return;
+      await prisma.$executeRaw`
+        INSERT INTO alert_pair_watch (plan_year, milestone_id, unit_code, program, recovered_on, updated_on)
+        SELECT * FROM unnest(${updates.map((u) => u.planYear)}::int[], ${updates.map((u) => u.milestoneId)}::text[],
+                             ${updates.map((u) => u.unitCode)}::text[], ${updates.map((u) => u.program)}::text[],
+                             ${updates.map((u) => u.recoveredOn)}::date[], ${updates.map((u) => u.updatedOn)}::date[])
+        ON CONFLICT (plan_year, milestone_id, unit_code, program) DO UPDATE
+          SET recovered_on = excluded.recovered_on, updated_on = excluded.updated_on
+          WHERE alert_pair_watch.updated_on <= excluded.updated_on`;
+    },
+
+    /**
+     * pairKey → the missed notice queued to the pair's unit head in this plan year: the day it was
+     * queued (the alert row's asOf) and whether its recipient acknowledged the message carrying it.
+     */
+    async missedNotices(planYear: number): Promise<Map<string, MissedNotice>> {
+      const rows = await prisma.$queryRaw<
+        { milestoneId: string; unitCode: string; program: string; sentOn: Date; acknowledged: boolean }[]
+      >`
+        SELECT a.milestone_id AS "milestoneId", a.unit_code AS "unitCode", a.program, a.as_of AS "sentOn",
+               EXISTS (SELECT 1 FROM alert_acknowledgement k
+                       WHERE k.message_id = a.message_id AND lower(k.recipient) = a.recipient) AS acknowledged
+        FROM alert_record a
+        WHERE a.plan_year = ${planYear} AND a.stage = 'missed' AND a.outcome = 'queued'
+          AND a.message_id IS NOT NULL`;
+      return new Map(
+        rows.map((r) => [
+          pairKey(r.milestoneId, r.unitCode, r.program),
+          { sentOn: utcDateToLocalDate(r.sentOn), acknowledged: r.acknowledged },
+        ]),
+      );
+    },
+
+    /** pairKey → the latest acknowledgement of a message that carried one of the pair's unit alerts. */
+    async acknowledgementsOf(planYear: number): Promise<Map<string, Acknowledgement>> {
+      const rows = await prisma.$queryRaw<
+        {
+          milestoneId: string;
+          unitCode: string;
+          program: string;
+          on: Date;
+          plannedAction: string | null;
+          plannedOn: Date | null;
+        }[]
+      >`
+        SELECT DISTINCT ON (a.milestone_id, a.unit_code, a.program)
+               a.milestone_id AS "milestoneId", a.unit_code AS "unitCode", a.program,
+               k.acknowledged_on AS "on", k.planned_action AS "plannedAction", k.planned_on AS "plannedOn"
+        FROM alert_record a
+        JOIN alert_acknowledgement k ON k.message_id = a.message_id AND lower(k.recipient) = a.recipient
+        WHERE a.plan_year = ${planYear} AND a.outcome = 'queued' AND a.milestone_id <> ${DIGEST_MILESTONE}
+        ORDER BY a.milestone_id, a.unit_code, a.program, k.acknowledged_at DESC, k.id DESC`;
+      return new Map(
+        rows.map((r) => [
+          pairKey(r.milestoneId, r.unitCode, r.program),
+          {
+            on: utcDateToLocalDate(r.on),
+            plannedAction: r.plannedAction,
+            plannedOn: r.plannedOn ? utcDateToLocalDate(r.plannedOn) : null,
+          },
+        ]),
+      );
     },
 
     async recordSkipped(intents: AlertIntent[], asOf: LocalDate): Promise<number> {

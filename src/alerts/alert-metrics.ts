@@ -1,5 +1,5 @@
 // Prometheus metrics of the watcher: evaluations, messages by state, send latency, failures
-// (temporary and permanent apart) and the time of the last successful evaluation.
+// (temporary and permanent apart), dead messages and the time of the last successful evaluation.
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { SendObserver } from "./outbox-sender.js";
 
@@ -28,6 +28,13 @@ export function createAlertMetrics(sources: Sources) {
     labelNames: ["kind"] as const,
     registers: [registry],
   });
+  const dead = new Counter({
+    name: "dm_outbox_dead_total",
+    help: "Messages this process gave up on (dead), by why: a permanent failure or retries exhausted",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  for (const reason of ["permanent", "retries_exhausted"]) dead.inc({ reason }, 0);
   new Gauge({
     name: "dm_outbox_messages",
     help: "Outbox messages by state",
@@ -52,6 +59,7 @@ export function createAlertMetrics(sources: Sources) {
   const observer: SendObserver = {
     sent: (ms) => sendSeconds.observe(ms / 1000),
     failed: (temporary) => failures.inc({ kind: temporary ? "temporary" : "permanent" }),
+    dead: (permanent) => dead.inc({ reason: permanent ? "permanent" : "retries_exhausted" }),
   };
   return {
     registry,

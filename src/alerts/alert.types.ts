@@ -4,7 +4,9 @@ import type { MilestoneStatus } from "../domain/milestone-status.js";
 
 /** Reminder stages are named by days before the due date: reminder_30, reminder_14, ... */
 export type ReminderStage = `reminder_${number}`;
-export type UnitStage = ReminderStage | "at_risk" | "missed" | "recovered";
+/** at_risk, then at_risk_2, at_risk_3 … when a pair that had recovered is at risk again. */
+export type WarningStage = "at_risk" | `at_risk_${number}`;
+export type UnitStage = ReminderStage | WarningStage | "missed" | "recovered";
 /** unacknowledged: a missed notice no one acknowledged within the policy's working days, escalated again. */
 export type AdminStage = "escalation" | "unacknowledged" | "digest";
 export type AlertStage = UnitStage | AdminStage;
@@ -44,6 +46,9 @@ export type AlertSnapshot = {
   projectedRate: number | null;
   /** The unit head's acknowledgement of the pair's latest unit notice (digest and escalations show it). */
   acknowledgement?: Acknowledgement | null;
+  /** "unacknowledged" items: when the missed notice was sent, and the working days it waited. */
+  missedNoticeSentOn?: LocalDate;
+  unacknowledgedAfterWorkingDays?: number;
   /** Refund milestones, for a unit the refund does not concern: capital that lapses, not a refund owed. */
   lapsed?: bigint | null;
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
+import type { AcknowledgementsService } from "../acknowledgements/acknowledgements.service.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import {
@@ -26,6 +27,8 @@ type Opts = {
   outbox: OutboxRepository;
   admins: AdminRecipients;
   today: () => LocalDate;
+  /** Adds each row's acknowledgement by its recipient (src/acknowledgements). */
+  acknowledgements?: Pick<AcknowledgementsService, "attachTo">;
   /** Wakes the sender after a run queued messages, without making the caller wait for SMTP. */
   kickSender: () => void;
 };
@@ -92,7 +95,10 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
         afterId: q.cursor ? BigInt(q.cursor) : undefined,
         limit: q.limit,
       });
-      return { items, nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null };
+      return {
+        items: o.acknowledgements ? await o.acknowledgements.attachTo(items) : items,
+        nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null,
+      };
     },
   );
 
@@ -124,8 +130,10 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
       config: { roles: ADMINS },
       schema: {
         tags: ["alerts"],
-        summary: "Render the message a unit's head would receive on asOf, without sending or recording it",
-        querystring: z.strictObject({ asOf: queryDate.optional(), unit: code }),
+        summary:
+          "Render what a run on asOf would send (a unit's head's messages, or every recipient's), " +
+          "without sending or recording it; messages the ledger already holds are marked inLedger",
+        querystring: z.strictObject({ asOf: queryDate.optional(), unit: code.optional() }),
         response: {
           200: z.object({
             messages: z.array(
@@ -135,6 +143,18 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
                 subject: z.string(),
                 html: z.string(),
                 text: z.string(),
+                kind: z.enum(["unit", "admin"]),
+                /** True: the ledger holds these alerts already, so a run would not send them again. */
+                inLedger: z.boolean(),
+                items: z.array(
+                  z.object({
+                    planYear: z.number(),
+                    milestoneId: z.string(),
+                    unitCode: z.string(),
+                    program: z.string(),
+                    stage: z.string(),
+                  }),
+                ),
               }),
             ),
           }),

@@ -1,25 +1,49 @@
 // One evaluation run: statuses from the rules, alerts from the policy, rows and messages from
 // the ledger. Same path for the schedule, the API and the CLI, dry or not.
 import type { Unit } from "../catalog/catalog.repository.js";
-import type { LocalDate } from "../domain/local-date.js";
+import { type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { PairEvaluation } from "../domain/plan-evaluation.js";
+import type { WorkingCalendar } from "../domain/working-days.js";
 import type { AdminRecipients } from "./admin-recipients.js";
 import type { AckLink, AlertMessage, AlertStage, RenderedMessage } from "./alert.types.js";
 import { type AlertLedgerRepository, headerMessageIdOf, keyString } from "./alert-ledger.repository.js";
 import type { EvaluationRunsRepository } from "./evaluation-runs.repository.js";
-import { type AlertIntent, type AlertPolicy, decideAlerts } from "./policy.js";
+import {
+  type AlertIntent,
+  type AlertPolicy,
+  decideAlerts,
+  nextPairWatch,
+  type PairWatchUpdate,
+  warningNumber,
+} from "./policy.js";
 
 export type AckLinkSigner = (headerMessageId: string, recipient: string, asOf: LocalDate) => AckLink;
 
 type Deps = {
-  ledger: AlertLedgerRepository;
+  ledger: Pick<
+    AlertLedgerRepository,
+    | "existing"
+    | "warningsOf"
+    | "pairWatch"
+    | "savePairWatch"
+    | "missedNotices"
+    | "acknowledgementsOf"
+    | "recordSkipped"
+    | "enqueue"
+  >;
   runs: EvaluationRunsRepository;
   admins: AdminRecipients;
   plans: { years(): Promise<number[]>; planFor(asOf: LocalDate, year?: number): Promise<Plan> };
   rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<PairEvaluation[]> };
   catalog: { listUnits(): Promise<Unit[]>; listPrograms(): Promise<{ code: string; name: string }[]> };
   policy: () => Promise<AlertPolicy> | AlertPolicy;
+  /** Working days: library holidays and the admins' days off (src/calendar). */
+  calendar: () => Promise<WorkingCalendar>;
+  /** Closed milestones of a plan year: the digest lists only what is still open. */
+  closings: {
+    closedMilestones(planYear: number): Promise<{ milestoneId: string; dueOn: LocalDate; closedAt: Date }[]>;
+  };
   render: (m: AlertMessage) => RenderedMessage;
   /** Signs the acknowledgement link a unit head's message carries (src/acknowledgements); async once, for the key. */
   ackLinks?: () => Promise<AckLinkSigner>;
@@ -43,8 +67,18 @@ export type RunResult = {
   planYears: number[];
   queued: number;
   skipped: number;
-  messages: { kind: string; to: string; items: number; subject: string }[];
+  /** The same kinds, dry or real: "unit" to unit heads, "admin" to admins (escalations and digest). */
+  messages: { kind: "unit" | "admin"; to: string; items: number; subject: string }[];
 };
+
+/** A message a preview shows: what a run would send (inLedger false), or what the ledger already holds. */
+export type PreviewMessage = {
+  kind: "unit" | "admin";
+  to: string;
+  cc: string[];
+  inLedger: boolean;
+  items: { planYear: number; milestoneId: string; unitCode: string; program: string; stage: string }[];
+} & RenderedMessage;
 
 /** Groups the intents of a run into messages: one per recipient (admins' escalations and digest together). */
 function groupByMessage(intents: AlertIntent[]): AlertIntent[][] {
@@ -61,12 +95,7 @@ function groupByMessage(intents: AlertIntent[]): AlertIntent[][] {
 export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessage {
   const first = group[0]!;
   const items = (of: AlertIntent[]) =>
-    of.flatMap((i) =>
-      i.snapshots.map((snapshot) => ({
-        stage: (i.route.kind === "digest" ? "digest" : i.key.stage) as AlertStage,
-        snapshot,
-      })),
-    );
+    of.flatMap((i) => i.snapshots.map((snapshot) => ({ stage: itemStage(i), snapshot })));
   if (first.route.kind === "unit")
     return {
       kind: "unit",
@@ -84,7 +113,14 @@ export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessag
   };
 }
 
-const kindOf = (g: AlertIntent[]) => (g[0]!.route.kind === "unit" ? "unit" : "admin");
+/** The stage a message shows: a repeated warning (at_risk_2, …) reads as the warning it is. */
+function itemStage(i: AlertIntent): AlertStage {
+  if (i.route.kind === "digest") return "digest";
+  if (warningNumber(i.key.stage) !== null) return "at_risk";
+  return i.key.stage as AlertStage;
+}
+
+const kindOf = (g: AlertIntent[]): "unit" | "admin" => (g[0]!.route.kind === "unit" ? "unit" : "admin");
 
 export function createAlertsService(d: Deps) {
   /** The message of a group as it is sent: a unit head's carries its acknowledgement link. */
@@ -114,33 +150,68 @@ export function createAlertsService(d: Deps) {
     return Promise.all(years.map((y) => d.plans.planFor(asOf, y)));
   }
 
-  async function decide(asOf: LocalDate) {
-    const [plans, units, programs, admins, policy] = await Promise.all([
+  /** The milestones of a plan closed by asOf (a closing speaks only after the due date). */
+  async function closedBy(plan: Plan, asOf: LocalDate): Promise<Set<string>> {
+    const closings = await d.closings.closedMilestones(plan.year);
+    return new Set(
+      closings.filter((c) => asOf > c.dueOn && todayIn(c.closedAt) <= asOf).map((c) => c.milestoneId),
+    );
+  }
+
+  /** Every intent of asOf, and what the pair watch learns from them (written by real runs only). */
+  async function decideAll(asOf: LocalDate) {
+    const [plans, units, programs, admins, policy, calendar] = await Promise.all([
       plansInPlay(asOf),
       d.catalog.listUnits(),
       d.catalog.listPrograms(),
       d.admins.emails(),
       d.policy(),
+      d.calendar(),
     ]);
     const unitMap = new Map(units.map((u) => [u.code, u]));
     const programNames = new Map(programs.map((p) => [p.code, p.name]));
     const intents: AlertIntent[] = [];
+    const watch: PairWatchUpdate[] = [];
     for (const plan of plans) {
-      const [evaluations, warned] = await Promise.all([
+      const [evaluations, warnings, pairWatch, missedNotices, acknowledgements, closed] = await Promise.all([
         d.rules.evaluate(plan, asOf),
-        d.ledger.warnedPairs(plan.year),
+        d.ledger.warningsOf(plan.year),
+        d.ledger.pairWatch(plan.year),
+        d.ledger.missedNotices(plan.year),
+        d.ledger.acknowledgementsOf(plan.year),
+        closedBy(plan, asOf),
       ]);
-      intents.push(
-        ...decideAlerts({ plan, asOf, evaluations, units: unitMap, programNames, admins, warned, policy }),
-      );
+      const input = {
+        plan,
+        asOf,
+        evaluations,
+        units: unitMap,
+        programNames,
+        admins,
+        warnings,
+        policy,
+        calendar,
+        watch: pairWatch,
+        missedNotices,
+        acknowledgements,
+        closed,
+      };
+      const decided = decideAlerts(input);
+      intents.push(...decided);
+      watch.push(...nextPairWatch(input, decided));
     }
     const existing = await d.ledger.existing(intents.map((i) => i.key));
-    return { plans, fresh: intents.filter((i) => !existing.has(keyString(i.key))) };
+    return { plans, intents, existing, watch };
+  }
+
+  async function decide(asOf: LocalDate) {
+    const { plans, intents, existing, watch } = await decideAll(asOf);
+    return { plans, watch, fresh: intents.filter((i) => !existing.has(keyString(i.key))) };
   }
 
   async function run(opts: RunOptions): Promise<RunResult> {
     const { asOf, dryRun } = opts;
-    const { plans, fresh } = await decide(asOf);
+    const { plans, fresh, watch } = await decide(asOf);
     const skipped = fresh.filter((i) => i.outcome === "skipped");
     const groups = groupByMessage(fresh.filter((i) => i.outcome === "queued"));
     const result: RunResult = {
@@ -159,7 +230,7 @@ export function createAlertsService(d: Deps) {
         const rendered = render(g);
         result.queued += g.length;
         result.messages.push({
-          kind: g[0]!.route.kind,
+          kind: kindOf(g),
           to: g[0]!.route.to,
           items: g.length,
           subject: rendered.subject,
@@ -179,6 +250,9 @@ export function createAlertsService(d: Deps) {
       result.queued += written.alerts;
       result.messages.push({ kind: kindOf(g), to: g[0]!.route.to, items: written.alerts, subject });
     }
+    // After the alerts: a crash in between leaves the watch a run behind, and the next run
+    // decides from the ledger's warnings again (their unique keys keep each warning once).
+    await d.ledger.savePairWatch(watch);
     return result;
   }
 
@@ -212,18 +286,45 @@ export function createAlertsService(d: Deps) {
       );
     },
 
-    /** Renders what a unit's head would receive on asOf, without writing anything. */
-    async preview(asOf: LocalDate, unitCode: string) {
-      const { fresh } = await decide(asOf);
-      const mine = fresh.filter(
-        (i) => i.outcome === "queued" && i.route.kind === "unit" && i.key.unitCode === unitCode,
+    /**
+     * What a run on asOf would send, rendered as it would be, without writing anything; with the
+     * messages the ledger already holds for that day's decisions beside them (inLedger: true).
+     * With a unit: only what its head receives; without: every recipient.
+     */
+    async preview(asOf: LocalDate, unitCode?: string): Promise<PreviewMessage[]> {
+      const { intents, existing } = await decideAll(asOf);
+      const mine = intents.filter(
+        (i) =>
+          i.outcome === "queued" &&
+          (unitCode === undefined || (i.route.kind === "unit" && i.key.unitCode === unitCode)),
       );
       const render = await renderer(asOf);
-      return groupByMessage(mine).map((g) => ({
-        to: g[0]!.route.to,
-        cc: g[0]!.route.cc,
-        ...render(g),
-      }));
+      const out: PreviewMessage[] = [];
+      for (const group of groupByMessage(mine)) {
+        const held = group.filter((i) => existing.has(keyString(i.key)));
+        const fresh = group.filter((i) => !existing.has(keyString(i.key)));
+        for (const [g, inLedger] of [
+          [fresh, false],
+          [held, true],
+        ] as const) {
+          if (g.length === 0) continue;
+          out.push({
+            kind: kindOf(g),
+            to: g[0]!.route.to,
+            cc: [...new Set(g.flatMap((i) => i.route.cc))],
+            inLedger,
+            items: g.map(({ key: { planYear, milestoneId, unitCode, program, stage } }) => ({
+              planYear,
+              milestoneId,
+              unitCode,
+              program,
+              stage,
+            })),
+            ...render(g),
+          });
+        }
+      }
+      return out;
     },
   };
 }

@@ -8,6 +8,8 @@ import type { OutboxRepository } from "./outbox.repository.js";
 export type SendObserver = {
   sent(ms: number): void;
   failed(temporary: boolean): void;
+  /** A message given up on: permanent failure, or temporary ones until maxAttempts. */
+  dead?(permanent: boolean): void;
 };
 
 type Deps = {
@@ -15,6 +17,7 @@ type Deps = {
   mailer: Mailer;
   config: OutboxConfig;
   observer?: SendObserver;
+  /** Where a dead message is reported, with its reason (the service's logger, as a warning). */
   log?: (msg: string, meta: object) => void;
   /** How many messages are in flight at once (the SMTP pool size). */
   concurrency?: number;
@@ -36,12 +39,17 @@ export function createOutboxSender({ repo, mailer, config, observer, log, concur
       const text = err instanceof Error ? err.message : String(err);
       observer?.failed(temporary);
       if (!temporary || m.attempts >= config.maxAttempts) {
-        await repo.markDead(
-          m.id,
-          temporary ? `gave up after ${m.attempts} attempts: ${text}` : text,
-          !temporary,
-        );
-        log?.("outbox message dead", { id: String(m.id), to: m.to, error: text });
+        const reason = temporary ? `gave up after ${m.attempts} attempts: ${text}` : text;
+        await repo.markDead(m.id, reason, !temporary);
+        observer?.dead?.(!temporary);
+        log?.("outbox message dead", {
+          id: String(m.id),
+          messageId: m.messageId,
+          to: m.to,
+          attempts: m.attempts,
+          permanent: !temporary,
+          reason,
+        });
       } else {
         await repo.markRetry(m.id, text, retryDelayMs(m.attempts, config));
       }

@@ -1,22 +1,32 @@
 // The alert policy, decided from state: given everything known on asOf, which alerts should
 // exist by now. A run after downtime therefore catches up by itself, and a stage whose moment
 // has passed is recorded as skipped instead of being sent late (no T-14 once T-7 is due).
+//
+// Working days (issue 14): a reminder due on a non-working day goes out on the working day
+// before, a missed notice or escalation on the next working day, the digest on the first working
+// day of its week on or after the digest weekday. Nothing is queued on a non-working day: a run
+// then only records what went stale, and the next working day's run sends what is due.
 import { z } from "zod";
-import { addDays, daysBetween, type LocalDate, toDayNumber } from "../domain/local-date.js";
+import { addDays, daysBetween, type LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { PairEvaluation } from "../domain/plan-evaluation.js";
-import type { AlertSnapshot, AlertStage } from "./alert.types.js";
+import { isoWeekday, type WorkingCalendar } from "../domain/working-days.js";
+import type { Acknowledgement, AlertSnapshot } from "./alert.types.js";
 
 export const alertPolicySchema = z.strictObject({
   reminderDaysBefore: z.array(z.number().int().min(1).max(365)).max(10).default([30, 14, 7, 1]),
   atRiskWarning: z.boolean().default(true),
-  /** The missed notice goes out the day after the due date; after this many days it is stale. */
+  /** The missed notice goes out the working day after the due date; after this many days it is stale. */
   missedMaxLateDays: z.number().int().min(1).max(365).default(14),
   escalateMissedToAdmins: z.boolean().default(true),
   recoveryNotice: z.boolean().default(true),
   recoveryMaxLateDays: z.number().int().min(0).max(365).default(14),
   /** ISO weekday of the admins' digest: 1 = Monday. 0 disables it. */
   digestWeekday: z.number().int().min(0).max(7).default(1),
+  /** A missed notice not acknowledged within this many working days goes to the admins again, once. 0 disables. */
+  ackEscalateAfterWorkingDays: z.number().int().min(0).max(60).default(3),
+  /** A warned pair is warned again only after staying recovered this many days; a shorter recovery is a flap. */
+  rewarnAfterRecoveredDays: z.number().int().min(1).max(365).default(14),
 });
 export type AlertPolicy = z.infer<typeof alertPolicySchema>;
 export const DEFAULT_ALERT_POLICY: AlertPolicy = alertPolicySchema.parse({});
@@ -54,6 +64,17 @@ export type AlertIntent = {
   snapshots: AlertSnapshot[];
 };
 
+/** What the pair watch (alert_pair_watch) remembers of a warned pair. */
+export type PairWatch = {
+  /** The first run day the pair was seen recovered since its last warning; null while at risk. */
+  recoveredOn: LocalDate | null;
+  /** The run day that last changed it: a run for an earlier day neither reads nor rewrites it. */
+  updatedOn: LocalDate;
+};
+
+/** The missed notice a pair's unit head was sent, and whether they acknowledged that message. */
+export type MissedNotice = { sentOn: LocalDate; acknowledged: boolean };
+
 export type PolicyInput = {
   plan: Plan;
   asOf: LocalDate;
@@ -61,28 +82,87 @@ export type PolicyInput = {
   units: ReadonlyMap<string, UnitContact>;
   programNames: ReadonlyMap<string, string>;
   admins: readonly string[];
-  /** "milestoneId|unitCode|program" of pairs that were sent an at-risk warning. */
-  warned: ReadonlySet<string>;
+  /** pairKey → the number of the latest at-risk warning the pair was sent (at_risk = 1, at_risk_2 = 2, …). */
+  warnings: ReadonlyMap<string, number>;
   policy: AlertPolicy;
+  calendar: WorkingCalendar;
+  /** pairKey → the pair's watch; absent for pairs never warned (or before the first run wrote it). */
+  watch?: ReadonlyMap<string, PairWatch>;
+  /** pairKey → the missed notice queued to the unit head. */
+  missedNotices?: ReadonlyMap<string, MissedNotice>;
+  /** pairKey → the latest acknowledgement of a message that carried the pair's unit alert. */
+  acknowledgements?: ReadonlyMap<string, Acknowledgement>;
+  /** Ids of the plan's milestones closed by asOf: the digest lists only what is still open. */
+  closed?: ReadonlySet<string>;
+};
+
+export type PairWatchUpdate = {
+  planYear: number;
+  milestoneId: string;
+  unitCode: string;
+  program: string;
+  recoveredOn: LocalDate | null;
+  updatedOn: LocalDate;
 };
 
 export const DIGEST_MILESTONE = "DIGEST";
 export const pairKey = (milestoneId: string, unitCode: string, program: string) =>
   `${milestoneId}|${unitCode}|${program}`;
 
+/** The stage of a pair's n-th at-risk warning: at_risk, then at_risk_2, at_risk_3, … */
+export const warningStage = (n: number) => (n <= 1 ? "at_risk" : `at_risk_${n}`);
+/** n of a warning stage (at_risk = 1, at_risk_n = n), or null for any other stage. */
+export function warningNumber(stage: string): number | null {
+  if (stage === "at_risk") return 1;
+  const m = /^at_risk_(\d+)$/.exec(stage);
+  return m ? Number(m[1]) : null;
+}
+
+/** The day each reminder goes out: its nominal day, or the working day before it. */
+export function reminderSendDays(dueOn: LocalDate, daysBefore: readonly number[], cal: WorkingCalendar) {
+  return daysBefore.map((days) => cal.onOrBefore(addDays(dueOn, -days)));
+}
+
+/** The first day a missed notice (and its escalation) may go out: the working day after the due date. */
+export const missedSendDay = (dueOn: LocalDate, cal: WorkingCalendar) => cal.onOrAfter(addDays(dueOn, 1));
+
+/** The n-th working day after `from` (n ≥ 1). */
+export function nthWorkingDayAfter(from: LocalDate, n: number, cal: WorkingCalendar): LocalDate {
+  let d = from;
+  for (let i = 0; i < n; i++) d = cal.onOrAfter(addDays(d, 1));
+  return d;
+}
+
+/** The day of the digest of asOf's week (Monday to Sunday), or null when that week has none. */
+export function digestDayOfWeek(
+  asOf: LocalDate,
+  digestWeekday: number,
+  cal: WorkingCalendar,
+): { weekOf: LocalDate; sendOn: LocalDate } | null {
+  if (digestWeekday === 0) return null;
+  const monday = addDays(asOf, 1 - isoWeekday(asOf));
+  const weekOf = addDays(monday, digestWeekday - 1);
+  const sendOn = cal.onOrAfter(weekOf);
+  return sendOn <= addDays(monday, 6) ? { weekOf, sendOn } : null;
+}
+
 export function decideAlerts(input: PolicyInput): AlertIntent[] {
-  const { plan, asOf, policy } = input;
+  const { plan, asOf, policy, calendar: cal } = input;
   const milestones = new Map(plan.milestones.map((m) => [m.id, m]));
   const out: AlertIntent[] = [];
   const reminders = [...new Set(policy.reminderDaysBefore)].sort((a, b) => b - a);
+  // Nothing goes out on a non-working day; stale stages are still recorded.
+  const working = cal.isWorkingDay(asOf);
 
   for (const e of input.evaluations) {
     const unit = input.units.get(e.unitCode);
     const m = milestones.get(e.id);
     if (!unit || !m || e.status === "not_applicable") continue;
+    const key = pairKey(e.id, e.unitCode, e.program);
     const snapshot = snapshotOf(e, input, unit.name, m.title, m.guidance ?? null, m.deadlineText ?? null);
     const base = { planYear: plan.year, milestoneId: e.id, unitCode: e.unitCode, program: e.program };
-    const toHead = (stage: AlertStage, outcome: AlertIntent["outcome"], skipReason?: string) =>
+    const toHead = (stage: string, outcome: AlertIntent["outcome"], skipReason?: string) => {
+      if (outcome === "queued" && !working) return;
       out.push({
         key: { ...base, stage, recipient: unit.headEmail.toLowerCase() },
         outcome,
@@ -90,7 +170,9 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
         route: { kind: "unit", to: unit.headEmail, toName: unit.headName, cc: unit.ccEmails },
         snapshots: [snapshot],
       });
-    const toAdmins = (stage: AlertStage, outcome: AlertIntent["outcome"], skipReason?: string) => {
+    };
+    const toAdmins = (stage: string, outcome: AlertIntent["outcome"], skipReason?: string) => {
+      if (outcome === "queued" && !working) return;
       for (const admin of input.admins)
         out.push({
           key: { ...base, stage, recipient: admin.toLowerCase() },
@@ -102,12 +184,14 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
     };
     const unmet = e.status === "on_track" || e.status === "at_risk" || e.status === "missed";
 
-    // Reminders: each has a window from its day until the next reminder's day; after it, stale.
+    // Reminders: each has a window from its send day until the day before the next one's; after
+    // it, stale. Two landing on one day leave the farther one an empty window: superseded.
     if (unmet) {
+      const sendDays = reminderSendDays(e.dueOn, reminders, cal);
       reminders.forEach((days, i) => {
-        const start = addDays(e.dueOn, -days);
+        const start = sendDays[i]!;
         const next = reminders[i + 1];
-        const end = next === undefined ? e.dueOn : addDays(e.dueOn, -next - 1);
+        const end = next === undefined ? e.dueOn : addDays(sendDays[i + 1]!, -1);
         if (asOf < start) return;
         if (asOf <= end) toHead(`reminder_${days}`, "queued");
         else if (asOf > e.dueOn)
@@ -115,19 +199,35 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
         else toHead(`reminder_${days}`, "skipped", `superseded by the reminder ${next} days before`);
       });
     }
-    if (e.status === "at_risk" && policy.atRiskWarning) toHead("at_risk", "queued");
-    if (e.status === "missed") {
-      const late = daysBetween(addDays(e.dueOn, 1), asOf);
-      const stale = late > policy.missedMaxLateDays;
-      const reason = stale ? `more than ${policy.missedMaxLateDays} days after the due date` : undefined;
-      toHead("missed", stale ? "skipped" : "queued", reason);
-      if (policy.escalateMissedToAdmins) toAdmins("escalation", stale ? "skipped" : "queued", reason);
+    const warnings = input.warnings.get(key) ?? 0;
+    if (e.status === "at_risk" && policy.atRiskWarning) {
+      // While at risk the latest warning stays decided (the ledger holds it: a run sends nothing
+      // again, a preview shows it as held); a new one only after a long enough recovery.
+      const n = warnings === 0 ? 1 : rewarnDue(input, key) ? warnings + 1 : warnings;
+      toHead(warningStage(n), "queued");
     }
-    if (
-      e.status === "met" &&
-      policy.recoveryNotice &&
-      input.warned.has(pairKey(e.id, e.unitCode, e.program))
-    ) {
+    if (e.status === "missed") {
+      const sendOn = missedSendDay(e.dueOn, cal);
+      if (asOf >= sendOn) {
+        const stale = daysBetween(sendOn, asOf) > policy.missedMaxLateDays;
+        const reason = stale
+          ? `more than ${policy.missedMaxLateDays} days after it was due to be sent`
+          : undefined;
+        toHead("missed", stale ? "skipped" : "queued", reason);
+        if (policy.escalateMissedToAdmins) toAdmins("escalation", stale ? "skipped" : "queued", reason);
+      }
+      const n = policy.ackEscalateAfterWorkingDays;
+      const notice = input.missedNotices?.get(key);
+      if (n > 0 && notice && !notice.acknowledged && cal.workingDaysBetween(notice.sentOn, asOf) >= n) {
+        const due = nthWorkingDayAfter(notice.sentOn, n, cal);
+        const stale = daysBetween(due, asOf) > policy.missedMaxLateDays;
+        const reason = stale
+          ? `more than ${policy.missedMaxLateDays} days after it was due to be sent`
+          : undefined;
+        toAdmins("unacknowledged", stale ? "skipped" : "queued", reason);
+      }
+    }
+    if (e.status === "met" && policy.recoveryNotice && warnings > 0) {
       const stale = daysBetween(e.dueOn, asOf) > policy.recoveryMaxLateDays;
       toHead("recovered", stale ? "skipped" : "queued", stale ? "the milestone had long closed" : undefined);
     }
@@ -136,16 +236,63 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
   return out;
 }
 
-/** The digest of the latest digest weekday on or before asOf, if there is anything to report. */
+/** A warned pair at risk again after staying recovered long enough (a shorter recovery is a flap). */
+function rewarnDue({ watch, asOf, policy }: PolicyInput, key: string): boolean {
+  const w = watch?.get(key);
+  if (!w?.recoveredOn || asOf < w.updatedOn) return false;
+  return daysBetween(w.recoveredOn, asOf) >= policy.rewarnAfterRecoveredDays;
+}
+
+/**
+ * The pair watch after this run, for the pairs whose watch changes: warned pairs (before or in
+ * this run) start their recovery on the first day seen on track or met, and lose it when at risk
+ * or missed again. Only real runs write it; a run for a day before the watch's last change
+ * leaves it alone. On a non-working day a pair at risk keeps its recovery: a re-warning due
+ * then is only deferred to the next working day, not lost.
+ */
+export function nextPairWatch(input: PolicyInput, intents: readonly AlertIntent[]): PairWatchUpdate[] {
+  const { asOf, plan, calendar: cal } = input;
+  const warnedNow = new Set(
+    intents
+      .filter((i) => i.outcome === "queued" && warningNumber(i.key.stage) !== null)
+      .map((i) => pairKey(i.key.milestoneId, i.key.unitCode, i.key.program)),
+  );
+  const working = cal.isWorkingDay(asOf);
+  const out: PairWatchUpdate[] = [];
+  const seen = new Set<string>();
+  for (const e of input.evaluations) {
+    if (e.status === "not_applicable") continue;
+    const key = pairKey(e.id, e.unitCode, e.program);
+    if (seen.has(key) || !(warnedNow.has(key) || (input.warnings.get(key) ?? 0) > 0)) continue;
+    seen.add(key);
+    const cur = input.watch?.get(key);
+    if (cur && asOf < cur.updatedOn) continue;
+    const recovering = e.status === "on_track" || e.status === "met";
+    if (!recovering && !working && !warnedNow.has(key)) continue;
+    const recoveredOn = warnedNow.has(key) || !recovering ? null : (cur?.recoveredOn ?? asOf);
+    if (cur && cur.recoveredOn === recoveredOn) continue;
+    out.push({
+      planYear: plan.year,
+      milestoneId: e.id,
+      unitCode: e.unitCode,
+      program: e.program,
+      recoveredOn,
+      updatedOn: asOf,
+    });
+  }
+  return out;
+}
+
+/** The digest of asOf's week, on its day or a later working day of the week, if anything open is at risk or missed. */
 function decideDigest(input: PolicyInput): AlertIntent[] {
-  const { policy, asOf, plan } = input;
-  if (policy.digestWeekday === 0 || input.admins.length === 0) return [];
-  // Day 0 (1970-01-01) was a Thursday: ISO weekday 4.
-  const isoWeekday = ((toDayNumber(asOf) + 3) % 7) + 1;
-  const weekOf = addDays(asOf, -((isoWeekday - policy.digestWeekday + 7) % 7));
+  const { policy, asOf, plan, calendar: cal } = input;
+  if (input.admins.length === 0 || !cal.isWorkingDay(asOf)) return [];
+  const day = digestDayOfWeek(asOf, policy.digestWeekday, cal);
+  if (!day || asOf < day.sendOn) return [];
   const milestones = new Map(plan.milestones.map((m) => [m.id, m]));
   const snapshots = input.evaluations
-    .filter((e) => e.status === "at_risk" || e.status === "missed")
+    // A closed milestone's verdict is final: the digest lists only what can still change.
+    .filter((e) => (e.status === "at_risk" || e.status === "missed") && !input.closed?.has(e.id))
     .map((e) => {
       const m = milestones.get(e.id);
       return snapshotOf(
@@ -164,11 +311,11 @@ function decideDigest(input: PolicyInput): AlertIntent[] {
       milestoneId: DIGEST_MILESTONE,
       unitCode: "*",
       program: "*",
-      stage: `digest:${weekOf}`,
+      stage: `digest:${day.weekOf}`,
       recipient: admin.toLowerCase(),
     },
     outcome: "queued" as const,
-    route: { kind: "digest" as const, to: admin, toName: admin, cc: [], weekOf },
+    route: { kind: "digest" as const, to: admin, toName: admin, cc: [], weekOf: day.weekOf },
     snapshots,
   }));
 }
@@ -204,8 +351,10 @@ function snapshotOf(
     comparison: e.comparison,
     shortfall: e.shortfall,
     daysLeft: e.daysLeft,
+    workingDaysLeft: input.calendar.workingDaysBetween(input.asOf, e.dueOn),
     requiredDailyPace: e.requiredDailyPace,
     projectedRate: e.projectedRate,
+    acknowledgement: input.acknowledgements?.get(pairKey(e.id, e.unitCode, e.program)) ?? null,
     ...(e.lapsed === undefined ? {} : { lapsed: e.lapsed }),
   };
 }

@@ -33,6 +33,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditRepository }> = as
               "milestone",
               "allocation",
               "disbursement",
+              "calendar_year",
             ])
             .optional(),
           id: searchText(40).optional(),

@@ -6,9 +6,11 @@ import type { AuditRepository } from "../audit/audit.repository.js";
 import type { RecordedVerdict } from "../domain/closing.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../domain/errors.js";
 import { addDays, type LocalDate } from "../domain/local-date.js";
+import { withJudgedDueDates } from "../domain/non-working-due-date.js";
 import type { Milestone, Plan } from "../domain/plan.js";
 import { type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
 import type { StatusCounts } from "../domain/summary.js";
+import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import type { ClosingRecord, ClosingsRepository } from "./closings.repository.js";
 
 type Deps = {
@@ -23,6 +25,8 @@ type Deps = {
   rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<PairEvaluation[]> };
   audit: Pick<AuditRepository, "record">;
   today: () => LocalDate;
+  /** A milestone the plan moves off a non-working day is due, and closed, on the moved date. */
+  calendar?: { workingCalendar(): Promise<WorkingCalendar> };
 };
 
 export type CloseInput = { document: string; reason: string };
@@ -43,6 +47,15 @@ function countStatuses(verdicts: readonly { status: keyof StatusCounts }[]): Sta
 }
 
 export function createClosingsService(d: Deps) {
+  /** The plan with the due dates it judges on (a moved milestone closes after the moved date). */
+  const judgedPlan = async (year: number) => {
+    const [{ plan, version }, calendar] = await Promise.all([
+      d.plans.getPlan(year),
+      d.calendar?.workingCalendar() ?? WEEKENDS_ONLY,
+    ]);
+    return { plan: withJudgedDueDates(plan, calendar), version };
+  };
+
   const alreadyClosed = (c: { milestoneId: string; planYear: number; closedAt: Date; closedBy: string }) =>
     new ConflictError(
       `${c.milestoneId} of plan ${c.planYear} is already closed (at ${c.closedAt.toISOString()} by ${c.closedBy})`,
@@ -116,7 +129,7 @@ export function createClosingsService(d: Deps) {
 
     /** An admin closes a milestone once its due date has passed. */
     async close(year: number, milestoneId: string, input: CloseInput, by: Principal): Promise<ClosingResult> {
-      const { plan, version } = await d.plans.getPlan(year);
+      const { plan, version } = await judgedPlan(year);
       const m = plan.milestones.find((x) => x.id === milestoneId);
       if (!m) throw new NotFoundError(`plan ${year} has no milestone ${milestoneId}`);
       const today = d.today();
@@ -162,7 +175,7 @@ export function createClosingsService(d: Deps) {
     async autoClose(today: LocalDate): Promise<{ planYear: number; milestoneId: string }[]> {
       const done: { planYear: number; milestoneId: string }[] = [];
       for (const year of await d.plans.years()) {
-        const { plan, version } = await d.plans.getPlan(year);
+        const { plan, version } = await judgedPlan(year);
         const due = plan.milestones.filter((m) => {
           const days = autoCloseAfterDays(m);
           return days !== undefined && today > m.dueOn && today >= addDays(m.dueOn, days);

@@ -98,6 +98,18 @@ const alert = z.object({
     .nullable(),
 });
 
+const acknowledgement = z.object({
+  at: z.date(),
+  on: z.string(),
+  plannedAction: z.string().nullable(),
+  plannedOn: z.string().nullable(),
+  recipient: z.string(),
+  subject: z.string().describe("the acknowledged message's subject"),
+  alerts: z
+    .array(z.object({ milestoneId: z.string(), program: z.string(), stage: z.string() }))
+    .describe("what the message said about this unit"),
+});
+
 const viewQuery = {
   asOf: queryDate.optional(),
   planYear: queryPlanYear.optional(),
@@ -198,6 +210,9 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
             series,
             entries: z.object({ ...entriesPage, allocations: z.number(), disbursements: z.number() }),
             alerts: z.array(alert),
+            acknowledgements: z
+              .array(acknowledgement)
+              .describe("unit heads' acknowledgements of the unit's alerts, latest first"),
           }),
           ...errors,
         },

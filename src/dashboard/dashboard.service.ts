@@ -1,6 +1,7 @@
 // What each dashboard view shows, in one answer per view: the existing services decide every
 // figure and status; this only gathers them (and reads the unit's daily series in one query).
 import type { Principal } from "../access/principal.js";
+import type { AcknowledgementsService } from "../acknowledgements/acknowledgements.service.js";
 import type { AlertLedgerRepository } from "../alerts/alert-ledger.repository.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
 import type { AtRiskFilter } from "../domain/at-risk.js";
@@ -24,6 +25,8 @@ type Deps = {
   alerts: Pick<AlertLedgerRepository, "list">;
   today: () => LocalDate;
   gate: Pick<EvaluationGate, "run">;
+  /** Unit heads' acknowledgements of the unit's alerts (src/acknowledgements). */
+  acknowledgements?: Pick<AcknowledgementsService, "recentForUnit">;
 };
 
 /** The unit page shows at most this many alerts, latest first. */
@@ -145,20 +148,31 @@ export function createDashboardService(d: Deps) {
       // unitStatus checks that the key may read the unit and that the unit exists.
       const status = await d.rules.unitStatus(code, asOf, planYear, by);
       const year = status.planYear;
-      const [unit, plan, planYears, programs, ledger, seriesRows, entries, counts, alertRows] =
-        await Promise.all([
-          d.catalog.getUnit(code),
-          d.plans.planFor(asOf, year),
-          d.plans.years(),
-          d.catalog.listPrograms(),
-          d.ledger.unitLedger(code, asOf, by),
-          // The year's own capital from 1 January to asOf; entries of the plan year can run into
-          // the next one (the budget adjustment period), never further.
-          d.repo.cumulativeDaily(code, year, `${year}-01-01`, minDate(asOf, `${year + 1}-12-31`)),
-          entriesPage(code, year, asOf, opts.entriesLimit),
-          d.repo.countEntries(code, year, asOf),
-          d.alerts.list({ unitCode: code, planYear: year, limit: 1000 }),
-        ]);
+      const [
+        unit,
+        plan,
+        planYears,
+        programs,
+        ledger,
+        seriesRows,
+        entries,
+        counts,
+        alertRows,
+        acknowledgements,
+      ] = await Promise.all([
+        d.catalog.getUnit(code),
+        d.plans.planFor(asOf, year),
+        d.plans.years(),
+        d.catalog.listPrograms(),
+        d.ledger.unitLedger(code, asOf, by),
+        // The year's own capital from 1 January to asOf; entries of the plan year can run into
+        // the next one (the budget adjustment period), never further.
+        d.repo.cumulativeDaily(code, year, `${year}-01-01`, minDate(asOf, `${year + 1}-12-31`)),
+        entriesPage(code, year, asOf, opts.entriesLimit),
+        d.repo.countEntries(code, year, asOf),
+        d.alerts.list({ unitCode: code, planYear: year, limit: 1000 }),
+        d.acknowledgements?.recentForUnit(code, year, asOf) ?? [],
+      ]);
       const lines = ledger.lines.filter((l) => l.planYear === year);
       const alerts = alertRows
         .filter((a) => utcDateToLocalDate(a.asOf) <= asOf)
@@ -199,6 +213,7 @@ export function createDashboardService(d: Deps) {
         series: toColumns(seriesRows),
         entries: { ...entries, ...counts },
         alerts,
+        acknowledgements,
       };
     },
 

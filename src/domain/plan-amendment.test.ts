@@ -87,6 +87,7 @@ describe("isRuleChange: what needs the legal act behind it", () => {
     ["what a request rests on", set("REQ", "requiredAfterMissing", "M90")],
     ["the advisory of a request", set("REQ", "advisoryWhenAtRisk", undefined)],
     ["automatic closing", set("M60", "autoCloseAfterDays", 30)],
+    ["a due date moved off a non-working day", set("M90", "nonWorkingDueDate", "next_working_day")],
     ["the deadline's words", set("REQ", "deadlineText", "gửi trước ngày 15/11/2022")],
     ["a milestone removed", (p) => p.milestones.splice(2, 1)],
     ["a milestone added", (p) => p.milestones.push({ ...byId(p, "M60"), id: "M75" })],
@@ -114,6 +115,27 @@ describe("isRuleChange: what needs the legal act behind it", () => {
   it("classifies every field the built-in plan uses (the type makes it a compile error otherwise)", () => {
     const used = DEFAULT_PLAN_2022.milestones.flatMap((m) => Object.keys(m)).filter((k) => k !== "id");
     for (const k of used) expect(Object.keys(MILESTONE_FIELDS), k).toContain(k);
+  });
+});
+
+describe("nonWorkingDueDate: absent is keep", () => {
+  it("setting it to keep, or leaving it out again, is no change", () => {
+    const kept = amended(set("M90", "nonWorkingDueDate", "keep"));
+    expect(planChanges(DEFAULT_PLAN_2022, kept)).toEqual([]);
+    expect(planChanges(kept, DEFAULT_PLAN_2022)).toEqual([]);
+  });
+  it("names keep as the old value when it is switched on", () => {
+    expect(
+      planChanges(DEFAULT_PLAN_2022, amended(set("M90", "nonWorkingDueDate", "next_working_day"))),
+    ).toEqual([
+      {
+        milestone: "M90",
+        change: "modified",
+        field: "nonWorkingDueDate",
+        from: "keep",
+        to: "next_working_day",
+      },
+    ]);
   });
 });
 

@@ -26,6 +26,8 @@ export const MILESTONE_FIELDS = {
   requiredAfterMissing: "rule",
   advisoryWhenAtRisk: "rule",
   autoCloseAfterDays: "rule",
+  // Moves the day the milestone is judged on when its due date is not a working day.
+  nonWorkingDueDate: "rule",
   // The plan's own words for its deadline are what units are told the deadline is.
   deadlineText: "rule",
   title: "wording",
@@ -38,6 +40,9 @@ export const PLAN_FIELDS = {
   projectionWindowDays: "rule",
   title: "wording",
 } as const satisfies Record<PlanField, "rule" | "wording">;
+
+/** What an absent field means: absent and the default are the same plan, not a change. */
+const MILESTONE_DEFAULTS: Partial<Record<MilestoneField, unknown>> = { nonWorkingDueDate: "keep" };
 
 export type PlanChange =
   | { milestone: string; change: "added" | "removed" }
@@ -60,14 +65,9 @@ export function planChanges(prev: Plan, next: Plan): PlanChange[] {
     }
     const [a, b] = [old as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>];
     for (const field of Object.keys(MILESTONE_FIELDS) as MilestoneField[]) {
-      if (canonical(a[field]) !== canonical(b[field]))
-        changes.push({
-          milestone: m.id,
-          change: "modified",
-          field,
-          from: a[field] ?? null,
-          to: b[field] ?? null,
-        });
+      const [from, to] = [a[field] ?? MILESTONE_DEFAULTS[field], b[field] ?? MILESTONE_DEFAULTS[field]];
+      if (canonical(from) !== canonical(to))
+        changes.push({ milestone: m.id, change: "modified", field, from: from ?? null, to: to ?? null });
     }
   }
   for (const m of prev.milestones) if (!after.has(m.id)) changes.push({ milestone: m.id, change: "removed" });

@@ -3,8 +3,10 @@
 // unit and province totals are roll-ups for display and are never judged.
 import type { LocalDate } from "./local-date.js";
 import { type MilestoneEvaluation, prepareMilestone, type ScopeFigures } from "./milestone-status.js";
+import { withJudgedDueDates } from "./non-working-due-date.js";
 import type { Milestone, Plan, RateMilestone, UnitKind } from "./plan.js";
 import { prepareRequest } from "./request-status.js";
+import { WEEKENDS_ONLY, type WorkingCalendar } from "./working-days.js";
 
 export type UnitProgram = { unitCode: string; program: string };
 
@@ -22,6 +24,11 @@ export type PairEvaluation = MilestoneEvaluation & {
    * due date once past it). It lapses; it is not a refund the unit owes.
    */
   lapsed?: bigint;
+  /**
+   * Working days in (asOf, dueOn], 0 once due: daysLeft counted on the working calendar. Always
+   * set by evaluatePlan; optional only so that rows built by hand need not carry it.
+   */
+  workingDaysLeft?: number;
 };
 
 /** The earliest reallocation request covering a pair, sent on or before asOf; null if none. */
@@ -45,13 +52,18 @@ function concerns(m: RateMilestone, kind: UnitKind | undefined): boolean {
 }
 
 export function evaluatePlan<P extends UnitProgram>(
-  plan: Plan,
+  writtenPlan: Plan,
   asOf: LocalDate,
   pairs: readonly P[],
   figuresOf: FiguresOf<P>,
   requestSentOn: RequestSentOn<P> = () => null,
   unitKindOf: UnitKindOf<P> = () => undefined,
+  /** Moves the due dates a plan says to move, and counts working days left. */
+  calendar: WorkingCalendar = WEEKENDS_ONLY,
 ): PairEvaluation[] {
+  // figuresOf is handed these milestones, so figures cut at the moved date too; a caller that
+  // reads figures on its own (SQL) moves the plan first with the same calendar.
+  const plan = withJudgedDueDates(writtenPlan, calendar);
   const sortedPairs = [...pairs].sort((a, b) => cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program));
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
   const prepared = new Map(
@@ -62,6 +74,8 @@ export function evaluatePlan<P extends UnitProgram>(
   const preparedRequests = new Map(
     milestones.flatMap((m) => (m.kind === "request" ? [[m.id, prepareRequest(m, asOf)] as const] : [])),
   );
+  // One count per milestone, not per pair.
+  const workingDaysLeft = new Map(milestones.map((m) => [m.id, calendar.workingDaysBetween(asOf, m.dueOn)]));
   const out: PairEvaluation[] = [];
   for (const pair of sortedPairs) {
     const { unitCode, program } = pair;
@@ -97,7 +111,10 @@ export function evaluatePlan<P extends UnitProgram>(
                 requestSentOn(pair),
               )
           : byId.get(m.id);
-      if (e) out.push(pairRow(e, unitCode, program, plan.year, m.kind));
+      if (!e) continue;
+      const row = pairRow(e, unitCode, program, plan.year, m.kind);
+      row.workingDaysLeft = workingDaysLeft.get(m.id)!;
+      out.push(row);
     }
   }
   return out;
@@ -110,7 +127,7 @@ export function evaluatePlan<P extends UnitProgram>(
  * until it is copied.
  */
 export function pairRow(
-  e: MilestoneEvaluation & Pick<PairEvaluation, "requestSentOn" | "advisory" | "lapsed">,
+  e: MilestoneEvaluation & Pick<PairEvaluation, "requestSentOn" | "advisory" | "lapsed" | "workingDaysLeft">,
   unitCode: string,
   program: string,
   planYear: number,
@@ -127,6 +144,7 @@ export function pairRow(
     comparison: e.comparison,
     shortfall: e.shortfall,
     daysLeft: e.daysLeft,
+    workingDaysLeft: e.workingDaysLeft,
     requiredDailyPace: e.requiredDailyPace,
     projectedRate: e.projectedRate,
     projectedDisbursed: e.projectedDisbursed,

@@ -62,6 +62,8 @@ export interface RateMilestone {
   deadlineText?: string;
   /** Close the milestone automatically this many days after its due date (off when absent). */
   autoCloseAfterDays?: number;
+  /** See NonWorkingDueDate; absent means "keep". */
+  nonWorkingDueDate?: NonWorkingDueDate;
 }
 
 /**
@@ -80,9 +82,17 @@ export interface RequestMilestone {
   guidance?: string;
   deadlineText?: string;
   autoCloseAfterDays?: number;
+  nonWorkingDueDate?: NonWorkingDueDate;
 }
 
 export type Milestone = RateMilestone | RequestMilestone;
+
+/**
+ * A due date on a non-working day: "keep" judges on it (budget deadlines, which the Treasury
+ * keeps whatever the weekday); "next_working_day" judges on the first working day after it.
+ */
+export const NON_WORKING_DUE_DATE = ["keep", "next_working_day"] as const;
+export type NonWorkingDueDate = (typeof NON_WORKING_DUE_DATE)[number];
 
 export const isRateLike = (m: Milestone): m is RateMilestone => m.kind !== "request";
 
@@ -146,6 +156,11 @@ const appliesToSchema = z
 /** Words, not a date: a deadline is always judged on dueOn. */
 const deadlineTextSchema = planText(200);
 const autoCloseAfterDaysSchema = z.number().int().min(1).max(3650);
+// Optional, not defaulted: a default would write the field into every plan put again, and an
+// amendment would then see a change where there is none (plan-amendment.ts reads absent as "keep").
+const nonWorkingDueDateSchema = z
+  .enum(NON_WORKING_DUE_DATE)
+  .describe('a due date on a non-working day: "keep" it (absent: keep), or judge on the next working day');
 
 const capitalScopeSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("own") }),
@@ -173,6 +188,7 @@ export const rateMilestoneSchema = z
     appliesTo: appliesToSchema.optional(),
     deadlineText: deadlineTextSchema.optional(),
     autoCloseAfterDays: autoCloseAfterDaysSchema.optional(),
+    nonWorkingDueDate: nonWorkingDueDateSchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.source !== undefined && m.appliesTo?.sources !== undefined) {
@@ -210,6 +226,7 @@ export const requestMilestoneSchema = z.strictObject({
   guidance: planText(2000).optional(),
   deadlineText: deadlineTextSchema.optional(),
   autoCloseAfterDays: autoCloseAfterDaysSchema.optional(),
+  nonWorkingDueDate: nonWorkingDueDateSchema.optional(),
 });
 
 export const milestoneSchema = z.discriminatedUnion("kind", [rateMilestoneSchema, requestMilestoneSchema]);

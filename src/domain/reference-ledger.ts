@@ -3,6 +3,7 @@ import { figuresWindow, type ScopeFigures } from "./milestone-status.js";
 import type { CapitalType, FundingSource, Plan, RateMilestone, UnitKind } from "./plan.js";
 import { evaluatePlan, type PairEvaluation } from "./plan-evaluation.js";
 import { NO_REFUNDS, refundScopeFigures } from "./refund.js";
+import type { WorkingCalendar } from "./working-days.js";
 
 /**
  * Reference implementation over plain rows: slow and obvious on purpose, so tests can state
@@ -88,6 +89,8 @@ export function evaluateUnit(
   requests: readonly RequestFiling[] = [],
   /** The unit's kind, for milestones that concern only some kinds; unknown: all apply. */
   unitKind?: UnitKind,
+  /** Working days (moved due dates, working days left); weekends only by default. */
+  calendar?: WorkingCalendar,
 ): UnitMilestoneEvaluation[] {
   const programs = new Set(
     entries
@@ -109,5 +112,6 @@ export function evaluateUnit(
       scopeFiguresFromEntries(entries, { ...pair, planYear: plan.year }, m, asOf, plan.projectionWindowDays),
     sentOn,
     () => unitKind,
+    calendar,
   ).map(({ unitCode: _u, planYear: _y, ...e }) => e);
 }

@@ -33,17 +33,45 @@ export function isoWeekday(d: LocalDate): number {
 }
 
 const WEEKEND_NAMES: Record<number, string> = { 6: "Thứ Bảy", 7: "Chủ Nhật" };
-/** No run of days off is this long; a longer search means the data is wrong, not the date. */
+/**
+ * No run of days off is this long (Tết is at most 9 days with its weekends); past it the search
+ * stops, so wrong data gives a wrong date, not a hung evaluation.
+ */
 const MAX_SEARCH_DAYS = 60;
 const MAX_COUNTED = 4096;
 
-export function workingCalendar(days: CalendarDays): WorkingCalendar {
+type YearIndex = { off: Map<LocalDate, string>; swapped: Set<LocalDate> };
+
+function indexDays(days: CalendarDays, year?: number): YearIndex {
+  // A year's data speaks for its own dates only: the lookup goes by the date's year.
+  const mine = (d: NamedDay) => year === undefined || Number(d.date.slice(0, 4)) === year;
   const off = new Map<LocalDate, string>();
-  for (const h of days.holidays) off.set(h.date, h.name);
-  for (const h of days.daysOff) off.set(h.date, h.name);
-  const swapped = new Map(days.workingDays.map((w) => [w.date, w.name]));
+  for (const h of days.holidays) if (mine(h)) off.set(h.date, h.name);
+  // An announced day off may rename a holiday (the government's words win).
+  for (const h of days.daysOff) if (mine(h)) off.set(h.date, h.name);
+  return { off, swapped: new Set(days.workingDays.filter(mine).map((w) => w.date)) };
+}
+
+/**
+ * The calendar of the given days, or of each year's days asked lazily (`daysOf(year)` is called
+ * once per year a question touches, so a calendar covering every year costs only the years used).
+ */
+export function workingCalendar(days: CalendarDays | ((year: number) => CalendarDays)): WorkingCalendar {
+  const fixed = typeof days === "function" ? undefined : indexDays(days);
+  const years = new Map<number, YearIndex>();
+  const indexOf = (d: LocalDate): YearIndex => {
+    if (fixed) return fixed;
+    const year = Number(d.slice(0, 4));
+    let idx = years.get(year);
+    if (!idx) {
+      idx = indexDays((days as (year: number) => CalendarDays)(year), year);
+      years.set(year, idx);
+    }
+    return idx;
+  };
 
   const offReason = (d: LocalDate): string | null => {
+    const { off, swapped } = indexOf(d);
     if (swapped.has(d)) return null;
     return off.get(d) ?? WEEKEND_NAMES[isoWeekday(d)] ?? null;
   };
@@ -61,7 +89,7 @@ export function workingCalendar(days: CalendarDays): WorkingCalendar {
     onOrBefore: (d) => step(d, -1),
     onOrAfter: (d) => step(d, 1),
     workingDaysBetween(from, to) {
-      // Asked once per pair of a national evaluation, for a handful of distinct (asOf, due) pairs.
+      // Asked once per milestone of an evaluation, for a handful of distinct (asOf, due) pairs.
       const key = `${from}|${to}`;
       let count = counted.get(key);
       if (count === undefined) {

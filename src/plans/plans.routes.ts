@@ -57,12 +57,40 @@ export const plansRoutes: FastifyPluginAsyncZod<{ plans: PlansService }> = async
         summary: "The current plan of a year, with every earlier version and the act behind each change",
         params: z.object({ year }),
         response: {
-          200: z.looseObject({ plan: z.unknown(), version: z.number(), history: z.array(z.unknown()) }),
+          200: z.looseObject({
+            plan: z.unknown(),
+            version: z.number(),
+            history: z.array(z.unknown()),
+            dueDates: z
+              .array(
+                z.object({
+                  id: z.string(),
+                  dueOn: z.string(),
+                  judgedOn: z.string().describe("the day the milestone is judged on (dueOn unless moved)"),
+                  dueOnNonWorkingDay: z
+                    .object({
+                      reason: z
+                        .string()
+                        .describe('why the day is not worked ("Thứ Bảy", a holiday, a day off)'),
+                      movesTo: z
+                        .string()
+                        .nullable()
+                        .describe(
+                          "the next working day when the milestone's nonWorkingDueDate moves it; null: kept",
+                        ),
+                    })
+                    .nullable(),
+                }),
+              )
+              .describe(
+                "each milestone's due date on the working calendar; not part of the plan sent back by PUT",
+              ),
+          }),
           ...errors,
         },
       },
     },
-    (req) => plans.getPlan(req.params.year),
+    (req) => plans.viewPlan(req.params.year),
   );
   app.put(
     "/plans/:year",

@@ -10,6 +10,7 @@ import {
   refuseIf,
 } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
+import { judgedDueOn, nonWorkingDueDateFlag } from "../domain/non-working-due-date.js";
 import { DEFAULT_PLAN_2022, type Plan, planSchema } from "../domain/plan.js";
 import {
   type AmendingAct,
@@ -18,6 +19,7 @@ import {
   isRuleChange,
   planChanges,
 } from "../domain/plan-amendment.js";
+import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import type { PlansRepository, PlanVersionRecord } from "./plans.repository.js";
 
 const BUILT_IN: ReadonlyMap<number, Plan> = new Map([[DEFAULT_PLAN_2022.year, DEFAULT_PLAN_2022]]);
@@ -36,6 +38,8 @@ type Deps = {
   /** Closed milestones keep their verdicts: an amendment may change them only as a restatement. */
   closings: ClosingsReader;
   audit: Pick<AuditRepository, "record">;
+  /** For the plan view's flags on due dates that fall on non-working days; weekends only by default. */
+  calendar?: { workingCalendar(): Promise<WorkingCalendar> };
 };
 
 function builtInVersion(plan: Plan): PlanVersionRecord {
@@ -50,7 +54,7 @@ function builtInVersion(plan: Plan): PlanVersionRecord {
   };
 }
 
-export function createPlansService({ repo, closings, audit }: Deps) {
+export function createPlansService({ repo, closings, audit, calendar }: Deps) {
   /** With knownAt: the version in force then (the built-in version 0 always was). */
   async function current(year: number, knownAt?: Date): Promise<PlanVersionRecord | null> {
     const stored = await repo.latest(year, knownAt);
@@ -63,24 +67,40 @@ export function createPlansService({ repo, closings, audit }: Deps) {
     return [...new Set([...BUILT_IN.keys(), ...(await repo.years(knownAt))])].sort((a, b) => a - b);
   }
 
+  async function getPlan(year: number) {
+    const cur = await current(year);
+    if (!cur) throw new NotFoundError(`no plan for ${year}`);
+    const stored = await repo.history(year);
+    const builtIn = BUILT_IN.get(year);
+    const versions = builtIn ? [builtInVersion(builtIn), ...stored] : stored;
+    const history = versions.map((v, i) => ({
+      version: v.version,
+      createdAt: v.createdAt,
+      createdBy: v.createdBy,
+      act: v.act,
+      reason: v.reason,
+      changes: i === 0 ? [] : planChanges(versions[i - 1]!.plan, v.plan),
+    }));
+    return { plan: cur.plan, version: cur.version, history };
+  }
+
   return {
     years,
+    getPlan,
 
-    async getPlan(year: number) {
-      const cur = await current(year);
-      if (!cur) throw new NotFoundError(`no plan for ${year}`);
-      const stored = await repo.history(year);
-      const builtIn = BUILT_IN.get(year);
-      const versions = builtIn ? [builtInVersion(builtIn), ...stored] : stored;
-      const history = versions.map((v, i) => ({
-        version: v.version,
-        createdAt: v.createdAt,
-        createdBy: v.createdBy,
-        act: v.act,
-        reason: v.reason,
-        changes: i === 0 ? [] : planChanges(versions[i - 1]!.plan, v.plan),
+    /**
+     * The plan as GET shows it, and beside it each milestone's due date: the day it is judged on,
+     * and, for a due date on a non-working day, why and whether the plan moves it.
+     */
+    async viewPlan(year: number) {
+      const [view, cal] = await Promise.all([getPlan(year), calendar?.workingCalendar() ?? WEEKENDS_ONLY]);
+      const dueDates = view.plan.milestones.map((m) => ({
+        id: m.id,
+        dueOn: m.dueOn,
+        judgedOn: judgedDueOn(m, cal),
+        dueOnNonWorkingDay: nonWorkingDueDateFlag(m, cal),
       }));
-      return { plan: cur.plan, version: cur.version, history };
+      return { ...view, dueDates };
     },
 
     /**

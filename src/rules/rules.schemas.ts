@@ -47,7 +47,14 @@ export const milestoneOut = z.object({
   threshold: z.number(),
   comparison: z.enum(["gt", "gte"]),
   shortfall: amountOut.describe("the fewest whole đồng that, disbursed more, would meet the milestone"),
-  daysLeft: z.number(),
+  daysLeft: z.number().describe("calendar days in (asOf, dueOn]; 0 once due"),
+  workingDaysLeft: z
+    .number()
+    // Present on every judged row; optional only while hand-built rows (src/alerts/policy.test.ts) lack it.
+    .optional()
+    .describe(
+      "working days in (asOf, dueOn]: less weekends, public holidays and announced days off; 0 once due",
+    ),
   requiredDailyPace: amountOut.nullable(),
   projectedRate: z.number().nullable(),
   projectedDisbursed: amountOut.nullable(),

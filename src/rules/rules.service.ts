@@ -12,11 +12,13 @@ import {
 import type { RecordedVerdictsReader } from "../domain/closing.js";
 import { InvalidInputError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
+import { withJudgedDueDates } from "../domain/non-working-due-date.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import { evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
 import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
+import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { atRiskListFingerprint, decodeAtRiskCursor, encodeAtRiskCursor } from "./at-risk-cursor.js";
@@ -32,11 +34,25 @@ type Deps = {
   gate?: EvaluationGate;
   /** Keeps national answers per ledger version; by default each is computed when asked. */
   cache?: AnswerCache;
+  /**
+   * Working days: due dates a plan moves off non-working days, and working days left. Weekends
+   * only by default. A calendar change bumps the ledger version, so cached answers follow it.
+   */
+  calendar?: { workingCalendar(): Promise<WorkingCalendar> };
 };
 
 const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
+const WEEKENDS = { workingCalendar: async () => WEEKENDS_ONLY };
 
-export function createRulesService({ repo, plans, units, closings, gate = UNGATED, cache }: Deps) {
+export function createRulesService({
+  repo,
+  plans,
+  units,
+  closings,
+  gate = UNGATED,
+  cache,
+  calendar: calendars = WEEKENDS,
+}: Deps) {
   /**
    * A national answer: computed once per question and ledger version when a cache is given, and
    * bounded and shared by the gate while it is computed. An answer as known at a moment (knownAt)
@@ -52,13 +68,19 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
     return cache.get(key, (versioned) => gate.run(versioned, compute));
   }
 
-  /** The plan's pairs judged on asOf; with knownAt, on what had been recorded by then. */
+  /**
+   * The plan's pairs judged on asOf; with knownAt, on what had been recorded by then. Due dates
+   * the plan moves off non-working days are moved first, so the figures cut at the moved date.
+   */
   async function evaluate(
-    plan: Plan,
+    writtenPlan: Plan,
     asOf: LocalDate,
     unitCodes?: string[],
     knownAt?: Date,
+    workingCalendar?: WorkingCalendar,
   ): Promise<PairEvaluation[]> {
+    const calendar = workingCalendar ?? (await calendars.workingCalendar());
+    const plan = withJudgedDueDates(writtenPlan, calendar);
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
     // Milestones limited to some unit kinds (the 2022 refund: districts) need each pair's kind.
     const byKind = plan.milestones.some((m) => isRateLike(m) && m.appliesTo?.unitKinds);
@@ -85,28 +107,50 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
       },
       (pair) => requests.get(`${pair.unitCode}|${pair.program}`) ?? null,
       (pair) => kinds.get(pair.unitCode)?.kind,
+      calendar,
     );
+  }
+
+  /** The plan judged on asOf, its due dates moved as it says (what every answer shows). */
+  async function judgedPlanFor(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
+    const [plan, calendar] = await Promise.all([
+      plans.planFor(asOf, planYear, knownAt),
+      calendars.workingCalendar(),
+    ]);
+    return { plan: withJudgedDueDates(plan, calendar), calendar };
   }
 
   /**
    * The evaluation with each closed milestone's recorded verdict beside today's reading (closings
    * made by knownAt, read after their due date); verdicts are loaded only when one applies.
    */
-  async function judge(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
-    if (unitCodes !== undefined) return judgeNow(plan, asOf, unitCodes, knownAt);
+  async function judge(
+    plan: Plan,
+    asOf: LocalDate,
+    calendar: WorkingCalendar,
+    unitCodes?: string[],
+    knownAt?: Date,
+  ) {
+    if (unitCodes !== undefined) return judgeNow(plan, asOf, calendar, unitCodes, knownAt);
     // The same plan, date and knowledge give the same verdicts: one computation serves those asking
     // at once. Not kept: 150,000 judged rows weigh more than the answers built from them.
     const key = JSON.stringify([plan, asOf, knownAt?.toISOString() ?? null]);
-    return gate.run(key, () => judgeNow(plan, asOf, undefined, knownAt));
+    return gate.run(key, () => judgeNow(plan, asOf, calendar, undefined, knownAt));
   }
 
-  async function judgeNow(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
+  async function judgeNow(
+    plan: Plan,
+    asOf: LocalDate,
+    calendar: WorkingCalendar,
+    unitCodes?: string[],
+    knownAt?: Date,
+  ) {
     const ids = new Set(plan.milestones.map((m) => m.id));
     const closed = (await closings.closedMilestones(plan.year, knownAt)).filter(
       (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
     );
     const [evals, verdicts] = await Promise.all([
-      evaluate(plan, asOf, unitCodes, knownAt),
+      evaluate(plan, asOf, unitCodes, knownAt, calendar),
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
     return { rows: withRecordedVerdicts(evals, closed, verdicts, asOf), closed, verdicts };
@@ -115,7 +159,7 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
   const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
 
   async function atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
-    const plan = await plans.planFor(asOf, planYear, knownAt);
+    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
     const wanted = filter.milestone;
     // An unknown id would narrow the plan to nothing and answer an empty list, as if all were well.
     if (wanted !== undefined && !plan.milestones.some((m) => m.id === wanted))
@@ -127,7 +171,7 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
         },
       ]);
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-    const [{ rows }, map] = await Promise.all([judge(judged, asOf, undefined, knownAt), unitMap()]);
+    const [{ rows }, map] = await Promise.all([judge(judged, asOf, calendar, undefined, knownAt), unitMap()]);
     return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
   }
 
@@ -138,9 +182,9 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
   }
 
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
-    const plan = await plans.planFor(asOf, planYear, knownAt);
+    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
     const [{ rows, closed, verdicts }, totals, map] = await Promise.all([
-      judge(plan, asOf, undefined, knownAt),
+      judge(plan, asOf, calendar, undefined, knownAt),
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
       unitMap(),
     ]);
@@ -168,8 +212,8 @@ export function createRulesService({ repo, plans, units, closings, gate = UNGATE
     ) {
       assertCanReadUnit(by, unitCode);
       await units.getUnit(unitCode);
-      const plan = await plans.planFor(asOf, planYear, knownAt);
-      const { rows } = await judge(plan, asOf, [unitCode], knownAt);
+      const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+      const { rows } = await judge(plan, asOf, calendar, [unitCode], knownAt);
       return { unitCode, asOf, planYear: plan.year, milestones: rows };
     },
 

@@ -20,6 +20,8 @@ export type TestAppOptions = {
   adminEmails?: string[];
   outbox?: ContainerOptions["outbox"];
   alertPolicy?: ContainerOptions["alertPolicy"];
+  /** The working calendar of the alerts (default: the container's). */
+  calendar?: ContainerOptions["calendar"];
   instance?: string;
   /** What the API calls to wake the sender (default: a background drain). */
   kickSender?: () => void;
@@ -34,6 +36,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     ...(opts.adminEmails ? { adminEmails: opts.adminEmails } : {}),
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.alertPolicy ? { alertPolicy: opts.alertPolicy } : {}),
+    ...(opts.calendar ? { calendar: opts.calendar } : {}),
     ...(opts.instance ? { instance: opts.instance } : {}),
   });
   await container.apiKeys.bootstrapAdmin(ADMIN_KEY);

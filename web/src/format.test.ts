@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pct, percentOf, vnd, vndShort } from "./format";
+import { daysLeftText, pct, percentOf, vnd, vndShort } from "./format";
 
 describe("vnd", () => {
   it("writes the exact digits of an amount above 2^53", () => {
@@ -39,5 +39,13 @@ describe("pct and percentOf", () => {
     expect(percentOf(1n, 3n)).toBe(33.33);
     expect(percentOf(2n, 3n)).toBe(66.67);
     expect(percentOf(1n, 0n)).toBeNull();
+  });
+});
+
+describe("daysLeftText", () => {
+  it("counts calendar and working days, and says nothing once due", () => {
+    expect(daysLeftText(13, 4)).toBe("13 ngày (4 ngày làm việc)");
+    expect(daysLeftText(13, undefined)).toBe("13 ngày");
+    expect(daysLeftText(0, 0)).toBe("—");
   });
 });

@@ -73,6 +73,14 @@ export function date(iso: string | null | undefined): string {
   return `${d}/${m}/${y}`;
 }
 
+/** "13 ngày (10 ngày làm việc)": days left to a due date, counted both ways; "—" once due. */
+export function daysLeftText(daysLeft: number, workingDaysLeft: number | undefined): string {
+  if (daysLeft <= 0) return "—";
+  return workingDaysLeft === undefined
+    ? `${daysLeft} ngày`
+    : `${daysLeft} ngày (${workingDaysLeft} ngày làm việc)`;
+}
+
 /** An ISO instant in Vietnam's time: "30/09/2022 07:05". */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return "—";

@@ -61,6 +61,8 @@ export type Evaluation = {
   comparison: "gt" | "gte";
   shortfall: bigint;
   daysLeft: number;
+  /** The same days less weekends, holidays and announced days off. */
+  workingDaysLeft?: number;
   requiredDailyPace: bigint | null;
   projectedRate: number | null;
   projectedDisbursed: bigint | null;
@@ -159,5 +161,15 @@ export type UnitView = ViewHeader & {
     outcome: "queued" | "skipped";
     skipReason: string | null;
     message: { status: string; attempts: number; sentAt: string | null; subject: string } | null;
+  }[];
+  /** Unit heads' acknowledgements of the unit's alerts, latest first. */
+  acknowledgements?: {
+    at: string;
+    on: string;
+    plannedAction: string | null;
+    plannedOn: string | null;
+    recipient: string;
+    subject: string;
+    alerts: { milestoneId: string; program: string; stage: string }[];
   }[];
 };

@@ -64,7 +64,7 @@ describe("the REQ deadline in every message", () => {
       items: [reqItem("missed", "2022-11-10", 0)],
     });
     expect(r.subject).toBe("[Giải ngân MTQG] Không đạt mốc (hạn gửi trước ngày 10/11/2022): 1 chương trình");
-    expect(r.text).toContain("Hạn: gửi trước ngày 10/11/2022 (đã quá hạn 1 ngày)");
+    expect(r.text).toContain("Hạn: gửi trước ngày 10/11/2022, đã quá hạn 1 ngày");
   });
 
   it("is the plan's words in the escalation and the digest", () => {

@@ -6,6 +6,7 @@ import {
   compareByShortfallDesc,
   compareText,
   footerText,
+  formatAcknowledgement,
   formatDate,
   formatDue,
   formatMoney,
@@ -42,7 +43,7 @@ export function digestSubject(m: Pick<DigestMessage, "weekOf" | "items">): strin
   return `${SUBJECT_PREFIX} Tổng hợp tuần ${formatDate(m.weekOf)}: ${counts || "không có đơn vị chậm tiến độ"}`;
 }
 
-const HEADERS = ["Đơn vị", "Mốc", "Tình trạng", "Tỷ lệ", "Còn thiếu"];
+const HEADERS = ["Đơn vị", "Mốc", "Tình trạng", "Tỷ lệ", "Còn thiếu", "Xác nhận của đơn vị"];
 
 function row(item: AlertItem): string[] {
   const s = item.snapshot;
@@ -52,6 +53,7 @@ function row(item: AlertItem): string[] {
     statusLabel(s.status),
     `${formatRate(s.rate)} (yêu cầu ${formatTarget(s)})`,
     formatMoney(s.shortfall),
+    formatAcknowledgement(s.acknowledgement),
   ];
 }
 
@@ -77,8 +79,10 @@ export function digestSections(m: DigestMessage): { text: string[]; html: string
     const counts = countsText(p.items);
     text.push(p.name, "=".repeat(p.name.length), counts);
     p.items.forEach((item, i) => {
-      const [unit, milestone, status, rate, shortfall] = row(item);
+      const [unit, milestone, status, rate, shortfall, ack] = row(item);
       text.push(`${i + 1}. ${unit}: ${milestone}`, `   ${status}; tỷ lệ ${rate}; còn thiếu ${shortfall}.`);
+      // Old snapshots do not say: the table shows "—", the text says nothing.
+      if (item.snapshot.acknowledgement !== undefined) text.push(`   Xác nhận của đơn vị: ${ack}.`);
     });
     text.push("");
     html.push(heading(p.name), paragraph(counts), dataTable(HEADERS, p.items.map(row), [3, 4]));

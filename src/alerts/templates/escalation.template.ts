@@ -1,4 +1,5 @@
-// The message to an admin: the units that missed a milestone, to escalate.
+// The message to an admin: the units that missed a milestone, to escalate, and those whose head
+// has not acknowledged the missed notice within the policy's working days.
 import type { AlertItem, EscalationMessage, RenderedMessage } from "../alert.types.js";
 import {
   ADMIN_GREETING,
@@ -6,6 +7,7 @@ import {
   compareText,
   earliestDue,
   footerText,
+  formatAcknowledgement,
   formatDate,
   formatDue,
   formatMoney,
@@ -15,6 +17,7 @@ import {
   SERVICE_NAME,
   SUBJECT_PREFIX,
   sumShortfall,
+  unacknowledgedText,
 } from "./format.js";
 import { dataTable, heading, htmlDocument, paragraph } from "./html.js";
 
@@ -22,28 +25,53 @@ function unitCount(items: readonly AlertItem[]): number {
   return new Set(items.map((i) => i.snapshot.unitCode)).size;
 }
 
-/** `[Giải ngân MTQG] Báo cáo không đạt mốc <earliest due>: <n> đơn vị`. */
+const isUnacknowledged = (i: AlertItem) => i.stage === "unacknowledged";
+
+/**
+ * `[Giải ngân MTQG] Báo cáo không đạt mốc <earliest due>: <n> đơn vị`, or, when the message holds
+ * only units that have not acknowledged their missed notice, `… Chưa xác nhận thông báo …`.
+ */
 export function escalationSubject(items: readonly AlertItem[]): string {
-  const due = earliestDue(items);
-  if (due === null) return `${SUBJECT_PREFIX} Báo cáo không đạt mốc: không có đơn vị`;
-  const first = items.find((i) => i.snapshot.dueOn === due)!.snapshot;
-  return `${SUBJECT_PREFIX} Báo cáo không đạt mốc (${formatDue(first)}): ${unitCount(items)} đơn vị`;
+  const missed = items.filter((i) => !isUnacknowledged(i));
+  const escalates = missed.length > 0 || items.length === 0;
+  const headline = escalates ? "Báo cáo không đạt mốc" : "Chưa xác nhận thông báo không đạt mốc";
+  const of = escalates ? missed : items;
+  const due = earliestDue(of);
+  if (due === null) return `${SUBJECT_PREFIX} ${headline}: không có đơn vị`;
+  const first = of.find((i) => i.snapshot.dueOn === due)!.snapshot;
+  const others = items.length - of.length;
+  const more = others > 0 ? ` (+${unitCount(items.filter(isUnacknowledged))} đơn vị chưa xác nhận)` : "";
+  return `${SUBJECT_PREFIX} ${headline} (${formatDue(first)}): ${unitCount(of)} đơn vị${more}`;
 }
 
-type MilestoneGroup = { title: string; dueOn: string; items: AlertItem[] };
+type MilestoneGroup = { title: string; dueOn: string; unacknowledged: boolean; items: AlertItem[] };
 
-/** By milestone (earliest due first), units with the largest shortfall first. */
+/** Missed units first, then the unacknowledged; by milestone (earliest due first), largest shortfall first. */
 function groupByMilestone(items: readonly AlertItem[]): MilestoneGroup[] {
-  return groupBy(items, (i) => `${i.snapshot.dueOn}|${i.snapshot.milestoneId}`)
+  return groupBy(items, (i) => `${isUnacknowledged(i)}|${i.snapshot.dueOn}|${i.snapshot.milestoneId}`)
     .map(([, group]) => ({
       title: group[0]!.snapshot.milestoneTitle,
       dueOn: group[0]!.snapshot.dueOn,
+      unacknowledged: isUnacknowledged(group[0]!),
       items: [...group].sort(compareByShortfallDesc),
     }))
-    .sort((a, b) => compareText(a.dueOn, b.dueOn) || compareText(a.title, b.title));
+    .sort(
+      (a, b) =>
+        Number(a.unacknowledged) - Number(b.unacknowledged) ||
+        compareText(a.dueOn, b.dueOn) ||
+        compareText(a.title, b.title),
+    );
 }
 
-const HEADERS = ["Đơn vị", "Chương trình", "Kế hoạch vốn", "Đã giải ngân", "Tỷ lệ", "Còn thiếu"];
+const HEADERS = [
+  "Đơn vị",
+  "Chương trình",
+  "Kế hoạch vốn",
+  "Đã giải ngân",
+  "Tỷ lệ",
+  "Còn thiếu",
+  "Xác nhận của đơn vị",
+];
 
 function row(item: AlertItem): string[] {
   const s = item.snapshot;
@@ -54,6 +82,9 @@ function row(item: AlertItem): string[] {
     formatMoney(s.disbursed),
     `${formatRate(s.rate)} (yêu cầu ${formatTarget(s)})`,
     formatMoney(s.shortfall),
+    item.stage === "unacknowledged"
+      ? `${unacknowledgedText(s).toLocaleLowerCase("vi")}${s.missedNoticeSentOn ? ` (thông báo gửi ngày ${formatDate(s.missedNoticeSentOn)})` : ""}`
+      : formatAcknowledgement(s.acknowledgement),
   ];
 }
 
@@ -61,25 +92,36 @@ function row(item: AlertItem): string[] {
 export function escalationSections(m: EscalationMessage): { text: string[]; html: string[] } {
   const groups = groupByMilestone(m.items);
   const asOf = formatDate(m.asOf);
+  const missed = m.items.filter((i) => !isUnacknowledged(i));
+  const unacknowledged = m.items.filter(isUnacknowledged);
 
   const intro =
     m.items.length === 0
       ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, không có đơn vị nào không đạt mốc giải ngân.`
-      : `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(m.items)} đơn vị không đạt mốc giải ngân, tổng số vốn còn thiếu so với mốc là ${formatMoney(sumShortfall(m.items))}.`;
+      : missed.length === 0
+        ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(unacknowledged)} đơn vị không đạt mốc giải ngân chưa xác nhận thông báo đã gửi.`
+        : `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(missed)} đơn vị không đạt mốc giải ngân, tổng số vốn còn thiếu so với mốc là ${formatMoney(sumShortfall(missed))}.`;
   const request = "Đề nghị Thường trực Ban Chỉ đạo xem xét, chỉ đạo các đơn vị có giải pháp khắc phục.";
 
   const text: string[] = [intro, ""];
   const html: string[] = [paragraph(intro)];
 
   for (const g of groups) {
-    const title = `Mốc: ${g.title} (${formatDue(g.items[0]!.snapshot)}): ${g.items.length} nội dung không đạt`;
+    const first = g.items[0]!.snapshot;
+    const what = g.unacknowledged
+      ? `${g.items.length} nội dung ${unacknowledgedText(first).toLocaleLowerCase("vi")}`
+      : `${g.items.length} nội dung không đạt`;
+    const title = `Mốc: ${g.title} (${formatDue(first)}): ${what}`;
     text.push(title, "=".repeat(title.length));
     g.items.forEach((item, i) => {
-      const [unit, program, allocated, disbursed, rate, shortfall] = row(item);
+      const [unit, program, allocated, disbursed, rate, shortfall, ack] = row(item);
       text.push(
         `${i + 1}. ${unit}: ${program}`,
         `   Kế hoạch vốn ${allocated}; đã giải ngân ${disbursed}; tỷ lệ ${rate}; còn thiếu ${shortfall}.`,
       );
+      // Old snapshots do not say: the table shows "—", the text says nothing.
+      if (g.unacknowledged || item.snapshot.acknowledgement !== undefined)
+        text.push(`   Xác nhận của đơn vị: ${ack}.`);
     });
     text.push("");
     html.push(heading(title), dataTable(HEADERS, g.items.map(row), [2, 3, 4, 5]));

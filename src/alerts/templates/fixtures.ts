@@ -1,7 +1,13 @@
 // Sample messages for template tests and previews. Illustrative data (dữ liệu minh họa): the
 // figures are what evaluateMilestone gives for the 2022 plan on the stated dates.
 import { DEFAULT_PLAN_2022 } from "../../domain/plan.js";
-import type { AlertSnapshot, DigestMessage, EscalationMessage, UnitAlertMessage } from "../alert.types.js";
+import type {
+  AdminMessage,
+  AlertSnapshot,
+  DigestMessage,
+  EscalationMessage,
+  UnitAlertMessage,
+} from "../alert.types.js";
 
 /** The plan's own guidance, so previews quote what units are really told. */
 const guidanceOf = (id: string) => DEFAULT_PLAN_2022.milestones.find((m) => m.id === id)?.guidance ?? null;
@@ -59,6 +65,10 @@ export const unitAlertFixture: UnitAlertMessage = {
   kind: "unit",
   asOf: "2022-09-16",
   recipient: { name: "Nguyễn Văn An", email: "an.nv@taygiang.example.vn" },
+  ack: {
+    url: "https://giamsat.example.vn/ack/AQBK2AGgHeeC0VT4kYS3YJt7jd3Ky2QlBG5wAq0J9ZpEq0uWUq6F7cV0t6Q1r0lE3nQ",
+    expiresOn: "2022-10-16",
+  },
   items: [
     {
       stage: "reminder_14",
@@ -90,6 +100,7 @@ export const unitAlertFixture: UnitAlertMessage = {
         rate: 36.99,
         shortfall: 283_951_735n,
         daysLeft: 14,
+        workingDaysLeft: 10,
         requiredDailyPace: 20_282_267n,
         projectedRate: 41.54,
       },
@@ -107,6 +118,7 @@ export const unitAlertFixture: UnitAlertMessage = {
         rate: 46.85,
         shortfall: 1_150_000_001n,
         daysLeft: 14,
+        workingDaysLeft: 10,
         requiredDailyPace: 82_142_858n,
         projectedRate: 51.66,
       },
@@ -169,6 +181,54 @@ export const escalationFixture: EscalationMessage = {
     { stage: "escalation", snapshot: missedPhuocSonGnbv },
     { stage: "escalation", snapshot: missedNamTraMyNtm },
   ],
+};
+
+/** Phước Sơn's head answered the missed notice with a plan; Nam Trà My's did not. */
+const acknowledged = {
+  on: "2022-10-04",
+  plannedAction:
+    "Rà soát, điều chuyển vốn của dự án chậm sang dự án đã có khối lượng; giải ngân dứt điểm trong tháng 10.",
+  plannedOn: "2022-10-31",
+} as const;
+
+/**
+ * Monday 10/10/2022: M60's missed notice of 01/10 still unacknowledged by Nam Trà My after the
+ * policy's 3 working days, and the weekly digest, in one admin e-mail.
+ */
+export const adminFixture: AdminMessage = {
+  kind: "admin",
+  asOf: "2022-10-10",
+  recipient: { email: "bcd.mtqg@skhdt.example.vn" },
+  escalation: [
+    {
+      stage: "unacknowledged",
+      snapshot: {
+        ...missedNamTraMyNtm,
+        asOf: "2022-10-10",
+        acknowledgement: null,
+        missedNoticeSentOn: "2022-10-01",
+        unacknowledgedAfterWorkingDays: 3,
+      },
+    },
+  ],
+  digest: {
+    weekOf: "2022-10-10",
+    items: [
+      { stage: "digest", snapshot: { ...missedNamTraMyNtm, asOf: "2022-10-10", acknowledgement: null } },
+      {
+        stage: "digest",
+        snapshot: { ...missedPhuocSonGnbv, asOf: "2022-10-10", acknowledgement: acknowledged },
+      },
+      {
+        stage: "digest",
+        snapshot: {
+          ...missedNamTraMyDtts,
+          asOf: "2022-10-10",
+          acknowledgement: { on: "2022-10-03", plannedAction: null, plannedOn: null },
+        },
+      },
+    ],
+  },
 };
 
 /** Week of Monday 05/12/2022: M60 misses still open, M90 and C100 at risk. */

@@ -3,7 +3,7 @@ import { formatDeadline } from "../../domain/deadline.js";
 import { daysBetween, type LocalDate } from "../../domain/local-date.js";
 import type { MilestoneStatus } from "../../domain/milestone-status.js";
 import { formatVnd } from "../../domain/money.js";
-import type { AlertItem, AlertSnapshot, AlertStage } from "../alert.types.js";
+import type { Acknowledgement, AlertItem, AlertSnapshot, AlertStage } from "../alert.types.js";
 
 export const SUBJECT_PREFIX = "[Giải ngân MTQG]";
 export const SERVICE_NAME = "Hệ thống theo dõi giải ngân vốn các Chương trình mục tiêu quốc gia";
@@ -61,12 +61,45 @@ export function formatDue(s: Pick<AlertSnapshot, "dueOn" | "deadlineText">): str
   return `hạn ${formatDeadline(s)}`;
 }
 
-/** "còn 15 ngày", "hôm nay là hạn cuối", "đã quá hạn 3 ngày": from the snapshot's own asOf. */
-export function formatTimeLeft(s: Pick<AlertSnapshot, "asOf" | "dueOn" | "daysLeft">): string {
+/**
+ * "còn 15 ngày (11 ngày làm việc)", "hôm nay là hạn cuối", "đã quá hạn 3 ngày": from the
+ * snapshot's own asOf; the working days only where the snapshot has them.
+ */
+export function formatTimeLeft(
+  s: Pick<AlertSnapshot, "asOf" | "dueOn" | "daysLeft"> & { workingDaysLeft?: number | undefined },
+): string {
   const late = daysBetween(s.dueOn, s.asOf);
   if (late > 0) return `đã quá hạn ${late} ngày`;
   if (s.daysLeft <= 0) return "hôm nay là hạn cuối";
-  return `còn ${s.daysLeft} ngày`;
+  const working = s.workingDaysLeft === undefined ? "" : ` (${s.workingDaysLeft} ngày làm việc)`;
+  return `còn ${s.daysLeft} ngày${working}`;
+}
+
+/** 2 of `at_risk_2`, 1 of `at_risk`, or null for any other stage. */
+export function warningNumber(stage: AlertStage): number | null {
+  if (stage === "at_risk") return 1;
+  const m = /^at_risk_(\d+)$/.exec(stage);
+  return m ? Number(m[1]) : null;
+}
+
+/** "Chưa xác nhận thông báo không đạt mốc sau 3 ngày làm việc" (the days where the snapshot has them). */
+export function unacknowledgedText(s: Pick<AlertSnapshot, "unacknowledgedAfterWorkingDays">): string {
+  const n = s.unacknowledgedAfterWorkingDays;
+  return `Chưa xác nhận thông báo không đạt mốc${n ? ` sau ${n} ngày làm việc` : ""}`;
+}
+
+/**
+ * A unit head's answer as admins read it: "đã xác nhận ngày 05/10/2022; kế hoạch: …; dự kiến
+ * hoàn thành 15/10/2022", "chưa xác nhận", or "—" where the snapshot does not say.
+ */
+export function formatAcknowledgement(a: Acknowledgement | null | undefined): string {
+  if (a === undefined) return "—";
+  if (a === null) return "chưa xác nhận";
+  const parts = [`đã xác nhận ngày ${formatDate(a.on)}`];
+  // Quoted: the unit head's own words, which may end in their own full stop.
+  if (a.plannedAction) parts.push(`kế hoạch: “${a.plannedAction}”`);
+  if (a.plannedOn) parts.push(`dự kiến hoàn thành ${formatDate(a.plannedOn)}`);
+  return parts.join("; ");
 }
 
 /** N of `reminder_N`, or null for any other stage. */
@@ -78,6 +111,8 @@ export function reminderDays(stage: AlertStage): number | null {
 export function stageLabel(stage: AlertStage): string {
   const days = reminderDays(stage);
   if (days !== null) return `Nhắc hạn (trước ${days} ngày)`;
+  const warning = warningNumber(stage);
+  if (warning !== null && warning > 1) return `Cảnh báo nguy cơ không đạt mốc (lần ${warning})`;
   switch (stage) {
     case "at_risk":
       return "Cảnh báo nguy cơ không đạt mốc";
@@ -87,6 +122,8 @@ export function stageLabel(stage: AlertStage): string {
       return "Đã đạt mốc sau cảnh báo";
     case "escalation":
       return "Báo cáo đơn vị không đạt mốc";
+    case "unacknowledged":
+      return "Đơn vị chưa xác nhận thông báo không đạt mốc";
     case "digest":
       return "Tổng hợp hằng tuần";
     default:
@@ -113,9 +150,11 @@ export function statusLabel(status: MilestoneStatus): string {
 export function stageRank(stage: AlertStage): number {
   const days = reminderDays(stage);
   if (days !== null) return 2 + Math.min(days, 9_999) / 10_000;
+  if (warningNumber(stage) !== null) return 1;
   switch (stage) {
     case "missed":
     case "escalation":
+    case "unacknowledged":
       return 0;
     case "at_risk":
       return 1;

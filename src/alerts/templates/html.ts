@@ -54,7 +54,23 @@ export function dataTable(
       (r) => `<tr>${r.map((c, i) => `<td style="${CELL}${align(i)}">${escapeHtml(c)}</td>`).join("")}</tr>`,
     )
     .join("");
-  return `<table cellpadding="0" cellspacing="0" border="0" width="100%" style="border-collapse:collapse;margin:0 0 12px 0"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  // Wider than a phone's pane with many columns: the table scrolls on its own, the message does not.
+  return `<div style="overflow-x:auto"><table cellpadding="0" cellspacing="0" border="0" width="100%" style="border-collapse:collapse;margin:0 0 12px 0"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
+/**
+ * A link drawn as a button (a table cell, so Outlook keeps its colour), with the address written
+ * out below for clients that show no buttons. Only http(s) addresses: anything else is ours by mistake.
+ */
+export function buttonLink(url: string, label: string): string {
+  if (!/^https?:\/\//i.test(url)) throw new RangeError(`not an http(s) link: ${url}`);
+  const href = escapeHtml(url);
+  return [
+    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 8px 0"><tr>`,
+    `<td style="background-color:#0b3d91;border-radius:4px;padding:10px 18px"><a href="${href}" style="color:#ffffff;font-weight:bold;text-decoration:none">${escapeHtml(label)}</a></td>`,
+    "</tr></table>",
+    `<p style="margin:0 0 12px 0;font-size:12px;color:#52606d;word-break:break-all">${href}</p>`,
+  ].join("");
 }
 
 /** A highlighted one-line notice (the stage of an item). */
@@ -62,15 +78,15 @@ export function banner(text: string, color: string): string {
   return `<p style="margin:0 0 8px 0;padding:6px 10px;border-left:4px solid ${color};background-color:#f7f9fb;font-weight:bold">${escapeHtml(text)}</p>`;
 }
 
-/** The whole document: a centred 680px table with the body and a grey footer. */
+/** The whole document: a centred table of at most 680px (narrower panes get all their width), and a grey footer. */
 export function htmlDocument(title: string, bodyHtml: string, footer: string): string {
   return [
     "<!DOCTYPE html>",
     '<html lang="vi">',
     `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>`,
     `<body style="margin:0;padding:0;background-color:#ffffff">`,
-    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%"><tr><td align="center" style="padding:16px">`,
-    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="680" style="max-width:680px;${FONT}"><tr><td style="${FONT}">`,
+    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%"><tr><td align="center" style="padding:16px 8px">`,
+    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%" style="max-width:680px;table-layout:fixed;${FONT}"><tr><td style="${FONT}">`,
     bodyHtml,
     `<p style="margin:24px 0 0 0;padding-top:8px;border-top:1px solid #d0d7de;font-size:12px;color:#7b8794">${escapeHtml(footer)}</p>`,
     "</td></tr></table>",

@@ -41,7 +41,7 @@ describe("renderUnitAlert", () => {
     expect(rendered.text).toContain("Còn thiếu so với mốc: 283.951.735 đ");
     expect(rendered.text).toContain("Cần giải ngân bình quân: 20.282.267 đ/ngày");
     expect(rendered.text).toContain("Tỷ lệ dự kiến đến hạn: 41,54%");
-    expect(rendered.text).toContain("Hạn: đến hết ngày 30/09/2022 (còn 14 ngày)");
+    expect(rendered.text).toContain("Hạn: đến hết ngày 30/09/2022, còn 14 ngày (10 ngày làm việc)");
     expect(rendered.text).toContain("gửi trước ngày 10/11/2022");
     expect(rendered.html).toContain("1.234.567.890 đ");
   });
@@ -120,7 +120,7 @@ describe("renderUnitAlert", () => {
     };
     const r = renderUnitAlert(withItems([missed], { asOf: "2022-10-01" }));
     expect(r.text).toContain("Thông báo: không đạt mốc (hạn đến hết ngày 30/09/2022).");
-    expect(r.text).toContain("Hạn: đến hết ngày 30/09/2022 (đã quá hạn 1 ngày)");
+    expect(r.text).toContain("Hạn: đến hết ngày 30/09/2022, đã quá hạn 1 ngày");
     expect(r.text).toContain("Tình trạng: Không đạt");
     expect(r.text).not.toContain("đ/ngày");
     expect(r.text).not.toContain("Tỷ lệ dự kiến");
@@ -201,6 +201,43 @@ describe("renderUnitAlert", () => {
       expect(r.text).not.toMatch(/[-−]\d+(,\d+)?%/);
       expect(r.html).not.toMatch(/[-−]\d+(,\d+)?%/);
     });
+  });
+
+  it("carries the acknowledgement link in both parts, with its expiry date", () => {
+    const url = unitAlertFixture.ack!.url;
+    expect(rendered.text).toContain(`có hiệu lực đến hết ngày 16/10/2022):\n${url}\n`);
+    expect(rendered.html).toContain(`<a href="${url}"`);
+    expect(rendered.html).toContain("Đã nhận — kế hoạch khắc phục</a>");
+    // The link is asked for after the figures, before the sign-off.
+    expect(rendered.text.indexOf(url)).toBeLessThan(rendered.text.indexOf("Trân trọng."));
+    const noLink = renderUnitAlert({ ...unitAlertFixture, ack: undefined });
+    expect(noLink.text).not.toContain("/ack/");
+    expect(noLink.html).not.toContain("/ack/");
+  });
+
+  it("escapes the link in HTML and refuses anything but http(s)", () => {
+    const r = renderUnitAlert({
+      ...unitAlertFixture,
+      ack: { url: 'https://x.vn/ack/a"><b>', expiresOn: "2022-10-16" },
+    });
+    expect(r.html).toContain('href="https://x.vn/ack/a&quot;&gt;&lt;b&gt;"');
+    expect(() =>
+      renderUnitAlert({ ...unitAlertFixture, ack: { url: "javascript:alert(1)", expiresOn: "2022-10-16" } }),
+    ).toThrow(RangeError);
+  });
+
+  it("gives working days beside calendar days where the snapshot has them, and only there", () => {
+    expect(rendered.text).toContain("Nhắc hạn: còn 14 ngày (10 ngày làm việc), hạn đến hết ngày 30/09/2022.");
+    // Nam Giang's snapshot predates working days: calendar days alone.
+    expect(rendered.text).toContain("Nhắc hạn: còn 14 ngày, hạn đến hết ngày 30/09/2022.");
+    expect(rendered.html).toContain("đến hết ngày 30/09/2022, còn 14 ngày (10 ngày làm việc)");
+  });
+
+  it("tells a repeated warning as a warning", () => {
+    const again: AlertItem = { ...tayGiangAtRisk, stage: "at_risk_2" };
+    const r = renderUnitAlert(withItems([again]));
+    expect(r.subject).toContain("Cảnh báo (hạn đến hết ngày 30/09/2022)");
+    expect(r.text).toContain("Cảnh báo: theo tốc độ giải ngân hiện nay");
   });
 
   it("greets the unit head by office when no name is known", () => {

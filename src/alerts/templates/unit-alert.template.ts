@@ -19,14 +19,28 @@ import {
   SUBJECT_PREFIX,
   stageRank,
   statusLabel,
+  warningNumber,
 } from "./format.js";
-import { banner, factsTable, heading, htmlDocument, paragraph, STAGE_COLORS, subheading } from "./html.js";
+import {
+  banner,
+  buttonLink,
+  factsTable,
+  heading,
+  htmlDocument,
+  paragraph,
+  STAGE_COLORS,
+  subheading,
+} from "./html.js";
+
+/** The words of the acknowledgement link's button, and of the page it opens (src/acknowledgements). */
+export const ACK_LABEL = "Đã nhận — kế hoạch khắc phục";
 
 type StageKind = "missed" | "at_risk" | "reminder" | "recovered" | "other";
 
 function stageKind(stage: AlertStage): StageKind {
   if (reminderDays(stage) !== null) return "reminder";
-  if (stage === "missed" || stage === "at_risk" || stage === "recovered") return stage;
+  if (warningNumber(stage) !== null) return "at_risk";
+  if (stage === "missed" || stage === "recovered") return stage;
   return "other";
 }
 
@@ -75,7 +89,8 @@ function stageSentence(item: AlertItem): string {
   const due = formatDue(s);
   switch (stageKind(item.stage)) {
     case "reminder":
-      return `Nhắc hạn: ${formatTimeLeft(s)} (${due}).`;
+      // No nested brackets: the time left may carry its working days in its own.
+      return `Nhắc hạn: ${formatTimeLeft(s)}, ${due}.`;
     case "at_risk":
       return `Cảnh báo: theo tốc độ giải ngân hiện nay, có nguy cơ không đạt mốc (${due}).`;
     case "missed":
@@ -97,7 +112,7 @@ export function itemFacts(item: AlertItem): Array<[string, string]> {
   const s = item.snapshot;
   const facts: Array<[string, string]> = [
     ["Mốc", s.milestoneTitle],
-    ["Hạn", `${formatDeadline(s)} (${formatTimeLeft(s)})`],
+    ["Hạn", `${formatDeadline(s)}, ${formatTimeLeft(s)}`],
     ["Tình trạng", statusLabel(s.status)],
   ];
   if (s.milestoneKind === "refund" && s.lapsed != null) {
@@ -184,6 +199,12 @@ function closing(items: readonly AlertItem[]): string {
 
 const DATA_NOTE = "Nếu số liệu chưa chính xác, đề nghị đơn vị cập nhật số liệu giải ngân trên hệ thống.";
 
+/** Asks for the acknowledgement; the page behind the link writes nothing until its button is pressed. */
+function ackRequest(m: UnitAlertMessage): string | null {
+  if (!m.ack) return null;
+  return `Đề nghị ông/bà xác nhận đã nhận thông báo này, kèm kế hoạch khắc phục nếu có, tại đường dẫn dưới đây (có hiệu lực đến hết ngày ${formatDate(m.ack.expiresOn)}):`;
+}
+
 export function renderUnitAlert(m: UnitAlertMessage): RenderedMessage {
   const units = groupByUnit(m.items);
   const subject = unitAlertSubject(m.items);
@@ -211,8 +232,15 @@ export function renderUnitAlert(m: UnitAlertMessage): RenderedMessage {
     }
   }
 
-  text.push(closing(m.items), DATA_NOTE, "", "Trân trọng.", "", "-- ", footer, "");
-  html.push(paragraph(closing(m.items)), paragraph(DATA_NOTE), paragraph("Trân trọng."));
+  text.push(closing(m.items), DATA_NOTE, "");
+  html.push(paragraph(closing(m.items)), paragraph(DATA_NOTE));
+  const ask = ackRequest(m);
+  if (ask && m.ack) {
+    text.push(ask, m.ack.url, "");
+    html.push(paragraph(ask), buttonLink(m.ack.url, ACK_LABEL));
+  }
+  text.push("Trân trọng.", "", "-- ", footer, "");
+  html.push(paragraph("Trân trọng."));
 
   return { subject, text: text.join("\n"), html: htmlDocument(subject, html.join("\n"), footer) };
 }

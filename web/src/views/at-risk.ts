@@ -5,7 +5,16 @@ import { getJson } from "../api";
 import { closedMarker } from "../closing-marker";
 import { errorBox, loader, pageHeader, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
-import { date, pct, STATUS_LABEL, shortProgramName, UNIT_KIND_LABEL, UNIT_KIND_SHORT, vnd } from "../format";
+import {
+  date,
+  daysLeftText,
+  pct,
+  STATUS_LABEL,
+  shortProgramName,
+  UNIT_KIND_LABEL,
+  UNIT_KIND_SHORT,
+  vnd,
+} from "../format";
 import type { View } from "../router";
 import type { AtRiskItem, AtRiskPage, AtRiskView } from "../types";
 
@@ -119,10 +128,10 @@ export const atRiskView: View = async (root, ctx) => {
     },
     {
       key: "daysLeft",
-      label: "Còn (ngày)",
+      label: "Còn lại",
       numeric: true,
       sortValue: (i) => i.daysLeft,
-      cell: (i) => String(i.daysLeft),
+      cell: (i) => daysLeftText(i.daysLeft, i.workingDaysLeft),
     },
     {
       key: "projected",

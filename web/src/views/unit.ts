@@ -9,6 +9,7 @@ import {
   CAPITAL_TYPE_LABEL,
   date,
   dateTime,
+  daysLeftText,
   deliveryLabel,
   pct,
   SOURCE_LABEL,
@@ -19,6 +20,7 @@ import {
 } from "../format";
 import type { View } from "../router";
 import type { EntriesPage, Entry, UnitView } from "../types";
+import { acknowledgementsSection } from "./acknowledgements";
 
 const ENTRIES_PAGE = 50;
 
@@ -78,7 +80,14 @@ export const unitView: View = async (root, ctx) => {
           { "data-status": e.status },
           h("th", { scope: "row" }, h("abbr", { title: title.get(e.id) ?? e.id }, e.id)),
           h("td", null, program(e.program)),
-          h("td", null, deadline.get(e.id) ?? date(e.dueOn)),
+          h(
+            "td",
+            null,
+            deadline.get(e.id) ?? date(e.dueOn),
+            e.daysLeft > 0
+              ? h("div", { class: "muted" }, `còn ${daysLeftText(e.daysLeft, e.workingDaysLeft)}`)
+              : null,
+          ),
           h("td", null, statusBadge(e.status), closedMarker(e)),
           h("td", { class: "num" }, vnd(e.allocated)),
           h("td", { class: "num" }, vnd(e.disbursed)),
@@ -371,6 +380,7 @@ export const unitView: View = async (root, ctx) => {
       h("h2", { id: "alerts-title" }, "Cảnh báo cho đơn vị"),
       alertsSection,
     ),
+    acknowledgementsSection(data),
   );
 
   drawFor(null);

@@ -1,0 +1,196 @@
+// Issue 14 through the real service and database: Tết 2023 entered as data (20–26/01 off, and
+// Monday 02/01 as the observed New Year day), the demo province replayed day by day from
+// 26/12/2022 to 02/02/2023 as the 07:00 schedule would run it. Reminders due on a day off go out
+// the working day before, missed notices the working day after; a missed notice no one
+// acknowledged within 3 working days is escalated to the admins again, once; the pair watch is
+// written by real runs only. The clock is the only fake.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../scripts/demo-data.js";
+import { addDays, type LocalDate, localDateToUtcDate } from "../src/domain/local-date.js";
+import { type WorkingCalendar, workingCalendar } from "../src/domain/working-days.js";
+import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
+
+const ADMINS = ["thuongtruc@bcd-mtqg.example.org", "kehoach@bcd-mtqg.example.org"];
+const FIRST_DAY = "2022-12-26";
+const LAST_DAY = "2023-02-02";
+
+function days(from: LocalDate, to: LocalDate): LocalDate[] {
+  const out: LocalDate[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+const TET_2023: WorkingCalendar = workingCalendar({
+  holidays: [{ date: "2023-01-01", name: "Tết Dương lịch" }],
+  daysOff: [
+    { date: "2023-01-02", name: "Nghỉ bù Tết Dương lịch" },
+    ...days("2023-01-20", "2023-01-26").map((date) => ({ date, name: "Tết Nguyên Đán" })),
+  ],
+  workingDays: [],
+});
+/** Days of the replay on which nothing may go out: weekends, New Year, Tết. */
+const OFF = days(FIRST_DAY, LAST_DAY).filter((d) => !TET_2023.isWorkingDay(d));
+
+let t: TestApp;
+let clock: ReturnType<typeof fixedClock>;
+type Row = {
+  milestoneId: string;
+  unitCode: string;
+  program: string;
+  stage: string;
+  recipient: string;
+  outcome: string;
+  asOf: LocalDate;
+  messageId: bigint | null;
+  snapshot: unknown;
+};
+let rows: Row[];
+/** The unit head who acknowledged their missed notice on 04/01, and the pairs that message carried. */
+let acknowledged: { recipient: string; pairs: string[] };
+
+const readRows = async (): Promise<Row[]> =>
+  (await t.db.prisma.alertRecord.findMany({ orderBy: { id: "asc" } })).map((r) => ({
+    ...r,
+    asOf: r.asOf.toISOString().slice(0, 10),
+  }));
+const pairOf = (r: Pick<Row, "milestoneId" | "unitCode" | "program">) =>
+  `${r.milestoneId}|${r.unitCode}|${r.program}`;
+
+async function runOn(day: LocalDate) {
+  clock.set(`${day}T00:00:00Z`); // 07:00 in Asia/Ho_Chi_Minh
+  const r = await t.container.alerts.runEvaluation({ asOf: day, dryRun: false, trigger: "schedule" });
+  expect(r.ran).toBe(true);
+  return r;
+}
+
+beforeAll(async () => {
+  clock = fixedClock(DEMO_NOW);
+  t = await createTestApp({
+    clock,
+    adminEmails: ADMINS,
+    kickSender: () => {},
+    calendar: async () => TET_2023,
+  });
+  expect((await loadDemoProvince(t.container, generateDemoProvince(), { maxBatchSize: 1000 })).status).toBe(
+    "loaded",
+  );
+  for (const day of days(FIRST_DAY, LAST_DAY)) {
+    await runOn(day);
+    if (day === "2023-01-04") {
+      // One unit head answers the link of the message that carried their missed notice.
+      const notice = (await readRows()).find((r) => r.stage === "missed" && r.outcome === "queued")!;
+      await t.db.prisma.alertAcknowledgement.create({
+        data: {
+          messageId: notice.messageId!,
+          recipient: notice.recipient,
+          plannedAction: "Đẩy nhanh thanh toán khối lượng hoàn thành",
+          plannedOn: localDateToUtcDate("2023-01-15"),
+          acknowledgedOn: localDateToUtcDate("2023-01-04"),
+        },
+      });
+      const carried = (await readRows()).filter((r) => r.messageId === notice.messageId);
+      acknowledged = { recipient: notice.recipient, pairs: [...new Set(carried.map(pairOf))] };
+    }
+  }
+  rows = await readRows();
+}, 300_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("alerts on working days, Tết 2023 entered as data", () => {
+  it("sends the T-7 refund reminder (due 31/01, T-7 on 24/01 in Tết) on Thursday 19/01", () => {
+    const t7 = rows.filter((r) => r.milestoneId === "REF" && r.stage === "reminder_7");
+    expect(t7.length).toBeGreaterThan(0);
+    expect(new Set(t7.map((r) => `${r.outcome} ${r.asOf}`))).toEqual(new Set(["queued 2023-01-19"]));
+  });
+
+  it("sends the M90 missed notices (due Saturday 31/12) on Tuesday 03/01, with their escalations", () => {
+    const missed = rows.filter(
+      (r) => r.milestoneId === "M90" && (r.stage === "missed" || r.stage === "escalation"),
+    );
+    expect(missed.length).toBeGreaterThan(0);
+    expect(new Set(missed.map((r) => `${r.outcome} ${r.asOf}`))).toEqual(new Set(["queued 2023-01-03"]));
+  });
+
+  it("queues nothing on a weekend, on New Year's days off or during Tết", () => {
+    expect(OFF).toEqual(expect.arrayContaining(["2023-01-01", "2023-01-02", "2023-01-20", "2023-01-26"]));
+    expect(rows.filter((r) => r.outcome === "queued" && OFF.includes(r.asOf))).toEqual([]);
+    // The digest of the week of Tết goes out on its first working day, Friday 27/01.
+    const digests = rows.filter((r) => r.milestoneId === "DIGEST" && r.stage === "digest:2023-01-23");
+    expect(new Set(digests.map((r) => r.asOf))).toEqual(new Set(["2023-01-27"]));
+    expect(new Set(rows.filter((r) => r.stage === "digest:2023-01-02").map((r) => r.asOf))).toEqual(
+      new Set(["2023-01-03"]),
+    );
+  });
+
+  it("escalates the missed notices not acknowledged within 3 working days to every admin, once", () => {
+    const missed = rows.filter(
+      (r) => r.stage === "missed" && r.outcome === "queued" && r.asOf === "2023-01-03",
+    );
+    const unack = rows.filter((r) => r.stage === "unacknowledged");
+    expect(unack.every((r) => r.outcome === "queued" && r.asOf === "2023-01-06")).toBe(true);
+    expect(unack.every((r) => ADMINS.includes(r.recipient))).toBe(true);
+    const expected = missed.map(pairOf).filter((p) => !acknowledged.pairs.includes(p));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(unack.map(pairOf).sort()).toEqual(expected.flatMap((p) => ADMINS.map(() => p)).sort());
+    // They ride in the admins' messages, not the unit heads'.
+    expect(unack.every((r) => r.messageId !== null)).toBe(true);
+  });
+
+  it("shows the acknowledgement in the next digest", () => {
+    const digest = rows.find((r) => r.stage === "digest:2023-01-09")!;
+    const snapshots = digest.snapshot as {
+      milestoneId: string;
+      unitCode: string;
+      program: string;
+      acknowledgement: unknown;
+    }[];
+    const acked = snapshots.filter((s) => acknowledged.pairs.includes(pairOf(s)));
+    expect(acked.length).toBeGreaterThan(0);
+    for (const s of acked)
+      expect(s.acknowledgement).toEqual({
+        on: "2023-01-04",
+        plannedAction: "Đẩy nhanh thanh toán khối lượng hoàn thành",
+        plannedOn: "2023-01-15",
+      });
+    expect(
+      snapshots
+        .filter((s) => !acknowledged.pairs.includes(pairOf(s)))
+        .every((s) => s.acknowledgement === null),
+    ).toBe(true);
+  });
+
+  it("runs again any day of the replay without a new alert, message or watch change", async () => {
+    const before = {
+      alerts: await t.db.prisma.alertRecord.count(),
+      messages: await t.db.prisma.outboxMessage.count(),
+      watch: await t.db.prisma.alertPairWatch.findMany({
+        orderBy: [{ milestoneId: "asc" }, { unitCode: "asc" }, { program: "asc" }],
+      }),
+    };
+    for (const day of ["2023-01-01", "2023-01-03", "2023-01-06", "2023-01-19", "2023-01-27", LAST_DAY]) {
+      const r = await runOn(day);
+      expect(r, day).toMatchObject({ queued: 0, skipped: 0, messages: [] });
+    }
+    expect(await t.db.prisma.alertRecord.count()).toBe(before.alerts);
+    expect(await t.db.prisma.outboxMessage.count()).toBe(before.messages);
+    expect(
+      await t.db.prisma.alertPairWatch.findMany({
+        orderBy: [{ milestoneId: "asc" }, { unitCode: "asc" }, { program: "asc" }],
+      }),
+    ).toEqual(before.watch);
+  });
+
+  it("previews and dry-runs write nothing, the pair watch included", async () => {
+    const watch = await t.db.prisma.alertPairWatch.count();
+    expect(watch).toBeGreaterThan(0); // warned pairs are watched
+    await t.container.alerts.runEvaluation({ asOf: "2023-02-03", dryRun: true, trigger: "api" });
+    await t.container.alerts.preview("2023-02-03");
+    expect(await t.db.prisma.alertPairWatch.count()).toBe(watch);
+    expect(
+      await t.db.prisma.alertPairWatch.count({ where: { updatedOn: { gt: localDateToUtcDate(LAST_DAY) } } }),
+    ).toBe(0);
+  });
+});
