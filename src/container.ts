@@ -108,7 +108,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   const ledgerRepo = createLedgerRepository(db.prisma);
   const audit = createAuditRepository(db.prisma);
   // Working days: read by the plans (due-date flags), the rules and closings (moved due dates).
-  const calendar = createCalendarService({ repo: createCalendarRepository(db.prisma), audit });
+  const calendar = createCalendarService({ repo: createCalendarRepository(db.prisma), audit, today });
   // Closed milestones: read by the rules (recorded verdicts), the plans and the ledger (closed periods).
   const closingsRepo = createClosingsRepository(db.prisma);
   const plans = createPlansService({

@@ -196,8 +196,20 @@ describe("PUT /api/v1/calendar/:year refuses bad input and writes nothing", () =
 });
 
 describe("the year's days entered with their document", () => {
-  it("saves them, records the document and answers them back", async () => {
+  it("refuses to change days before today unless the change says it restates the past", async () => {
+    // Today is 18/01/2023: 02/01 has passed (its alerts went out, or not, by the old calendar).
     const res = await putYear(YEAR_2023);
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect((res.body as { message: string }).message).toMatch(/2023-01-02.*restatesPast/);
+    expect(await written()).toEqual({ years: 0, audit: 0 });
+    // Days still ahead are not history: Tết alone needs no restatement.
+    const ahead = await putYear({ ...YEAR_2023, daysOff: TET });
+    expect(ahead.status, JSON.stringify(ahead.body)).toBe(200);
+    expect(await written()).toEqual({ years: 1, audit: 1 });
+  });
+
+  it("saves them, records the document and answers them back", async () => {
+    const res = await putYear({ ...YEAR_2023, restatesPast: true });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({
       year: 2023,
@@ -209,10 +221,16 @@ describe("the year's days entered with their document", () => {
       daysOff: YEAR_2023.daysOff,
       workingDays: YEAR_2023.workingDays,
     });
-    expect(await written()).toEqual({ years: 1, audit: 1 });
+    expect(await written()).toEqual({ years: 1, audit: 2 });
     const audit = await t.request("GET", "/api/v1/audit?entity=calendar_year");
     expect((audit.body as { items: unknown[] }).items).toEqual([
       expect.objectContaining({ entityId: "2023", action: "updated", document: YEAR_2023.sourceDocument }),
+      expect.objectContaining({
+        entityId: "2023",
+        action: "restated",
+        document: YEAR_2023.sourceDocument,
+        details: expect.objectContaining({ restatedPastDates: ["2023-01-02"] }),
+      }),
     ]);
 
     const officer = await t.keyFor("officer", [refUnit]);

@@ -39,8 +39,8 @@ export function createCalendarRepository(prisma: PrismaClient) {
   return {
     transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => prisma.$transaction(fn),
 
-    async findYear(year: number): Promise<CalendarYearRecord | null> {
-      const row = await prisma.calendarYear.findUnique({ where: { year } });
+    async findYear(year: number, tx: Db = prisma): Promise<CalendarYearRecord | null> {
+      const row = await tx.calendarYear.findUnique({ where: { year } });
       return row ? toRecord(row) : null;
     },
 

@@ -28,7 +28,7 @@ const yearOut = z.object({
     .optional()
     .describe("with ?nonWorkingDays=true: every non-working day of the year and why"),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
 
 export const calendarRoutes: FastifyPluginAsyncZod<{ calendar: CalendarService }> = async (
   app,
@@ -67,6 +67,10 @@ export const calendarRoutes: FastifyPluginAsyncZod<{ calendar: CalendarService }
             .url({ protocol: /^https?$/ })
             .max(2000)
             .optional(),
+          restatesPast: z
+            .boolean()
+            .optional()
+            .describe("required to change days before today: a restatement, recorded in the audit trail"),
         }),
         response: { 200: yearOut, ...errors },
       },

@@ -30,6 +30,7 @@ describe("calendar service: workingCalendar", () => {
     let rows = [row(new Date(1_000))];
     let reads = 0;
     const service = createCalendarService({
+      today: () => "2026-01-01",
       repo: {
         transaction: async () => {
           throw new Error("not used");

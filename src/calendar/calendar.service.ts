@@ -3,7 +3,7 @@
 import { actorOf, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
 import { calendarYearIssues } from "../domain/calendar-year.js";
-import { InvalidInputError } from "../domain/errors.js";
+import { ConflictError, InvalidInputError } from "../domain/errors.js";
 import { addDays, type LocalDate } from "../domain/local-date.js";
 import { type NamedDay, type WorkingCalendar, workingCalendar } from "../domain/working-days.js";
 import type { CalendarRepository, CalendarYearRecord } from "./calendar.repository.js";
@@ -14,6 +14,8 @@ type Deps = {
   audit: Pick<AuditRepository, "record">;
   /** The law's holidays of a year; the library by default. */
   holidays?: (year: number) => readonly NamedDay[];
+  /** Days before today are history: changing them needs an explicit restatement. */
+  today: () => LocalDate;
 };
 
 export type CalendarYearBody = {
@@ -21,12 +23,23 @@ export type CalendarYearBody = {
   workingDays: NamedDay[];
   sourceDocument: string;
   sourceUrl?: string | undefined;
+  /** Set to change days before today, which moves past alert days and judged due dates. */
+  restatesPast?: boolean | undefined;
 };
+
+/** The dates whose kind of day (off, worked, neither) differs between two versions of a year. */
+function changedDates(before: CalendarYearRecord | null, after: CalendarYearBody): LocalDate[] {
+  const kinds = (off: readonly NamedDay[], worked: readonly NamedDay[]) =>
+    new Map([...off.map((d) => [d.date, "off"] as const), ...worked.map((d) => [d.date, "worked"] as const)]);
+  const a = kinds(before?.daysOff ?? [], before?.workingDays ?? []);
+  const b = kinds(after.daysOff, after.workingDays);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((d) => a.get(d) !== b.get(d)).sort();
+}
 
 const byDate = (a: NamedDay, b: NamedDay) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 const NO_DAYS = { daysOff: [], workingDays: [] };
 
-export function createCalendarService({ repo, audit, holidays = publicHolidays }: Deps) {
+export function createCalendarService({ repo, audit, holidays = publicHolidays, today }: Deps) {
   const calendarOf = (rows: readonly CalendarYearRecord[]) => {
     const data = new Map(rows.map((r) => [r.year, r]));
     return workingCalendar((year) => ({ holidays: holidays(year), ...(data.get(year) ?? NO_DAYS) }));
@@ -74,6 +87,13 @@ export function createCalendarService({ repo, audit, holidays = publicHolidays }
       if (issues.length > 0) throw new InvalidInputError(issues[0]!.message, issues);
       const actor = actorOf(by);
       const saved = await repo.transaction(async (tx) => {
+        // A day off entered or removed after it passed moves alert days already acted on and the
+        // judged due date of milestones that follow working days: never silently.
+        const past = changedDates(await repo.findYear(year, tx), body).filter((d) => d < today());
+        if (past.length > 0 && !body.restatesPast)
+          throw new ConflictError(
+            `changing days before today restates the past (${past.slice(0, 10).join(", ")}${past.length > 10 ? ", …" : ""}): send restatesPast: true to do it, recorded in the audit trail`,
+          );
         const row = await repo.upsertYear(tx, {
           year,
           daysOff: [...body.daysOff].sort(byDate),
@@ -85,10 +105,11 @@ export function createCalendarService({ repo, audit, holidays = publicHolidays }
         await audit.record(tx, {
           entity: "calendar_year",
           entityId: String(year),
-          action: "updated",
+          action: past.length > 0 ? "restated" : "updated",
           actor,
           document: body.sourceDocument,
           details: {
+            ...(past.length > 0 ? { restatedPastDates: past } : {}),
             sourceUrl: row.sourceUrl,
             daysOff: row.daysOff,
             workingDays: row.workingDays,
