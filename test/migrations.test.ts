@@ -166,6 +166,8 @@ describe("migrating a new database with prisma/migrations", () => {
       "disbursement_figures_truncate",
       "disbursement_guard",
       "disbursement_version",
+      "duty_submission_append_only",
+      "duty_submission_version",
       "milestone_closing_version",
       "milestone_verdict_version",
       "plan_version_version",
@@ -176,6 +178,11 @@ describe("migrating a new database with prisma/migrations", () => {
       "refund_figures_truncate",
       "refund_guard",
       "refund_version",
+      "treasury_confirmation_append_only",
+      "treasury_confirmation_version",
+      "treasury_statement_append_only",
+      "treasury_statement_line_append_only",
+      "treasury_statement_version",
       "unit_version",
     ]);
   });
