@@ -124,6 +124,18 @@ describe("acknowledgement links", () => {
     expect(json.body).toMatchObject({ error: "validation_failed", issues: [{ path: "body.plannedOn" }] });
     const extra = await page("POST", token, form({ plannedAction: "x", role: "admin" }));
     expect(extra.status).toBe(400);
+    // Controls that would garble or disguise the plan in the admins' e-mails (an ANSI escape, a
+    // right-to-left override) are refused; the line breaks a textarea sends are not.
+    for (const plannedAction of ["Rà soát\u001b[31m", "đã \u202eđạt", "a\u0007b"]) {
+      const ctrl = await page("POST", token, JSON.stringify({ plannedAction }), {
+        "content-type": "application/json",
+      });
+      expect(ctrl.status, plannedAction).toBe(400);
+      expect(ctrl.body).toMatchObject({ issues: [{ path: "body.plannedAction", rule: "well_formed" }] });
+      const ctrlForm = await page("POST", token, form({ plannedAction }));
+      expect(ctrlForm.status).toBe(400);
+      expect(String(ctrlForm.body)).toContain("Kế hoạch khắc phục: nội dung không hợp lệ");
+    }
     expect(await ackCount()).toBe(0);
   });
 

@@ -155,6 +155,10 @@ describe("alert delivery over SMTP", () => {
       key: await t.keyFor("viewer"),
     });
     expect(asViewer.status).toBe(403);
+    // A code that names no unit is not a unit to which nothing would be sent.
+    const unknown = await t.request("GET", `/api/v1/alerts/preview?unit=NO_SUCH_UNIT&asOf=${AS_OF}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: "not_found", message: "no unit with code NO_SUCH_UNIT" });
   });
 
   it("previews every recipient's message without a unit: exactly what the run would send", async () => {

@@ -250,3 +250,20 @@ describe("tokens that name no feed", () => {
     expect(huge.statusCode).toBeLessThan(500);
   });
 });
+
+describe("a unit whose name holds line breaks", () => {
+  it("gives the feed no property of the name's making", async () => {
+    // A careless (or hostile) catalog entry: the name reaches X-WR-CALNAME and X-WR-CALDESC.
+    const unit = await createUnit(t, { name: "Huyện X\r\nX-INJECTED:1\r\nBEGIN:VEVENT\r\nUID:evil" });
+    const feed = await create({ unit: unit.code, label: "Lịch\r\nX-LABEL:1" });
+    const res = await fetchFeed(pathOf(feed.url));
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.split("\r\n");
+    expect(lines.filter((l) => /^(X-INJECTED|X-LABEL|UID:evil)/.test(l))).toEqual([]);
+    const cal = new ICAL.Component(ICAL.parse(res.body));
+    expect(cal.getFirstPropertyValue("x-wr-caldesc")).toBe(
+      "Các mốc giải ngân vốn các Chương trình mục tiêu quốc gia của Huyện X X-INJECTED:1 BEGIN:VEVENT UID:evil",
+    );
+    for (const e of parseEvents(res.body).events) expect(e.uid).toMatch(new RegExp(`-${unit.code}@`));
+  });
+});

@@ -155,6 +155,25 @@ describe("PUT /api/v1/calendar/:year refuses bad input and writes nothing", () =
       { path: "body.workingDays.0.date", rule: "not_a_weekend_day" },
     ],
     [
+      // Saturday 29/04/2023, Giỗ tổ Hùng Vương: a clerk's slip for the swapped Saturday 06/05.
+      "a public holiday as a swapped working day",
+      { ...YEAR_2023, workingDays: [day("2023-04-29", "Làm bù")] },
+      400,
+      { path: "body.workingDays.0.date", rule: "public_holiday" },
+    ],
+    [
+      // A pasted range: March 2023 whole, with the weekends either side, has no working day.
+      "a month without a working day",
+      {
+        ...YEAR_2023,
+        daysOff: Array.from({ length: 31 }, (_, i) =>
+          day(`2023-03-${String(i + 1).padStart(2, "0")}`, "Nghỉ"),
+        ),
+      },
+      400,
+      { path: "body.daysOff.0.date", rule: "too_many_days_off_in_a_row" },
+    ],
+    [
       "a day both off and worked",
       { ...YEAR_2023, daysOff: [day("2023-05-06", "x")] },
       400,
@@ -201,6 +220,9 @@ describe("the year's days entered with their document", () => {
     const res = await putYear(YEAR_2023);
     expect(res.status, JSON.stringify(res.body)).toBe(409);
     expect((res.body as { message: string }).message).toMatch(/2023-01-02.*restatesPast/);
+    expect((res.body as { issues: unknown[] }).issues).toEqual([
+      expect.objectContaining({ path: "body.restatesPast", rule: "restates_past", date: "2023-01-02" }),
+    ]);
     expect(await written()).toEqual({ years: 0, audit: 0 });
     // Days still ahead are not history: Tết alone needs no restatement.
     const ahead = await putYear({ ...YEAR_2023, daysOff: TET });
@@ -277,5 +299,27 @@ describe("the year's days entered with their document", () => {
     });
     expect(flags.get("M60")?.dueOnNonWorkingDay).toBeNull(); // Friday 30/09/2022
     expect(flags.get("REF")?.dueOnNonWorkingDay).toBeNull(); // Tuesday 31/01/2023
+  });
+});
+
+describe("two PUTs of one year at once", () => {
+  it("judge the past against each other's row: no restatement slips through without restatesPast", async () => {
+    // Year 2021 is all past on 18/01/2023. One PUT restates 01/06/2021 as a day off; the other,
+    // not saying restatesPast, sends the year without it. Either the plain one goes first (and the
+    // day off stands) or it comes second and is refused; never both accepted with the day gone.
+    const base = { workingDays: [], sourceDocument: "Thông báo (dữ liệu thử)" };
+    const restated = { ...base, daysOff: [day("2021-06-01", "Nghỉ (đính chính)")], restatesPast: true };
+    const plain = { ...base, daysOff: [] };
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = await Promise.all([putYear(restated, undefined, 2021), putYear(plain, undefined, 2021)]);
+      expect(a.status, JSON.stringify(a.body)).toBe(200);
+      expect([200, 409]).toContain(b.status);
+      const after = await t.request("GET", "/api/v1/calendar/2021");
+      const daysOff = (after.body as { daysOff: { date: string }[] }).daysOff.map((d) => d.date);
+      // Lost only if the plain PUT judged the row it read before the restatement and wrote after it.
+      expect(daysOff, `plain PUT answered ${b.status}`).toEqual(["2021-06-01"]);
+      // Back to no days off, as a restatement, for the next round.
+      expect((await putYear({ ...plain, restatesPast: true }, undefined, 2021)).status).toBe(200);
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { InvalidInputError } from "../domain/errors.js";
-import { isStorableText } from "../domain/text.js";
+import { isTypedText } from "../domain/text.js";
 import { queryDate } from "../http/schemas.js";
 import { MAX_PLANNED_ACTION_CHARS, renderAckDone, renderAckError, renderAckPage } from "./ack-page.js";
 import { MAX_ACK_TOKEN_CHARS } from "./ack-token.js";
@@ -37,7 +37,10 @@ const ackBody = z
           z
             .string()
             .max(MAX_PLANNED_ACTION_CHARS, `must be at most ${MAX_PLANNED_ACTION_CHARS} characters`)
-            .refine(isStorableText, { message: "must be valid text", params: { rule: "well_formed" } }),
+            .refine(isTypedText, {
+              message: "must be text without control characters",
+              params: { rule: "well_formed" },
+            }),
         )
         .nullish(),
     ),

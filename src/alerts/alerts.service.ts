@@ -1,6 +1,7 @@
 // One evaluation run: statuses from the rules, alerts from the policy, rows and messages from
 // the ledger. Same path for the schedule, the API and the CLI, dry or not.
 import type { Unit } from "../catalog/catalog.repository.js";
+import { NotFoundError } from "../domain/errors.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { PairEvaluation } from "../domain/plan-evaluation.js";
@@ -292,6 +293,9 @@ export function createAlertsService(d: Deps) {
      * With a unit: only what its head receives; without: every recipient.
      */
     async preview(asOf: LocalDate, unitCode?: string): Promise<PreviewMessage[]> {
+      // A mistyped code would otherwise read as "nothing would be sent to this unit".
+      if (unitCode !== undefined && !(await d.catalog.listUnits()).some((u) => u.code === unitCode))
+        throw new NotFoundError(`no unit with code ${unitCode}`);
       const { intents, existing } = await decideAll(asOf);
       const mine = intents.filter(
         (i) =>

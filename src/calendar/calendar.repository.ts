@@ -44,6 +44,14 @@ export function createCalendarRepository(prisma: PrismaClient) {
       return row ? toRecord(row) : null;
     },
 
+    /**
+     * Serialises writers of one year until the transaction ends: each judges "does this change
+     * the past?" against the row the other wrote, never against the row both read before.
+     */
+    async lockYear(tx: Db, year: number): Promise<void> {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`calendar_year:${year}`}, 0))`;
+    },
+
     /** Every year entered: a row per year, a few dozen days each, so reading all is cheap. */
     async allYears(): Promise<CalendarYearRecord[]> {
       return (await prisma.calendarYear.findMany({ orderBy: { year: "asc" } })).map(toRecord);

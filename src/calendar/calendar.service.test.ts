@@ -35,6 +35,7 @@ describe("calendar service: workingCalendar", () => {
         transaction: async () => {
           throw new Error("not used");
         },
+        lockYear: async () => {},
         findYear: async () => null,
         yearStamps: async () => rows.map((r) => ({ year: r.year, updatedAt: r.updatedAt })),
         allYears: async () => {

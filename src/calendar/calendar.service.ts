@@ -10,7 +10,10 @@ import type { CalendarRepository, CalendarYearRecord } from "./calendar.reposito
 import { publicHolidays } from "./public-holidays.js";
 
 type Deps = {
-  repo: Pick<CalendarRepository, "transaction" | "findYear" | "allYears" | "upsertYear" | "yearStamps">;
+  repo: Pick<
+    CalendarRepository,
+    "transaction" | "lockYear" | "findYear" | "allYears" | "upsertYear" | "yearStamps"
+  >;
   audit: Pick<AuditRepository, "record">;
   /** The law's holidays of a year; the library by default. */
   holidays?: (year: number) => readonly NamedDay[];
@@ -83,17 +86,21 @@ export function createCalendarService({ repo, audit, holidays = publicHolidays, 
 
     /** Replaces the year's announced days, recording the document in the audit trail. */
     async putYear(year: number, body: CalendarYearBody, by: Principal) {
-      const issues = calendarYearIssues(year, body);
+      const issues = calendarYearIssues(year, body, holidays(year));
       if (issues.length > 0) throw new InvalidInputError(issues[0]!.message, issues);
       const actor = actorOf(by);
       const saved = await repo.transaction(async (tx) => {
+        await repo.lockYear(tx, year);
         // A day off entered or removed after it passed moves alert days already acted on and the
         // judged due date of milestones that follow working days: never silently.
         const past = changedDates(await repo.findYear(year, tx), body).filter((d) => d < today());
-        if (past.length > 0 && !body.restatesPast)
-          throw new ConflictError(
-            `changing days before today restates the past (${past.slice(0, 10).join(", ")}${past.length > 10 ? ", …" : ""}): send restatesPast: true to do it, recorded in the audit trail`,
-          );
+        if (past.length > 0 && !body.restatesPast) {
+          const message = `changing days before today restates the past (${past.slice(0, 10).join(", ")}${past.length > 10 ? ", …" : ""}): send restatesPast: true to do it, recorded in the audit trail`;
+          // The field to set, and the first past date it is about, for callers that read issues.
+          throw new ConflictError(message, [
+            { field: "restatesPast", rule: "restates_past", message, date: past[0] },
+          ]);
+        }
         const row = await repo.upsertYear(tx, {
           year,
           daysOff: [...body.daysOff].sort(byDate),

@@ -97,6 +97,30 @@ describe("renderCalendar", () => {
     expect(cal.getFirstPropertyValue("x-wr-calname")).toBe("Sở A B C D E");
   });
 
+  it("lets no line break or control character of a name start a property of its own", () => {
+    // A unit's name reaches NAME, X-WR-CALNAME and X-WR-CALDESC, which ical-generator writes raw.
+    const name = "Huyện A\r\nX-INJECTED:1\r\nBEGIN:VEVENT\u0007\u2028Z";
+    const text = "Dòng 1\u000b\u001b[31m\r\nDòng 2";
+    const ics = renderCalendar({
+      name,
+      description: `Các mốc của ${name}, tỉnh Quảng Nam`,
+      events: [{ uid: "u@x", dueOn: "2022-12-31", summary: text, description: text, sequence: 0 }],
+      generatedAt: GENERATED,
+      refreshMinutes: 60,
+    });
+    const lines = ics.split("\r\n");
+    expect(lines.filter((l) => /^(X-INJECTED|BEGIN:VEVENT)/.test(l))).toEqual(["BEGIN:VEVENT"]);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+    expect(ics).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028]/);
+    const { cal, events } = parse(ics);
+    expect(cal.getFirstPropertyValue("x-wr-calname")).toBe("Huyện A X-INJECTED:1 BEGIN:VEVENT Z");
+    expect(cal.getFirstPropertyValue("x-wr-caldesc")).toBe(
+      "Các mốc của Huyện A X-INJECTED:1 BEGIN:VEVENT Z, tỉnh Quảng Nam",
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]?.summary).toBe("Dòng 1  [31m\nDòng 2");
+  });
+
   it("folds long lines without splitting a multi-byte character", () => {
     const long = "Hạn giải ngân trên 60% — Sở Nông nghiệp và Phát triển nông thôn ".repeat(6).trim();
     const ics = render([{ uid: "u@x", dueOn: "2022-09-30", summary: long, description: long, sequence: 0 }]);

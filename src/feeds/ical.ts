@@ -31,16 +31,33 @@ export const PRODUCT_ID = { company: "disbursement-monitor", product: "calendar-
  * X-WR-CALNAME anyway: the few characters that would need it become spaces in the name.
  */
 export function calendarName(name: string): string {
-  return name
-    .replace(/[\\;,\r\n\t]+/g, " ")
-    .replace(/ {2,}/g, " ")
-    .trim();
+  return calendarDescription(name.replace(/[\\;,]+/g, " "));
 }
+
+/**
+ * RFC 5545's TEXT has no room for control characters (a tab aside), and ical-generator writes
+ * X-WR-CALDESC unescaped: a line break there (a unit's name may hold one) would start a property
+ * of the attacker's choosing. Line breaks and other controls become spaces.
+ */
+export function calendarDescription(text: string): string {
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+      .replace(/ {2,}/g, " ")
+      .trim()
+  );
+}
+
+/** An event's text: line breaks stay (written as \n), other controls become spaces. */
+const eventText = (text: string) =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, " ");
 
 export function renderCalendar(c: FeedCalendar): string {
   const cal = ical({
     name: calendarName(c.name),
-    description: c.description,
+    description: calendarDescription(c.description),
     prodId: PRODUCT_ID,
     method: ICalCalendarMethod.PUBLISH,
     ttl: c.refreshMinutes * 60,
@@ -56,8 +73,8 @@ export function renderCalendar(c: FeedCalendar): string {
       // Strings, not Dates: a DATE value is written as given, whatever the machine's zone.
       start: e.dueOn,
       end: addDays(e.dueOn, 1),
-      summary: e.summary,
-      description: e.description,
+      summary: eventText(e.summary),
+      description: eventText(e.description),
       sequence: e.sequence,
       stamp: c.generatedAt,
       // The description (status, figures, days left) is recomputed on every fetch.

@@ -44,6 +44,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A fresh embedded database is created (initdb, then every migration) before the service is
+ * ready: about 9 s on this 2-core machine when quiet, over 30 s when other suites share it.
+ */
+const READY_TIMEOUT_MS = 60_000;
+
 export type StartOptions = {
   name: string;
   /** The service's environment (DATABASE_URL, SMTP_URL, ...); PORT and HOST are set here. */
@@ -123,7 +129,7 @@ export async function startService(opts: StartOptions): Promise<ServiceProcess> 
   };
   running.add(service);
 
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
   for (;;) {
     if (gone) {
       const { code, signal } = await exited;
@@ -136,7 +142,9 @@ export async function startService(opts: StartOptions): Promise<ServiceProcess> 
     if (ok) return service;
     if (Date.now() > deadline) {
       await service.stop(2_000);
-      throw new Error(`${opts.name} not ready after ${opts.readyTimeoutMs ?? 30_000} ms:\n${err}\n${out}`);
+      throw new Error(
+        `${opts.name} not ready after ${opts.readyTimeoutMs ?? READY_TIMEOUT_MS} ms:\n${err}\n${out}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  formatAcknowledgement,
   formatDate,
   formatPace,
   formatRate,
@@ -79,5 +80,19 @@ describe("Vietnamese formatting", () => {
     expect(escapeHtml(`<script>alert("x")</script> & 'y'`)).toBe(
       "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;",
     );
+  });
+});
+
+describe("formatAcknowledgement", () => {
+  it("keeps the unit head's plan on one line, so it cannot pass for lines of the e-mail", () => {
+    const a = {
+      on: "2022-10-03",
+      plannedOn: null,
+      plannedAction: "Rà soát\r\n\n2. Đơn vị khác: đã đạt\n-- \nký tên",
+    };
+    expect(formatAcknowledgement(a)).toBe(
+      "đã xác nhận ngày 03/10/2022; kế hoạch: “Rà soát 2. Đơn vị khác: đã đạt -- ký tên”",
+    );
+    expect(formatAcknowledgement({ ...a, plannedAction: " \n " })).toBe("đã xác nhận ngày 03/10/2022");
   });
 });

@@ -96,8 +96,10 @@ export function formatAcknowledgement(a: Acknowledgement | null | undefined): st
   if (a === undefined) return "—";
   if (a === null) return "chưa xác nhận";
   const parts = [`đã xác nhận ngày ${formatDate(a.on)}`];
-  // Quoted: the unit head's own words, which may end in their own full stop.
-  if (a.plannedAction) parts.push(`kế hoạch: “${a.plannedAction}”`);
+  // Quoted: the unit head's own words, which may end in their own full stop. On one line: their
+  // line breaks would otherwise start lines of the text e-mail that look like the service's own.
+  const action = a.plannedAction?.replace(/\s+/g, " ").trim();
+  if (action) parts.push(`kế hoạch: “${action}”`);
   if (a.plannedOn) parts.push(`dự kiến hoàn thành ${formatDate(a.plannedOn)}`);
   return parts.join("; ");
 }
