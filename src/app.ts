@@ -14,6 +14,7 @@ import { closingsRoutes } from "./closings/closings.routes.js";
 import type { Container } from "./container.js";
 import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
 import { webPlugin } from "./dashboard/web.plugin.js";
+import { dutiesRoutes } from "./duties/duties.routes.js";
 import { calendarFeedRoutes, calendarFeedsRoutes } from "./feeds/calendar-feeds.routes.js";
 import { registerErrorHandler } from "./http/error-handler.js";
 import { healthRoutes } from "./http/health.routes.js";
@@ -25,6 +26,7 @@ import { plansRoutes } from "./plans/plans.routes.js";
 import { reallocationRoutes } from "./reallocation/reallocation.routes.js";
 import { rulesRoutes } from "./rules/rules.routes.js";
 import { spreadsheetsRoutes } from "./spreadsheets/spreadsheets.routes.js";
+import { treasuryRoutes } from "./treasury/treasury.routes.js";
 import { yearEndRoutes } from "./year-end/year-end.routes.js";
 
 export type AppOptions = {
@@ -119,6 +121,7 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(apiKeysRoutes, { apiKeys: c.apiKeys });
       await api.register(plansRoutes, { plans: c.plans });
       await api.register(closingsRoutes, { closings: c.closings });
+      await api.register(dutiesRoutes, { duties: c.duties, today: c.today });
       await api.register(calendarRoutes, { calendar: c.calendar });
       await api.register(rulesRoutes, { rules: c.rules, today: c.today });
       await api.register(spreadsheetsRoutes, {
@@ -126,6 +129,7 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
         exporter: c.spreadsheetExports,
         today: c.today,
       });
+      await api.register(treasuryRoutes, { treasury: c.treasury });
       await api.register(reallocationRoutes, { reallocation: c.reallocation });
       await api.register(yearEndRoutes, { yearEnd: c.yearEnd });
       await api.register(auditRoutes, { audit: c.audit });

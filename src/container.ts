@@ -31,6 +31,8 @@ import { createDashboardService } from "./dashboard/dashboard.service.js";
 import type { Database } from "./db/database.js";
 import { type LocalDate, todayIn } from "./domain/local-date.js";
 import type { WorkingCalendar } from "./domain/working-days.js";
+import { createDutiesRepository } from "./duties/duties.repository.js";
+import { createDutiesService } from "./duties/duties.service.js";
 import { createCalendarFeedsRepository } from "./feeds/calendar-feeds.repository.js";
 import { createCalendarFeedsService } from "./feeds/calendar-feeds.service.js";
 import { createLedgerRepository } from "./ledger/ledger.repository.js";
@@ -47,6 +49,8 @@ import { createExportsService } from "./spreadsheets/exports.service.js";
 import type { ImportLimits } from "./spreadsheets/import-limits.js";
 import { createImportsRepository } from "./spreadsheets/imports.repository.js";
 import { createImportsService } from "./spreadsheets/imports.service.js";
+import { createTreasuryRepository } from "./treasury/treasury.repository.js";
+import { createTreasuryService } from "./treasury/treasury.service.js";
 import { createYearEndRepository } from "./year-end/year-end.repository.js";
 import { createYearEndService } from "./year-end/year-end.service.js";
 
@@ -129,6 +133,15 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     calendar,
   });
   const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today, calendar });
+  // Documents units owe by a date, judged on the same working calendar as the milestones.
+  const duties = createDutiesService({
+    repo: createDutiesRepository(db.prisma),
+    plans,
+    units: catalogRepo,
+    calendar,
+    today,
+    now: () => clock.now(),
+  });
   const ledger = createLedgerService({
     repo: ledgerRepo,
     catalog: catalogRepo,
@@ -162,6 +175,14 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     limits: opts.importLimits,
   });
   const spreadsheetExports = createExportsService({ rules, catalog });
+  const treasury = createTreasuryService({
+    repo: createTreasuryRepository(db.prisma),
+    ledgerRepo,
+    catalog: catalogRepo,
+    now: () => clock.now(),
+    today,
+    limits: opts.importLimits,
+  });
 
   const alertLedger = createAlertLedgerRepository(db.prisma);
   const outbox = createOutboxRepository(db.prisma);
@@ -233,6 +254,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     maxBatchSize: opts.maxBatchSize,
     spreadsheetImports,
     spreadsheetExports,
+    treasury,
     catalog,
     apiKeys,
     revocations,
@@ -242,6 +264,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     rules,
     evaluationGate,
     closings,
+    duties,
     audit,
     reallocation,
     yearEnd,

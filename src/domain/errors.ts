@@ -38,6 +38,8 @@ export class UnauthorizedError extends DomainError {}
 /** Too much of a heavy kind of work is already under way: retry shortly. */
 export class BusyError extends DomainError {}
 export class ForbiddenError extends DomainError {}
+/** A file whose bytes are of no type the service keeps, or not of the type its name or label claims. */
+export class UnsupportedMediaTypeError extends DomainError {}
 
 /** Throws a RuleViolationError carrying every issue, worded by the first; does nothing when there are none. */
 export function refuseIf(issues: readonly FieldIssue[]): void {

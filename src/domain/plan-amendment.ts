@@ -3,10 +3,12 @@
 // a milestone added or dropped) must name the act that made it, so the history can answer "why
 // is it 15/10 now?"; wording (titles, guidance, the legal basis's words) needs none. A change to
 // what a closed milestone judges would rewrite verdicts already recorded: only a restatement may.
+import { DEFAULT_AT_RISK_WITHIN_WORKING_DAYS, type Duty } from "./duties.js";
 import type { LegalBasis, Plan, RateMilestone, RequestMilestone } from "./plan.js";
 
 export type MilestoneField = Exclude<keyof RateMilestone | keyof RequestMilestone, "id">;
-export type PlanField = Exclude<keyof Plan, "year" | "milestones">;
+export type DutyField = Exclude<keyof Duty, "id">;
+export type PlanField = Exclude<keyof Plan, "year" | "milestones" | "duties">;
 
 /**
  * Every field of a milestone, said once: "rule" when a change alters what the milestone judges
@@ -35,6 +37,18 @@ export const MILESTONE_FIELDS = {
   legalBasis: "wording",
 } as const satisfies Record<MilestoneField, "rule" | "wording">;
 
+/** The same for a duty: what is due, from whom and when are rules; the words around them are not. */
+export const DUTY_FIELDS = {
+  dueOn: "rule",
+  from: "rule",
+  document: "rule",
+  atRiskWithinWorkingDays: "rule",
+  title: "wording",
+  legalBasis: "wording",
+  // Why a date was chosen explains it; the date itself is dueOn.
+  dateChosen: "wording",
+} as const satisfies Record<DutyField, "rule" | "wording">;
+
 /** The same for the plan's own fields: the projection window changes every at-risk verdict. */
 export const PLAN_FIELDS = {
   projectionWindowDays: "rule",
@@ -43,11 +57,61 @@ export const PLAN_FIELDS = {
 
 /** What an absent field means: absent and the default are the same plan, not a change. */
 const MILESTONE_DEFAULTS: Partial<Record<MilestoneField, unknown>> = { nonWorkingDueDate: "keep" };
+const DUTY_DEFAULTS: Partial<Record<DutyField, unknown>> = {
+  atRiskWithinWorkingDays: DEFAULT_AT_RISK_WITHIN_WORKING_DAYS,
+};
 
 export type PlanChange =
-  | { milestone: string; change: "added" | "removed" }
-  | { milestone: string; change: "modified"; field: MilestoneField; from: unknown; to: unknown }
-  | { milestone?: undefined; change: "modified"; field: PlanField; from: unknown; to: unknown };
+  | { milestone: string; duty?: undefined; change: "added" | "removed" }
+  | {
+      milestone: string;
+      duty?: undefined;
+      change: "modified";
+      field: MilestoneField;
+      from: unknown;
+      to: unknown;
+    }
+  | { duty: string; milestone?: undefined; change: "added" | "removed" }
+  | { duty: string; milestone?: undefined; change: "modified"; field: DutyField; from: unknown; to: unknown }
+  | {
+      milestone?: undefined;
+      duty?: undefined;
+      change: "modified";
+      field: PlanField;
+      from: unknown;
+      to: unknown;
+    };
+
+type ItemChange<F> =
+  | { id: string; change: "added" | "removed" }
+  | { id: string; change: "modified"; field: F; from: unknown; to: unknown };
+
+/** Milestones and duties are compared alike: by id, field by field, absent read as its default. */
+function itemChanges<F extends string>(
+  prev: readonly { id: string }[],
+  next: readonly { id: string }[],
+  fields: Record<F, unknown>,
+  defaults: Partial<Record<F, unknown>>,
+): ItemChange<F>[] {
+  const changes: ItemChange<F>[] = [];
+  const before = new Map(prev.map((m) => [m.id, m]));
+  const after = new Set(next.map((m) => m.id));
+  for (const m of next) {
+    const old = before.get(m.id);
+    if (!old) {
+      changes.push({ id: m.id, change: "added" });
+      continue;
+    }
+    const [a, b] = [old as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>];
+    for (const field of Object.keys(fields) as F[]) {
+      const [from, to] = [a[field] ?? defaults[field], b[field] ?? defaults[field]];
+      if (canonical(from) !== canonical(to))
+        changes.push({ id: m.id, change: "modified", field, from: from ?? null, to: to ?? null });
+    }
+  }
+  for (const m of prev) if (!after.has(m.id)) changes.push({ id: m.id, change: "removed" });
+  return changes;
+}
 
 export function planChanges(prev: Plan, next: Plan): PlanChange[] {
   const changes: PlanChange[] = [];
@@ -55,28 +119,23 @@ export function planChanges(prev: Plan, next: Plan): PlanChange[] {
     if (canonical(prev[field]) !== canonical(next[field]))
       changes.push({ change: "modified", field, from: prev[field] ?? null, to: next[field] ?? null });
   }
-  const before = new Map(prev.milestones.map((m) => [m.id, m]));
-  const after = new Map(next.milestones.map((m) => [m.id, m]));
-  for (const m of next.milestones) {
-    const old = before.get(m.id);
-    if (!old) {
-      changes.push({ milestone: m.id, change: "added" });
-      continue;
-    }
-    const [a, b] = [old as unknown as Record<string, unknown>, m as unknown as Record<string, unknown>];
-    for (const field of Object.keys(MILESTONE_FIELDS) as MilestoneField[]) {
-      const [from, to] = [a[field] ?? MILESTONE_DEFAULTS[field], b[field] ?? MILESTONE_DEFAULTS[field]];
-      if (canonical(from) !== canonical(to))
-        changes.push({ milestone: m.id, change: "modified", field, from: from ?? null, to: to ?? null });
-    }
-  }
-  for (const m of prev.milestones) if (!after.has(m.id)) changes.push({ milestone: m.id, change: "removed" });
+  for (const { id, ...c } of itemChanges(
+    prev.milestones,
+    next.milestones,
+    MILESTONE_FIELDS,
+    MILESTONE_DEFAULTS,
+  ))
+    changes.push({ milestone: id, ...c });
+  // Absent duties are no duties: a plan stored before duties existed compares equal to [].
+  for (const { id, ...c } of itemChanges(prev.duties ?? [], next.duties ?? [], DUTY_FIELDS, DUTY_DEFAULTS))
+    changes.push({ duty: id, ...c });
   return changes;
 }
 
 /** True when the change alters what the plan judges: it needs the act that made it. */
 export function isRuleChange(c: PlanChange): boolean {
   if (c.change !== "modified") return true;
+  if (c.duty !== undefined) return DUTY_FIELDS[c.field] === "rule";
   return c.milestone === undefined ? PLAN_FIELDS[c.field] === "rule" : MILESTONE_FIELDS[c.field] === "rule";
 }
 
@@ -84,7 +143,7 @@ export function isRuleChange(c: PlanChange): boolean {
 export function describeChanges(changes: readonly PlanChange[]): string {
   const parts = new Map<string, string[]>();
   for (const c of changes) {
-    const key = c.milestone ?? "";
+    const key = c.milestone ?? c.duty ?? "";
     const what = c.change === "modified" ? c.field : c.change;
     parts.set(key, [...(parts.get(key) ?? []), what]);
   }

@@ -1,7 +1,19 @@
 import { z } from "zod";
 import { formatDeadline } from "./deadline.js";
-import { isValidLocalDate, type LocalDate } from "./local-date.js";
-import { isStorableText } from "./text.js";
+import { type Duty, dutySchema } from "./duties.js";
+import type { LocalDate } from "./local-date.js";
+import {
+  type LegalBasis,
+  legalBasisSchema,
+  localDateSchema,
+  PLAN_ITEM_ID_PATTERN,
+  planText,
+  UNIT_KINDS,
+  type UnitKind,
+  uniqueItems,
+} from "./plan-fields.js";
+
+export { type LegalBasis, legalBasisSchema, UNIT_KINDS, type UnitKind } from "./plan-fields.js";
 
 /**
  * A plan is data, not code: the 2021–2025 programmes repeat the same milestone pattern every
@@ -13,9 +25,6 @@ export const FUNDING_SOURCES = ["central", "provincial", "district", "other"] as
 export type FundingSource = (typeof FUNDING_SOURCES)[number];
 export const CAPITAL_TYPES = ["investment", "recurrent"] as const;
 export type CapitalType = (typeof CAPITAL_TYPES)[number];
-export const UNIT_KINDS = ["department", "district"] as const;
-/** department: a provincial department (sở, ban, ngành); district: a district-level locality. */
-export type UnitKind = (typeof UNIT_KINDS)[number];
 
 /**
  * Whom a milestone concerns, as the plan words it: which kinds of unit, and which sources of
@@ -29,12 +38,6 @@ export interface AppliesTo {
 
 /** own: entries of the plan year with carriedOverFrom null; carriedOver: carriedOverFrom = fromYear. */
 export type CapitalScope = { kind: "own" } | { kind: "carriedOver"; fromYear: number };
-
-export interface LegalBasis {
-  document: string;
-  issuedOn: LocalDate | null;
-  note?: string;
-}
 
 /**
  * A threshold on a ratio of whole đồng. "rate": disbursed ÷ allocated in the scope. "refund":
@@ -101,10 +104,12 @@ export interface Plan {
   title: string;
   milestones: Milestone[];
   projectionWindowDays: number;
+  /** Documents units owe besides the money (reports, guidance); see duties.ts. Absent: none. */
+  duties?: Duty[];
 }
 
 const THRESHOLD_PATTERN = /^(0|[1-9]\d{0,2})(\.\d{1,2})?$/;
-const MILESTONE_ID_PATTERN = /^[A-Z][A-Z0-9_]{1,15}$/;
+const MILESTONE_ID_PATTERN = PLAN_ITEM_ID_PATTERN;
 
 /** "60" → 6000n, "62.5" → 6250n: hundredths of a percent, so comparisons stay integral. */
 export function thresholdBasisPoints(m: Pick<RateMilestone, "thresholdPercent">): bigint {
@@ -114,27 +119,6 @@ export function thresholdBasisPoints(m: Pick<RateMilestone, "thresholdPercent">)
   const fraction = BigInt((match[2] ?? ".").slice(1).padEnd(2, "0"));
   return whole * 100n + fraction;
 }
-
-const localDateSchema = z.string().refine(isValidLocalDate, { message: "Expected a valid date YYYY-MM-DD" });
-
-/** Free text of a plan, kept in jsonb: no NUL, no unpaired surrogate (saving would fail with a 500). */
-const storable = {
-  message: "must not contain NUL characters or unpaired surrogates",
-  params: { rule: "storable_text" },
-};
-const planText = (max?: number) =>
-  (max === undefined ? z.string().trim().min(1) : z.string().trim().min(1).max(max)).refine(
-    isStorableText,
-    storable,
-  );
-
-export const legalBasisSchema = z.strictObject({
-  document: planText(),
-  issuedOn: localDateSchema.nullable(),
-  note: z.string().refine(isStorableText, storable).optional(),
-});
-
-const uniqueItems = <T>(items: readonly T[]) => new Set(items).size === items.length;
 
 const appliesToSchema = z
   .strictObject({
@@ -237,9 +221,22 @@ export const planSchema = z
     title: z.string().trim().min(1),
     milestones: z.array(milestoneSchema).min(1).max(50),
     projectionWindowDays: z.number().int().min(1).max(366).default(30),
+    // Optional, not defaulted: a plan stored without duties must read back, and compare, unchanged.
+    duties: z.array(dutySchema).max(50).optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();
+    // Milestones and duties share one id space: a status row, an alert or an export names either.
+    plan.duties?.forEach((d, i) => {
+      if (seen.has(d.id) || plan.milestones.some((m) => m.id === d.id))
+        ctx.addIssue({
+          code: "custom",
+          path: ["duties", i, "id"],
+          message: `Duplicate id ${d.id}: duty ids are unique and differ from milestone ids`,
+        });
+      seen.add(d.id);
+    });
+    seen.clear();
     plan.milestones.forEach((m, i) => {
       if (seen.has(m.id)) {
         ctx.addIssue({
@@ -289,11 +286,63 @@ const REQ_2022_DEADLINE = { dueOn: "2022-11-09", deadlineText: "gửi trước n
 /** "Đến hết ngày 31/01/2023 (hết thời gian chỉnh lý ngân sách năm 2022)". */
 const REF_2022_DEADLINE = { dueOn: "2023-01-31" } as const;
 
+/**
+ * The work plan gives the reports no day ("Định kỳ 6 tháng, hằng năm báo cáo", V.1–V.3): the
+ * reporting periods of the state's reporting regime close on 14/6 and 14/12, and we ask for the
+ * report four working days later. Admins move a date by amending the plan, with the act.
+ */
+const REPORTS_2022_BASIS: LegalBasis = {
+  ...PLAN_2022_BASIS,
+  document: PLAN_2022_BASIS.document.replace("mục III.5", "mục V.1, V.2, V.3"),
+};
+const TO_THE_COMMITTEE =
+  "gửi Ban Chỉ đạo tỉnh qua Sở Kế hoạch và Đầu tư và các cơ quan chủ trì thực hiện các Chương trình MTQG";
+
+const DUTIES_2022: Duty[] = [
+  {
+    id: "BC_6_THANG",
+    title: "Báo cáo kết quả thực hiện các Chương trình MTQG 6 tháng đầu năm 2022",
+    document: `Báo cáo kết quả thực hiện 6 tháng đầu năm 2022, ${TO_THE_COMMITTEE}`,
+    from: { all: true },
+    dueOn: "2022-06-20",
+    legalBasis: REPORTS_2022_BASIS,
+    dateChosen:
+      "Kế hoạch chỉ ghi “định kỳ 6 tháng” mà không ghi ngày. Kỳ báo cáo 6 tháng chốt số liệu đến ngày 14/6 (chế độ báo cáo của cơ quan hành chính nhà nước, Nghị định 09/2019/NĐ-CP); chọn thứ Hai 20/6/2022, ngày làm việc thứ tư sau ngày chốt, để Sở Kế hoạch và Đầu tư kịp tổng hợp báo cáo Ban Chỉ đạo tỉnh trong tháng 6.",
+  },
+  {
+    id: "BC_NAM",
+    title: "Báo cáo kết quả thực hiện các Chương trình MTQG năm 2022",
+    document: `Báo cáo kết quả thực hiện năm 2022, ${TO_THE_COMMITTEE}`,
+    from: { all: true },
+    dueOn: "2022-12-20",
+    legalBasis: REPORTS_2022_BASIS,
+    dateChosen:
+      "Kế hoạch chỉ ghi “hằng năm” mà không ghi ngày. Kỳ báo cáo năm chốt số liệu đến ngày 14/12 (Nghị định 09/2019/NĐ-CP); chọn thứ Ba 20/12/2022, ngày làm việc thứ tư sau ngày chốt, như báo cáo 6 tháng, để kịp tổng kết năm trước ngày 31/12.",
+  },
+  {
+    id: "VB_HUONG_DAN",
+    title: "Ban hành văn bản hướng dẫn thực hiện các Chương trình MTQG (chậm nhất trong tháng 6/2022)",
+    document:
+      "Văn bản hướng dẫn triển khai Chương trình do cơ quan chủ trì tham mưu ban hành: đề án thực hiện; nguyên tắc, tiêu chí, định mức phân bổ vốn; cơ chế phân cấp, quản lý, nội dung, tỷ lệ hỗ trợ",
+    // The programme offices are not units of the catalog: each sits under the department that
+    // leads its programme (NTM: Sở NN&PTNT, GNBV: Sở LĐ-TB&XH, DTTS: Ban Dân tộc), which answers.
+    from: { units: ["SO_NNPTNT", "SO_LDTBXH", "BAN_DAN_TOC"] },
+    dueOn: "2022-06-30",
+    legalBasis: {
+      ...PLAN_2022_BASIS,
+      document: PLAN_2022_BASIS.document.replace("mục III.5", "mục III.1"),
+      note: "Văn phòng Điều phối các Chương trình không là đơn vị trong danh mục; yêu cầu gửi cơ quan chủ trì mỗi Chương trình (mã đơn vị theo danh mục mẫu; sửa theo danh mục thực tế bằng sửa đổi kế hoạch).",
+    },
+    dateChosen: "“Chậm nhất trong tháng 6/2022”: ngày cuối cùng là 30/6/2022.",
+  },
+];
+
 /** Section III.5 of the 2022 work plan; the default plan, not the only one. */
 export const DEFAULT_PLAN_2022: Plan = {
   year: 2022,
   title: "Kế hoạch giải ngân vốn các Chương trình mục tiêu quốc gia năm 2022 tỉnh Quảng Nam",
   projectionWindowDays: 30,
+  duties: DUTIES_2022,
   milestones: [
     {
       id: "M60",

@@ -12,6 +12,7 @@ import {
   NotFoundError,
   RuleViolationError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
 } from "../domain/errors.js";
 
 const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number, string][] = [
@@ -22,6 +23,7 @@ const STATUS_BY_ERROR: [new (...args: never[]) => DomainError, number, string][]
   [InvalidInputError, 400, "invalid_input"],
   [RuleViolationError, 422, "rule_violation"],
   [BusyError, 503, "busy"],
+  [UnsupportedMediaTypeError, 415, "unsupported_media_type"],
 ];
 
 export class ServiceUnavailableError extends Error {}

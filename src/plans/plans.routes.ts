@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
+import { dutySchema } from "../domain/duties.js";
 import { milestoneSchema } from "../domain/plan.js";
 import { errorBody, localDate, planYear, queryPlanYear, text } from "../http/schemas.js";
 import type { PlansService } from "./plans.service.js";
@@ -13,6 +14,11 @@ const planBody = z.strictObject({
   title: text(500),
   projectionWindowDays: z.number().int().min(1).max(366).default(30),
   milestones: z.array(milestoneSchema).min(1).max(50),
+  duties: z
+    .array(dutySchema)
+    .max(50)
+    .optional()
+    .describe("documents units owe by a date (reports, guidance); ids differ from the milestones'"),
   amendment: z
     .strictObject({
       act: z.strictObject({ document: text(500), issuedOn: localDate.nullable() }),
@@ -21,7 +27,8 @@ const planBody = z.strictObject({
     .optional()
     .describe(
       "Required when a change alters what the plan judges (a due date, threshold, comparison, kind, scope or " +
-        "whom a milestone applies to, a milestone added or removed, the projection window): the act that made it",
+        "whom a milestone or duty applies to, a milestone or duty added or removed, what a duty asks for, the " +
+        "projection window): the act that made it",
     ),
   restatement: z
     .strictObject({ reason: text(2000), document: text(500) })

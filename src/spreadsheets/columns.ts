@@ -17,6 +17,11 @@ export type ColumnDef = {
   header: string;
   /** Other headers accepted for this column (compared without case, accents or punctuation). */
   aliases: string[];
+  /**
+   * Headers taken for this column only when no other column of the file names it: a Treasury
+   * export may hold both "Mã đơn vị" (the code) and "Đơn vị" (the name).
+   */
+  fallbackAliases?: string[];
   format: ColumnFormat;
   required: boolean;
   /** What the template's example row holds. */
@@ -172,10 +177,24 @@ export function normalizeLabel(s: string): string {
 /** camelCase keys match as words too: "unitCode" and "unit code" are the same header. */
 const keyWords = (key: string) => key.replace(/([a-z])([A-Z])/g, "$1 $2");
 
-export function headerLookup(kind: ImportKind): Map<string, ColumnDef> {
+/** The columns a file is read with: an import kind's, or a list of its own (Treasury statements). */
+export type ColumnSet = ImportKind | readonly ColumnDef[];
+
+export const columnsOf = (set: ColumnSet): readonly ColumnDef[] =>
+  typeof set === "string" ? COLUMNS[set] : set;
+
+export function headerLookup(set: ColumnSet): Map<string, ColumnDef> {
   const map = new Map<string, ColumnDef>();
-  for (const c of COLUMNS[kind])
+  for (const c of columnsOf(set))
     for (const label of [c.key, keyWords(c.key), c.header, ...c.aliases]) map.set(normalizeLabel(label), c);
+  return map;
+}
+
+/** Headers that name a column only when no other header of the file does (ColumnDef.fallbackAliases). */
+export function fallbackLookup(set: ColumnSet): Map<string, ColumnDef> {
+  const map = new Map<string, ColumnDef>();
+  for (const c of columnsOf(set))
+    for (const label of c.fallbackAliases ?? []) map.set(normalizeLabel(label), c);
   return map;
 }
 

@@ -2,7 +2,7 @@
 // data rows below it, counted as they come, so a file is refused at the first data row past
 // IMPORT_MAX_ROWS, not after it has all been read. Data rows keep only the import's columns.
 
-import type { ImportKind } from "./columns.js";
+import type { ColumnSet } from "./columns.js";
 import {
   createTextBudget,
   type ImportLimits,
@@ -26,7 +26,7 @@ function spendText(budget: TextBudget, cells: Cell[]) {
 
 /** Reads the file under the limits; a file past one throws UnreadableFileError naming it. */
 export async function readImportFile(
-  kind: ImportKind,
+  kind: ColumnSet,
   body: Buffer,
   limits: ImportLimits,
 ): Promise<ImportFile> {

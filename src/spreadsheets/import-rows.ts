@@ -24,7 +24,16 @@ import {
   textCell,
   yearCell,
 } from "./cells.js";
-import { COLUMNS, type ColumnDef, headerLookup, type ImportKind, normalizeLabel } from "./columns.js";
+import {
+  COLUMNS,
+  type ColumnDef,
+  type ColumnSet,
+  columnsOf,
+  fallbackLookup,
+  headerLookup,
+  type ImportKind,
+  normalizeLabel,
+} from "./columns.js";
 import { type Cell, columnLetter, type SheetRow } from "./sheet-row.js";
 
 export type RowError = {
@@ -64,18 +73,20 @@ const labelOf = (c: Cell) => (typeof c === "string" ? normalizeLabel(c) : "");
  * below it that only repeats column names (the templates' English keys) is skipped.
  */
 export function mapHeader(
-  kind: ImportKind,
+  kind: ColumnSet,
   rows: SheetRow[],
 ): { header: HeaderMap; data: SheetRow[] } | { errors: RowError[] } {
   const lookup = headerLookup(kind);
+  const fallback = fallbackLookup(kind);
+  const known = (c: Cell) => lookup.has(labelOf(c)) || fallback.has(labelOf(c));
   let best: { index: number; hits: number } | null = null;
   rows.slice(0, HEADER_SEARCH_ROWS).forEach((r, index) => {
-    const hits = r.cells.filter((c) => lookup.has(labelOf(c))).length;
+    const hits = r.cells.filter(known).length;
     if (hits >= 2 && (!best || hits > best.hits)) best = { index, hits };
   });
   const found = best as { index: number; hits: number } | null;
   if (!found) {
-    const expected = COLUMNS[kind]
+    const expected = columnsOf(kind)
       .filter((c) => c.required)
       .map((c) => c.header)
       .join(", ");
@@ -110,7 +121,12 @@ export function mapHeader(
       });
     else columns.set(def.key, i);
   });
-  for (const def of COLUMNS[kind])
+  // A fallback header names its column only when no header of the file names it otherwise.
+  headerRow.cells.forEach((c, i) => {
+    const def = fallback.get(labelOf(c));
+    if (def && !columns.has(def.key)) columns.set(def.key, i);
+  });
+  for (const def of columnsOf(kind))
     if (def.required && !columns.has(def.key))
       errors.push({
         row: headerRow.row,
@@ -124,7 +140,7 @@ export function mapHeader(
   let data = rows.slice(found.index + 1);
   const next = data[0];
   const nonBlank = next?.cells.filter((c) => c !== null && String(c).trim() !== "") ?? [];
-  if (nonBlank.length > 0 && nonBlank.every((c) => lookup.has(labelOf(c)))) data = data.slice(1);
+  if (nonBlank.length > 0 && nonBlank.every(known)) data = data.slice(1);
   return { header: { headerRow: headerRow.row, columns, headers: headerRow.cells }, data };
 }
 
@@ -178,11 +194,26 @@ export function validateRows<K extends ImportKind>(
   /** The rows that held anything in a known column, valid or not. */
   rowNumbers: number[];
 } {
-  const schema = kind === "allocations" ? allocationRow : disbursementRow;
-  const rows: ParsedRow[] = [];
+  return (
+    kind === "allocations"
+      ? parseSheetRows(COLUMNS[kind], allocationRow, header, data)
+      : parseSheetRows(COLUMNS[kind], disbursementRow, header, data)
+  ) as never;
+}
+
+/**
+ * Each data row's cells of `defs` through `schema`; blank rows are skipped, and every issue of
+ * every row is returned, named by row, column and rule.
+ */
+export function parseSheetRows<T extends object>(
+  defs: readonly ColumnDef[],
+  schema: z.ZodType<T>,
+  header: HeaderMap,
+  data: SheetRow[],
+): { rows: (T & { row: number })[]; errors: RowError[]; rowNumbers: number[] } {
+  const rows: (T & { row: number })[] = [];
   const rowNumbers: number[] = [];
   const errors: RowError[] = [];
-  const defs: ColumnDef[] = COLUMNS[kind];
   for (const r of data) {
     const record: Record<string, Cell | undefined> = {};
     for (const def of defs) {
@@ -209,7 +240,7 @@ export function validateRows<K extends ImportKind>(
       });
     }
   }
-  return { rows: rows as never, errors, rowNumbers };
+  return { rows, errors, rowNumbers };
 }
 
 export type RowStatus = "write" | "unchanged" | "error";

@@ -22,7 +22,7 @@ type Opts = { imports: ImportsService; exporter: ExportsService; today: () => Lo
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
 
 /** Content types an upload may carry; the parser only collects the bytes, up to the limit. */
-const UPLOAD_TYPES = [
+export const UPLOAD_TYPES = [
   XLSX_TYPE,
   "text/csv",
   "application/csv",

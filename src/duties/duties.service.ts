@@ -1,0 +1,244 @@
+// Duties of a plan year and the submissions that meet them: recording a submission (with its
+// optional file), withdrawing one, and each unit's status as of a day.
+import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
+import type { Unit } from "../catalog/catalog.repository.js";
+import { type Duty, type DutyStatus, dutyAsks, evaluateDuty, type SubmissionFact } from "../domain/duties.js";
+import { ConflictError, NotFoundError, RuleViolationError } from "../domain/errors.js";
+import { type LocalDate, todayIn } from "../domain/local-date.js";
+import type { Plan } from "../domain/plan.js";
+import type { WorkingCalendar } from "../domain/working-days.js";
+import { assertCanReadUnit } from "../ledger/ledger.service.js";
+import type { DutiesRepository, SubmissionRecord } from "./duties.repository.js";
+import type { SubmissionFile } from "./submission-file.js";
+
+type Deps = {
+  repo: Pick<
+    DutiesRepository,
+    "listSubmissions" | "findSubmission" | "withdrawalsOf" | "fileOf" | "insertSubmission"
+  >;
+  plans: { getPlan(year: number): Promise<{ plan: Plan }> };
+  units: {
+    findUnit(code: string): Promise<Unit | null>;
+    listUnits(kind?: undefined, codes?: string[]): Promise<Unit[]>;
+  };
+  calendar: { workingCalendar(): Promise<WorkingCalendar> };
+  today: () => LocalDate;
+  now: () => Date;
+};
+
+export type SubmissionInput = {
+  unit: string;
+  documentNumber: string;
+  submittedOn: LocalDate;
+  note?: string | undefined;
+  file?: SubmissionFile | undefined;
+};
+
+const STATUSES: DutyStatus[] = ["not_applicable", "met", "on_track", "at_risk", "missed"];
+
+const factOf = (r: SubmissionRecord): SubmissionFact => ({
+  id: String(r.id),
+  submittedOn: r.submittedOn,
+  recordedOn: todayIn(r.createdAt),
+  withdrawsId: r.withdrawsId === null ? null : String(r.withdrawsId),
+});
+
+/** A submission as the API shows it; `withdrawal` once a withdrawal known by asOf names it. */
+function submissionView(r: SubmissionRecord, withdrawal: SubmissionRecord | undefined) {
+  return {
+    id: String(r.id),
+    unitCode: r.unitCode,
+    documentNumber: r.documentNumber,
+    submittedOn: r.submittedOn,
+    note: r.note,
+    file: r.file,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    withdrawal: withdrawal
+      ? {
+          id: String(withdrawal.id),
+          reason: withdrawal.note,
+          createdBy: withdrawal.createdBy,
+          createdAt: withdrawal.createdAt,
+        }
+      : null,
+  };
+}
+
+export function createDutiesService(d: Deps) {
+  async function dutyOf(planYear: number, dutyId: string): Promise<{ plan: Plan; duty: Duty }> {
+    const { plan } = await d.plans.getPlan(planYear);
+    const duty = plan.duties?.find((x) => x.id === dutyId);
+    if (!duty) throw new NotFoundError(`plan ${planYear} has no duty ${dutyId}`);
+    return { plan, duty };
+  }
+
+  /**
+   * Each duty with each unit it asks: status as of asOf, working days left, the submissions known.
+   * `restricted`: the units are some of the catalog's (an officer's, one unit), so only theirs are read.
+   */
+  async function judge(
+    planYear: number,
+    asOf: LocalDate,
+    units: Unit[],
+    duties: Duty[],
+    restricted: boolean,
+  ) {
+    const [rows, calendar] = await Promise.all([
+      d.repo.listSubmissions(planYear, restricted ? { unitCodes: units.map((u) => u.code) } : {}),
+      d.calendar.workingCalendar(),
+    ]);
+    const known = rows.filter((r) => todayIn(r.createdAt) <= asOf);
+    const withdrawals = new Map(
+      known.flatMap((r) => (r.withdrawsId === null ? [] : [[r.withdrawsId, r] as const])),
+    );
+    return duties.map((duty) => {
+      const asked = units.filter((u) => dutyAsks(duty, u));
+      const unitRows = asked.map((u) => {
+        const mine = known.filter((r) => r.dutyId === duty.id && r.unitCode === u.code);
+        const verdict = evaluateDuty(duty, u, mine.map(factOf), asOf, calendar);
+        return {
+          unitCode: u.code,
+          unitName: u.name,
+          kind: u.kind,
+          ...verdict,
+          submissions: mine
+            .filter((r) => r.withdrawsId === null)
+            .map((r) => submissionView(r, withdrawals.get(r.id))),
+        };
+      });
+      const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<DutyStatus, number>;
+      for (const r of unitRows) counts[r.status] += 1;
+      return { ...duty, counts, units: unitRows };
+    });
+  }
+
+  return {
+    /** An officer records for their own units, an admin for any; nothing is written when refused. */
+    async recordSubmission(planYear: number, dutyId: string, input: SubmissionInput, by: Principal) {
+      assertCanWriteUnit(by, input.unit);
+      const { duty } = await dutyOf(planYear, dutyId);
+      const unit = await d.units.findUnit(input.unit);
+      if (!unit)
+        throw new RuleViolationError(`no unit with code ${input.unit}`, [
+          { field: "unit", rule: "unknown_unit", message: `no unit with code ${input.unit}` },
+        ]);
+      if (!dutyAsks(duty, unit))
+        throw new RuleViolationError(`${duty.id} does not ask ${unit.code} for a document`, [
+          {
+            field: "unit",
+            rule: "not_asked",
+            message: `${duty.id} asks ${describeFrom(duty)}, not ${unit.code}`,
+          },
+        ]);
+      const today = d.today();
+      // A document cannot have been sent on a day still to come.
+      if (input.submittedOn > today)
+        throw new RuleViolationError(`${input.submittedOn} is after today`, [
+          {
+            field: "submittedOn",
+            rule: "not_in_future",
+            message: `${input.submittedOn} is after today (${today} in Asia/Ho_Chi_Minh)`,
+            date: input.submittedOn,
+          },
+        ]);
+      const saved = await d.repo.insertSubmission({
+        planYear,
+        dutyId: duty.id,
+        unitCode: unit.code,
+        documentNumber: input.documentNumber,
+        submittedOn: input.submittedOn,
+        note: input.note ?? null,
+        withdrawsId: null,
+        file: input.file
+          ? {
+              name: input.file.name,
+              type: input.file.type,
+              size: input.file.size,
+              sha256: input.file.sha256,
+              content: input.file.content,
+            }
+          : null,
+        createdBy: actorOf(by),
+        createdAt: d.now(),
+      });
+      return { planYear, dutyId: duty.id, ...submissionView(saved, undefined) };
+    },
+
+    /** A withdrawal is a new row: the submission stays on record, and no longer counts. */
+    async withdrawSubmission(planYear: number, dutyId: string, id: bigint, reason: string, by: Principal) {
+      await dutyOf(planYear, dutyId);
+      const s = await d.repo.findSubmission(planYear, dutyId, id);
+      if (!s) throw new NotFoundError(`duty ${dutyId} of ${planYear} has no submission ${id}`);
+      assertCanWriteUnit(by, s.unitCode);
+      if (s.withdrawsId !== null)
+        throw new RuleViolationError(`${id} is a withdrawal, not a submission`, [
+          { field: "params.id", rule: "not_a_submission", message: "only a submission can be withdrawn" },
+        ]);
+      const earlier = await d.repo.withdrawalsOf(id);
+      if (earlier[0])
+        throw new ConflictError(
+          `submission ${id} was withdrawn already (${earlier[0].createdAt.toISOString()})`,
+        );
+      const today = d.today();
+      const row = await d.repo.insertSubmission({
+        planYear,
+        dutyId,
+        unitCode: s.unitCode,
+        documentNumber: s.documentNumber,
+        submittedOn: today,
+        note: reason,
+        withdrawsId: s.id,
+        file: null,
+        createdBy: actorOf(by),
+        createdAt: d.now(),
+      });
+      return { planYear, dutyId, ...submissionView(s, row) };
+    },
+
+    /** Every duty of the plan year; an officer sees the units of their key only. */
+    async planDuties(planYear: number, asOf: LocalDate, by: Principal) {
+      const { plan } = await d.plans.getPlan(planYear);
+      const units = await d.units.listUnits(undefined, by.role === "officer" ? by.unitCodes : undefined);
+      return {
+        planYear,
+        asOf,
+        duties: await judge(planYear, asOf, units, plan.duties ?? [], by.role === "officer"),
+      };
+    },
+
+    /** One unit's duties of the plan year (those that do not ask it are left out). */
+    async unitDuties(unitCode: string, planYear: number, asOf: LocalDate, by: Principal) {
+      assertCanReadUnit(by, unitCode);
+      const unit = await d.units.findUnit(unitCode);
+      if (!unit) throw new NotFoundError(`no unit with code ${unitCode}`);
+      const { plan } = await d.plans.getPlan(planYear);
+      const judged = await judge(planYear, asOf, [unit], plan.duties ?? [], true);
+      return {
+        unitCode,
+        planYear,
+        asOf,
+        duties: judged.flatMap(({ units, counts: _c, ...duty }) =>
+          units.map(({ unitCode: _u, unitName: _n, kind: _k, ...row }) => ({ ...duty, ...row })),
+        ),
+      };
+    },
+
+    /** The stored file; an officer reads their own units' files only. */
+    async submissionFile(planYear: number, dutyId: string, id: bigint, by: Principal) {
+      const f = await d.repo.fileOf(planYear, dutyId, id);
+      if (!f) throw new NotFoundError(`submission ${id} of duty ${dutyId} (${planYear}) has no file`);
+      assertCanReadUnit(by, f.unitCode);
+      return f;
+    },
+  };
+}
+
+function describeFrom(duty: Duty): string {
+  const f = duty.from;
+  if ("all" in f) return "every unit";
+  if ("unitKinds" in f) return `units of kind ${f.unitKinds.join(", ")}`;
+  return `only ${f.units.join(", ")}`;
+}
+
+export type DutiesService = ReturnType<typeof createDutiesService>;
