@@ -2,10 +2,9 @@
 // service (in this process, listening on 127.0.0.1) over in-memory PGlite with the illustrative
 // demo province loaded and the clock set to 23/9/2022, a week before the 60% deadline.
 // Screenshots go to test-output/screenshots/ (not committed).
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../../scripts/demo-data.js";
@@ -14,32 +13,13 @@ import { createContainer } from "../../src/container.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrator.js";
 import { fixedClock } from "../helpers/test-app.js";
+import { chromiumPresent, launchChromium, SHOTS } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const OUT = path.join(ROOT, "test-output");
-const SHOTS = path.join(OUT, "screenshots");
 const ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
 const TODAY = "2022-09-23";
-// As in toolchain.md: no background traffic, which this machine's closed network refuses.
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  // Vietnamese, as the users' browsers are: the date picker shows dd/mm/yyyy.
-  "--lang=vi-VN",
-];
-
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(
-    `SKIPPED the dashboard's browser test: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it).`,
-  );
+const hasChromium = chromiumPresent("the dashboard's browser test");
 
 /**
  * What the page's own code below touches, typed just enough: this project's TypeScript has no DOM
@@ -103,12 +83,7 @@ describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
     });
     expect(run.statusCode, run.body).toBe(200);
     base = await app.listen({ port: 0, host: "127.0.0.1" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      env: { ...process.env, LANGUAGE: "vi", LANG: "vi_VN.UTF-8" },
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

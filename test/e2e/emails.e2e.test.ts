@@ -2,10 +2,9 @@
 // queued over the demo province (a unit head's, and an admin's escalation with the weekly
 // digest), the fixtures of the kinds a run did not produce, and the link a head opens, filled in
 // and posted as a person would. Screenshots go to test-output/screenshots/ beside the dashboard's.
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../../scripts/demo-data.js";
 import { digestFixture, escalationFixture, unitAlertFixture } from "../../src/alerts/templates/fixtures.js";
@@ -15,28 +14,15 @@ import { createContainer } from "../../src/container.js";
 import { type Database, openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrator.js";
 import { fixedClock } from "../helpers/test-app.js";
+import { chromiumPresent, launchChromium, SHOTS } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = path.resolve(import.meta.dirname, "../../test-output/screenshots");
 const ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
 // Monday 03/10/2022: the first working day after the 60% deadline (Friday 30/9), and digest day.
 const RUN_DAY = "2022-10-03";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--lang=vi-VN",
-];
 /** A mail client's reading pane. */
 const MAIL_VIEWPORT = { width: 640, height: 900 };
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`SKIPPED the e-mails' browser test: ${CHROMIUM} is missing.`);
+const hasChromium = chromiumPresent("the e-mails' browser test");
 
 type PageGlobals = {
   document: { documentElement: { clientWidth: number; scrollWidth: number }; body: { textContent: string } };
@@ -71,7 +57,7 @@ describe.skipIf(!hasChromium)("e-mails and the acknowledgement page in Chromium"
     });
     expect(run.statusCode, run.body).toBe(200);
     base = await app.listen({ port: 0, host: "127.0.0.1" });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
