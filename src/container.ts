@@ -121,6 +121,16 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     audit,
     calendar,
   });
+  // Documents units owe by a date, judged on the same working calendar as the milestones; the rules show
+  // them beside the milestones.
+  const duties = createDutiesService({
+    repo: createDutiesRepository(db.prisma),
+    plans,
+    units: catalogRepo,
+    calendar,
+    today,
+    now: () => clock.now(),
+  });
   const evaluationGate = createEvaluationGate(opts.evaluations ?? DEFAULT_GATE);
   const rulesRepo = createRulesRepository(db.prisma);
   const rules = createRulesService({
@@ -131,17 +141,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     gate: evaluationGate,
     cache: createAnswerCache({ version: rulesRepo.ledgerVersion }),
     calendar,
+    duties,
   });
   const closings = createClosingsService({ repo: closingsRepo, plans, rules, audit, today, calendar });
-  // Documents units owe by a date, judged on the same working calendar as the milestones.
-  const duties = createDutiesService({
-    repo: createDutiesRepository(db.prisma),
-    plans,
-    units: catalogRepo,
-    calendar,
-    today,
-    now: () => clock.now(),
-  });
   const ledger = createLedgerService({
     repo: ledgerRepo,
     catalog: catalogRepo,
@@ -211,6 +213,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     // Library holidays and the admins' days off (Tết, bridges), read on every run.
     calendar: opts.calendar ?? (() => calendar.workingCalendar()),
     closings: closingsRepo,
+    // Duties join the policy like the milestones; the Treasury's old differences go in the digest.
+    duties: (plan, asOf) => duties.judgedDuties(plan.year, plan.duties ?? [], asOf),
+    treasuryDifferences: (olderThanDays, day) => treasury.unresolvedDifferences(olderThanDays, day),
     render: renderMessage,
     ackLinks: acknowledgements.signer,
     lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),

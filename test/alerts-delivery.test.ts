@@ -207,7 +207,10 @@ describe("alert delivery over SMTP", () => {
     expect(alerts.filter((a) => a.outcome === "skipped")).toHaveLength(dry.skipped);
     expect(alerts.filter((a) => a.outcome === "queued").every((a) => a.messageId !== null)).toBe(true);
     expect(alerts.filter((a) => a.outcome === "skipped").every((a) => a.messageId === null)).toBe(true);
-    expect(new Set(alerts.filter((a) => a.outcome === "skipped").map((a) => a.stage))).toEqual(
+    // The milestones' stale reminders; the 2022 duties due in June are long stale by 23/09 (all their stages).
+    const duties = new Set((DEFAULT_PLAN_2022.duties ?? []).map((d) => d.id));
+    const skipped = alerts.filter((a) => a.outcome === "skipped");
+    expect(new Set(skipped.filter((a) => !duties.has(a.milestoneId)).map((a) => a.stage))).toEqual(
       new Set(["reminder_30", "reminder_14"]),
     );
   });

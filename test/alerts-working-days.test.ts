@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../scripts/demo-data.js";
 import { addDays, type LocalDate, localDateToUtcDate } from "../src/domain/local-date.js";
+import { DEFAULT_PLAN_2022 } from "../src/domain/plan.js";
 import { type WorkingCalendar, workingCalendar } from "../src/domain/working-days.js";
 import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
@@ -54,6 +55,13 @@ const readRows = async (): Promise<Row[]> =>
     ...r,
     asOf: r.asOf.toISOString().slice(0, 10),
   }));
+/**
+ * The money milestones' rows: the 2022 plan's duties (BC_NAM missed on 20/12) have their own
+ * notices and escalations from 26/12 on (test/alerts-duties.test.ts); the acknowledgement and
+ * unacknowledged checks below are about the M90 and C100 notices of 03/01.
+ */
+const DUTY_IDS = new Set((DEFAULT_PLAN_2022.duties ?? []).map((d) => d.id));
+const isMilestone = (r: Pick<Row, "milestoneId">) => !DUTY_IDS.has(r.milestoneId);
 const pairOf = (r: Pick<Row, "milestoneId" | "unitCode" | "program">) =>
   `${r.milestoneId}|${r.unitCode}|${r.program}`;
 
@@ -88,7 +96,9 @@ beforeAll(async () => {
     await runOn(day);
     if (day === "2023-01-04") {
       // One unit head answers the link of the message that carried their missed notice.
-      const notice = (await readRows()).find((r) => r.stage === "missed" && r.outcome === "queued")!;
+      const notice = (await readRows()).find(
+        (r) => isMilestone(r) && r.stage === "missed" && r.outcome === "queued",
+      )!;
       const mail = await t.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: notice.messageId! } });
       const link = /\/ack\/[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
       expect(link).toBeDefined();
@@ -135,9 +145,9 @@ describe("alerts on working days, Tết 2023 entered as data", () => {
 
   it("escalates the missed notices not acknowledged within 3 working days to every admin, once", () => {
     const missed = rows.filter(
-      (r) => r.stage === "missed" && r.outcome === "queued" && r.asOf === "2023-01-03",
+      (r) => isMilestone(r) && r.stage === "missed" && r.outcome === "queued" && r.asOf === "2023-01-03",
     );
-    const unack = rows.filter((r) => r.stage === "unacknowledged");
+    const unack = rows.filter((r) => isMilestone(r) && r.stage === "unacknowledged");
     expect(unack.every((r) => r.outcome === "queued" && r.asOf === "2023-01-06")).toBe(true);
     expect(unack.every((r) => ADMINS.includes(r.recipient))).toBe(true);
     const expected = missed.map(pairOf).filter((p) => !acknowledged.pairs.includes(p));

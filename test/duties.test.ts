@@ -1,10 +1,13 @@
 // Duties over HTTP: a report is met by a submission dated on its due day, missed by one a day
 // late, at_risk within its working days; officers record for their own units only; a file is
 // kept as sent, its type read from its bytes; a withdrawal makes the duty missed again.
+
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_SUBMISSION_FILE_BYTES } from "../src/duties/submission-file.js";
-import { createUnit } from "./factories.js";
-import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
+import { parseCsv } from "../src/spreadsheets/csv.js";
+import { createUnit, postAllocation } from "./factories.js";
+import { ADMIN_KEY, createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
 // BC_6_THANG of the built-in 2022 plan is due on Monday 20/6/2022.
 const DUE = "2022-06-20";
@@ -248,6 +251,187 @@ describe("withdrawing a submission", () => {
     expect(after.submissions.every((s) => s.withdrawal !== null)).toBe(true);
     // As known before the withdrawal, it was met.
     expect((await dutyOf(onTime, "2022-06-21")).status).toBe("met");
+  });
+});
+
+describe("duties in the status, at-risk, summary and exports", () => {
+  // 25/6/2022 (Saturday): BC_6_THANG (20/6) is missed by every unit (the on-time one withdrew
+  // its report); VB_HUONG_DAN (30/6) is at_risk for a lead department, 4 working days before.
+  const ASOF = "2022-06-25";
+  let lead: string;
+  type DutyItem = {
+    kind: string;
+    id: string;
+    unitCode: string;
+    status: string;
+    submission: { documentNumber: string; submittedOn: string } | null;
+  };
+  type Page = {
+    items: { kind: string; unitCode: string; program: string; id: string }[];
+    totals: { count: number };
+    nextCursor: string | null;
+    duties: { items: DutyItem[]; totals: { at_risk: number; missed: number } };
+  };
+  const atRisk = async (query = "") => {
+    const res = await t.request("GET", `/api/v1/at-risk?asOf=${ASOF}&planYear=2022${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as Page;
+  };
+
+  beforeAll(async () => {
+    lead = (await createUnit(t, { code: "SO_NNPTNT", kind: "department" })).code;
+    // Money at risk for two units, so the money items have pages of their own.
+    for (const [unitCode, program] of [
+      [silent, "NTM"],
+      [late, "GNBV"],
+    ] as const)
+      await postAllocation(t, { unitCode, program });
+  });
+
+  it("the unit's status lists each duty asked of it beside its milestones, with the latest submission", async () => {
+    const res = await t.request("GET", `/api/v1/units/${late}/status?asOf=${ASOF}&planYear=2022`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const body = res.body as { milestones: unknown[]; duties: (DutyItem & Record<string, unknown>)[] };
+    expect(body.milestones.length).toBeGreaterThan(0);
+    // The guidance is not asked of a district.
+    expect(body.duties.map((d) => d.id)).toEqual(["BC_6_THANG", "BC_NAM"]);
+    expect(body.duties[0]).toMatchObject({
+      kind: "duty",
+      status: "missed",
+      dueOn: DUE,
+      workingDaysLeft: 0,
+      daysLeft: 0,
+      submission: { documentNumber: `12/BC-${late}`, submittedOn: "2022-06-21" },
+    });
+    // 25/6 to 20/12: 178 calendar days.
+    expect(body.duties[1]).toMatchObject({
+      status: "on_track",
+      dueOn: "2022-12-20",
+      daysLeft: 178,
+      submission: null,
+    });
+    const unitPage = await t.request("GET", `/api/v1/dashboard/units/${late}?asOf=${ASOF}&planYear=2022`);
+    expect(unitPage.status).toBe(200);
+    expect((unitPage.body as { duties: unknown[] }).duties).toEqual(body.duties);
+  });
+
+  it("the at-risk list holds missed and at-risk duties beside the money items, which page as before", async () => {
+    const whole = await atRisk();
+    const duties = whole.duties.items;
+    expect(duties.every((d) => d.kind === "duty")).toBe(true);
+    expect(duties.find((d) => d.id === "BC_6_THANG" && d.unitCode === silent)).toMatchObject({
+      status: "missed",
+      submission: null,
+    });
+    expect(duties.find((d) => d.id === "VB_HUONG_DAN")).toMatchObject({ unitCode: lead, status: "at_risk" });
+    // Missed first, then at risk.
+    expect(duties.map((d) => d.status)).toEqual(
+      [...duties.map((d) => d.status)].sort((a, b) => b.localeCompare(a)),
+    );
+    expect(whole.duties.totals).toEqual({
+      at_risk: 1,
+      missed: duties.filter((d) => d.status === "missed").length,
+    });
+    expect(whole.duties.totals.missed).toBeGreaterThanOrEqual(4);
+
+    // The money items alone are paged by their cursor; the duties come whole with the first page.
+    expect(whole.totals.count).toBeGreaterThan(1);
+    expect(whole.items.some((i) => i.kind === "duty")).toBe(false);
+    const keys: string[] = [];
+    let page = await atRisk("&limit=1");
+    expect(page.duties).toEqual(whole.duties);
+    for (;;) {
+      keys.push(...page.items.map((i) => `${i.unitCode}|${i.program}|${i.id}`));
+      if (!page.nextCursor) break;
+      page = await atRisk(`&limit=1&cursor=${encodeURIComponent(page.nextCursor)}`);
+      expect(page.duties).toEqual({ items: [], totals: whole.duties.totals });
+    }
+    expect(keys).toEqual(whole.items.map((i) => `${i.unitCode}|${i.program}|${i.id}`));
+
+    // A duty's id narrows the list to it; a program leaves the duties out; an unknown id is refused.
+    const one = await atRisk("&milestone=VB_HUONG_DAN");
+    expect(one.items).toEqual([]);
+    expect(one.duties.items.map((d) => d.unitCode)).toEqual([lead]);
+    expect((await atRisk("&program=NTM")).duties.items).toEqual([]);
+    const districts = await atRisk("&kind=district");
+    expect(districts.duties.items.some((d) => d.unitCode === lead)).toBe(false);
+    const unknown = await t.request("GET", `/api/v1/at-risk?asOf=${ASOF}&milestone=NOPE`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      issues: [{ path: "querystring.milestone", rule: "unknown_milestone" }],
+    });
+  });
+
+  it("the summary counts each duty's units by status", async () => {
+    const res = await t.request("GET", `/api/v1/reports/summary?asOf=${ASOF}&planYear=2022`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const byDuty = (res.body as { byDuty: { id: string; counts: Record<string, number> }[] }).byDuty;
+    expect(byDuty.map((d) => d.id)).toEqual(["BC_6_THANG", "BC_NAM", "VB_HUONG_DAN"]);
+    const missed = (await atRisk()).duties.totals.missed;
+    expect(byDuty[0]!.counts).toEqual({ not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed });
+    expect(byDuty[1]!.counts).toMatchObject({ on_track: missed, missed: 0 });
+    expect(byDuty[2]!.counts).toMatchObject({ at_risk: 1, met: 0 });
+  });
+
+  it("the duties export lists every (unit, duty) with its status and the document sent", async () => {
+    const csv = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/exports/duties.csv?asOf=${ASOF}&planYear=2022`,
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(csv.statusCode, csv.body).toBe(200);
+    const [header, ...lines] = parseCsv(csv.rawPayload.toString("utf8")).map((r) => r.fields);
+    expect(header).toEqual([
+      "Mã đơn vị",
+      "Tên đơn vị",
+      "Loại đơn vị",
+      "Nghĩa vụ",
+      "Nội dung",
+      "Hạn",
+      "Tình trạng",
+      "Số văn bản",
+      "Ngày gửi",
+      "Số ngày làm việc còn lại",
+    ]);
+    const row = (unit: string, duty: string) => lines.find((l) => l[0] === unit && l[3] === duty);
+    expect(row(late, "BC_6_THANG")).toEqual(
+      expect.arrayContaining(["2022-06-20", "Nộp muộn", `12/BC-${late}`, "2022-06-21"]),
+    );
+    expect(row(silent, "BC_6_THANG")?.[6]).toBe("Chưa nộp – quá hạn");
+    expect(row(lead, "VB_HUONG_DAN")?.[6]).toBe("Sắp đến hạn");
+    expect(row(late, "VB_HUONG_DAN")).toBeUndefined();
+
+    const xlsx = await t.app.inject({
+      method: "GET",
+      url: `/api/v1/exports/duties.xlsx?asOf=${ASOF}&planYear=2022&status=missed`,
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    expect(xlsx.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Nghĩa vụ báo cáo"]);
+    const ws = wb.worksheets[0]!;
+    expect(ws.rowCount - 1).toBe((await atRisk()).duties.totals.missed);
+    expect(ws.getRow(2).getCell(7).value).toMatch(/quá hạn|Nộp muộn/);
+  });
+
+  it("a submission changes the cached at-risk answer at once", async () => {
+    const before = await atRisk();
+    expect((await atRisk()).duties).toEqual(before.duties); // served again, from the cache
+    const res2 = await t.request("POST", "/api/v1/duties/2022/VB_HUONG_DAN/submissions", {
+      body: { unit: lead, documentNumber: "07/HD-SNN", submittedOn: ASOF },
+    });
+    expect(res2.status, JSON.stringify(res2.body)).toBe(201);
+    const after = await atRisk();
+    expect(after.duties.items.some((d) => d.id === "VB_HUONG_DAN")).toBe(false);
+    expect(after.duties.totals).toEqual({ at_risk: 0, missed: before.duties.totals.missed });
+    const status = await t.request("GET", `/api/v1/units/${lead}/status?asOf=${ASOF}&planYear=2022`);
+    expect((status.body as { duties: DutyItem[] }).duties.find((d) => d.id === "VB_HUONG_DAN")).toMatchObject(
+      {
+        status: "met",
+        submission: { documentNumber: "07/HD-SNN", submittedOn: ASOF },
+      },
+    );
   });
 });
 

@@ -17,8 +17,13 @@ export type AlertSnapshot = {
   planYear: number;
   milestoneId: string;
   milestoneTitle: string;
-  /** rate: disbursed ÷ allocated; refund: refunded ÷ due back; request: a written request filed. */
-  milestoneKind?: "rate" | "refund" | "request";
+  /**
+   * rate: disbursed ÷ allocated; refund: refunded ÷ due back; request: a written request filed;
+   * duty: a document the unit owes (src/domain/duties.ts), with no money figures (all zero).
+   */
+  milestoneKind?: "rate" | "refund" | "request" | "duty";
+  /** Duties: the document due, in the plan's words. */
+  document?: string;
   /** Request milestones: when the request was sent, and whether it is only advised. */
   requestSentOn?: LocalDate | null;
   advisory?: boolean;
@@ -80,6 +85,29 @@ export type EscalationMessage = {
   items: AlertItem[];
 };
 
+/** A difference between a Treasury statement and the ledger left unresolved for days (src/treasury). */
+export type TreasuryDifferenceSnapshot = {
+  unitCode: string;
+  unitName: string;
+  program: string;
+  programName: string;
+  planYear: number;
+  carriedOverFrom: number | null;
+  source: string;
+  capitalType: string;
+  /** The Treasury's cumulative disbursed, the ledger's, and treasury − reported. */
+  treasury: bigint;
+  reported: bigint;
+  difference: bigint;
+  /** The statement's date and document reference. */
+  statementAsOf: LocalDate;
+  documentRef: string;
+  ageDays: number;
+};
+
+/** The digest's Treasury section: the largest differences, and how many there are in all. */
+export type TreasurySection = { total: number; items: TreasuryDifferenceSnapshot[] };
+
 /** The weekly digest to an admin: every unit at risk or missed, grouped by program. */
 export type DigestMessage = {
   kind: "digest";
@@ -88,6 +116,8 @@ export type DigestMessage = {
   weekOf: LocalDate;
   recipient: { email: string };
   items: AlertItem[];
+  /** Unresolved Treasury differences older than the policy's days; absent or empty: none. */
+  treasury?: TreasurySection;
 };
 
 /**
@@ -99,7 +129,7 @@ export type AdminMessage = {
   asOf: LocalDate;
   recipient: { email: string };
   escalation: AlertItem[];
-  digest: { weekOf: LocalDate; items: AlertItem[] } | null;
+  digest: { weekOf: LocalDate; items: AlertItem[]; treasury?: TreasurySection } | null;
 };
 
 export type AlertMessage = UnitAlertMessage | EscalationMessage | DigestMessage | AdminMessage;

@@ -1,6 +1,7 @@
 // One evaluation run: statuses from the rules, alerts from the policy, rows and messages from
 // the ledger. Same path for the schedule, the API and the CLI, dry or not.
 import type { Unit } from "../catalog/catalog.repository.js";
+import type { DutyEvaluation } from "../domain/duties.js";
 import { NotFoundError } from "../domain/errors.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
@@ -14,8 +15,10 @@ import {
   type AlertIntent,
   type AlertPolicy,
   decideAlerts,
+  digestDayOfWeek,
   nextPairWatch,
   type PairWatchUpdate,
+  type TreasuryDifference,
   warningNumber,
 } from "./policy.js";
 
@@ -45,6 +48,10 @@ type Deps = {
   closings: {
     closedMilestones(planYear: number): Promise<{ milestoneId: string; dueOn: LocalDate; closedAt: Date }[]>;
   };
+  /** Each duty of the plan with each unit it asks, judged as of asOf (src/duties); absent: no duties. */
+  duties?: (plan: Plan, asOf: LocalDate) => Promise<DutyEvaluation[]>;
+  /** Treasury differences unresolved for at least olderThanDays days on today (src/treasury); absent: none. */
+  treasuryDifferences?: (olderThanDays: number, today: LocalDate) => Promise<TreasuryDifference[]>;
   render: (m: AlertMessage) => RenderedMessage;
   /** Signs the acknowledgement link a unit head's message carries (src/acknowledgements); async once, for the key. */
   ackLinks?: () => Promise<AckLinkSigner>;
@@ -105,12 +112,17 @@ export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessag
       items: items(group),
     };
   const digest = group.filter((i) => i.route.kind === "digest");
+  // One plan's digest carries the Treasury section (the newest plan's: see decideAll).
+  const treasury = digest.find((i) => i.treasury)?.treasury;
   return {
     kind: "admin",
     asOf,
     recipient: { email: first.route.to },
     escalation: items(group.filter((i) => i.route.kind === "escalation")),
-    digest: digest.length > 0 ? { weekOf: digest[0]!.route.weekOf ?? asOf, items: items(digest) } : null,
+    digest:
+      digest.length > 0
+        ? { weekOf: digest[0]!.route.weekOf ?? asOf, items: items(digest), ...(treasury ? { treasury } : {}) }
+        : null,
   };
 }
 
@@ -173,15 +185,28 @@ export function createAlertsService(d: Deps) {
     const programNames = new Map(programs.map((p) => [p.code, p.name]));
     const intents: AlertIntent[] = [];
     const watch: PairWatchUpdate[] = [];
+    // The Treasury's differences are not a plan's: the newest plan's digest lists them all, once.
+    // Read only on the days a digest can go out (decideDigest decides; this only spares the
+    // comparison of every unit's latest statement with the ledger on the other days).
+    const digestDay = digestDayOfWeek(asOf, policy.digestWeekday, calendar);
+    const digestDue =
+      admins.length > 0 && calendar.isWorkingDay(asOf) && !!digestDay && asOf >= digestDay.sendOn;
+    const treasuryDifferences =
+      d.treasuryDifferences && digestDue
+        ? await d.treasuryDifferences(policy.treasuryDifferenceDigestAfterDays, asOf)
+        : [];
+    const newest = Math.max(...plans.map((p) => p.year));
     for (const plan of plans) {
-      const [evaluations, warnings, pairWatch, missedNotices, acknowledgements, closed] = await Promise.all([
-        d.rules.evaluate(plan, asOf),
-        d.ledger.warningsOf(plan.year),
-        d.ledger.pairWatch(plan.year),
-        d.ledger.missedNotices(plan.year),
-        d.ledger.acknowledgementsOf(plan.year),
-        closedBy(plan, asOf),
-      ]);
+      const [evaluations, duties, warnings, pairWatch, missedNotices, acknowledgements, closed] =
+        await Promise.all([
+          d.rules.evaluate(plan, asOf),
+          d.duties ? d.duties(plan, asOf) : Promise.resolve([]),
+          d.ledger.warningsOf(plan.year),
+          d.ledger.pairWatch(plan.year),
+          d.ledger.missedNotices(plan.year),
+          d.ledger.acknowledgementsOf(plan.year),
+          closedBy(plan, asOf),
+        ]);
       const input = {
         plan,
         asOf,
@@ -196,6 +221,8 @@ export function createAlertsService(d: Deps) {
         missedNotices,
         acknowledgements,
         closed,
+        duties,
+        treasuryDifferences: plan.year === newest ? treasuryDifferences : [],
       };
       const decided = decideAlerts(input);
       intents.push(...decided);

@@ -7,11 +7,17 @@
 // day of its week on or after the digest weekday. Nothing is queued on a non-working day: a run
 // then only records what went stale, and the next working day's run sends what is due.
 import { z } from "zod";
+import type { DutyEvaluation } from "../domain/duties.js";
 import { addDays, daysBetween, type LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { PairEvaluation } from "../domain/plan-evaluation.js";
 import { isoWeekday, type WorkingCalendar } from "../domain/working-days.js";
-import type { Acknowledgement, AlertSnapshot } from "./alert.types.js";
+import type {
+  Acknowledgement,
+  AlertSnapshot,
+  TreasuryDifferenceSnapshot,
+  TreasurySection,
+} from "./alert.types.js";
 
 export const alertPolicySchema = z.strictObject({
   reminderDaysBefore: z.array(z.number().int().min(1).max(365)).max(10).default([30, 14, 7, 1]),
@@ -27,6 +33,8 @@ export const alertPolicySchema = z.strictObject({
   ackEscalateAfterWorkingDays: z.number().int().min(0).max(60).default(3),
   /** A warned pair is warned again only after staying recovered this many days; a shorter recovery is a flap. */
   rewarnAfterRecoveredDays: z.number().int().min(1).max(365).default(14),
+  /** A Treasury difference still unresolved this many days after its statement was imported is in the digest. */
+  treasuryDifferenceDigestAfterDays: z.number().int().min(0).max(365).default(7),
 });
 export type AlertPolicy = z.infer<typeof alertPolicySchema>;
 export const DEFAULT_ALERT_POLICY: AlertPolicy = alertPolicySchema.parse({});
@@ -52,6 +60,8 @@ export type AlertIntent = {
   key: AlertKey;
   outcome: "queued" | "skipped";
   skipReason?: string;
+  /** Digests: the Treasury differences they list, beside the snapshots. */
+  treasury?: TreasurySection;
   /** Which message carries it, and to whom (cc only for unit heads). */
   route: {
     kind: "unit" | "escalation" | "digest";
@@ -94,7 +104,33 @@ export type PolicyInput = {
   acknowledgements?: ReadonlyMap<string, Acknowledgement>;
   /** Ids of the plan's milestones closed by asOf: the digest lists only what is still open. */
   closed?: ReadonlySet<string>;
+  /** The plan's duties, each with each unit it asks, judged as of asOf (src/domain/duties.ts). */
+  duties?: readonly DutyEvaluation[];
+  /** Treasury differences already older than the policy's days, for this plan's digest. */
+  treasuryDifferences?: readonly TreasuryDifference[];
 };
+
+/** A difference between a Treasury statement and the ledger, as src/treasury lists it. */
+export type TreasuryDifference = {
+  unitCode: string;
+  program: string;
+  planYear: number;
+  carriedOverFrom: number | null;
+  source: string;
+  capitalType: string;
+  treasury: bigint;
+  reported: bigint;
+  difference: bigint;
+  /** The statement's date. */
+  asOf: LocalDate;
+  documentRef: string;
+  ageDays: number;
+};
+
+/** The digest lists this many Treasury differences, the largest first, and counts the others. */
+export const DIGEST_TREASURY_LIMIT = 50;
+/** Duties have no programme: their alert keys and snapshots use this placeholder. */
+export const DUTY_PROGRAM = "*";
 
 export type PairWatchUpdate = {
   planYear: number;
@@ -186,19 +222,8 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
 
     // Reminders: each has a window from its send day until the day before the next one's; after
     // it, stale. Two landing on one day leave the farther one an empty window: superseded.
-    if (unmet) {
-      const sendDays = reminderSendDays(e.dueOn, reminders, cal);
-      reminders.forEach((days, i) => {
-        const start = sendDays[i]!;
-        const next = reminders[i + 1];
-        const end = next === undefined ? e.dueOn : addDays(sendDays[i + 1]!, -1);
-        if (asOf < start) return;
-        if (asOf <= end) toHead(`reminder_${days}`, "queued");
-        else if (asOf > e.dueOn)
-          toHead(`reminder_${days}`, "skipped", "the due date had passed when it was first due to be sent");
-        else toHead(`reminder_${days}`, "skipped", `superseded by the reminder ${next} days before`);
-      });
-    }
+    if (unmet)
+      for (const r of reminderStages(e.dueOn, reminders, asOf, cal)) toHead(r.stage, r.outcome, r.reason);
     const warnings = input.warnings.get(key) ?? 0;
     if (e.status === "at_risk" && policy.atRiskWarning) {
       // While at risk the latest warning stays decided (the ledger holds it: a run sends nothing
@@ -206,34 +231,181 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
       const n = warnings === 0 ? 1 : rewarnDue(input, key) ? warnings + 1 : warnings;
       toHead(warningStage(n), "queued");
     }
-    if (e.status === "missed") {
-      const sendOn = missedSendDay(e.dueOn, cal);
-      if (asOf >= sendOn) {
-        const stale = daysBetween(sendOn, asOf) > policy.missedMaxLateDays;
-        const reason = stale
-          ? `more than ${policy.missedMaxLateDays} days after it was due to be sent`
-          : undefined;
-        toHead("missed", stale ? "skipped" : "queued", reason);
-        if (policy.escalateMissedToAdmins) toAdmins("escalation", stale ? "skipped" : "queued", reason);
-      }
-      const n = policy.ackEscalateAfterWorkingDays;
-      const notice = input.missedNotices?.get(key);
-      if (n > 0 && notice && !notice.acknowledged && cal.workingDaysBetween(notice.sentOn, asOf) >= n) {
-        const due = nthWorkingDayAfter(notice.sentOn, n, cal);
-        const stale = daysBetween(due, asOf) > policy.missedMaxLateDays;
-        const reason = stale
-          ? `more than ${policy.missedMaxLateDays} days after it was due to be sent`
-          : undefined;
-        toAdmins("unacknowledged", stale ? "skipped" : "queued", reason);
-      }
-    }
+    if (e.status === "missed") decideMissed(input, key, e.dueOn, toHead, toAdmins);
     if (e.status === "met" && policy.recoveryNotice && warnings > 0) {
       const stale = daysBetween(e.dueOn, asOf) > policy.recoveryMaxLateDays;
       toHead("recovered", stale ? "skipped" : "queued", stale ? "the milestone had long closed" : undefined);
     }
   }
+  out.push(...decideDuties(input, reminders));
   out.push(...decideDigest(input));
   return out;
+}
+
+type Decision = { stage: string; outcome: AlertIntent["outcome"]; reason?: string };
+type Send = (stage: string, outcome: AlertIntent["outcome"], skipReason?: string) => void;
+
+/**
+ * The reminders of something unmet due on dueOn: each has a window from its send day until the
+ * day before the next one's; after it, stale. Two landing on one day leave the farther one an
+ * empty window: superseded. Milestones and duties alike.
+ */
+function reminderStages(
+  dueOn: LocalDate,
+  reminders: readonly number[],
+  asOf: LocalDate,
+  cal: WorkingCalendar,
+): Decision[] {
+  const out: Decision[] = [];
+  const sendDays = reminderSendDays(dueOn, reminders, cal);
+  reminders.forEach((days, i) => {
+    const start = sendDays[i]!;
+    const next = reminders[i + 1];
+    const end = next === undefined ? dueOn : addDays(sendDays[i + 1]!, -1);
+    const stage = `reminder_${days}`;
+    if (asOf < start) return;
+    if (asOf <= end) out.push({ stage, outcome: "queued" });
+    else if (asOf > dueOn)
+      out.push({
+        stage,
+        outcome: "skipped",
+        reason: "the due date had passed when it was first due to be sent",
+      });
+    else out.push({ stage, outcome: "skipped", reason: `superseded by the reminder ${next} days before` });
+  });
+  return out;
+}
+
+/**
+ * Something missed: the missed notice to the head and the escalation to the admins from the
+ * working day after the due date (stale after missedMaxLateDays), and the admins again when the
+ * notice stays unacknowledged. Milestones and duties alike.
+ */
+function decideMissed(input: PolicyInput, key: string, dueOn: LocalDate, toHead: Send, toAdmins: Send) {
+  const { asOf, policy, calendar: cal } = input;
+  const sendOn = missedSendDay(dueOn, cal);
+  if (asOf >= sendOn) {
+    const stale = daysBetween(sendOn, asOf) > policy.missedMaxLateDays;
+    const reason = stale
+      ? `more than ${policy.missedMaxLateDays} days after it was due to be sent`
+      : undefined;
+    toHead("missed", stale ? "skipped" : "queued", reason);
+    if (policy.escalateMissedToAdmins) toAdmins("escalation", stale ? "skipped" : "queued", reason);
+  }
+  const n = policy.ackEscalateAfterWorkingDays;
+  const notice = input.missedNotices?.get(key);
+  if (n > 0 && notice && !notice.acknowledged && cal.workingDaysBetween(notice.sentOn, asOf) >= n) {
+    const due = nthWorkingDayAfter(notice.sentOn, n, cal);
+    const stale = daysBetween(due, asOf) > policy.missedMaxLateDays;
+    const reason = stale
+      ? `more than ${policy.missedMaxLateDays} days after it was due to be sent`
+      : undefined;
+    toAdmins("unacknowledged", stale ? "skipped" : "queued", reason);
+  }
+}
+
+/**
+ * Duties join the policy like the milestones (issue 15): each duty asked of a unit and not met
+ * gets the reminders and, once missed, the missed notice, the escalation and the unacknowledged
+ * escalation. A duty has no at-risk warning (its reminders come closer as the date nears) and
+ * no recovery notice (a late submission does not make it met). Keys: the duty id, program "*".
+ */
+function decideDuties(input: PolicyInput, reminders: readonly number[]): AlertIntent[] {
+  const { asOf, plan, calendar: cal } = input;
+  const working = cal.isWorkingDay(asOf);
+  const out: AlertIntent[] = [];
+  for (const e of input.duties ?? []) {
+    const unit = input.units.get(e.unitCode);
+    if (!unit || e.status === "not_applicable" || e.status === "met") continue;
+    const key = pairKey(e.id, e.unitCode, DUTY_PROGRAM);
+    const snapshot = dutySnapshotOf(e, input, unit.name);
+    const base = { planYear: plan.year, milestoneId: e.id, unitCode: e.unitCode, program: DUTY_PROGRAM };
+    const toHead: Send = (stage, outcome, skipReason) => {
+      if (outcome === "queued" && !working) return;
+      out.push({
+        key: { ...base, stage, recipient: unit.headEmail.toLowerCase() },
+        outcome,
+        ...(skipReason ? { skipReason } : {}),
+        route: { kind: "unit", to: unit.headEmail, toName: unit.headName, cc: unit.ccEmails },
+        snapshots: [snapshot],
+      });
+    };
+    const toAdmins: Send = (stage, outcome, skipReason) => {
+      if (outcome === "queued" && !working) return;
+      for (const admin of input.admins)
+        out.push({
+          key: { ...base, stage, recipient: admin.toLowerCase() },
+          outcome,
+          ...(skipReason ? { skipReason } : {}),
+          route: { kind: "escalation", to: admin, toName: admin, cc: [] },
+          snapshots: [snapshot],
+        });
+    };
+    for (const r of reminderStages(e.dueOn, reminders, asOf, cal)) toHead(r.stage, r.outcome, r.reason);
+    if (e.status === "missed") decideMissed(input, key, e.dueOn, toHead, toAdmins);
+  }
+  return out;
+}
+
+/** A duty's snapshot: the alert vocabulary's, with the document and no money (all zero). */
+function dutySnapshotOf(e: DutyEvaluation, input: PolicyInput, unitName: string): AlertSnapshot {
+  return {
+    asOf: input.asOf,
+    planYear: input.plan.year,
+    milestoneId: e.id,
+    milestoneTitle: e.title,
+    milestoneKind: "duty",
+    document: e.document,
+    guidance: null,
+    dueOn: e.dueOn,
+    unitCode: e.unitCode,
+    unitName,
+    program: DUTY_PROGRAM,
+    // Read where an item shows its programme (the acknowledgement page): what a duty is instead.
+    programName: "Văn bản phải nộp",
+    status: e.status,
+    allocated: 0n,
+    disbursed: 0n,
+    rate: null,
+    threshold: 0,
+    comparison: "gte",
+    shortfall: 0n,
+    daysLeft: Math.max(0, daysBetween(input.asOf, e.dueOn)),
+    workingDaysLeft: e.workingDaysLeft,
+    requiredDailyPace: null,
+    projectedRate: null,
+    acknowledgement: input.acknowledgements?.get(pairKey(e.id, e.unitCode, DUTY_PROGRAM)) ?? null,
+  };
+}
+
+/** The digest's Treasury section: the largest differences first (by |difference|), bounded. */
+function treasurySectionOf(input: PolicyInput): TreasurySection {
+  const abs = (x: bigint) => (x < 0n ? -x : x);
+  const all = [...(input.treasuryDifferences ?? [])].sort(
+    (a, b) =>
+      (abs(b.difference) > abs(a.difference) ? 1 : abs(b.difference) < abs(a.difference) ? -1 : 0) ||
+      (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0) ||
+      (a.program < b.program ? -1 : a.program > b.program ? 1 : 0),
+  );
+  const items = all.slice(0, DIGEST_TREASURY_LIMIT).map(
+    (d): TreasuryDifferenceSnapshot => ({
+      unitCode: d.unitCode,
+      unitName: input.units.get(d.unitCode)?.name ?? d.unitCode,
+      program: d.program,
+      programName: input.programNames.get(d.program) ?? d.program,
+      planYear: d.planYear,
+      carriedOverFrom: d.carriedOverFrom,
+      source: d.source,
+      capitalType: d.capitalType,
+      treasury: d.treasury,
+      reported: d.reported,
+      difference: d.difference,
+      statementAsOf: d.asOf,
+      documentRef: d.documentRef,
+      ageDays: d.ageDays,
+    }),
+  );
+  return { total: all.length, items };
 }
 
 /** A warned pair at risk again after staying recovered long enough (a shorter recovery is a flap). */
@@ -290,7 +462,7 @@ function decideDigest(input: PolicyInput): AlertIntent[] {
   const day = digestDayOfWeek(asOf, policy.digestWeekday, cal);
   if (!day || asOf < day.sendOn) return [];
   const milestones = new Map(plan.milestones.map((m) => [m.id, m]));
-  const snapshots = input.evaluations
+  const moneySnapshots = input.evaluations
     // A closed milestone's verdict is final: the digest lists only what can still change.
     .filter((e) => (e.status === "at_risk" || e.status === "missed") && !input.closed?.has(e.id))
     .map((e) => {
@@ -304,7 +476,12 @@ function decideDigest(input: PolicyInput): AlertIntent[] {
         m?.deadlineText ?? null,
       );
     });
-  if (snapshots.length === 0) return [];
+  const dutySnapshots = (input.duties ?? [])
+    .filter((e) => e.status === "at_risk" || e.status === "missed")
+    .map((e) => dutySnapshotOf(e, input, input.units.get(e.unitCode)?.name ?? e.unitCode));
+  const snapshots = [...moneySnapshots, ...dutySnapshots];
+  const treasury = treasurySectionOf(input);
+  if (snapshots.length === 0 && treasury.total === 0) return [];
   return input.admins.map((admin) => ({
     key: {
       planYear: plan.year,
@@ -317,6 +494,7 @@ function decideDigest(input: PolicyInput): AlertIntent[] {
     outcome: "queued" as const,
     route: { kind: "digest" as const, to: admin, toName: admin, cc: [], weekOf: day.weekOf },
     snapshots,
+    ...(treasury.total > 0 ? { treasury } : {}),
   }));
 }
 

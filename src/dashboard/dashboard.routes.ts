@@ -17,7 +17,7 @@ import {
 } from "../http/schemas.js";
 import { sendSliced } from "../http/sliced-reply.js";
 import { ledgerOut } from "../ledger/ledger.schemas.js";
-import { atRiskPage, atRiskQuery, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
+import { atRiskPage, atRiskQuery, dutyOut, milestoneOut, summaryOut } from "../rules/rules.schemas.js";
 import type { DashboardService } from "./dashboard.service.js";
 import { decodeEntryCursor } from "./entry-cursor.js";
 
@@ -206,6 +206,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
               headName: z.string(),
             }),
             milestones: z.array(milestoneOut),
+            duties: z.array(dutyOut).describe("each duty of the plan that asks the unit, with its status"),
             ledger: ledgerOut.pick({ lines: true, total: true }),
             series,
             entries: z.object({ ...entriesPage, allocations: z.number(), disbursements: z.number() }),

@@ -206,6 +206,7 @@ export function createDashboardService(d: Deps) {
         programs,
         unit: { code: unit.code, name: unit.name, kind: unit.kind, headName: unit.headName },
         milestones: status.milestones,
+        duties: status.duties,
         ledger: {
           lines,
           total: ledgerTotal(lines),

@@ -127,3 +127,15 @@ export function evaluateDuty(
   const within = duty.atRiskWithinWorkingDays ?? DEFAULT_AT_RISK_WITHIN_WORKING_DAYS;
   return { status: workingDaysLeft <= within ? "at_risk" : "on_track", workingDaysLeft, metBy: null };
 }
+
+/** One duty asked of one unit, judged as of a day: what the alert policy reads of the duties. */
+export type DutyEvaluation = {
+  /** The duty's id. */
+  id: string;
+  title: string;
+  document: string;
+  unitCode: string;
+  dueOn: LocalDate;
+  status: DutyStatus;
+  workingDaysLeft: number;
+};

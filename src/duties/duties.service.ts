@@ -2,9 +2,17 @@
 // optional file), withdrawing one, and each unit's status as of a day.
 import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { Unit } from "../catalog/catalog.repository.js";
-import { type Duty, type DutyStatus, dutyAsks, evaluateDuty, type SubmissionFact } from "../domain/duties.js";
+import {
+  type Duty,
+  type DutyStatus,
+  dutyAsks,
+  evaluateDuty,
+  type SubmissionFact,
+  standingSubmissions,
+} from "../domain/duties.js";
+import { type JudgedDuty, latestSubmission } from "../domain/duty-views.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../domain/errors.js";
-import { type LocalDate, todayIn } from "../domain/local-date.js";
+import { daysBetween, type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { WorkingCalendar } from "../domain/working-days.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
@@ -194,6 +202,59 @@ export function createDutiesService(d: Deps) {
         createdAt: d.now(),
       });
       return { planYear, dutyId, ...submissionView(s, row) };
+    },
+
+    /**
+     * Each (duty, unit) the duties ask, judged on asOf as the rules' views show it (status, at-risk,
+     * summary, exports): the duties of the plan version those views read, the submissions recorded
+     * by knownAt when given. All units, or the ones named.
+     */
+    async judgedDuties(
+      planYear: number,
+      duties: readonly Duty[],
+      asOf: LocalDate,
+      o: { unitCodes?: string[] | undefined; knownAt?: Date | undefined } = {},
+    ): Promise<JudgedDuty[]> {
+      if (duties.length === 0) return [];
+      const [units, rows, calendar] = await Promise.all([
+        d.units.listUnits(undefined, o.unitCodes),
+        d.repo.listSubmissions(planYear, o.unitCodes ? { unitCodes: o.unitCodes } : {}),
+        d.calendar.workingCalendar(),
+      ]);
+      const knownAt = o.knownAt;
+      const known = knownAt ? rows.filter((r) => r.createdAt <= knownAt) : rows;
+      const byPair = new Map<string, (SubmissionFact & { documentNumber: string })[]>();
+      for (const r of known) {
+        const k = `${r.dutyId}|${r.unitCode}`;
+        const facts = byPair.get(k) ?? [];
+        facts.push({ ...factOf(r), documentNumber: r.documentNumber });
+        byPair.set(k, facts);
+      }
+      return duties.flatMap((duty) =>
+        units
+          .filter((u) => dutyAsks(duty, u))
+          .map((u): JudgedDuty => {
+            const facts = byPair.get(`${duty.id}|${u.code}`) ?? [];
+            const { status, workingDaysLeft } = evaluateDuty(duty, u, facts, asOf, calendar);
+            const latest = latestSubmission(standingSubmissions(facts, asOf));
+            return {
+              kind: "duty",
+              id: duty.id,
+              title: duty.title,
+              document: duty.document,
+              dueOn: duty.dueOn,
+              unitCode: u.code,
+              unitName: u.name,
+              unitKind: u.kind,
+              status,
+              workingDaysLeft,
+              daysLeft: Math.max(0, daysBetween(asOf, duty.dueOn)),
+              submission: latest
+                ? { id: latest.id, documentNumber: latest.documentNumber, submittedOn: latest.submittedOn }
+                : null,
+            };
+          }),
+      );
     },
 
     /** Every duty of the plan year; an officer sees the units of their key only. */

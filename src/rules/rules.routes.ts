@@ -5,7 +5,7 @@ import type { Role } from "../access/principal.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import { code, errorBody, knownAt, queryDate, queryPlanYear } from "../http/schemas.js";
 import { sendSliced } from "../http/sliced-reply.js";
-import { atRiskPage, atRiskQuery, milestoneOut, summaryOut } from "./rules.schemas.js";
+import { atRiskPage, atRiskQuery, dutyOut, milestoneOut, summaryOut } from "./rules.schemas.js";
 import type { RulesService } from "./rules.service.js";
 
 // Province-wide views; officers see their own units through /units/{code}/status.
@@ -39,7 +39,7 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
       config: { roles: READERS },
       schema: {
         tags: ["rules"],
-        summary: "Every milestone of the plan for one unit, per program, on asOf",
+        summary: "Every milestone of the plan for one unit, per program, and every duty asked of it, on asOf",
         params: z.object({ code }),
         querystring: z.strictObject(asOfQuery),
         response: {
@@ -48,6 +48,7 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
             asOf: z.string(),
             planYear: z.number(),
             milestones: z.array(milestoneOut),
+            duties: z.array(dutyOut).describe("each duty of the plan that asks the unit"),
           }),
           ...errors,
         },

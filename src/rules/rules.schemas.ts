@@ -88,6 +88,25 @@ export const statusCounts = z.object({
   missed: z.number(),
 });
 
+/** One (duty, unit): a document a duty of the plan asks of the unit, judged on asOf. */
+export const dutyOut = z.object({
+  kind: z.literal("duty"),
+  id: z.string(),
+  title: z.string(),
+  document: z.string().describe("what is due, in Vietnamese"),
+  dueOn: z.string(),
+  unitCode: z.string(),
+  unitName: z.string(),
+  unitKind: z.enum(["department", "district"]),
+  status,
+  workingDaysLeft: z.number().describe("working days in (asOf, dueOn]; 0 on and after the due date"),
+  daysLeft: z.number().describe("calendar days in (asOf, dueOn]; 0 on and after the due date"),
+  submission: z
+    .object({ id: z.string(), documentNumber: z.string(), submittedOn: z.string() })
+    .nullable()
+    .describe("the latest submission that counts on asOf (on time or late, not withdrawn); null if none"),
+});
+
 /** The filters and the pager of the at-risk list, as /at-risk and the dashboard's twin read them. */
 export const atRiskQuery = {
   milestone: z.string().max(16).optional(),
@@ -115,11 +134,26 @@ export const atRiskTotals = z
   })
   .describe("the whole list's, on every page");
 
-/** A page of the at-risk list: largest shortfall first, then unit, program, due date, milestone. */
+/**
+ * A page of the at-risk list: largest shortfall first, then unit, program, due date, milestone;
+ * the duties at risk or missed beside it, not paged.
+ */
 export const atRiskPage = {
   items: z.array(atRiskItem),
   totals: atRiskTotals,
   nextCursor: z.string().nullable().describe("opaque; null on the last page"),
+  duties: z
+    .object({
+      items: z
+        .array(dutyOut)
+        .describe(
+          "missed first, then at_risk; nearest due date, unit, duty. Whole on the first page (no cursor), empty on the next ones",
+        ),
+      totals: z.object({ at_risk: z.number(), missed: z.number() }).describe("on every page"),
+    })
+    .describe(
+      "(duty, unit) at risk or missed: no shortfall to rank them among the money items, so listed beside them; none when a program is asked for",
+    ),
 };
 
 export const totals = { allocated: amountOut, disbursed: amountOut, rate: z.number().nullable() };
@@ -155,4 +189,15 @@ export const summaryOut = z.object({
         .describe("closed milestones read after their due date; `counts` stay by today's status"),
     }),
   ),
+  byDuty: z
+    .array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        document: z.string(),
+        dueOn: z.string(),
+        counts: statusCounts.describe("units the duty asks, by status"),
+      }),
+    )
+    .describe("the plan's duties, in its order"),
 });

@@ -10,11 +10,19 @@ import {
   type UnitInfo,
 } from "../domain/at-risk.js";
 import type { RecordedVerdictsReader } from "../domain/closing.js";
+import type { Duty } from "../domain/duties.js";
+import {
+  type DutyTotals,
+  dutyTotalsOf,
+  type JudgedDuty,
+  selectDutiesAtRisk,
+  summarizeDuties,
+} from "../domain/duty-views.js";
 import { InvalidInputError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { withJudgedDueDates } from "../domain/non-working-due-date.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
-import { evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
+import { cmp, evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
 import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
@@ -39,6 +47,19 @@ type Deps = {
    * only by default. A calendar change bumps the ledger version, so cached answers follow it.
    */
   calendar?: { workingCalendar(): Promise<WorkingCalendar> };
+  /**
+   * The plan's duties judged per unit (src/duties): beside the milestones in every view. Without
+   * it the views list no duties. Inserting a submission bumps the ledger version, so cached
+   * national answers follow submissions too.
+   */
+  duties?: {
+    judgedDuties(
+      planYear: number,
+      duties: readonly Duty[],
+      asOf: LocalDate,
+      o?: { unitCodes?: string[] | undefined; knownAt?: Date | undefined },
+    ): Promise<JudgedDuty[]>;
+  };
 };
 
 const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
@@ -52,7 +73,14 @@ export function createRulesService({
   gate = UNGATED,
   cache,
   calendar: calendars = WEEKENDS,
+  duties,
 }: Deps) {
+  /** The plan's duties judged on asOf, for the units named or all. */
+  function judgeDuties(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
+    if (!duties || !plan.duties?.length) return Promise.resolve([] as JudgedDuty[]);
+    return duties.judgedDuties(plan.year, plan.duties, asOf, { unitCodes, knownAt });
+  }
+
   /**
    * A national answer: computed once per question and ledger version when a cache is given, and
    * bounded and shared by the gate while it is computed. An answer as known at a moment (knownAt)
@@ -158,21 +186,50 @@ export function createRulesService({
 
   const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
 
-  async function atRisk(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
+  async function atRisk(
+    asOf: LocalDate,
+    planYear: number | undefined,
+    filter: AtRiskFilter,
+    knownAt?: Date,
+  ): Promise<AtRiskList> {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
     const wanted = filter.milestone;
+    // Milestones and duties share one id space: `milestone` may name either.
+    const wantedDuty = wanted !== undefined && (plan.duties ?? []).some((d) => d.id === wanted);
     // An unknown id would narrow the plan to nothing and answer an empty list, as if all were well.
-    if (wanted !== undefined && !plan.milestones.some((m) => m.id === wanted))
+    if (wanted !== undefined && !wantedDuty && !plan.milestones.some((m) => m.id === wanted))
       throw new InvalidInputError(`plan ${plan.year} has no milestone ${JSON.stringify(wanted)}`, [
         {
           field: "query.milestone",
           rule: "unknown_milestone",
-          message: `must be a milestone of plan ${plan.year}: ${plan.milestones.map((m) => m.id).join(", ")}`,
+          message: `must be a milestone or duty of plan ${plan.year}: ${[
+            ...plan.milestones.map((m) => m.id),
+            ...(plan.duties ?? []).map((d) => d.id),
+          ].join(", ")}`,
         },
       ]);
+    // Duties have no program: a program filter leaves them out; a duty's id leaves the money out.
+    const [items, dutyRows] = await Promise.all([
+      wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt),
+      filter.program !== undefined || (wanted !== undefined && !wantedDuty)
+        ? ([] as JudgedDuty[])
+        : judgeDuties(plan, asOf, undefined, knownAt),
+    ]);
+    const dutyItems = selectDutiesAtRisk(dutyRows, { duty: wanted, unitKind: filter.kind });
+    return { asOf, planYear: plan.year, items, duties: dutyItems };
+  }
+
+  async function moneyAtRisk(
+    plan: Plan,
+    calendar: WorkingCalendar,
+    asOf: LocalDate,
+    filter: AtRiskFilter,
+    knownAt?: Date,
+  ) {
+    const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
     const [{ rows }, map] = await Promise.all([judge(judged, asOf, calendar, undefined, knownAt), unitMap()]);
-    return { asOf, planYear: plan.year, items: selectAtRisk(rows, map, filter) };
+    return selectAtRisk(rows, map, filter);
   }
 
   function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
@@ -183,10 +240,11 @@ export function createRulesService({
 
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
-    const [{ rows, closed, verdicts }, totals, map] = await Promise.all([
+    const [{ rows, closed, verdicts }, totals, map, dutyRows] = await Promise.all([
       judge(plan, asOf, calendar, undefined, knownAt),
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
       unitMap(),
+      judgeDuties(plan, asOf, undefined, knownAt),
     ]);
     const summary = summarize(plan, totals, rows, map);
     const byClosing = closingCounts(rows, closed, verdicts, asOf);
@@ -197,6 +255,7 @@ export function createRulesService({
         const closing = byClosing.get(m.id);
         return closing ? { ...m, closing } : m;
       }),
+      byDuty: summarizeDuties(plan.duties ?? [], dutyRows),
     };
   }
 
@@ -213,8 +272,11 @@ export function createRulesService({
       assertCanReadUnit(by, unitCode);
       await units.getUnit(unitCode);
       const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
-      const { rows } = await judge(plan, asOf, calendar, [unitCode], knownAt);
-      return { unitCode, asOf, planYear: plan.year, milestones: rows };
+      const [{ rows }, dutyRows] = await Promise.all([
+        judge(plan, asOf, calendar, [unitCode], knownAt),
+        judgeDuties(plan, asOf, [unitCode], knownAt),
+      ]);
+      return { unitCode, asOf, planYear: plan.year, milestones: rows, duties: dutyRows };
     },
 
     /** The whole at-risk list, sorted: for exports and for the pager below. */
@@ -234,6 +296,19 @@ export function createRulesService({
       return pageAtRiskList(await atRiskList(asOf, planYear, filter, knownAt), filter, page, knownAt);
     },
 
+    /**
+     * Every (duty, unit) of the plan year judged on asOf, by due date, duty and unit: the duties
+     * export. A national answer, cached per ledger version like the others.
+     */
+    dutyRoster(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
+      return national(["duties", asOf, planYear ?? null], knownAt, async () => {
+        const { plan } = await judgedPlanFor(asOf, planYear, knownAt);
+        const rows = await judgeDuties(plan, asOf, undefined, knownAt);
+        rows.sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id) || cmp(a.unitCode, b.unitCode));
+        return { asOf, planYear: plan.year, duties: rows };
+      });
+    },
+
     /** Hits and misses of the national answers' cache (none without one). */
     cacheStats: () => cache?.stats(),
 
@@ -246,7 +321,8 @@ export function createRulesService({
 
 export type RulesService = ReturnType<typeof createRulesService>;
 
-export type AtRiskList = { asOf: LocalDate; planYear: number; items: AtRiskItem[] };
+/** The money items (by shortfall) and, beside them, the duties at risk or missed (compareDuties). */
+export type AtRiskList = { asOf: LocalDate; planYear: number; items: AtRiskItem[]; duties: JudgedDuty[] };
 /** A page's size, and the nextCursor of the page before it (none for the first). */
 export type AtRiskPageQuery = { limit: number; cursor?: string | undefined };
 
@@ -280,7 +356,20 @@ export function pageAtRiskList(
     items: page.items,
     totals: page.totals,
     nextCursor: page.next ? encodeAtRiskCursor(page.next, id) : null,
+    duties: dutySection(list.duties, cursor === undefined),
   };
+}
+
+/**
+ * The duties beside the money items: not paged by the money's cursor (they have no shortfall to
+ * rank by, and are a few per unit), so the whole of them comes with the first page and none with
+ * the next ones, which a reader appending pages would otherwise repeat. Totals on every page.
+ */
+export function dutySection(
+  duties: readonly JudgedDuty[],
+  firstPage: boolean,
+): { items: JudgedDuty[]; totals: DutyTotals } {
+  return { items: firstPage ? [...duties] : [], totals: dutyTotalsOf(duties) };
 }
 
 const cursorError = (rule: string, message: string) =>

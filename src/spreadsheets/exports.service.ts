@@ -3,7 +3,9 @@
 // service, so a file always agrees with /api/v1/at-risk and /api/v1/reports/summary.
 import { STATUS_LABELS } from "../alerts/templates/format.js";
 import type { AtRiskFilter } from "../domain/at-risk.js";
+import type { DutyStatus } from "../domain/duties.js";
 import type { LocalDate } from "../domain/local-date.js";
+import type { UnitKind } from "../domain/plan-fields.js";
 import type { RulesService } from "../rules/rules.service.js";
 import { writeCsv } from "./csv.js";
 import {
@@ -20,7 +22,7 @@ import {
 } from "./workbook.js";
 
 type Deps = {
-  rules: Pick<RulesService, "atRisk" | "summary">;
+  rules: Pick<RulesService, "atRisk" | "summary" | "dutyRoster">;
   catalog: { listPrograms(): Promise<{ code: string; name: string }[]> };
 };
 
@@ -49,6 +51,32 @@ const AT_RISK_COLUMNS: SheetColumn[] = [
   { key: "daysLeft", header: "Số ngày còn lại", kind: "integer", width: 12 },
   { key: "requiredDailyPace", header: "Cần giải ngân mỗi ngày", kind: "vnd", width: 22 },
   { key: "projectedRate", header: "Tỷ lệ dự kiến đến hạn", kind: "percent", width: 16 },
+];
+
+/** A duty's status as units read it: a document sent or not. */
+export function dutyStatusLabel(status: DutyStatus, submitted: boolean): string {
+  if (status === "missed") return submitted ? "Nộp muộn" : "Chưa nộp – quá hạn";
+  return DUTY_STATUS_LABELS[status];
+}
+const DUTY_STATUS_LABELS: Record<DutyStatus, string> = {
+  met: "Đã nộp",
+  missed: "Chưa nộp – quá hạn",
+  at_risk: "Sắp đến hạn",
+  on_track: "Đúng tiến độ",
+  not_applicable: "Không áp dụng",
+};
+
+const DUTY_COLUMNS: SheetColumn[] = [
+  { key: "unitCode", header: "Mã đơn vị", kind: "text", width: 14 },
+  { key: "unitName", header: "Tên đơn vị", kind: "text", width: 34 },
+  { key: "unitKind", header: "Loại đơn vị", kind: "text", width: 22 },
+  { key: "duty", header: "Nghĩa vụ", kind: "text", width: 14 },
+  { key: "title", header: "Nội dung", kind: "text", width: 40 },
+  { key: "dueOn", header: "Hạn", kind: "date", width: 12 },
+  { key: "status", header: "Tình trạng", kind: "text", width: 20 },
+  { key: "documentNumber", header: "Số văn bản", kind: "text", width: 18 },
+  { key: "submittedOn", header: "Ngày gửi", kind: "date", width: 12 },
+  { key: "workingDaysLeft", header: "Số ngày làm việc còn lại", kind: "integer", width: 14 },
 ];
 
 const COUNT_COLUMNS = (prefix: string, header: string): SheetColumn[] =>
@@ -124,6 +152,47 @@ export function createExportsService({ rules, catalog }: Deps) {
           AT_RISK_COLUMNS,
           records.filter((r) => r.program === p),
         );
+      return { body: await workbookBuffer(wb), contentType: XLSX_TYPE, ...file("xlsx") };
+    },
+
+    /**
+     * Every (unit, duty) of the plan year: status, the document sent and its date. One sheet; the
+     * CSV has the same rows. The unit kind narrows it, status too.
+     */
+    async duties(
+      format: ExportFormat,
+      asOf: LocalDate,
+      planYear: number | undefined,
+      filter: { kind?: UnitKind | undefined; status?: DutyStatus | undefined },
+    ): Promise<Download> {
+      const view = await rules.dutyRoster(asOf, planYear);
+      const records: SheetRecord[] = view.duties
+        .filter(
+          (r) =>
+            (filter.kind === undefined || r.unitKind === filter.kind) &&
+            (filter.status === undefined || r.status === filter.status),
+        )
+        .map((r) => ({
+          unitCode: r.unitCode,
+          unitName: r.unitName,
+          unitKind: UNIT_KIND_LABELS[r.unitKind],
+          duty: r.id,
+          title: r.title,
+          dueOn: r.dueOn,
+          status: dutyStatusLabel(r.status, r.submission !== null),
+          documentNumber: r.submission?.documentNumber ?? null,
+          submittedOn: r.submission?.submittedOn ?? null,
+          workingDaysLeft: r.workingDaysLeft,
+        }));
+      const name = `Nghĩa vụ báo cáo - KH ${view.planYear} - đến ${vnDate(view.asOf)}`;
+      const file = (ext: string) => ({
+        filename: `${name}.${ext}`,
+        asciiFilename: `${asciiSlug(name)}.${ext}`,
+      });
+      if (format === "csv")
+        return { body: toCsv(DUTY_COLUMNS, records), contentType: CSV_TYPE, ...file("csv") };
+      const wb = newWorkbook(name);
+      addTableSheet(wb, "Nghĩa vụ báo cáo", DUTY_COLUMNS, records);
       return { body: await workbookBuffer(wb), contentType: XLSX_TYPE, ...file("xlsx") };
     },
 

@@ -207,6 +207,33 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
         ),
     );
     app.get(
+      `/exports/duties.${format}`,
+      {
+        config: { roles: PROVINCE_READERS, rateClass: "evaluation" },
+        schema: {
+          tags: ["spreadsheets"],
+          summary:
+            format === "xlsx"
+              ? "Every (unit, duty) of the plan year as .xlsx: status, document number and date sent"
+              : "Every (unit, duty) of the plan year as one CSV (UTF-8 with BOM)",
+          querystring: z.strictObject({
+            ...asOfQuery,
+            kind: z.enum(["department", "district"]).optional(),
+            status: z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]).optional(),
+          }),
+          response: { 200: file, ...errors },
+        },
+      },
+      async (req, reply) =>
+        sendFile(
+          reply,
+          await exporter.duties(format, req.query.asOf ?? today(), req.query.planYear, {
+            kind: req.query.kind,
+            status: req.query.status,
+          }),
+        ),
+    );
+    app.get(
       `/exports/summary.${format}`,
       {
         config: { roles: PROVINCE_READERS, rateClass: "evaluation" },

@@ -48,6 +48,8 @@ export type ImportOutcome =
 export type UnresolvedDifference = ScopeComparison & {
   asOf: LocalDate;
   statementId: bigint;
+  /** The statement's document reference, as imported. */
+  documentRef: string;
   importedAt: Date;
   /** Whole days since the statement that shows the difference was imported. */
   ageDays: number;
@@ -272,7 +274,9 @@ export function createTreasuryService(d: Deps) {
           differencesOnly: true,
         });
         const ageDays = daysBetween(todayIn(importedAt), today);
-        for (const r of rows) out.push({ ...r, asOf, statementId, importedAt, ageDays });
+        const documentRef =
+          rows.length > 0 ? ((await d.repo.findStatement(statementId))?.documentRef ?? "") : "";
+        for (const r of rows) out.push({ ...r, asOf, statementId, documentRef, importedAt, ageDays });
       }
       return out.sort((a, b) => (scopeKey(a) < scopeKey(b) ? -1 : scopeKey(a) > scopeKey(b) ? 1 : 0));
     },

@@ -4,8 +4,9 @@ import { date, pct, STATUS_LABEL, vndShort } from "./format";
 import type { ViewContext } from "./router";
 import type { Status, Totals, ViewHeader } from "./types";
 
-export function statusBadge(status: Status | string): HTMLElement {
-  return h("span", { class: `badge badge-${status}` }, STATUS_LABEL[status] ?? status);
+/** The status's badge; `label` replaces the milestones' wording (a duty's "Đã nộp"). */
+export function statusBadge(status: Status | string, label?: string): HTMLElement {
+  return h("span", { class: `badge badge-${status}` }, label ?? STATUS_LABEL[status] ?? status);
 }
 
 export function loader(): HTMLElement {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysLeftText, pct, percentOf, vnd, vndShort } from "./format";
+import { daysLeftText, dutyStatusLabel, pct, percentOf, vnd, vndShort } from "./format";
 
 describe("vnd", () => {
   it("writes the exact digits of an amount above 2^53", () => {
@@ -47,5 +47,16 @@ describe("daysLeftText", () => {
     expect(daysLeftText(13, 4)).toBe("13 ngày (4 ngày làm việc)");
     expect(daysLeftText(13, undefined)).toBe("13 ngày");
     expect(daysLeftText(0, 0)).toBe("—");
+  });
+});
+
+describe("dutyStatusLabel", () => {
+  it("says whether the document was sent, and a late one as late", () => {
+    expect(dutyStatusLabel("met", true)).toBe("Đã nộp");
+    expect(dutyStatusLabel("missed", false)).toBe("Chưa nộp – quá hạn");
+    expect(dutyStatusLabel("missed", true)).toBe("Nộp muộn");
+    expect(dutyStatusLabel("at_risk", false)).toBe("Sắp đến hạn");
+    expect(dutyStatusLabel("on_track", false)).toBe("Đúng tiến độ");
+    expect(dutyStatusLabel("not_applicable", false)).toBe("Không áp dụng");
   });
 });

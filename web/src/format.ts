@@ -97,6 +97,21 @@ export const STATUS_LABEL: Record<string, string> = {
   not_applicable: "Không áp dụng",
 };
 
+/** A duty's status as units read it: whether the document was sent, and in time. */
+export const DUTY_STATUS_LABEL: Record<string, string> = {
+  met: "Đã nộp",
+  on_track: "Đúng tiến độ",
+  at_risk: "Sắp đến hạn",
+  missed: "Chưa nộp – quá hạn",
+  not_applicable: "Không áp dụng",
+};
+
+/** The label of a duty's status; a missed duty whose document came late says so. */
+export function dutyStatusLabel(status: string, submitted: boolean): string {
+  if (status === "missed" && submitted) return "Nộp muộn";
+  return DUTY_STATUS_LABEL[status] ?? status;
+}
+
 export const UNIT_KIND_LABEL: Record<string, string> = {
   district: "Huyện, thị xã, thành phố",
   department: "Sở, ban, ngành",

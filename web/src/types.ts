@@ -76,6 +76,23 @@ export type AtRiskItem = Evaluation & {
   unitKind: "department" | "district";
 };
 
+/** One (duty, unit): a document the plan asks of the unit, judged on asOf. */
+export type DutyRow = {
+  kind: "duty";
+  id: string;
+  title: string;
+  document: string;
+  dueOn: string;
+  unitCode: string;
+  unitName: string;
+  unitKind: "department" | "district";
+  status: Status;
+  workingDaysLeft: number;
+  daysLeft: number;
+  /** The latest submission that counts (on time or late); null when none. */
+  submission: { id: string; documentNumber: string; submittedOn: string } | null;
+};
+
 export type Overview = ViewHeader & {
   summary: {
     total: Totals;
@@ -91,6 +108,8 @@ export type Overview = ViewHeader & {
       unitCounts: Counts;
       byProgram: (Totals & { program: string; counts: Counts })[];
     }[];
+    /** Per duty of the plan, the units it asks by status. */
+    byDuty: { id: string; title: string; document: string; dueOn: string; counts: Counts }[];
   };
   /** The at-risk list's first items (largest shortfall first) and the totals of all of it. */
   atRisk: AtRiskPage;
@@ -100,7 +119,13 @@ export type Overview = ViewHeader & {
 export type AtRiskTotals = { count: number; shortfall: bigint; byStatus: Counts };
 
 /** A page of /at-risk: nextCursor (opaque) asks for the next one, with the same date and filters. */
-export type AtRiskPage = { items: AtRiskItem[]; totals: AtRiskTotals; nextCursor: string | null };
+export type AtRiskPage = {
+  items: AtRiskItem[];
+  totals: AtRiskTotals;
+  nextCursor: string | null;
+  /** Duties at risk or missed: whole on the first page, empty on the next; totals on every page. */
+  duties: { items: DutyRow[]; totals: { at_risk: number; missed: number } };
+};
 
 /** /dashboard/at-risk: the view's header and the first page. */
 export type AtRiskView = ViewHeader & AtRiskPage;
@@ -124,6 +149,8 @@ export type EntriesPage = { items: Entry[]; nextCursor: string | null };
 export type UnitView = ViewHeader & {
   unit: { code: string; name: string; kind: "department" | "district"; headName: string };
   milestones: Evaluation[];
+  /** Each duty of the plan that asks the unit. */
+  duties: DutyRow[];
   ledger: {
     lines: {
       program: string;

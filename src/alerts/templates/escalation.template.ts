@@ -10,10 +10,12 @@ import {
   formatAcknowledgement,
   formatDate,
   formatDue,
+  formatDutyLine,
   formatMoney,
   formatRate,
   formatTarget,
   groupBy,
+  isDuty,
   SERVICE_NAME,
   SUBJECT_PREFIX,
   sumShortfall,
@@ -34,8 +36,14 @@ const isUnacknowledged = (i: AlertItem) => i.stage === "unacknowledged";
 export function escalationSubject(items: readonly AlertItem[]): string {
   const missed = items.filter((i) => !isUnacknowledged(i));
   const escalates = missed.length > 0 || items.length === 0;
-  const headline = escalates ? "Báo cáo không đạt mốc" : "Chưa xác nhận thông báo không đạt mốc";
   const of = escalates ? missed : items;
+  // A message about documents only says so; money, alone or with documents, keeps its words.
+  const documentsOnly = of.length > 0 && of.every(isDuty);
+  const headline = escalates
+    ? documentsOnly
+      ? "Báo cáo chưa nộp văn bản đúng hạn"
+      : "Báo cáo không đạt mốc"
+    : "Chưa xác nhận thông báo không đạt mốc";
   const due = earliestDue(of);
   if (due === null) return `${SUBJECT_PREFIX} ${headline}: không có đơn vị`;
   const first = of.find((i) => i.snapshot.dueOn === due)!.snapshot;
@@ -44,7 +52,13 @@ export function escalationSubject(items: readonly AlertItem[]): string {
   return `${SUBJECT_PREFIX} ${headline} (${formatDue(first)}): ${unitCount(of)} đơn vị${more}`;
 }
 
-type MilestoneGroup = { title: string; dueOn: string; unacknowledged: boolean; items: AlertItem[] };
+type MilestoneGroup = {
+  title: string;
+  dueOn: string;
+  unacknowledged: boolean;
+  duty: boolean;
+  items: AlertItem[];
+};
 
 /** Missed units first, then the unacknowledged; by milestone (earliest due first), largest shortfall first. */
 function groupByMilestone(items: readonly AlertItem[]): MilestoneGroup[] {
@@ -53,6 +67,7 @@ function groupByMilestone(items: readonly AlertItem[]): MilestoneGroup[] {
       title: group[0]!.snapshot.milestoneTitle,
       dueOn: group[0]!.snapshot.dueOn,
       unacknowledged: isUnacknowledged(group[0]!),
+      duty: isDuty(group[0]!),
       items: [...group].sort(compareByShortfallDesc),
     }))
     .sort(
@@ -88,6 +103,17 @@ function row(item: AlertItem): string[] {
   ];
 }
 
+const DUTY_HEADERS = ["Đơn vị", "Văn bản phải nộp", "Xác nhận của đơn vị"];
+
+function dutyRow(item: AlertItem): string[] {
+  const s = item.snapshot;
+  const ack =
+    item.stage === "unacknowledged"
+      ? `${unacknowledgedText(s).toLocaleLowerCase("vi")}${s.missedNoticeSentOn ? ` (thông báo gửi ngày ${formatDate(s.missedNoticeSentOn)})` : ""}`
+      : formatAcknowledgement(s.acknowledgement);
+  return [s.unitName, formatDutyLine(s), ack];
+}
+
 /** The body of an escalation without greeting and sign-off, so an admin message can hold it with a digest. */
 export function escalationSections(m: EscalationMessage): { text: string[]; html: string[] } {
   const groups = groupByMilestone(m.items);
@@ -95,12 +121,17 @@ export function escalationSections(m: EscalationMessage): { text: string[]; html
   const missed = m.items.filter((i) => !isUnacknowledged(i));
   const unacknowledged = m.items.filter(isUnacknowledged);
 
+  const missedMoney = missed.filter((i) => !isDuty(i));
+  const missedDuties = missed.filter(isDuty);
+  const documents = `${unitCount(missedDuties)} đơn vị chưa nộp văn bản theo yêu cầu đúng hạn`;
   const intro =
-    m.items.length === 0
-      ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, không có đơn vị nào không đạt mốc giải ngân.`
-      : missed.length === 0
-        ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(unacknowledged)} đơn vị không đạt mốc giải ngân chưa xác nhận thông báo đã gửi.`
-        : `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(missed)} đơn vị không đạt mốc giải ngân, tổng số vốn còn thiếu so với mốc là ${formatMoney(sumShortfall(missed))}.`;
+    missedDuties.length > 0 && missedMoney.length === 0
+      ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${documents}.`
+      : m.items.length === 0
+        ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, không có đơn vị nào không đạt mốc giải ngân.`
+        : missed.length === 0
+          ? `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(unacknowledged)} đơn vị không đạt mốc giải ngân chưa xác nhận thông báo đã gửi.`
+          : `${SERVICE_NAME} xin báo cáo: theo số liệu đến hết ngày ${asOf}, ${unitCount(missedMoney)} đơn vị không đạt mốc giải ngân, tổng số vốn còn thiếu so với mốc là ${formatMoney(sumShortfall(missedMoney))}.${missedDuties.length > 0 ? ` Ngoài ra, ${documents}.` : ""}`;
   const request = "Đề nghị Thường trực Ban Chỉ đạo xem xét, chỉ đạo các đơn vị có giải pháp khắc phục.";
 
   const text: string[] = [intro, ""];
@@ -111,6 +142,19 @@ export function escalationSections(m: EscalationMessage): { text: string[]; html
     const what = g.unacknowledged
       ? `${g.items.length} nội dung ${unacknowledgedText(first).toLocaleLowerCase("vi")}`
       : `${g.items.length} nội dung không đạt`;
+    if (g.duty) {
+      const title = `Văn bản: ${g.title} (${formatDue(first)}): ${g.unacknowledged ? what : `${g.items.length} đơn vị chưa nộp`}`;
+      text.push(title, "=".repeat(title.length));
+      g.items.forEach((item, i) => {
+        const [unit, line, ack] = dutyRow(item);
+        text.push(`${i + 1}. ${unit}: ${line}.`);
+        if (g.unacknowledged || item.snapshot.acknowledgement !== undefined)
+          text.push(`   Xác nhận của đơn vị: ${ack}.`);
+      });
+      text.push("");
+      html.push(heading(title), dataTable(DUTY_HEADERS, g.items.map(dutyRow)));
+      continue;
+    }
     const title = `Mốc: ${g.title} (${formatDue(first)}): ${what}`;
     text.push(title, "=".repeat(title.length));
     g.items.forEach((item, i) => {

@@ -225,3 +225,26 @@ export function footerText(asOf: LocalDate): string {
 
 /** Admins are the steering committee's standing agency. */
 export const ADMIN_GREETING = "Kính gửi Thường trực Ban Chỉ đạo các Chương trình mục tiêu quốc gia,";
+
+/** A duty's item (a document the unit owes), not a money milestone's. */
+export const isDuty = (i: AlertItem): boolean => i.snapshot.milestoneKind === "duty";
+
+/** "chưa nộp" or "đã nộp": a duty is about whether the document was sent. */
+export function dutyStatusText(s: Pick<AlertSnapshot, "status">): string {
+  return s.status === "met" ? "đã nộp" : "chưa nộp";
+}
+
+/** "còn 3 ngày làm việc", "hôm nay là hạn cuối", "đã quá hạn 2 ngày": duties count working days. */
+export function dutyTimeLeft(s: Pick<AlertSnapshot, "asOf" | "dueOn" | "workingDaysLeft">): string {
+  const late = daysBetween(s.dueOn, s.asOf);
+  if (late > 0) return `đã quá hạn ${late} ngày`;
+  if (late === 0) return "hôm nay là hạn cuối";
+  return `còn ${s.workingDaysLeft ?? 0} ngày làm việc`;
+}
+
+/** "Báo cáo kết quả thực hiện 6 tháng: chưa nộp, hạn 20/06/2022 (còn 3 ngày làm việc)". */
+export function formatDutyLine(
+  s: Pick<AlertSnapshot, "asOf" | "dueOn" | "workingDaysLeft" | "status" | "document" | "milestoneTitle">,
+): string {
+  return `${s.document ?? s.milestoneTitle}: ${dutyStatusText(s)}, hạn ${formatDate(s.dueOn)} (${dutyTimeLeft(s)})`;
+}

@@ -8,12 +8,14 @@ import {
   footerText,
   formatDate,
   formatDue,
+  formatDutyLine,
   formatMoney,
   formatPace,
   formatRate,
   formatTarget,
   formatTimeLeft,
   groupBy,
+  isDuty,
   reminderDays,
   SERVICE_NAME,
   SUBJECT_PREFIX,
@@ -59,7 +61,15 @@ export function unitAlertSubject(items: readonly AlertItem[]): string {
   // Count programmes for the headline's own due date: M60 and M90 of one programme are two items.
   const same = ofKind.filter((i) => i.snapshot.dueOn === dueOn);
   const due = formatDue(same[0]?.snapshot ?? top.snapshot);
-  const n = new Set(same.map((i) => `${i.snapshot.unitCode}|${i.snapshot.program}`)).size;
+  // Duties are counted as documents, and only when the headline's items are all duties.
+  const money = same.filter((i) => !isDuty(i));
+  if (money.length === 0 && same.length > 0) {
+    const documents =
+      kind === "missed" ? `Chưa nộp văn bản đúng hạn (${due})` : `Nhắc hạn nộp văn bản (${due})`;
+    const rest = sorted.length - same.length;
+    return `${SUBJECT_PREFIX} ${documents}: ${same.length} văn bản chưa nộp${rest > 0 ? ` (+${rest} nội dung khác)` : ""}`;
+  }
+  const n = new Set(money.map((i) => `${i.snapshot.unitCode}|${i.snapshot.program}`)).size;
   let headline: string;
   switch (kind) {
     case "missed":
@@ -79,7 +89,7 @@ export function unitAlertSubject(items: readonly AlertItem[]): string {
     default:
       headline = `Tiến độ giải ngân (${due}): ${n} chương trình`;
   }
-  const others = sorted.length - same.length;
+  const others = sorted.length - money.length;
   return `${SUBJECT_PREFIX} ${headline}${others > 0 ? ` (+${others} nội dung khác)` : ""}`;
 }
 
@@ -87,6 +97,10 @@ export function unitAlertSubject(items: readonly AlertItem[]): string {
 function stageSentence(item: AlertItem): string {
   const s = item.snapshot;
   const due = formatDue(s);
+  if (isDuty(item))
+    return stageKind(item.stage) === "missed"
+      ? `Thông báo: chưa nộp văn bản đúng hạn (${due}).`
+      : `Nhắc hạn nộp văn bản: ${formatTimeLeft(s)}, ${due}.`;
   switch (stageKind(item.stage)) {
     case "reminder":
       // No nested brackets: the time left may carry its working days in its own.
@@ -110,6 +124,8 @@ function stageColor(stage: AlertStage): string {
 /** The figures of one item as label/value pairs, rendered both as text and as an HTML table. */
 export function itemFacts(item: AlertItem): Array<[string, string]> {
   const s = item.snapshot;
+  // A duty's title heads its item already: the document line says the rest.
+  if (s.milestoneKind === "duty") return [["Văn bản phải nộp", formatDutyLine(s)]];
   const facts: Array<[string, string]> = [
     ["Mốc", s.milestoneTitle],
     ["Hạn", `${formatDeadline(s)}, ${formatTimeLeft(s)}`],
@@ -183,11 +199,22 @@ function greeting(name: string): string {
 
 function introduction(m: UnitAlertMessage, unitCount: number): string {
   const whose = unitCount > 1 ? `${unitCount} đơn vị do ông/bà phụ trách` : "đơn vị do ông/bà phụ trách";
-  return `${SERVICE_NAME} xin gửi ông/bà thông tin về tiến độ giải ngân vốn của ${whose}, theo số liệu đến hết ngày ${formatDate(m.asOf)}.`;
+  const duties = m.items.filter(isDuty).length;
+  const about =
+    duties === 0
+      ? "tiến độ giải ngân vốn"
+      : duties === m.items.length
+        ? "văn bản phải nộp"
+        : "tiến độ giải ngân vốn và văn bản phải nộp";
+  return `${SERVICE_NAME} xin gửi ông/bà thông tin về ${about} của ${whose}, theo số liệu đến hết ngày ${formatDate(m.asOf)}.`;
 }
 
 function closing(items: readonly AlertItem[]): string {
   const kinds = new Set(items.map((i) => stageKind(i.stage)));
+  if (items.length > 0 && items.every(isDuty))
+    return kinds.has("missed")
+      ? "Đề nghị ông/bà chỉ đạo hoàn thành, gửi văn bản còn thiếu trong thời gian sớm nhất và báo cáo lý do chậm trễ."
+      : "Đề nghị ông/bà chỉ đạo hoàn thành và gửi văn bản đúng hạn.";
   if (kinds.has("missed")) {
     return "Đề nghị ông/bà chỉ đạo rà soát nguyên nhân, thực hiện các nội dung đề nghị nêu trên và báo cáo Ban Chỉ đạo.";
   }
@@ -198,6 +225,15 @@ function closing(items: readonly AlertItem[]): string {
 }
 
 const DATA_NOTE = "Nếu số liệu chưa chính xác, đề nghị đơn vị cập nhật số liệu giải ngân trên hệ thống.";
+const DUTY_NOTE =
+  "Nếu đơn vị đã gửi văn bản, đề nghị cập nhật văn bản đã gửi (số, ngày văn bản) trên hệ thống.";
+
+/** The notes under the items: the money's figures, the documents sent, or both. */
+function dataNotes(items: readonly AlertItem[]): string[] {
+  const duties = items.filter(isDuty).length;
+  if (duties === 0) return [DATA_NOTE];
+  return duties === items.length ? [DUTY_NOTE] : [DATA_NOTE, DUTY_NOTE];
+}
 
 /** Asks for the acknowledgement; the page behind the link writes nothing until its button is pressed. */
 function ackRequest(m: UnitAlertMessage): string | null {
@@ -221,19 +257,20 @@ export function renderUnitAlert(m: UnitAlertMessage): RenderedMessage {
     for (const item of unit.items) {
       n += 1;
       const facts = itemFacts(item);
-      text.push(`${n}. ${item.snapshot.programName}`, `   ${stageSentence(item)}`);
+      const itemTitle = isDuty(item) ? item.snapshot.milestoneTitle : item.snapshot.programName;
+      text.push(`${n}. ${itemTitle}`, `   ${stageSentence(item)}`);
       for (const [label, value] of facts) text.push(`   - ${label}: ${value}`);
       text.push("");
       html.push(
-        subheading(`${n}. ${item.snapshot.programName}`),
+        subheading(`${n}. ${itemTitle}`),
         banner(stageSentence(item), stageColor(item.stage)),
         factsTable(facts),
       );
     }
   }
 
-  text.push(closing(m.items), DATA_NOTE, "");
-  html.push(paragraph(closing(m.items)), paragraph(DATA_NOTE));
+  text.push(closing(m.items), ...dataNotes(m.items), "");
+  html.push(paragraph(closing(m.items)), ...dataNotes(m.items).map((p) => paragraph(p)));
   const ask = ackRequest(m);
   if (ask && m.ack) {
     text.push(ask, m.ack.url, "");

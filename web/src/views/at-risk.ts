@@ -55,7 +55,12 @@ export const atRiskView: View = async (root, ctx) => {
   });
   if (!ctx.isCurrent()) return;
   // The rows fetched so far, the whole list's totals and the token of the next page.
-  let list: AtRiskPage = { items: data.items, totals: data.totals, nextCursor: data.nextCursor };
+  let list: AtRiskPage = {
+    items: data.items,
+    totals: data.totals,
+    nextCursor: data.nextCursor,
+    duties: data.duties,
+  };
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
   const unitHref = (code: string) => viewLink(`/units/${encodeURIComponent(code)}`, data);
   const deadline = new Map(data.plan.milestones.map((m) => [m.id, m.deadline]));

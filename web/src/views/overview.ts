@@ -4,7 +4,7 @@
 import { getJson } from "../api";
 import { loader, pageHeader, rateBars, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
-import { date, STATUS_LABEL, shortProgramName, vnd } from "../format";
+import { DUTY_STATUS_LABEL, date, STATUS_LABEL, shortProgramName, vnd } from "../format";
 import type { View } from "../router";
 import type { Counts, Overview } from "../types";
 
@@ -188,6 +188,56 @@ export const overviewView: View = async (root, ctx) => {
           "Các trường hợp còn thiếu nhiều nhất",
         );
 
+  // Duties: per duty, how many of the units it asks sent their document, and how many are late.
+  const duties = s.byDuty;
+  const dutiesSection =
+    duties.length === 0
+      ? []
+      : [
+          h(
+            "section",
+            { class: "card", "aria-labelledby": "duties-title" },
+            h("h2", { id: "duties-title" }, "Nghĩa vụ báo cáo"),
+            h(
+              "p",
+              { class: "muted" },
+              `Số đơn vị theo tình trạng nộp văn bản: ${data.atRisk.duties.totals.missed} trường hợp chưa nộp quá hạn, ${data.atRisk.duties.totals.at_risk} trường hợp sắp đến hạn.`,
+            ),
+            scrollTable(
+              h(
+                "table",
+                { class: "data counts" },
+                h("caption", { class: "visually-hidden" }, "Nghĩa vụ báo cáo theo tình trạng"),
+                h(
+                  "thead",
+                  null,
+                  h(
+                    "tr",
+                    null,
+                    h("th", { scope: "col" }, "Nghĩa vụ"),
+                    h("th", { scope: "col" }, "Hạn"),
+                    COUNTED.map((c) => h("th", { scope: "col", class: "num" }, DUTY_STATUS_LABEL[c])),
+                  ),
+                ),
+                h(
+                  "tbody",
+                  null,
+                  duties.map((d) =>
+                    h(
+                      "tr",
+                      null,
+                      h("th", { scope: "row" }, h("abbr", { title: d.title }, d.id), ` · ${d.document}`),
+                      h("td", null, date(d.dueOn)),
+                      COUNTED.map((c) => h("td", { class: "num" }, String(d.counts[c]))),
+                    ),
+                  ),
+                ),
+              ),
+              "Nghĩa vụ báo cáo",
+            ),
+          ),
+        ];
+
   root.replaceChildren(
     pageHeader("Tổng quan toàn tỉnh", data.plan.title),
     viewControls(ctx, data),
@@ -223,6 +273,7 @@ export const overviewView: View = async (root, ctx) => {
       ),
       h("div", { class: "milestone-grid" }, milestoneCards),
     ),
+    ...dutiesSection,
     ...(topTable
       ? [
           h(

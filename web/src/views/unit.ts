@@ -11,6 +11,7 @@ import {
   dateTime,
   daysLeftText,
   deliveryLabel,
+  dutyStatusLabel,
   pct,
   SOURCE_LABEL,
   shortProgramName,
@@ -104,6 +105,62 @@ export const unitView: View = async (root, ctx) => {
       ),
     ),
   );
+
+  // Duties: the documents the plan asks of the unit, and what it sent.
+  const dutiesTable = h(
+    "table",
+    { class: "data" },
+    h("caption", { class: "visually-hidden" }, "Các nghĩa vụ báo cáo của đơn vị"),
+    h(
+      "thead",
+      null,
+      h(
+        "tr",
+        null,
+        ["Nghĩa vụ", "Văn bản phải nộp", "Hạn", "Trạng thái", "Văn bản đã nộp"].map((t) =>
+          h("th", { scope: "col" }, t),
+        ),
+      ),
+    ),
+    h(
+      "tbody",
+      null,
+      data.duties.map((d) =>
+        h(
+          "tr",
+          { "data-status": d.status },
+          h("th", { scope: "row" }, h("abbr", { title: d.title }, d.id)),
+          h("td", null, d.document),
+          h(
+            "td",
+            null,
+            date(d.dueOn),
+            d.daysLeft > 0
+              ? h("div", { class: "muted" }, `còn ${daysLeftText(d.daysLeft, d.workingDaysLeft)}`)
+              : null,
+          ),
+          h("td", null, statusBadge(d.status, dutyStatusLabel(d.status, d.submission !== null))),
+          h(
+            "td",
+            null,
+            d.submission ? `Số ${d.submission.documentNumber}, ngày ${date(d.submission.submittedOn)}` : "—",
+          ),
+        ),
+      ),
+    ),
+  );
+
+  const dutiesSection =
+    data.duties.length === 0
+      ? []
+      : [
+          h(
+            "section",
+            { class: "card", "aria-labelledby": "duties-title" },
+            h("h2", { id: "duties-title" }, `Nghĩa vụ báo cáo năm ${data.planYear}`),
+            scrollTable(dutiesTable, "Nghĩa vụ báo cáo"),
+          ),
+        ];
 
   // The chart, for the unit's total or one program.
   const chartPrograms = data.series.byProgram.map((p) => p.program);
@@ -344,6 +401,7 @@ export const unitView: View = async (root, ctx) => {
           )
         : null,
     ),
+    ...dutiesSection,
     h(
       "section",
       { class: "card", "aria-labelledby": "chart-title" },
