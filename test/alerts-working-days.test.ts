@@ -157,6 +157,22 @@ describe("alerts on working days, Tết 2023 entered as data", () => {
     expect(unack.every((r) => r.messageId !== null)).toBe(true);
   });
 
+  it("counts an acknowledgement only from its day: a run for an earlier day does not see it", async () => {
+    const pair = rows
+      .filter((r) => r.stage === "missed" && r.outcome === "queued" && r.asOf === "2023-01-03")
+      .map(pairOf)
+      .find((p) => acknowledged.pairs.includes(p))!;
+    expect(pair).toBeDefined();
+    const ledger = t.container.alertLedger;
+    // Acknowledged on 04/01: as known on 03/01 the notice was unanswered, and had no plan to show.
+    expect((await ledger.missedNotices(2022, "2023-01-03")).get(pair)?.acknowledged).toBe(false);
+    expect((await ledger.acknowledgementsOf(2022, "2023-01-03")).has(pair)).toBe(false);
+    expect((await ledger.missedNotices(2022, "2023-01-04")).get(pair)?.acknowledged).toBe(true);
+    expect((await ledger.acknowledgementsOf(2022, "2023-01-04")).get(pair)?.on).toBe("2023-01-04");
+    // Nor a notice sent later: as known on 02/01 this one had not gone out.
+    expect((await ledger.missedNotices(2022, "2023-01-02")).has(pair)).toBe(false);
+  });
+
   it("shows the acknowledgement in the next digest", () => {
     const digest = rows.find((r) => r.stage === "digest:2023-01-09")!;
     const snapshots = digest.snapshot as {

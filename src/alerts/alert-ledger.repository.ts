@@ -109,16 +109,22 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
      * pairKey → the missed notice queued to the pair's unit head in this plan year: the day it was
      * queued (the alert row's asOf) and whether its recipient acknowledged the message carrying it.
      */
-    async missedNotices(planYear: number): Promise<Map<string, MissedNotice>> {
+    /**
+     * As known on asOf: notices sent by then, acknowledged by then. A run or preview for an
+     * earlier day must not count an acknowledgement that came later (it would spare an escalation
+     * that was due on that day).
+     */
+    async missedNotices(planYear: number, asOf: LocalDate): Promise<Map<string, MissedNotice>> {
       const rows = await prisma.$queryRaw<
         { milestoneId: string; unitCode: string; program: string; sentOn: Date; acknowledged: boolean }[]
       >`
         SELECT a.milestone_id AS "milestoneId", a.unit_code AS "unitCode", a.program, a.as_of AS "sentOn",
                EXISTS (SELECT 1 FROM alert_acknowledgement k
-                       WHERE k.message_id = a.message_id AND lower(k.recipient) = a.recipient) AS acknowledged
+                       WHERE k.message_id = a.message_id AND lower(k.recipient) = a.recipient
+                         AND k.acknowledged_on <= ${localDateToUtcDate(asOf)}) AS acknowledged
         FROM alert_record a
         WHERE a.plan_year = ${planYear} AND a.stage = 'missed' AND a.outcome = 'queued'
-          AND a.message_id IS NOT NULL`;
+          AND a.message_id IS NOT NULL AND a.as_of <= ${localDateToUtcDate(asOf)}`;
       return new Map(
         rows.map((r) => [
           pairKey(r.milestoneId, r.unitCode, r.program),
@@ -127,8 +133,8 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
       );
     },
 
-    /** pairKey → the latest acknowledgement of a message that carried one of the pair's unit alerts. */
-    async acknowledgementsOf(planYear: number): Promise<Map<string, Acknowledgement>> {
+    /** pairKey → the latest acknowledgement, made by asOf, of a message that carried one of the pair's unit alerts. */
+    async acknowledgementsOf(planYear: number, asOf: LocalDate): Promise<Map<string, Acknowledgement>> {
       const rows = await prisma.$queryRaw<
         {
           milestoneId: string;
@@ -144,6 +150,7 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
                k.acknowledged_on AS "on", k.planned_action AS "plannedAction", k.planned_on AS "plannedOn"
         FROM alert_record a
         JOIN alert_acknowledgement k ON k.message_id = a.message_id AND lower(k.recipient) = a.recipient
+         AND k.acknowledged_on <= ${localDateToUtcDate(asOf)}
         WHERE a.plan_year = ${planYear} AND a.outcome = 'queued' AND a.milestone_id <> ${DIGEST_MILESTONE}
         ORDER BY a.milestone_id, a.unit_code, a.program, k.acknowledged_at DESC, k.id DESC`;
       return new Map(

@@ -203,8 +203,8 @@ export function createAlertsService(d: Deps) {
           d.duties ? d.duties(plan, asOf) : Promise.resolve([]),
           d.ledger.warningsOf(plan.year),
           d.ledger.pairWatch(plan.year),
-          d.ledger.missedNotices(plan.year),
-          d.ledger.acknowledgementsOf(plan.year),
+          d.ledger.missedNotices(plan.year, asOf),
+          d.ledger.acknowledgementsOf(plan.year, asOf),
           closedBy(plan, asOf),
         ]);
       const input = {
