@@ -1,8 +1,7 @@
 // Duties and their submissions. A submission with a file is sent as the spreadsheets' uploads are
 // (src/spreadsheets/spreadsheets.routes.ts): the file itself as the raw body, its fields in the
 // query string, so one mechanism reads every upload, counted and limited as it arrives.
-import type { IncomingMessage } from "node:http";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
@@ -18,8 +17,7 @@ import {
   searchText,
   text,
 } from "../http/schemas.js";
-import { UploadTooLargeError } from "../spreadsheets/import-limits.js";
-import { readUploadBody } from "../spreadsheets/upload-body.js";
+import { acceptRawUploads } from "../spreadsheets/upload-body.js";
 import { asciiSlug, contentDisposition } from "../spreadsheets/workbook.js";
 import type { DutiesService } from "./duties.service.js";
 import {
@@ -118,16 +116,11 @@ function sendAttachment(reply: FastifyReply, f: { name: string; type: string; co
 
 export const dutiesRoutes: FastifyPluginAsyncZod<Opts> = async (app, { duties, today }) => {
   // Only within this plugin, as the spreadsheets' parser is in theirs.
-  app.addContentTypeParser(
+  acceptRawUploads(
+    app,
     SUBMISSION_FILE_CONTENT_TYPES,
-    async (req: FastifyRequest, payload: IncomingMessage) =>
-      readUploadBody(payload, MAX_SUBMISSION_FILE_BYTES, req.headers["content-length"]).catch(
-        (e: unknown) => {
-          throw e instanceof UploadTooLargeError
-            ? new SubmissionFileTooLargeError(MAX_SUBMISSION_FILE_BYTES)
-            : e;
-        },
-      ),
+    MAX_SUBMISSION_FILE_BYTES,
+    (max) => new SubmissionFileTooLargeError(max),
   );
 
   app.post(

@@ -2,8 +2,7 @@
 // `curl --data-binary @file.xlsx -H 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'`
 // works; the bytes decide the format (an .xlsx is a zip archive), whatever the Content-Type. The
 // upload is counted as it arrives and refused (413) past IMPORT_MAX_BYTES, whatever bodyLimit says.
-import type { IncomingMessage } from "node:http";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
@@ -14,7 +13,7 @@ import { IMPORT_KINDS } from "./columns.js";
 import type { ExportsService } from "./exports.service.js";
 import type { ImportReport, ImportsService } from "./imports.service.js";
 import { importTemplate } from "./templates.js";
-import { readUploadBody } from "./upload-body.js";
+import { acceptRawUploads } from "./upload-body.js";
 import { contentDisposition, type Download, XLSX_TYPE } from "./workbook.js";
 
 type Opts = { imports: ImportsService; exporter: ExportsService; today: () => LocalDate };
@@ -101,9 +100,7 @@ const asOfQuery = {
 
 export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imports, exporter, today }) => {
   // Only within this plugin: other routes keep answering 415 to these types.
-  app.addContentTypeParser(UPLOAD_TYPES, async (req: FastifyRequest, payload: IncomingMessage) =>
-    readUploadBody(payload, imports.limits.maxBytes, req.headers["content-length"]),
-  );
+  acceptRawUploads(app, UPLOAD_TYPES, imports.limits.maxBytes);
 
   app.post(
     "/imports",

@@ -4,7 +4,9 @@
 // and only then is the 413 sent. A server that stops reading and closes makes the client's TCP
 // stack reset the connection, and the client never sees the answer that names the limit; a body
 // longer than that (declared, or as it arrives) is refused at once all the same.
+import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { UploadTooLargeError } from "./import-limits.js";
 
 export const DRAIN_FACTOR = 4;
@@ -53,4 +55,23 @@ export function readUploadBody(
     payload.on("error", onError);
     payload.resume();
   });
+}
+
+type ParserHost = Pick<FastifyInstance, "addContentTypeParser">;
+
+/**
+ * Takes these content types as raw uploads, read under maxBytes as above; registered by a plugin,
+ * only its own routes accept them (the others keep answering 415). `tooLarge` words the refusal.
+ */
+export function acceptRawUploads(
+  app: ParserHost,
+  types: string | string[],
+  maxBytes: number,
+  tooLarge: (maxBytes: number) => Error = (max) => new UploadTooLargeError(max),
+): void {
+  app.addContentTypeParser(types, async (req: FastifyRequest, payload: IncomingMessage) =>
+    readUploadBody(payload, maxBytes, req.headers["content-length"]).catch((e: unknown) => {
+      throw e instanceof UploadTooLargeError ? tooLarge(maxBytes) : e;
+    }),
+  );
 }

@@ -2,8 +2,6 @@
 // the spreadsheet imports take it: src/spreadsheets/spreadsheets.routes.ts), counted as it arrives
 // and refused (413) past IMPORT_MAX_BYTES. Admins import and confirm; viewers read; officers
 // have no access.
-import type { IncomingMessage } from "node:http";
-import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf } from "../access/auth.plugin.js";
@@ -22,7 +20,7 @@ import {
   text,
 } from "../http/schemas.js";
 import { UPLOAD_TYPES } from "../spreadsheets/spreadsheets.routes.js";
-import { readUploadBody } from "../spreadsheets/upload-body.js";
+import { acceptRawUploads } from "../spreadsheets/upload-body.js";
 import { XLSX_TYPE } from "../spreadsheets/workbook.js";
 import type { TreasuryService } from "./treasury.service.js";
 
@@ -93,9 +91,7 @@ export const treasuryRoutes: FastifyPluginAsyncZod<{ treasury: TreasuryService }
   { treasury },
 ) => {
   // Only within this plugin, as for the spreadsheet imports.
-  app.addContentTypeParser(UPLOAD_TYPES, async (req: FastifyRequest, payload: IncomingMessage) =>
-    readUploadBody(payload, treasury.limits.maxBytes, req.headers["content-length"]),
-  );
+  acceptRawUploads(app, UPLOAD_TYPES, treasury.limits.maxBytes);
 
   app.post(
     "/treasury/statements",
