@@ -33,6 +33,7 @@ import { type LocalDate, todayIn } from "./domain/local-date.js";
 import type { WorkingCalendar } from "./domain/working-days.js";
 import { createDutiesRepository } from "./duties/duties.repository.js";
 import { createDutiesService } from "./duties/duties.service.js";
+import { createSubmissionImportService } from "./duties/submission-import.service.js";
 import { createCalendarFeedsRepository } from "./feeds/calendar-feeds.repository.js";
 import { createCalendarFeedsService } from "./feeds/calendar-feeds.service.js";
 import { createLedgerRepository } from "./ledger/ledger.repository.js";
@@ -123,8 +124,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   });
   // Documents units owe by a date, judged on the same working calendar as the milestones; the rules show
   // them beside the milestones.
+  const dutiesRepo = createDutiesRepository(db.prisma);
   const duties = createDutiesService({
-    repo: createDutiesRepository(db.prisma),
+    repo: dutiesRepo,
     plans,
     units: catalogRepo,
     calendar,
@@ -173,6 +175,14 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     ledger,
     ledgerRepo,
     catalog: catalogRepo,
+    dutySubmissions: createSubmissionImportService({
+      db: db.prisma,
+      repo: dutiesRepo,
+      plans,
+      units: catalogRepo,
+      today,
+      now: () => clock.now(),
+    }),
     today,
     limits: opts.importLimits,
   });

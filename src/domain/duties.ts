@@ -79,6 +79,42 @@ export function dutyAsks(duty: Pick<Duty, "from">, unit: DutyUnit): boolean {
   return f.units.includes(unit.code);
 }
 
+/** Whom a duty asks, for messages: "every unit", "units of kind district", "only SO_NNPTNT". */
+export function describeFrom(duty: Pick<Duty, "from">): string {
+  const f = duty.from;
+  if ("all" in f) return "every unit";
+  if ("unitKinds" in f) return `units of kind ${f.unitKinds.join(", ")}`;
+  return `only ${f.units.join(", ")}`;
+}
+
+export type SubmissionRefusal = { field: "unit" | "submittedOn"; rule: string; message: string };
+
+/**
+ * Why a unit's submission for a duty cannot be recorded, or null: the duty must ask the unit, and
+ * a document cannot have been sent on a day still to come. The API and the spreadsheet import
+ * both ask here.
+ */
+export function submissionRefusal(
+  duty: Pick<Duty, "id" | "from">,
+  unit: DutyUnit,
+  submittedOn: LocalDate,
+  today: LocalDate,
+): SubmissionRefusal | null {
+  if (!dutyAsks(duty, unit))
+    return {
+      field: "unit",
+      rule: "not_asked",
+      message: `${duty.id} asks ${describeFrom(duty)}, not ${unit.code}`,
+    };
+  if (submittedOn > today)
+    return {
+      field: "submittedOn",
+      rule: "not_in_future",
+      message: `${submittedOn} is after today (${today} in Asia/Ho_Chi_Minh)`,
+    };
+  return null;
+}
+
 /**
  * One row of the submissions record: a submission, or (withdrawsId set) the withdrawal of one.
  * recordedOn is the local date the row was written: what the service knew by then.

@@ -1,7 +1,10 @@
 // Submissions of duties, append-only (a trigger refuses UPDATE and DELETE): a submission is
 // withdrawn by a later row naming it. File bytes are read only by `fileOf`, never with lists.
 import { type LocalDate, localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+
+/** The client, or the transaction a write runs in. */
+export type Db = PrismaClient | Prisma.TransactionClient;
 
 export type SubmissionFileInfo = { name: string; type: string; size: number; sha256: string };
 
@@ -23,6 +26,9 @@ export type SubmissionRecord = {
 export type NewSubmission = Omit<SubmissionRecord, "id" | "file"> & {
   file: (SubmissionFileInfo & { content: Buffer }) | null;
 };
+
+/** A submission without a file, as a spreadsheet import records it. */
+export type ImportedSubmission = Omit<SubmissionRecord, "id" | "file" | "withdrawsId">;
 
 // Everything but the bytes.
 const listed = {
@@ -147,6 +153,54 @@ export function createDutiesRepository(prisma: PrismaClient) {
         select: listed,
       });
       return toRecord(row);
+    },
+
+    transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) =>
+      prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 }),
+
+    /**
+     * Serialises imports of the same plan years until the transaction ends, so two imports of one
+     * file at once cannot both find a row new and both write it.
+     */
+    async lockSubmissionYears(tx: Db, planYears: number[]): Promise<void> {
+      const keys = [...new Set(planYears)].sort((a, b) => a - b).map((y) => `duty_submission|${y}`);
+      if (keys.length === 0) return;
+      await tx.$executeRaw`
+        SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) WITH ORDINALITY AS t(k, i)`;
+    },
+
+    /** The rows (submissions and withdrawals) of these plan years and units, read in `db`. */
+    async submissionsIn(db: Db, planYears: number[], unitCodes: string[]): Promise<SubmissionRecord[]> {
+      if (planYears.length === 0 || unitCodes.length === 0) return [];
+      const rows = await db.dutySubmission.findMany({
+        where: { planYear: { in: [...new Set(planYears)] }, unitCode: { in: [...new Set(unitCodes)] } },
+        select: listed,
+        orderBy: { id: "asc" },
+      });
+      return rows.map(toRecord);
+    },
+
+    /**
+     * Writes the rows in the caller's transaction as ONE statement: the table's statement-level
+     * trigger (duty_submission_version) bumps the ledger version once, as insertSubmission's
+     * single insert does, so cached answers follow. An INSERT from unnest of arrays keeps one
+     * statement text whatever the batch's size (see insertAllocations). Ids in the rows' order.
+     */
+    async insertSubmissions(tx: Db, rows: ImportedSubmission[]): Promise<bigint[]> {
+      if (rows.length === 0) return [];
+      const inserted = await tx.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO duty_submission (plan_year, duty_id, unit_code, document_number, submitted_on, note,
+                                     created_by, created_at)
+        SELECT y, d, u, n, s, nt, b, c
+        FROM unnest(${rows.map((r) => r.planYear)}::int[], ${rows.map((r) => r.dutyId)}::text[],
+                    ${rows.map((r) => r.unitCode)}::text[], ${rows.map((r) => r.documentNumber)}::text[],
+                    ${rows.map((r) => r.submittedOn)}::date[], ${rows.map((r) => r.note)}::text[],
+                    ${rows.map((r) => r.createdBy)}::text[], ${rows.map((r) => r.createdAt.toISOString())}::timestamptz[])
+             WITH ORDINALITY AS t(y, d, u, n, s, nt, b, c, i)
+        ORDER BY i
+        RETURNING id`;
+      // Serial ids follow the ORDER BY: sorted, they are the rows' ids in order.
+      return inserted.map((r) => r.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     },
   };
 }

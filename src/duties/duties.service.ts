@@ -9,6 +9,7 @@ import {
   evaluateDuty,
   type SubmissionFact,
   standingSubmissions,
+  submissionRefusal,
 } from "../domain/duties.js";
 import { type JudgedDuty, latestSubmission } from "../domain/duty-views.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../domain/errors.js";
@@ -131,24 +132,11 @@ export function createDutiesService(d: Deps) {
         throw new RuleViolationError(`no unit with code ${input.unit}`, [
           { field: "unit", rule: "unknown_unit", message: `no unit with code ${input.unit}` },
         ]);
-      if (!dutyAsks(duty, unit))
-        throw new RuleViolationError(`${duty.id} does not ask ${unit.code} for a document`, [
-          {
-            field: "unit",
-            rule: "not_asked",
-            message: `${duty.id} asks ${describeFrom(duty)}, not ${unit.code}`,
-          },
-        ]);
       const today = d.today();
-      // A document cannot have been sent on a day still to come.
-      if (input.submittedOn > today)
-        throw new RuleViolationError(`${input.submittedOn} is after today`, [
-          {
-            field: "submittedOn",
-            rule: "not_in_future",
-            message: `${input.submittedOn} is after today (${today} in Asia/Ho_Chi_Minh)`,
-            date: input.submittedOn,
-          },
+      const refused = submissionRefusal(duty, unit, input.submittedOn, today);
+      if (refused)
+        throw new RuleViolationError(refused.message, [
+          refused.field === "submittedOn" ? { ...refused, date: input.submittedOn } : refused,
         ]);
       const saved = await d.repo.insertSubmission({
         planYear,
@@ -293,13 +281,6 @@ export function createDutiesService(d: Deps) {
       return f;
     },
   };
-}
-
-function describeFrom(duty: Duty): string {
-  const f = duty.from;
-  if ("all" in f) return "every unit";
-  if ("unitKinds" in f) return `units of kind ${f.unitKinds.join(", ")}`;
-  return `only ${f.units.join(", ")}`;
 }
 
 export type DutiesService = ReturnType<typeof createDutiesService>;

@@ -1,10 +1,12 @@
-// The columns of the two import kinds: the English key, the Vietnamese header the templates
-// show, the other headers units write, and how the cell is formatted. Also the Vietnamese words
+// The columns of the import kinds: the English key, the Vietnamese header the templates show,
+// the other headers units write, and how the cell is formatted. Also the Vietnamese words
 // for sources and capital types, read on import and written on export.
 import type { CapitalSource, CapitalType } from "../ledger/ledger.types.js";
 
-export type ImportKind = "allocations" | "disbursements";
-export const IMPORT_KINDS = ["allocations", "disbursements"] as const;
+export const IMPORT_KINDS = ["allocations", "disbursements", "duty-submissions"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+/** The kinds that write ledger entries (the others record documents sent). */
+export type LedgerImportKind = Exclude<ImportKind, "duty-submissions">;
 
 /** Rows a file may hold at most (after the header); the app's body limit bounds the bytes. */
 export const MAX_IMPORT_ROWS = 20_000;
@@ -157,6 +159,55 @@ export const COLUMNS: Record<ImportKind, ColumnDef[]> = {
       required: true,
       example: "KBNN-2022-0930",
       width: 18,
+    },
+    noteColumn,
+  ],
+  // Documents units sent for a plan's duties (src/duties/submission-import.ts reads the rows).
+  "duty-submissions": [
+    {
+      key: "planYear",
+      header: "Năm kế hoạch",
+      aliases: ["plan year", "year", "nam kh", "nam"],
+      format: "year",
+      required: true,
+      example: 2022,
+      width: 12,
+    },
+    {
+      key: "duty",
+      header: "Mã nghĩa vụ",
+      aliases: ["duty id", "duty code", "nghia vu", "ma bao cao"],
+      format: "code",
+      required: true,
+      example: "BC_6_THANG",
+      width: 16,
+    },
+    {
+      key: "unit",
+      header: "Mã đơn vị",
+      aliases: ["unit code", "unitCode", "ma dv"],
+      format: "code",
+      required: true,
+      example: "TAM_KY",
+      width: 14,
+    },
+    {
+      key: "documentNumber",
+      header: "Số văn bản",
+      aliases: ["document number", "document no", "so vb", "so hieu van ban"],
+      format: "text",
+      required: true,
+      example: "45/BC-UBND",
+      width: 18,
+    },
+    {
+      key: "submittedOn",
+      header: "Ngày gửi",
+      aliases: ["submitted on", "sent on", "ngay gui van ban", "ngay gui bao cao"],
+      format: "date",
+      required: true,
+      example: "2022-06-17",
+      width: 14,
     },
     noteColumn,
   ],

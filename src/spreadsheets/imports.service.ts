@@ -1,13 +1,15 @@
 // Imports of allocations and of disbursement reports. Every row is checked first (the dry run's
 // answer); a real run then repeats the planning inside one transaction that holds the ledger's
-// scope locks, and writes every row or none.
+// scope locks, and writes every row or none. Duty submissions are read here and planned and
+// written by their own service (src/duties/submission-import.service.ts).
 import type { Principal } from "../access/principal.js";
 import { RuleViolationError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
+import type { SubmissionImportService } from "../duties/submission-import.service.js";
 import type { Db, LedgerRepository } from "../ledger/ledger.repository.js";
 import type { AdmissionContext, LedgerService } from "../ledger/ledger.service.js";
 import { type LedgerScope, scopeOf } from "../ledger/ledger.types.js";
-import type { ImportKind } from "./columns.js";
+import type { ImportKind, LedgerImportKind } from "./columns.js";
 import { readImportFile } from "./import-file.js";
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits, UnreadableFileError } from "./import-limits.js";
 import {
@@ -40,6 +42,8 @@ type Deps = {
     existingUnitCodes(c: string[]): Promise<string[]>;
     existingProgramCodes(c: string[]): Promise<string[]>;
   };
+  /** kind=duty-submissions. */
+  dutySubmissions: Pick<SubmissionImportService, "run">;
   today: () => LocalDate;
   /** What one file may hold; the defaults where left out. */
   limits?: Partial<ImportLimits>;
@@ -48,6 +52,8 @@ type Deps = {
 export type ReportRow = Partial<LedgerScope> & {
   row: number;
   status: RowStatus;
+  /** kind=duty-submissions: the duty the row records a document for. */
+  dutyId?: string;
   amount?: bigint;
   date?: LocalDate;
   reference?: string;
@@ -121,7 +127,7 @@ export function createImportsService(d: Deps) {
   }
 
   async function plan(
-    kind: ImportKind,
+    kind: LedgerImportKind,
     db: Db,
     h: HeaderMap,
     rows: (AllocationRow | DisbursementRow)[],
@@ -161,7 +167,7 @@ export function createImportsService(d: Deps) {
 
   /** Writes the planned entries inside the transaction; the ledger admits them again. */
   async function write(
-    kind: ImportKind,
+    kind: LedgerImportKind,
     tx: Db,
     h: HeaderMap,
     plans: RowPlan[],
@@ -262,6 +268,7 @@ export function createImportsService(d: Deps) {
         return fileError(
           new UnreadableFileError("the file has no data rows below the header", "no_rows", header.headerRow),
         );
+      if (kind === "duty-submissions") return d.dutySubmissions.run(read, dryRun, by);
 
       const parsed = validateRows(kind, header, data);
       const refs = await checkReferences(header, parsed.rows, by);

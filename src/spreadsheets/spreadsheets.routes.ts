@@ -45,7 +45,9 @@ const importReport = z.object({
   format: z.enum(["xlsx", "csv"]).nullable(),
   dryRun: z.boolean(),
   valid: z.boolean(),
-  written: z.number().describe("ledger entries written (0 in a dry run or when nothing changed)"),
+  written: z
+    .number()
+    .describe("ledger entries (or duty submissions) written (0 in a dry run or when nothing changed)"),
   totals: z.object({
     rows: z.number(),
     write: z.number(),
@@ -57,6 +59,7 @@ const importReport = z.object({
     z.object({
       row: z.number(),
       status: z.enum(["write", "unchanged", "error"]),
+      dutyId: z.string().optional().describe("kind=duty-submissions: the duty the row records"),
       unitCode: z.string().optional(),
       program: z.string().optional(),
       planYear: z.number().optional(),
@@ -66,8 +69,8 @@ const importReport = z.object({
       amount: amountOut
         .optional()
         .describe("what the row writes: the allocation, or the difference disbursed"),
-      date: z.string().optional(),
-      reference: z.string().optional(),
+      date: z.string().optional().describe("the decision's, report's or submission's date"),
+      reference: z.string().optional().describe("the decision, report or document number"),
       cumulative: amountOut.nullable().optional(),
       recorded: amountOut.nullable().optional().describe("disbursed in the scope up to the report's date"),
       entryId: amountOut.nullable().optional(),
@@ -109,12 +112,13 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
       schema: {
         tags: ["spreadsheets"],
         summary:
-          "Import allocations or a cumulative disbursement report from an .xlsx (first sheet) or CSV sent as the raw request body",
+          "Import allocations, a cumulative disbursement report or duty submissions from an .xlsx (first sheet) or CSV sent as the raw request body",
         description: [
           "Send the file itself as the body (no multipart), e.g. `curl --data-binary @report.xlsx -H 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'` or `-H 'Content-Type: text/csv'`; the format is read from the bytes.",
           "Headers may be the English keys or the Vietnamese headers of the templates (GET /imports/templates/{kind}.xlsx).",
           "kind=disbursements: each row's cumulative disbursed as of its date becomes an entry of the difference from what the ledger holds in that scope up to that date (none when equal, so a re-import writes nothing); a figure lower than recorded is refused (post a correction with `corrects` instead).",
           "kind=allocations: a decision already recorded in the scope with the same amount is skipped.",
+          "kind=duty-submissions: each row records a document a unit sent for a duty of the plan (planYear, duty, unit, documentNumber, submittedOn, note; no files), checked as POST /duties/{planYear}/{dutyId}/submissions checks it (unknown_plan, unknown_duty, unknown_unit, not_asked, not_in_future); a row identical to a submission on record and not withdrawn (same planYear, duty, unit, documentNumber, submittedOn) is skipped, so a re-import writes nothing; a row repeating an earlier row of the file is an error (duplicate_row).",
           "Officers may import rows of their own units only; a row of another unit is a row error (not_your_unit).",
           "dryRun=true answers 200 with what each row would write, or 422 with the row errors; a real run writes every row or none: 201 (200 when nothing changed) or 422.",
           "The file is read under limits, each enforced while reading: a body over IMPORT_MAX_BYTES answers 413; more data rows than IMPORT_MAX_ROWS, a value past IMPORT_MAX_COLUMNS, a cell over IMPORT_MAX_CELL_CHARS, an .xlsx part inflating past IMPORT_MAX_PART_BYTES or IMPORT_MAX_INFLATE_RATIO times its compressed size (rules too_many_rows, too_many_columns, cell_too_long, part_too_large, compression_ratio, too_many_entries, too_much_text) answer 422 naming the limit.",

@@ -48,6 +48,22 @@ const FORMAT: Record<ColumnFormat, string> = {
 const TITLES: Record<ImportKind, string> = {
   allocations: "Mẫu nhập kế hoạch vốn",
   disbursements: "Mẫu báo cáo lũy kế giải ngân",
+  "duty-submissions": "Mẫu ghi nhận văn bản đã gửi",
+};
+
+const SHEETS: Record<ImportKind, string> = {
+  allocations: "Kế hoạch vốn",
+  disbursements: "Lũy kế giải ngân",
+  "duty-submissions": "Văn bản đã gửi",
+};
+
+const NOTES: Record<ImportKind, string> = {
+  allocations:
+    "Mỗi dòng là số vốn một quyết định giao cho một đơn vị, chương trình, nguồn vốn, loại vốn; quyết định đã ghi nhận với cùng số tiền sẽ được bỏ qua khi nhập lại.",
+  disbursements:
+    "Mỗi dòng ghi lũy kế giải ngân của một đơn vị, chương trình, nguồn vốn, loại vốn đến ngày báo cáo; hệ thống chỉ ghi phần chênh lệch so với số đã ghi nhận, nên nhập lại cùng một báo cáo không ghi thêm gì.",
+  "duty-submissions":
+    "Mỗi dòng ghi nhận một văn bản đơn vị đã gửi theo một nghĩa vụ báo cáo của kế hoạch; văn bản đã ghi nhận (cùng năm, nghĩa vụ, đơn vị, số văn bản, ngày gửi) sẽ được bỏ qua khi nhập lại. Tệp đính kèm gửi riêng qua API.",
 };
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -64,6 +80,15 @@ const DESCRIPTIONS: Record<string, string> = {
   asOf: "Ngày báo cáo (dd/mm/yyyy), không sau ngày hôm nay",
   reference: "Số báo cáo hoặc chứng từ Kho bạc xác nhận",
   note: "Ghi chú (không bắt buộc)",
+  duty: "Mã nghĩa vụ báo cáo trong kế hoạch (ví dụ BC_6_THANG, BC_NAM)",
+  unit: "Mã đơn vị gửi văn bản (ví dụ TAM_KY)",
+  documentNumber: "Số văn bản đã gửi (ví dụ 45/BC-UBND)",
+  submittedOn: "Ngày gửi văn bản (dd/mm/yyyy), không sau ngày hôm nay",
+};
+
+/** Where a kind reads a key otherwise than the others. */
+const KIND_DESCRIPTIONS: Partial<Record<ImportKind, Record<string, string>>> = {
+  "duty-submissions": { planYear: "Năm kế hoạch có nghĩa vụ báo cáo (ví dụ 2022)" },
 };
 
 const exampleDate = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -77,6 +102,7 @@ const csvExample = (c: ColumnDef) =>
 export async function importTemplate(kind: ImportKind, format: "xlsx" | "csv"): Promise<Download> {
   const columns = COLUMNS[kind];
   const name = TITLES[kind];
+  const descriptions = { ...DESCRIPTIONS, ...KIND_DESCRIPTIONS[kind] };
   const file = { filename: `${name}.${format}`, asciiFilename: `${asciiSlug(name)}.${format}` };
   if (format === "csv")
     return {
@@ -86,7 +112,7 @@ export async function importTemplate(kind: ImportKind, format: "xlsx" | "csv"): 
     };
 
   const wb = newWorkbook(name);
-  const ws = wb.addWorksheet(sheetName(wb, kind === "allocations" ? "Kế hoạch vốn" : "Lũy kế giải ngân"), {
+  const ws = wb.addWorksheet(sheetName(wb, SHEETS[kind]), {
     views: [{ state: "frozen", ySplit: 2, xSplit: 0 }],
   });
   ws.columns = columns.map((c) => ({ key: c.key, width: c.width, style: { numFmt: FORMAT[c.format] } }));
@@ -104,7 +130,7 @@ export async function importTemplate(kind: ImportKind, format: "xlsx" | "csv"): 
     cell.numFmt = TEXT_FORMAT;
   });
   columns.forEach((c, i) => {
-    ws.getCell(1, i + 1).note = `${c.key}: ${DESCRIPTIONS[c.key] ?? ""}`;
+    ws.getCell(1, i + 1).note = `${c.key}: ${descriptions[c.key] ?? ""}`;
   });
   // Drop-down lists of the Vietnamese words for source and capital type.
   const lastRow = MAX_IMPORT_ROWS + 2;
@@ -133,17 +159,10 @@ export async function importTemplate(kind: ImportKind, format: "xlsx" | "csv"): 
       header: c.header,
       key: c.key,
       required: c.required ? "Có" : "Không",
-      description: DESCRIPTIONS[c.key] ?? "",
+      description: descriptions[c.key] ?? "",
     });
   styleHeader(help.getRow(1));
   help.addRow([]);
-  help.addRow([
-    "Lưu ý",
-    "",
-    "",
-    kind === "disbursements"
-      ? "Mỗi dòng ghi lũy kế giải ngân của một đơn vị, chương trình, nguồn vốn, loại vốn đến ngày báo cáo; hệ thống chỉ ghi phần chênh lệch so với số đã ghi nhận, nên nhập lại cùng một báo cáo không ghi thêm gì."
-      : "Mỗi dòng là số vốn một quyết định giao cho một đơn vị, chương trình, nguồn vốn, loại vốn; quyết định đã ghi nhận với cùng số tiền sẽ được bỏ qua khi nhập lại.",
-  ]);
+  help.addRow(["Lưu ý", "", "", NOTES[kind]]);
   return { body: await workbookBuffer(wb), contentType: XLSX_TYPE, ...file };
 }
