@@ -170,6 +170,26 @@ describe("closedMilestonesRewritten", () => {
     expect(closedMilestonesRewritten(DEFAULT_PLAN_2022, changes, closed("M90"))).toEqual([]);
   });
 
+  it("names every closed money milestone when the figures verdicts rest on change, and absent is the default", () => {
+    expect(
+      planChanges(
+        DEFAULT_PLAN_2022,
+        amended((p) => (p.verdictFigures = "treasury_once_stated")),
+      ),
+    ).toEqual([]);
+    const next = amended((p) => (p.verdictFigures = "reported"));
+    const changes = planChanges(DEFAULT_PLAN_2022, next);
+    expect(changes).toEqual([
+      { change: "modified", field: "verdictFigures", from: "treasury_once_stated", to: "reported" },
+    ]);
+    expect(changes.every(isRuleChange)).toBe(true);
+    expect(
+      closedMilestonesRewritten(DEFAULT_PLAN_2022, changes, closed("M60", "REQ", "REF")).map(
+        (r) => r.milestone,
+      ),
+    ).toEqual(["M60", "REQ", "REF"]);
+  });
+
   it("names a closed request whose duty rests on a milestone that changed", () => {
     const next = amended((p) => {
       byId(p, "M60").thresholdPercent = "50";

@@ -5,6 +5,7 @@
 // what a closed milestone judges would rewrite verdicts already recorded: only a restatement may.
 import { DEFAULT_AT_RISK_WITHIN_WORKING_DAYS, type Duty } from "./duties.js";
 import type { LegalBasis, Plan, RateMilestone, RequestMilestone } from "./plan.js";
+import { DEFAULT_VERDICT_FIGURES } from "./treasury-reading.js";
 
 export type MilestoneField = Exclude<keyof RateMilestone | keyof RequestMilestone, "id">;
 export type DutyField = Exclude<keyof Duty, "id">;
@@ -52,6 +53,8 @@ export const DUTY_FIELDS = {
 /** The same for the plan's own fields: the projection window changes every at-risk verdict. */
 export const PLAN_FIELDS = {
   projectionWindowDays: "rule",
+  // Which figures (reported or the Treasury's) every rate verdict rests on.
+  verdictFigures: "rule",
   title: "wording",
 } as const satisfies Record<PlanField, "rule" | "wording">;
 
@@ -60,6 +63,7 @@ const MILESTONE_DEFAULTS: Partial<Record<MilestoneField, unknown>> = { nonWorkin
 const DUTY_DEFAULTS: Partial<Record<DutyField, unknown>> = {
   atRiskWithinWorkingDays: DEFAULT_AT_RISK_WITHIN_WORKING_DAYS,
 };
+const PLAN_DEFAULTS: Partial<Record<PlanField, unknown>> = { verdictFigures: DEFAULT_VERDICT_FIGURES };
 
 export type PlanChange =
   | { milestone: string; duty?: undefined; change: "added" | "removed" }
@@ -116,8 +120,10 @@ function itemChanges<F extends string>(
 export function planChanges(prev: Plan, next: Plan): PlanChange[] {
   const changes: PlanChange[] = [];
   for (const field of Object.keys(PLAN_FIELDS) as PlanField[]) {
-    if (canonical(prev[field]) !== canonical(next[field]))
-      changes.push({ change: "modified", field, from: prev[field] ?? null, to: next[field] ?? null });
+    const from = prev[field] ?? PLAN_DEFAULTS[field];
+    const to = next[field] ?? PLAN_DEFAULTS[field];
+    if (canonical(from) !== canonical(to))
+      changes.push({ change: "modified", field, from: from ?? null, to: to ?? null });
   }
   for (const { id, ...c } of itemChanges(
     prev.milestones,
@@ -163,12 +169,19 @@ export function closedMilestonesRewritten(
   closed: ReadonlySet<string>,
 ): { milestone: string; changes: PlanChange[] }[] {
   const ruleChanges = changes.filter(isRuleChange);
-  const touching = (id: string) => ruleChanges.filter((c) => c.milestone === id);
+  // A change of the figures verdicts rest on judges every rate and refund milestone again.
+  const figures = ruleChanges.filter(
+    (c) => c.milestone === undefined && c.duty === undefined && c.field === "verdictFigures",
+  );
+  const touching = (id: string) => [
+    ...ruleChanges.filter((c) => c.milestone === id),
+    ...(prev.milestones.some((m) => m.id === id && m.kind !== "request") ? figures : []),
+  ];
   const out: { milestone: string; changes: PlanChange[] }[] = [];
   for (const m of prev.milestones) {
     if (!closed.has(m.id)) continue;
     const restsOn = m.kind === "request" ? [m.requiredAfterMissing, m.advisoryWhenAtRisk] : [];
-    const found = [m.id, ...restsOn].flatMap((id) => (id === undefined ? [] : touching(id)));
+    const found = [...new Set([m.id, ...restsOn].flatMap((id) => (id === undefined ? [] : touching(id))))];
     if (found.length > 0) out.push({ milestone: m.id, changes: found });
   }
   return out;

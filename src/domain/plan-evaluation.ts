@@ -6,6 +6,7 @@ import { type MilestoneEvaluation, prepareMilestone, type ScopeFigures } from ".
 import { withJudgedDueDates } from "./non-working-due-date.js";
 import type { Milestone, Plan, RateMilestone, UnitKind } from "./plan.js";
 import { prepareRequest } from "./request-status.js";
+import type { Readings } from "./treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "./working-days.js";
 
 export type UnitProgram = { unitCode: string; program: string };
@@ -29,6 +30,8 @@ export type PairEvaluation = MilestoneEvaluation & {
    * set by evaluatePlan; optional only so that rows built by hand need not carry it.
    */
   workingDaysLeft?: number;
+  /** Where a Treasury statement speaks for the row: both readings, and the one it is (treasury-reading.ts). */
+  readings?: Readings;
 };
 
 /** The earliest reallocation request covering a pair, sent on or before asOf; null if none. */
@@ -127,7 +130,8 @@ export function evaluatePlan<P extends UnitProgram>(
  * until it is copied.
  */
 export function pairRow(
-  e: MilestoneEvaluation & Pick<PairEvaluation, "requestSentOn" | "advisory" | "lapsed" | "workingDaysLeft">,
+  e: MilestoneEvaluation &
+    Pick<PairEvaluation, "requestSentOn" | "advisory" | "lapsed" | "workingDaysLeft" | "readings">,
   unitCode: string,
   program: string,
   planYear: number,
@@ -155,6 +159,7 @@ export function pairRow(
     requestSentOn: e.requestSentOn,
     advisory: e.advisory,
     lapsed: e.lapsed,
+    readings: e.readings,
   } satisfies Record<keyof Required<PairEvaluation>, unknown>;
 }
 

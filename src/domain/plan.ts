@@ -12,6 +12,7 @@ import {
   type UnitKind,
   uniqueItems,
 } from "./plan-fields.js";
+import { VERDICT_FIGURES, type VerdictFigures } from "./treasury-reading.js";
 
 export { type LegalBasis, legalBasisSchema, UNIT_KINDS, type UnitKind } from "./plan-fields.js";
 
@@ -106,6 +107,11 @@ export interface Plan {
   projectionWindowDays: number;
   /** Documents units owe besides the money (reports, guidance); see duties.ts. Absent: none. */
   duties?: Duty[];
+  /**
+   * Which figures verdicts rest on where a Treasury statement exists (treasury-reading.ts).
+   * Absent: DEFAULT_VERDICT_FIGURES.
+   */
+  verdictFigures?: VerdictFigures;
 }
 
 const THRESHOLD_PATTERN = /^(0|[1-9]\d{0,2})(\.\d{1,2})?$/;
@@ -223,6 +229,8 @@ export const planSchema = z
     projectionWindowDays: z.number().int().min(1).max(366).default(30),
     // Optional, not defaulted: a plan stored without duties must read back, and compare, unchanged.
     duties: z.array(dutySchema).max(50).optional(),
+    // Optional for the same reason: absent reads as DEFAULT_VERDICT_FIGURES.
+    verdictFigures: z.enum(VERDICT_FIGURES).optional(),
   })
   .superRefine((plan, ctx) => {
     const seen = new Set<string>();

@@ -50,6 +50,8 @@ export const positiveAmount = z
 
 /** Amounts on the way out: BigInt, written as exact JSON integers by src/http/json.ts. */
 export const amountOut = z.bigint().meta({ type: "integer", format: "int64" });
+/** Row ids (bigserial) on the way out, written like amounts. */
+export const idOut = z.bigint().meta({ type: "integer", format: "int64" });
 
 export const source = z.enum(["central", "provincial", "district", "other"]);
 export const capitalType = z.enum(["investment", "recurrent"]);

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
 import { dutySchema } from "../domain/duties.js";
 import { milestoneSchema } from "../domain/plan.js";
+import { VERDICT_FIGURES } from "../domain/treasury-reading.js";
 import { errorBody, localDate, planYear, queryPlanYear, text } from "../http/schemas.js";
 import type { PlansService } from "./plans.service.js";
 
@@ -19,6 +20,14 @@ const planBody = z.strictObject({
     .max(50)
     .optional()
     .describe("documents units owe by a date (reports, guidance); ids differ from the milestones'"),
+  verdictFigures: z
+    .enum(VERDICT_FIGURES)
+    .optional()
+    .describe(
+      "which figures verdicts rest on where a Treasury statement lists the unit: `reported` (the units' figures, " +
+        "the Treasury's shown beside them) or `treasury_once_stated` (default: the units' figures until a statement " +
+        "confirms or contradicts them, then the statement's figures plus what was reported disbursed after its date)",
+    ),
   amendment: z
     .strictObject({
       act: z.strictObject({ document: text(500), issuedOn: localDate.nullable() }),
@@ -28,7 +37,7 @@ const planBody = z.strictObject({
     .describe(
       "Required when a change alters what the plan judges (a due date, threshold, comparison, kind, scope or " +
         "whom a milestone or duty applies to, a milestone or duty added or removed, what a duty asks for, the " +
-        "projection window): the act that made it",
+        "projection window, the figures verdicts rest on): the act that made it",
     ),
   restatement: z
     .strictObject({ reason: text(2000), document: text(500) })

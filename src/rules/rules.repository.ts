@@ -9,6 +9,7 @@ import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import type { UnitProgram } from "../domain/plan-evaluation.js";
 import type { RefundFigures } from "../domain/refund.js";
 import type { PairTotals } from "../domain/summary.js";
+import { rowKey, type StatementOnFile } from "../domain/treasury-reading.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 
 export type PlanFigures = UnitProgram & { byMilestone: Map<string, ScopeFigures> };
@@ -19,7 +20,7 @@ const unitFilter = (units?: string[]) => (units ? Prisma.sql`AND unit_code = ANY
  * Only rows recorded by knownAt (`column` is when the row was written: posted_at of a ledger
  * entry, created_at of the rest), so a reading answers as the service would have then.
  */
-const knownBy = (column: "posted_at" | "created_at" | "r.created_at", knownAt?: Date) =>
+const knownBy = (column: "posted_at" | "created_at" | "r.created_at" | "s.imported_at", knownAt?: Date) =>
   knownAt ? Prisma.sql`AND ${Prisma.raw(column)} <= ${knownAt.toISOString()}::timestamptz` : Prisma.empty;
 
 /** A milestone's scope: own or carried-over capital, and its program, source and capital-type filters. */
@@ -268,6 +269,54 @@ export function createRulesRepository(prisma: PrismaClient, opts: { source?: "fi
         { version: bigint }[]
       >`SELECT version FROM ledger_version WHERE id = 1`;
       return row?.version ?? 0n;
+    },
+
+    /**
+     * The Treasury statements dated on or before asOf that list any unit (of those named) in the
+     * plan year, with those units; imported by knownAt when given.
+     */
+    async treasuryStatements(
+      year: number,
+      asOf: LocalDate,
+      units?: string[],
+      knownAt?: Date,
+    ): Promise<StatementOnFile[]> {
+      const rows = await prisma.$queryRaw<
+        { id: bigint; asOf: string; documentRef: string; unitCodes: string[] }[]
+      >`
+        SELECT s.id, s.as_of::text AS "asOf", s.document_ref AS "documentRef",
+               array_agg(DISTINCT l.unit_code) AS "unitCodes"
+        FROM treasury_statement s JOIN treasury_statement_line l ON l.statement_id = s.id
+        WHERE l.plan_year = ${year} AND s.as_of <= ${asOf}::date ${knownBy("s.imported_at", knownAt)}
+          ${units ? Prisma.sql`AND l.unit_code = ANY(${units})` : Prisma.empty}
+        GROUP BY s.id
+        ORDER BY s.as_of, s.id`;
+      return rows.map((r) => ({ ...r, unitCodes: new Set(r.unitCodes) }));
+    },
+
+    /**
+     * Per pair of the units named, each rate milestone's disbursement as the statement states it:
+     * the sum of its lines in the milestone's scope (the ledger's scope filter: the columns are
+     * the same). Keys: rowKey(milestone, unit, program).
+     */
+    async statedFigures(plan: Plan, statementId: bigint, units: string[]): Promise<Map<string, bigint>> {
+      const rateLike = plan.milestones.filter(isRateLike);
+      if (rateLike.length === 0 || units.length === 0) return new Map();
+      const columns = columnSet();
+      const aliases = rateLike.map((m) => ({
+        id: m.id,
+        d: columns.add(Prisma.sql`SUM(disbursed) FILTER (WHERE ${scopeFilter(m)})`),
+      }));
+      const rows = await prisma.$queryRaw<Record<string, bigint | string>[]>`
+        SELECT unit_code AS "unitCode", program_code AS "program", ${columns.sql()}
+        FROM treasury_statement_line
+        WHERE statement_id = ${statementId} AND plan_year = ${plan.year} ${unitFilter(units)}
+        GROUP BY 1, 2`;
+      const out = new Map<string, bigint>();
+      for (const r of rows)
+        for (const a of aliases)
+          out.set(rowKey(a.id, r.unitCode as string, r.program as string), r[a.d] as bigint);
+      return out;
     },
 
     /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */

@@ -1,7 +1,7 @@
 // Response schemas of the rules' answers, shared by /status, /at-risk, /reports/summary and the
 // dashboard's views (one definition, one OpenAPI description), and the at-risk pager's query.
 import { z } from "zod";
-import { amountOut, code, queryInt } from "../http/schemas.js";
+import { amountOut, code, idOut, queryInt } from "../http/schemas.js";
 import { decodeAtRiskCursor } from "./at-risk-cursor.js";
 
 const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
@@ -28,6 +28,34 @@ const closedMarks = {
     .optional()
     .describe("restated rows: the figures recorded at closing"),
 };
+
+const reading = {
+  status,
+  disbursed: amountOut,
+  rate: z.number().nullable(),
+  shortfall: amountOut,
+};
+
+/** Where a Treasury statement speaks for a row: both readings, and which one `status` uses. */
+const readings = z
+  .object({
+    used: z
+      .enum(["reported", "treasury"])
+      .describe("the reading the row's status and figures are: the plan's verdictFigures decides"),
+    reported: z.object(reading).describe("on the figures units reported"),
+    treasury: z
+      .object({
+        ...reading,
+        statementId: idOut,
+        statementAsOf: z.string(),
+        documentRef: z.string(),
+      })
+      .describe(
+        "on the Treasury's figures: the latest statement dated on or before the milestone's cut-off, plus what units reported disbursed after its date",
+      ),
+  })
+  .optional()
+  .describe("present where a Treasury statement lists the unit at the milestone's cut-off");
 
 export const milestoneOut = z.object({
   id: z.string(),
@@ -73,6 +101,7 @@ export const milestoneOut = z.object({
       "refund milestones, for a unit kind the refund does not concern (not_applicable): capital in its scope " +
         "left undisbursed and not carried forward; it lapses, it is not a refund owed",
     ),
+  readings,
   ...closedMarks,
 });
 export const atRiskItem = milestoneOut.extend({

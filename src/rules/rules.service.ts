@@ -20,18 +20,33 @@ import {
 } from "../domain/duty-views.js";
 import { InvalidInputError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
+import { figuresWindow, type ScopeFigures } from "../domain/milestone-status.js";
 import { withJudgedDueDates } from "../domain/non-working-due-date.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
-import { cmp, evaluatePlan, type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
+import {
+  cmp,
+  evaluatePlan,
+  type FiguresOf,
+  type PairEvaluation,
+  planNarrowedTo,
+} from "../domain/plan-evaluation.js";
 import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
+import {
+  DEFAULT_VERDICT_FIGURES,
+  rowKey,
+  type StatementOnFile,
+  statementFor,
+  treasuryScopeFigures,
+  withTreasuryReadings,
+} from "../domain/treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import { assertCanReadUnit } from "../ledger/ledger.service.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { atRiskListFingerprint, decodeAtRiskCursor, encodeAtRiskCursor } from "./at-risk-cursor.js";
 import type { EvaluationGate } from "./evaluation-gate.js";
-import type { RulesRepository } from "./rules.repository.js";
+import type { PlanFigures, RulesRepository } from "./rules.repository.js";
 
 type Deps = {
   repo: RulesRepository;
@@ -112,31 +127,100 @@ export function createRulesService({
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
     // Milestones limited to some unit kinds (the 2022 refund: districts) need each pair's kind.
     const byKind = plan.milestones.some((m) => isRateLike(m) && m.appliesTo?.unitKinds);
-    const [kinds, rows, requests, ...refunds] = await Promise.all([
+    const [kinds, rows, requests, statements, ...refunds] = await Promise.all([
       byKind ? unitMap() : new Map<string, UnitInfo>(),
       repo.planFigures(plan, asOf, unitCodes, knownAt),
       plan.milestones.some((m) => m.kind === "request")
         ? repo.requestsSentOn(plan.year, asOf, unitCodes, knownAt)
         : new Map<string, LocalDate>(),
+      repo.treasuryStatements(plan.year, asOf, unitCodes, knownAt),
       ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes, knownAt)),
     ]);
     const refundsOf = new Map(refundMilestones.map((m, i) => [m.id, refunds[i]!]));
-    return evaluatePlan(
-      plan,
-      asOf,
-      rows,
-      (m, pair) => {
-        const ledger = pair.byMilestone.get(m.id);
-        if (m.kind !== "refund" || !ledger) return ledger;
-        return refundScopeFigures(
-          ledger,
-          refundsOf.get(m.id)?.get(`${pair.unitCode}|${pair.program}`) ?? NO_REFUNDS,
-        );
-      },
-      (pair) => requests.get(`${pair.unitCode}|${pair.program}`) ?? null,
-      (pair) => kinds.get(pair.unitCode)?.kind,
-      calendar,
+    const judgeOn = (pairs: PlanFigures[], figuresOf: FiguresOf<PlanFigures>) =>
+      evaluatePlan(
+        plan,
+        asOf,
+        pairs,
+        (m, pair) => {
+          const ledger = figuresOf(m, pair);
+          if (m.kind !== "refund" || !ledger) return ledger;
+          return refundScopeFigures(
+            ledger,
+            refundsOf.get(m.id)?.get(`${pair.unitCode}|${pair.program}`) ?? NO_REFUNDS,
+          );
+        },
+        (pair) => requests.get(`${pair.unitCode}|${pair.program}`) ?? null,
+        (pair) => kinds.get(pair.unitCode)?.kind,
+        calendar,
+      );
+    const reported = judgeOn(rows, (m, pair) => pair.byMilestone.get(m.id));
+    if (statements.length === 0) return reported;
+    // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
+    const treasury = await treasuryFigures(plan, asOf, rows, statements, knownAt);
+    const covered = rows.filter((p) => statements.some((s) => s.unitCodes.has(p.unitCode)));
+    const treasuryRows = judgeOn(
+      covered,
+      (m, pair) =>
+        treasury.figures.get(rowKey(m.id, pair.unitCode, pair.program)) ?? pair.byMilestone.get(m.id),
     );
+    return withTreasuryReadings(
+      reported,
+      new Map(treasuryRows.map((r) => [rowKey(r.id, r.unitCode, r.program), r])),
+      treasury.statementOf,
+      plan.verdictFigures ?? DEFAULT_VERDICT_FIGURES,
+    );
+  }
+
+  /**
+   * Each (rate milestone, pair) a statement speaks for at the milestone's cut-off: the statement,
+   * and the figures on the Treasury's reading (its stated cumulative plus the reported movement
+   * since its date). Two reads per statement used, whatever the number of pairs.
+   */
+  async function treasuryFigures(
+    plan: Plan,
+    asOf: LocalDate,
+    pairs: PlanFigures[],
+    statements: StatementOnFile[],
+    knownAt?: Date,
+  ) {
+    const rateLike = plan.milestones.filter(isRateLike);
+    const statementOf = new Map<string, StatementOnFile>();
+    const unitsOf = new Map<StatementOnFile, Set<string>>();
+    for (const m of rateLike) {
+      const { cutoff } = figuresWindow(m, asOf, plan.projectionWindowDays);
+      for (const pair of pairs) {
+        const s = statementFor(statements, pair.unitCode, cutoff);
+        if (!s) continue;
+        statementOf.set(rowKey(m.id, pair.unitCode, pair.program), s);
+        const units = unitsOf.get(s) ?? new Set<string>();
+        unitsOf.set(s, units.add(pair.unitCode));
+      }
+    }
+    const read = await Promise.all(
+      [...unitsOf].map(async ([s, units]) => {
+        const [stated, atDate] = await Promise.all([
+          repo.statedFigures(plan, s.id, [...units]),
+          // Cut at the statement's date: each milestone's cut-off using it is on or after it.
+          repo.planFigures(plan, s.asOf, [...units], knownAt),
+        ]);
+        const reported = new Map(atDate.map((p) => [`${p.unitCode}|${p.program}`, p.byMilestone]));
+        return [s, { stated, reported }] as const;
+      }),
+    );
+    const byStatement = new Map(read);
+    const figures = new Map<string, ScopeFigures>();
+    for (const pair of pairs)
+      for (const m of rateLike) {
+        const k = rowKey(m.id, pair.unitCode, pair.program);
+        const s = statementOf.get(k);
+        const now = pair.byMilestone.get(m.id);
+        if (!s || !now) continue;
+        const r = byStatement.get(s)!;
+        const before = r.reported.get(`${pair.unitCode}|${pair.program}`)?.get(m.id);
+        figures.set(k, treasuryScopeFigures(now, before, r.stated.get(k) ?? 0n));
+      }
+    return { figures, statementOf };
   }
 
   /** The plan judged on asOf, its due dates moved as it says (what every answer shows). */

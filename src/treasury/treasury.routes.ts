@@ -12,6 +12,7 @@ import {
   capitalType,
   code,
   errorBody,
+  idOut,
   localDate,
   planYear,
   queryDate,
@@ -26,7 +27,6 @@ import type { TreasuryService } from "./treasury.service.js";
 
 const PROVINCE_READERS: readonly Role[] = ["admin", "viewer"];
 
-const id = z.bigint().meta({ type: "integer", format: "int64" });
 const scope = {
   unitCode: z.string(),
   program: z.string(),
@@ -36,7 +36,7 @@ const scope = {
   capitalType,
 };
 const statementOut = z.object({
-  id,
+  id: idOut,
   asOf: z.string(),
   documentRef: z.string(),
   fileName: z.string(),
@@ -69,11 +69,11 @@ const rowError = z.object({
 });
 const rejected = errorBody.extend({ format: z.enum(["xlsx", "csv"]).nullable(), errors: z.array(rowError) });
 const confirmationOut = z.object({
-  id,
+  id: idOut,
   unitCode: z.string(),
   planYear: z.number(),
   confirmedUntil: z.string(),
-  statementId: id,
+  statementId: idOut,
   note: z.string().nullable(),
   createdBy: z.string(),
   createdAt: z.date(),

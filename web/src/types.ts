@@ -68,6 +68,15 @@ export type Evaluation = {
   projectedDisbursed: bigint | null;
   /** Refund milestones, for a unit the refund does not concern: capital that lapses, not a refund owed. */
   lapsed?: bigint;
+  /** Where a Treasury statement speaks for the row: both readings, and the one `status` is. */
+  readings?: Readings;
+};
+
+type Reading = { status: Status; disbursed: bigint; rate: number | null; shortfall: bigint };
+export type Readings = {
+  used: "reported" | "treasury";
+  reported: Reading;
+  treasury: Reading & { statementId: number; statementAsOf: string; documentRef: string };
 };
 
 export type AtRiskItem = Evaluation & {
@@ -91,6 +100,27 @@ export type DutyRow = {
   daysLeft: number;
   /** The latest submission that counts (on time or late); null when none. */
   submission: { id: string; documentNumber: string; submittedOn: string } | null;
+};
+
+/** A submission as /units/{code}/duties lists it: every one recorded, withdrawn ones marked. */
+export type Submission = {
+  id: string;
+  unitCode: string;
+  documentNumber: string;
+  submittedOn: string;
+  note: string | null;
+  file: { name: string; type: string; size: number; sha256: string } | null;
+  createdBy: string;
+  createdAt: string;
+  withdrawal: { id: string; reason: string | null; createdBy: string; createdAt: string } | null;
+};
+
+/** /units/{code}/duties: each duty asking the unit, with the submissions known on asOf. */
+export type UnitDuties = {
+  unitCode: string;
+  planYear: number;
+  asOf: string;
+  duties: { id: string; status: Status; metBy: string | null; submissions: Submission[] }[];
 };
 
 export type Overview = ViewHeader & {

@@ -6,8 +6,10 @@ import { closedMarker } from "../closing-marker";
 import { errorBox, loader, pageHeader, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
 import {
+  DUTY_STATUS_LABEL,
   date,
   daysLeftText,
+  dutyStatusLabel,
   pct,
   STATUS_LABEL,
   shortProgramName,
@@ -172,8 +174,14 @@ export const atRiskView: View = async (root, ctx) => {
     try {
       const page = await fetchPage(cursor);
       if (gen !== generation || !ctx.isCurrent()) return;
-      list = { ...page, items: cursor ? [...list.items, ...page.items] : page.items };
+      // Duties come whole with the first page only: a next page keeps the ones shown.
+      list = {
+        ...page,
+        items: cursor ? [...list.items, ...page.items] : page.items,
+        duties: cursor ? { ...page.duties, items: list.duties.items } : page.duties,
+      };
       drawTable();
+      drawDuties();
     } catch (err) {
       if (gen === generation)
         problem.replaceChildren(errorBox((err as Error).message, () => void load(cursor)));
@@ -351,6 +359,73 @@ export const atRiskView: View = async (root, ctx) => {
   }
   drawTable();
 
+  // Duties at risk or missed: no shortfall to rank them among the money items, so a table of
+  // their own, as the server orders them (missed first, then the nearest due date).
+  const dutiesCount = h("p", { class: "duties-count", role: "status", "aria-live": "polite" });
+  const dutiesHolder = h("div");
+  function drawDuties() {
+    const { items, totals } = list.duties;
+    dutiesCount.textContent = filter.program
+      ? "Nghĩa vụ báo cáo không thuộc riêng chương trình nào: bỏ lọc chương trình để xem."
+      : totals.missed + totals.at_risk === 0
+        ? "Không có nghĩa vụ báo cáo nào chậm hoặc sắp đến hạn."
+        : `${totals.missed} trường hợp ${DUTY_STATUS_LABEL.missed!.toLowerCase()}, ${totals.at_risk} trường hợp ${DUTY_STATUS_LABEL.at_risk!.toLowerCase()}.`;
+    if (items.length === 0) return dutiesHolder.replaceChildren();
+    const table = h(
+      "table",
+      { class: "data duties-table", "data-rows": items.length },
+      h("caption", { class: "visually-hidden" }, "Nghĩa vụ báo cáo chậm hoặc sắp đến hạn"),
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          ["Đơn vị", "Nghĩa vụ", "Hạn", "Trạng thái"].map((t) => h("th", { scope: "col" }, t)),
+          h("th", { scope: "col", class: "num" }, "Còn lại"),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        items.map((d) =>
+          h(
+            "tr",
+            { "data-unit": d.unitCode, "data-duty": d.id, "data-status": d.status },
+            h(
+              "th",
+              { scope: "row" },
+              h("a", { href: unitHref(d.unitCode), class: "unit-link" }, d.unitName),
+              h(
+                "span",
+                { class: "unit-kind", title: UNIT_KIND_LABEL[d.unitKind] ?? "" },
+                UNIT_KIND_SHORT[d.unitKind] ?? d.unitKind,
+              ),
+            ),
+            h("td", { class: "nowrap" }, h("abbr", { title: d.title }, d.id)),
+            h("td", { class: "nowrap" }, date(d.dueOn)),
+            h("td", null, statusBadge(d.status, dutyStatusLabel(d.status, d.submission !== null))),
+            h("td", { class: "num" }, daysLeftText(d.daysLeft, d.workingDaysLeft)),
+          ),
+        ),
+      ),
+    );
+    // Each duty's words once, under the table, rather than on each of its (many) rows.
+    const named = [...new Map(items.map((d) => [d.id, d])).values()];
+    dutiesHolder.replaceChildren(
+      scrollTable(table, "Nghĩa vụ báo cáo chậm hoặc sắp đến hạn"),
+      h(
+        "dl",
+        { class: "duty-legend small" },
+        named.map((d) => [
+          h("dt", null, d.id),
+          h("dd", null, d.title, h("span", { class: "muted" }, `. Văn bản phải nộp: ${d.document}.`)),
+        ]),
+      ),
+    );
+  }
+  drawDuties();
+
   root.replaceChildren(
     pageHeader("Đơn vị có nguy cơ, không đạt mốc", `Đến ngày ${date(data.asOf)} · ${data.plan.title}`),
     viewControls(ctx, data),
@@ -369,6 +444,13 @@ export const atRiskView: View = async (root, ctx) => {
       tableHolder,
       problem,
       more,
+    ),
+    h(
+      "section",
+      { class: "card", "aria-labelledby": "duties-title" },
+      h("h2", { id: "duties-title" }, "Nghĩa vụ báo cáo chậm hoặc sắp đến hạn"),
+      dutiesCount,
+      dutiesHolder,
     ),
   );
 };

@@ -19,9 +19,11 @@ import {
   UNIT_KIND_LABEL,
   vnd,
 } from "../format";
+import { readingsNote, statementsNote, verdictBasis } from "../readings";
 import type { View } from "../router";
 import type { EntriesPage, Entry, UnitView } from "../types";
 import { acknowledgementsSection } from "./acknowledgements";
+import { fetchDutySubmissions, submissionForm, submissionsCell } from "./duty-submissions";
 
 const ENTRIES_PAGE = 50;
 
@@ -35,6 +37,8 @@ export const unitView: View = async (root, ctx) => {
     planYear,
     entriesLimit: ENTRIES_PAGE,
   });
+  if (!ctx.isCurrent()) return;
+  const submissions = await fetchDutySubmissions(data);
   if (!ctx.isCurrent()) return;
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
   const program = (c: string) => h("abbr", { title: programName.get(c) ?? c }, c);
@@ -89,10 +93,10 @@ export const unitView: View = async (root, ctx) => {
               ? h("div", { class: "muted" }, `còn ${daysLeftText(e.daysLeft, e.workingDaysLeft)}`)
               : null,
           ),
-          h("td", null, statusBadge(e.status), closedMarker(e)),
+          h("td", null, statusBadge(e.status), closedMarker(e), verdictBasis(e)),
           h("td", { class: "num" }, vnd(e.allocated)),
           h("td", { class: "num" }, vnd(e.disbursed)),
-          h("td", { class: "num" }, pct(e.rate)),
+          h("td", { class: "num" }, pct(e.rate), readingsNote(e)),
           h(
             "td",
             { class: "num" },
@@ -128,7 +132,7 @@ export const unitView: View = async (root, ctx) => {
       data.duties.map((d) =>
         h(
           "tr",
-          { "data-status": d.status },
+          { "data-status": d.status, "data-duty": d.id },
           h("th", { scope: "row" }, h("abbr", { title: d.title }, d.id)),
           h("td", null, d.document),
           h(
@@ -140,11 +144,7 @@ export const unitView: View = async (root, ctx) => {
               : null,
           ),
           h("td", null, statusBadge(d.status, dutyStatusLabel(d.status, d.submission !== null))),
-          h(
-            "td",
-            null,
-            d.submission ? `Số ${d.submission.documentNumber}, ngày ${date(d.submission.submittedOn)}` : "—",
-          ),
+          h("td", null, submissionsCell(d, data.planYear, submissions?.get(d.id))),
         ),
       ),
     ),
@@ -159,6 +159,7 @@ export const unitView: View = async (root, ctx) => {
             { class: "card", "aria-labelledby": "duties-title" },
             h("h2", { id: "duties-title" }, `Nghĩa vụ báo cáo năm ${data.planYear}`),
             scrollTable(dutiesTable, "Nghĩa vụ báo cáo"),
+            submissionForm(ctx, data),
           ),
         ];
 
@@ -372,7 +373,7 @@ export const unitView: View = async (root, ctx) => {
       h("h2", { id: "milestones-title" }, `Các mốc giải ngân năm ${data.planYear}`),
       evaluations.length === 0
         ? h("p", { class: "muted" }, "Đơn vị chưa có kế hoạch vốn thuộc phạm vi các mốc.")
-        : scrollTable(milestonesTable, "Các mốc giải ngân"),
+        : [scrollTable(milestonesTable, "Các mốc giải ngân"), statementsNote(evaluations)],
       evaluations.some((e) => e.kind === "refund")
         ? h(
             "p",
