@@ -9,7 +9,7 @@ import { createRouter, type Route, type ViewContext } from "./router";
 import { atRiskView } from "./views/at-risk";
 import { overviewView } from "./views/overview";
 import { signInView } from "./views/sign-in";
-import { unitView } from "./views/unit";
+import { unitView } from "./views/unit/index";
 
 const APP_NAME = "Giám sát giải ngân vốn MTQG";
 const app = document.getElementById("app")!;

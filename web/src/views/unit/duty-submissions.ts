@@ -1,10 +1,10 @@
 // The unit page's duties: each duty's recorded submissions (with their files), and the form that
 // records one. The web does not know which units a key may write for: the form is shown to every
 // signed-in user, and the server's 403 says when a key may not.
-import { ApiError, downloadFile, getJson, postFile, postJson } from "../api";
-import { h } from "../dom";
-import { date } from "../format";
-import type { ViewContext } from "../router";
+import { ApiError, downloadFile, getJson, postFile, postJson } from "../../api";
+import { h } from "../../dom";
+import { date } from "../../format";
+import type { ViewContext } from "../../router";
 import {
   ACCEPTED_EXTENSIONS,
   fileProblem,
@@ -12,8 +12,8 @@ import {
   issueText,
   MAX_SUBMISSION_FILE_BYTES,
   uploadContentType,
-} from "../submission";
-import type { DutyRow, Submission, UnitDuties, UnitView } from "../types";
+} from "../../submission";
+import type { DutyRow, Submission, UnitDuties, UnitView } from "../../types";
 
 type Saved = Submission & { planYear: number; dutyId: string };
 

@@ -1,8 +1,8 @@
 // The unit page's section of acknowledgements: what unit heads answered through the links in
 // their e-mails, latest first.
-import { h, scrollTable } from "../dom";
-import { date, dateTime, stageLabel } from "../format";
-import type { UnitView } from "../types";
+import { h, scrollTable } from "../../dom";
+import { date, dateTime, stageLabel } from "../../format";
+import type { UnitView } from "../../types";
 
 export function acknowledgementsSection(data: Pick<UnitView, "acknowledgements" | "asOf">): HTMLElement {
   const items = data.acknowledgements ?? [];
