@@ -1,9 +1,9 @@
 # syntax=docker/dockerfile:1
-# disbursement-monitor on Node 20: the service bundled by esbuild (as `npm start` does), embedded
-# PGlite in /data unless DATABASE_URL names a PostgreSQL server. Migrations run at start.
+# disbursement-monitor on Node 24 (active LTS): the service bundled by esbuild (`npm run build`),
+# embedded PGlite in /data unless DATABASE_URL names a PostgreSQL server. Migrations run at start.
 
-# ---- builder: all dependencies, the generated Prisma client, then production deps only ----
-FROM node:20-bookworm-slim AS builder
+# ---- builder: all dependencies, the generated Prisma client, the build, then production deps only ----
+FROM node:24-bookworm-slim AS builder
 WORKDIR /app
 # `prisma generate` never runs the schema engine but wants its path to name a file; pointing it
 # at /bin/sh skips the native engine download. No Prisma telemetry from a build.
@@ -12,19 +12,22 @@ ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/sh \
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
 COPY web ./web
-# postinstall runs `prisma generate`, which writes the client to src/generated/prisma, and builds
-# the dashboard from web/ into dist/web (Vite is a dev dependency, pruned right after).
+# postinstall runs `prisma generate`, which writes the client to src/generated/prisma (and builds
+# the dashboard, which `npm run build` below builds again). Installed before the sources are
+# copied, so that a change to the code reuses this layer.
 RUN npm ci --no-audit --no-fund
-# `prisma` and `tsx` are production dependencies on purpose: the scripts (db:migrate, alerts,
-# seed:demo) run TypeScript directly.
-RUN npm prune --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
-RUN node scripts/build-server.mjs
+# The service bundle (esbuild) into dist/server and the dashboard (Vite) into dist/web.
+RUN npm run build
+# Vite and the other build and test tools are dev dependencies, gone from here on (esbuild stays
+# only as tsx's own dependency). `prisma` and `tsx` are production dependencies on purpose: the
+# scripts (db:migrate, alerts, seed:demo) run TypeScript directly.
+RUN npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime ----
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -2,7 +2,7 @@
 // prisma/schema.prisma as a new migration folder, in Prisma's layout.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { diffMigrationsToSchema, MIGRATIONS_DIR } from "../src/db/schema-diff.js";
+import { diffMigrationsToSchema, MIGRATIONS_DIR } from "./lib/schema-diff.js";
 
 const name = (process.argv[2] ?? "")
   .toLowerCase()

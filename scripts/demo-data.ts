@@ -520,11 +520,11 @@ export async function loadDemoProvince(
   for (const u of province.units) await c.catalog.createUnit(u, DEMO_PRINCIPAL);
   let batches = 0;
   for (const entries of monthlyBatches(province.allocations, (a) => a.decidedOn, opts.maxBatchSize)) {
-    await c.ledger.postAllocations({ entries, batch: true }, DEMO_PRINCIPAL);
+    await c.ledger.postAllocations(entries, DEMO_PRINCIPAL);
     batches += 1;
   }
   for (const entries of monthlyBatches(province.disbursements, (d) => d.disbursedOn, opts.maxBatchSize)) {
-    await c.ledger.postDisbursements({ entries, batch: true }, DEMO_PRINCIPAL);
+    await c.ledger.postDisbursements(entries, DEMO_PRINCIPAL);
     batches += 1;
   }
   return {

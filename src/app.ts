@@ -1,6 +1,6 @@
 // buildApp(container): the HTTP face of the services. Plugins first, then routes, then errors.
 
-import type { FastifyBaseLogger, FastifyReply } from "fastify";
+import type { FastifyBaseLogger } from "fastify";
 import Fastify from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { apiKeysRoutes } from "./access/api-keys.routes.js";
@@ -16,7 +16,7 @@ import { dashboardRoutes } from "./dashboard/dashboard.routes.js";
 import { webPlugin } from "./dashboard/web.plugin.js";
 import { dutiesRoutes } from "./duties/duties.routes.js";
 import { calendarFeedRoutes, calendarFeedsRoutes } from "./feeds/calendar-feeds.routes.js";
-import { registerErrorHandler } from "./http/error-handler.js";
+import { registerErrorHandler, sendFrameworkError } from "./http/error-handler.js";
 import { healthRoutes } from "./http/health.routes.js";
 import { stringifyJson } from "./http/json.js";
 import { registerOpenApi } from "./http/openapi.js";
@@ -64,14 +64,7 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
     genReqId: requestIdOf,
     // Unknown query keys are rejected by strict schemas; never coerce arrays silently.
     routerOptions: { ignoreTrailingSlash: true },
-    // Errors the router raises before any route or hook runs (a broken %-escape in the path, a
-    // parameter over 100 characters): the same body as every other error, with the request id.
-    frameworkErrors: (error, request, reply) => {
-      void (reply as FastifyReply)
-        .status(error.statusCode ?? 400)
-        .header("x-request-id", request.id)
-        .send({ error: error.code, message: error.message, issues: [], requestId: request.id });
-    },
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -135,7 +128,6 @@ export async function buildApp(c: Container, opts: AppOptions = {}) {
       await api.register(auditRoutes, { audit: c.audit });
       await api.register(alertsRoutes, {
         alerts: c.alerts,
-        ledger: c.alertLedger,
         outbox: c.outbox,
         admins: c.admins,
         today: c.today,

@@ -1,10 +1,23 @@
 // The environment, parsed once. Nothing else in the service reads process.env.
+// Parsing only: this file imports zod, node builtins and small modules of plain values, never the
+// database, the alerts or a service, so that reading the environment loads none of them (a
+// process that only checks its configuration stays light). test/config.test.ts proves it.
 import path from "node:path";
 import { z } from "zod";
-import { type AlertPolicy, alertPolicySchema } from "./alerts/policy.js";
-import { DEFAULT_PGLITE_SHARED_BUFFERS } from "./db/database.js";
-import { DEFAULT_GATE, type GateOptions } from "./rules/evaluation-gate.js";
+import { DEFAULT_PGLITE_SHARED_BUFFERS } from "./db/pglite-defaults.js";
+import { type AlertPolicy, alertPolicySchema } from "./domain/alert-policy-settings.js";
+import { DEFAULT_GATE, type GateOptions } from "./rules/gate-options.js";
 import { DEFAULT_IMPORT_LIMITS as IMPORT, type ImportLimits } from "./spreadsheets/import-limits.js";
+
+export type OutboxConfig = { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; leaseMs: number };
+
+/** The outbox sender's retries and lease when OUTBOX_* are unset (also the container's defaults). */
+export const DEFAULT_OUTBOX: OutboxConfig = {
+  retryBaseMs: 30_000,
+  retryMaxMs: 3_600_000,
+  maxAttempts: 20,
+  leaseMs: 120_000,
+};
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -78,10 +91,10 @@ const envSchema = z.object({
     .default("07:00"),
   SCHEDULER_ENABLED: z.enum(["true", "false"]).default("true"),
   SENDER_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).default(30_000),
-  OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
-  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(20),
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(1).default(DEFAULT_OUTBOX.retryBaseMs),
+  OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(1).default(DEFAULT_OUTBOX.retryMaxMs),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(DEFAULT_OUTBOX.maxAttempts),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).default(DEFAULT_OUTBOX.leaseMs),
   // Where people reach the service from outside: the acknowledgement links and calendar feeds name it.
   PUBLIC_BASE_URL: z
     .url({
@@ -139,6 +152,8 @@ export type Config = {
   alertPolicy: AlertPolicy;
   /** Without PUBLIC_BASE_URL: http://HOST:PORT, right only on the machine itself. */
   publicBaseUrl: string;
+  /** Whether PUBLIC_BASE_URL was given (else publicBaseUrl is only HOST and PORT as configured). */
+  publicBaseUrlSet: boolean;
   /** HMAC key of the acknowledgement links; without it one is made and kept in the database. */
   ackSecret: string | undefined;
   ackLinkValidDays: number;
@@ -150,8 +165,6 @@ export const databaseOptionsOf = (c: Config) => ({
   dataDir: c.dataDir,
   pgliteSharedBuffers: c.pgliteSharedBuffers,
 });
-
-export type OutboxConfig = { retryBaseMs: number; retryMaxMs: number; maxAttempts: number; leaseMs: number };
 
 export class ConfigError extends Error {}
 
@@ -204,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     alertPolicy: e.ALERT_POLICY,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.HOST}:${e.PORT}`,
+    publicBaseUrlSet: e.PUBLIC_BASE_URL !== undefined,
     ackSecret: e.ACK_SECRET,
     ackLinkValidDays: e.ACK_LINK_VALID_DAYS,
   };

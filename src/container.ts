@@ -1,6 +1,5 @@
 // The composition root: the one place where repositories and services are wired together.
 import os from "node:os";
-import path from "node:path";
 import { createApiKeysRepository } from "./access/api-keys.repository.js";
 import { createApiKeysService } from "./access/api-keys.service.js";
 import { createKeyRevocations, type RevocationLog } from "./access/key-revocations.js";
@@ -13,22 +12,24 @@ import { createAlertLedgerRepository } from "./alerts/alert-ledger.repository.js
 import { createAlertMetrics } from "./alerts/alert-metrics.js";
 import { createAlertsService } from "./alerts/alerts.service.js";
 import { createEvaluationRunsRepository } from "./alerts/evaluation-runs.repository.js";
-import { createEmlMailer, createMailer, type MailLog } from "./alerts/mailer/index.js";
+import { createMailer, type MailLog } from "./alerts/mailer/index.js";
 import { createOutboxRepository } from "./alerts/outbox.repository.js";
-import { createOutboxSender } from "./alerts/outbox-sender.js";
-import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./alerts/policy.js";
+import { createOutboxService } from "./alerts/outbox.service.js";
+import { createOutboxSender, type SenderLog, senderLogOf } from "./alerts/outbox-sender.js";
 import { renderMessage } from "./alerts/templates/render.js";
 import { createAuditRepository } from "./audit/audit.repository.js";
 import { createCalendarRepository } from "./calendar/calendar.repository.js";
 import { createCalendarService } from "./calendar/calendar.service.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
+import { type Clock, systemClock } from "./clock.js";
 import { createClosingsRepository } from "./closings/closings.repository.js";
 import { createClosingsService } from "./closings/closings.service.js";
-import type { Config, OutboxConfig } from "./config.js";
+import { type Config, DEFAULT_OUTBOX, type OutboxConfig } from "./config.js";
 import { createDashboardRepository } from "./dashboard/dashboard.repository.js";
 import { createDashboardService } from "./dashboard/dashboard.service.js";
 import type { Database } from "./db/database.js";
+import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./domain/alert-policy-settings.js";
 import { type LocalDate, todayIn } from "./domain/local-date.js";
 import type { WorkingCalendar } from "./domain/working-days.js";
 import { createDutiesRepository } from "./duties/duties.repository.js";
@@ -55,21 +56,23 @@ import { createTreasuryService } from "./treasury/treasury.service.js";
 import { createYearEndRepository } from "./year-end/year-end.repository.js";
 import { createYearEndService } from "./year-end/year-end.service.js";
 
-export type Clock = { now(): Date };
-export const systemClock: Clock = { now: () => new Date() };
+export { type Clock, systemClock } from "./clock.js";
 
 export type ContainerOptions = {
   maxBatchSize: number;
   clock?: Clock;
-  /** Where messages go; by default .eml files in a temporary folder. */
+  /**
+   * Where messages go: SMTP or .eml files (src/alerts/mailer), or a test's own. Without one every
+   * send fails, saying so: for containers that never send (scripts, tests of reads).
+   */
   mailer?: Mailer;
   adminEmails?: string[];
   outbox?: Partial<OutboxConfig>;
   alertPolicy?: AlertPolicy;
   /** The working calendar the alerts keep; by default the calendar service's (src/calendar). */
   calendar?: () => Promise<WorkingCalendar>;
-  /** Where the outbox sender reports a dead message, with its reason. */
-  senderLog?: MailLog;
+  /** Where the outbox sender logs each send outcome (sent, retry, dead with its reason). */
+  senderLog?: SenderLog;
   /** Names this process in the evaluation runs it records. */
   instance?: string;
   /** What one spreadsheet import may hold; the defaults where left out. */
@@ -90,11 +93,9 @@ export type ContainerOptions = {
   ackLinkValidDays?: number;
 };
 
-const DEFAULT_OUTBOX: OutboxConfig = {
-  retryBaseMs: 30_000,
-  retryMaxMs: 3_600_000,
-  maxAttempts: 20,
-  leaseMs: 120_000,
+const noMailer: Mailer = {
+  send: () => Promise.reject(new Error("no mailer was given to createContainer")),
+  close: async () => {},
 };
 // Any fixed number shared by every instance: the run lock only spares duplicate work.
 const EVALUATION_LOCK = 0x646d_616c;
@@ -107,6 +108,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   const apiKeys = createApiKeysService({
     repo: createApiKeysRepository(db.prisma),
     unitsExist: catalogRepo.existingUnitCodes,
+    now: () => clock.now(),
   });
   // Started by the caller (src/main.ts) and closed by it, like the schedule.
   const revocations = opts.revocations ? createKeyRevocations({ ...opts.revocations, sink: apiKeys }) : null;
@@ -197,11 +199,13 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   });
 
   const alertLedger = createAlertLedgerRepository(db.prisma);
-  const outbox = createOutboxRepository(db.prisma);
-  const runs = createEvaluationRunsRepository(db.prisma);
+  const outboxRepo = createOutboxRepository(db.prisma);
+  // The watcher's heartbeat is wall time even under a replayed clock: whoever watches it compares
+  // it with the real time (test/alerts-delivery.test.ts).
+  const runs = createEvaluationRunsRepository(db.prisma, systemClock.now);
   const admins = createAdminRecipients(db.prisma, opts.adminEmails ?? []);
   const metrics = createAlertMetrics({
-    countsByStatus: outbox.countsByStatus,
+    countsByStatus: outboxRepo.countsByStatus,
     lastSuccess: runs.lastSuccess,
   });
   const acknowledgements = createAcknowledgementsService({
@@ -211,6 +215,12 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     today,
     baseUrl: opts.publicBaseUrl ?? "http://127.0.0.1:3000",
     validDays: opts.ackLinkValidDays ?? 30,
+  });
+  const outbox = createOutboxService({
+    repo: outboxRepo,
+    ledger: alertLedger,
+    render: renderMessage,
+    ackLinks: acknowledgements.signer,
   });
   const alerts = createAlertsService({
     ledger: alertLedger,
@@ -226,8 +236,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     // Duties join the policy like the milestones; the Treasury's old differences go in the digest.
     duties: (plan, asOf) => duties.judgedDuties(plan.year, plan.duties ?? [], asOf),
     treasuryDifferences: (olderThanDays, day) => treasury.unresolvedDifferences(olderThanDays, day),
-    render: renderMessage,
-    ackLinks: acknowledgements.signer,
+    outbox,
     lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),
     instance: opts.instance ?? `${os.hostname()}:${process.pid}`,
     onFinished: metrics.evaluationFinished,
@@ -253,10 +262,9 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     now: () => clock.now(),
     publicBaseUrl: opts.publicBaseUrl ?? "http://127.0.0.1:3000",
   });
-  const mailer =
-    opts.mailer ?? createEmlMailer({ dir: path.join(os.tmpdir(), "disbursement-monitor-eml"), from: "test" });
+  const mailer = opts.mailer ?? noMailer;
   const sender = createOutboxSender({
-    repo: outbox,
+    outbox,
     mailer,
     config: { ...DEFAULT_OUTBOX, ...opts.outbox },
     observer: metrics.observer,
@@ -302,7 +310,13 @@ export type Container = ReturnType<typeof createContainer>;
 export function createConfiguredContainer(
   db: Database,
   config: Config,
-  o: { instance: string; log: MailLog; revocations?: ContainerOptions["revocations"] },
+  o: {
+    instance: string;
+    log: MailLog;
+    /** The app's logger (pino): the sender logs a dead message as a warning; else all through `log`. */
+    logger?: SenderLog;
+    revocations?: ContainerOptions["revocations"];
+  },
 ) {
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
@@ -319,7 +333,7 @@ export function createConfiguredContainer(
     importLimits: config.imports,
     evaluations: config.evaluations,
     instance: o.instance,
-    senderLog: o.log,
+    senderLog: o.logger ?? senderLogOf(o.log),
     publicBaseUrl: config.publicBaseUrl,
     ...(config.ackSecret ? { ackSecret: config.ackSecret } : {}),
     ackLinkValidDays: config.ackLinkValidDays,

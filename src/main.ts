@@ -2,6 +2,7 @@
 // everything gracefully on SIGTERM.
 import os from "node:os";
 import closeWithGrace from "close-with-grace";
+import { dashboardUrl, firstSignInNotice } from "./access/first-sign-in.js";
 import { buildApp } from "./app.js";
 import { ConfigError, databaseOptionsOf, loadConfig } from "./config.js";
 import { createConfiguredContainer } from "./container.js";
@@ -30,13 +31,12 @@ logger.info({ database: db.kind, applied: migrations.applied }, "database ready"
 const container = createConfiguredContainer(db, config, {
   instance: `${os.hostname()}:${process.pid}`,
   log: (msg, meta) => logger.info(meta, msg),
+  logger,
   // Other instances may share a PostgreSQL database and revoke keys; PGlite is this process's own.
   ...(config.databaseUrl ? { revocations: { databaseUrl: config.databaseUrl, log: logger } } : {}),
 });
 await container.apiKeys.bootstrapAdmin(config.adminApiKey);
 await container.revocations?.start();
-if (!config.adminApiKey)
-  logger.warn("ADMIN_API_KEY is not set: no admin can sign in until one is configured");
 if (!config.smtpUrl)
   logger.info(
     { dir: `${config.dataDir}/outbox-eml` },
@@ -72,5 +72,18 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ port: config.port, host: config.host });
+// Without ADMIN_API_KEY and without any active admin key, this start makes one and shows it once:
+// `npm install` then `npm start` is enough to sign in. Only once listening, so that a start that
+// fails (a port in use) never makes a key nobody saw.
+const firstAdmin = config.adminApiKey ? null : await container.apiKeys.createFirstAdminKey();
+if (firstAdmin) {
+  const url = dashboardUrl(
+    app.server.address() as { address: string; port: number },
+    config.publicBaseUrlSet ? config.publicBaseUrl : undefined,
+  );
+  logger.info({ keyId: firstAdmin.id, url }, "no admin key existed: created one, shown once on stdout");
+  // On stdout itself, not only in the JSON log: whoever ran `npm start` reads it on the terminal.
+  process.stdout.write(firstSignInNotice(url, firstAdmin.key));
+}
 if (config.schedulerEnabled) schedule.start();
 logger.info({ ms: Math.round(performance.now() - startedAt), scheduler: config.schedulerEnabled }, "started");

@@ -5,8 +5,9 @@ import { DEMO_NOW, type DemoProvince, generateDemoProvince, loadDemoProvince } f
 import type { Mailer } from "../src/alerts/alert.types.js";
 import { createSmtpMailer } from "../src/alerts/mailer/index.js";
 import { DEFAULT_PLAN_2022 } from "../src/domain/plan.js";
-import { evaluateUnit, type LedgerEntry } from "../src/domain/reference-ledger.js";
-import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-test-server.js";
+import type { LedgerEntry } from "../src/domain/reference-ledger.js";
+import { judgeUnit } from "./helpers/reference-judge.js";
+import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-server.js";
 import { ADMIN_KEY, createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
 const AS_OF = "2022-09-23"; // a Friday, 7 days before the 30/9 milestone
@@ -257,10 +258,10 @@ describe("alert delivery over SMTP", () => {
     expect(mail.html).toContain(`Đơn vị: ${laggard.name}`);
     expect(mail.html).toContain("Trân trọng.");
 
-    // Every (program, milestone) item of the message, with the figures the reference ledger gives.
+    // Every (program, milestone) item of the message, with the figures the reference judge gives.
     const alerts = await t.db.prisma.alertRecord.findMany({ where: { messageId: row.id } });
     const entries = ledgerEntries(province);
-    const reference = evaluateUnit(entries, shared.code, DEFAULT_PLAN_2022, AS_OF);
+    const reference = judgeUnit(entries, shared.code, AS_OF);
     const m60 = reference.filter((e) => e.id === "M60");
     expect(m60.length).toBe(3); // NTM, GNBV, DTTS
     for (const e of m60) {
@@ -393,8 +394,19 @@ describe("alert delivery over SMTP", () => {
     const res = await t.request("POST", `/api/v1/alerts/${alert.id}/resend`);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body).toEqual({ messageId: String(row.id), status: "pending" });
-    // Queued once: a second resend before it went out is refused.
-    expect((await t.request("POST", `/api/v1/alerts/${alert.id}/resend`)).status).toBe(404);
+    // Queued once: a second resend before it went out is refused, naming the rule.
+    const again = await t.request("POST", `/api/v1/alerts/${alert.id}/resend`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      error: "conflict",
+      message: expect.stringContaining("already queued"),
+      issues: [{ path: "params.id", rule: "already_queued" }],
+      requestId: expect.any(String),
+    });
+    expect(await t.db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: "pending",
+      headerMessageId: row.headerMessageId,
+    });
 
     expect(await t.container.sender.drain()).toBe(1);
     expect(smtp.received).toHaveLength(before + 1);

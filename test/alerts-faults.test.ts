@@ -6,7 +6,7 @@ import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../scripts/dem
 import type { Mailer } from "../src/alerts/alert.types.js";
 import { createSmtpMailer } from "../src/alerts/mailer/index.js";
 import { createOutboxSender } from "../src/alerts/outbox-sender.js";
-import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-test-server.js";
+import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-server.js";
 import { ADMIN_KEY, createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
 const AS_OF = "2022-09-23";
@@ -290,13 +290,16 @@ describe("outbox against SMTP faults", () => {
     const queued = await evaluate();
     await smtp.refuseConnections();
     // The sender as the service wires it: the service's logger, the /metrics observer.
-    const logged: { msg: string; meta: Record<string, unknown> }[] = [];
+    const lines: { level: "info" | "warn"; msg: string; meta: Record<string, unknown> }[] = [];
     const sender = createOutboxSender({
-      repo: t.container.outbox,
+      outbox: t.container.outbox,
       mailer,
       config: OUTBOX,
       observer: t.container.metrics.observer,
-      log: (msg, meta) => logged.push({ msg, meta: meta as Record<string, unknown> }),
+      log: {
+        info: (meta, msg) => lines.push({ level: "info", msg, meta: meta as Record<string, unknown> }),
+        warn: (meta, msg) => lines.push({ level: "warn", msg, meta: meta as Record<string, unknown> }),
+      },
     });
     const exhaustedBefore = await metric("dm_outbox_dead_total", 'reason="retries_exhausted"');
     const deadline = Date.now() + 20_000;
@@ -305,7 +308,18 @@ describe("outbox against SMTP faults", () => {
       await sender.drain();
       await sleep(20);
     }
-    expect(logged.map((l) => l.msg)).toEqual(queued.map(() => "outbox message dead"));
+    // Every attempt logged by its outcome: a retry at info until the last, dead as a warning.
+    const logged = lines.filter((l) => l.msg === "outbox message dead");
+    expect(logged.map((l) => l.level)).toEqual(queued.map(() => "warn"));
+    const retries = lines.filter((l) => l.msg === "outbox message to retry");
+    expect(retries.length).toBe(queued.length * (OUTBOX.maxAttempts - 1));
+    expect(retries.every((l) => l.level === "info")).toBe(true);
+    expect(lines.length).toBe(logged.length + retries.length);
+    // Which message, never what it says or to whom exactly.
+    for (const l of lines) {
+      expect(Object.keys(l.meta)).not.toContain("to");
+      expect(JSON.stringify(l.meta)).not.toMatch(/"(subject|html|text|cc)"/);
+    }
     expect(logged.map((l) => l.meta.id).sort()).toEqual(queued.map((r) => String(r.id)).sort());
     for (const l of logged) {
       expect(l.meta).toMatchObject({ attempts: OUTBOX.maxAttempts, permanent: false });

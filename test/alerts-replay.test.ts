@@ -6,8 +6,8 @@
 //
 // The expected counts below were computed once and are checked two ways on every run:
 //  1. the alert ledger and the mail server against the hard-coded tables, and
-//  2. against an independent model (`modelReplay`): statuses from the reference ledger
-//     (`evaluateUnit` over the generated entries, no SQL), stages from the policy as issue 4 states
+//  2. against an independent model (`modelReplay`): statuses from the reference judge
+//     (test/helpers/reference-judge.ts over the generated entries: no SQL, no production rules), stages from the policy as issue 4 states
 //     it (reminders T-30/14/7/1 while unmet, each only in its own window; an at-risk warning; a
 //     missed notice and an escalation copy per admin the day after the due date, stale after 14
 //     days; a recovery notice only for warned pairs; a digest per admin for the week's Monday
@@ -19,9 +19,10 @@ import { createSmtpMailer } from "../src/alerts/mailer/index.js";
 import { DEFAULT_ALERT_POLICY } from "../src/alerts/policy.js";
 import { addDays, daysBetween, type LocalDate } from "../src/domain/local-date.js";
 import { DEFAULT_PLAN_2022, type Plan } from "../src/domain/plan.js";
-import { evaluateUnit, type LedgerEntry } from "../src/domain/reference-ledger.js";
+import type { LedgerEntry } from "../src/domain/reference-ledger.js";
 import type { WorkingCalendar } from "../src/domain/working-days.js";
-import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-test-server.js";
+import { judgeUnit } from "./helpers/reference-judge.js";
+import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-server.js";
 import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
 const FIRST_DAY = "2022-08-01";
@@ -259,7 +260,7 @@ function ledgerEntries(p: DemoProvince): LedgerEntry[] {
 }
 
 /**
- * The policy of issue 4 applied on each run day to the reference ledger's statuses, remembering
+ * The policy of issue 4 applied on each run day to the reference judge's statuses, remembering
  * what was recorded (as the alert ledger does). A stage is recorded the first run day it
  * applies: queued when that day is within its window, skipped when past it.
  */
@@ -279,7 +280,8 @@ function modelReplay(p: DemoProvince, runDays: readonly LocalDate[]): Recorded[]
     let anyAtRiskOrMissed = false;
     for (const unit of p.units) {
       const head = unit.headEmail.toLowerCase();
-      for (const e of evaluateUnit(byUnit.get(unit.code)!, unit.code, PLAN, day)) {
+      const judged = judgeUnit(byUnit.get(unit.code)!, unit.code, day);
+      for (const e of judged.filter((j) => PLAN.milestones.some((m) => m.id === j.id))) {
         if (e.status === "not_applicable") continue;
         if (e.status === "at_risk" || e.status === "missed") anyAtRiskOrMissed = true;
         const pair = `${e.id}|${unit.code}|${e.program}`;

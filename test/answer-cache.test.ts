@@ -43,22 +43,19 @@ describe("cached national answers", () => {
       afterPost.count,
     );
     await other.ledger.postDisbursements(
-      {
-        batch: false,
-        entries: [
-          {
-            unitCode: unit.code,
-            program: "NTM",
-            planYear: 2022,
-            carriedOverFrom: null,
-            source: "central",
-            capitalType: "investment",
-            amount: 50_000_000n,
-            disbursedOn: "2022-09-02",
-            reference: "KBNN-OTHER",
-          },
-        ],
-      },
+      [
+        {
+          unitCode: unit.code,
+          program: "NTM",
+          planYear: 2022,
+          carriedOverFrom: null,
+          source: "central",
+          capitalType: "investment",
+          amount: 50_000_000n,
+          disbursedOn: "2022-09-02",
+          reference: "KBNN-OTHER",
+        },
+      ],
       admin,
     );
     expect((await atRisk()).shortfall).toBe(afterPost.shortfall - 50_000_000);

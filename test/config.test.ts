@@ -1,5 +1,10 @@
 // The environment, validated at start: defaults, and one clear line per wrong variable.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 
@@ -152,4 +157,61 @@ describe("loadConfig", () => {
   it("ignores variables it does not know", () => {
     expect(() => loadConfig({ HOME: "/root", NODE_ENV: "production" })).not.toThrow();
   });
+});
+
+// Records every module a fresh `node --import tsx` loads while importing one file: a load hook
+// (module.register, run before tsx's) appends each URL to a file, synchronously, before it loads.
+const RECORD_LOADS = `
+  import { register } from "node:module";
+  const hooks = \`
+    import { appendFileSync } from "node:fs";
+    let file;
+    export function initialize(d) { file = d.file; }
+    export async function load(url, context, next) { appendFileSync(file, url + String.fromCharCode(10)); return next(url, context); }
+  \`;
+  register("data:text/javascript," + encodeURIComponent(hooks), { data: { file: process.env.LOADED } });
+  await import(process.env.TARGET);
+`;
+
+async function modulesLoadedBy(file: string): Promise<string[]> {
+  const root = path.resolve(import.meta.dirname, "..");
+  const dir = await mkdtemp(path.join(tmpdir(), "dm-imports-"));
+  try {
+    const loaded = path.join(dir, "loaded.txt");
+    await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", RECORD_LOADS],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? "",
+          LOADED: loaded,
+          TARGET: pathToFileURL(path.join(root, file)).href,
+        },
+      },
+    );
+    return (await readFile(loaded, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((u) => (u.startsWith("file:") ? path.relative(root, new URL(u).pathname) : u));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const HEAVY =
+  /node_modules\/(pg|pg-[a-z]+|@prisma|@electric-sql|pglite-prisma-adapter)\/|^src\/(alerts|db\/database|generated)\b/;
+
+describe("src/config.ts loads nothing but parsing", () => {
+  it("imports zod, node builtins and small modules of plain values: no pg, PGlite, Prisma or alerts", async () => {
+    // The method sees what it must: a module that loads pg is caught.
+    expect((await modulesLoadedBy("src/db/lanes.ts")).some((m) => HEAVY.test(m))).toBe(true);
+
+    const loaded = await modulesLoadedBy("src/config.ts");
+    expect(loaded).toContain("src/config.ts");
+    expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
+    // Outside the sources: only zod and node's own modules.
+    const others = loaded.filter((m) => !m.startsWith("src/"));
+    expect(others.filter((m) => !m.startsWith("node:") && !m.startsWith("node_modules/zod/"))).toEqual([]);
+  }, 60_000);
 });

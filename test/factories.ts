@@ -54,6 +54,21 @@ export function makeDisbursement(o: Overrides = {}) {
   };
 }
 
+/** An approved carry-forward of part of makeAllocation's capital into the next year. */
+export function makeCarryForward(o: Overrides = {}) {
+  return {
+    unitCode: "TAMKY",
+    program: "NTM",
+    planYear: 2022,
+    source: "central",
+    capitalType: "investment",
+    amount: 10_000_000,
+    legalBasis: "Công văn 100/STC",
+    approvedOn: "2023-01-20",
+    ...o,
+  };
+}
+
 /** The same object without the named keys (to send a body that misses a required field). */
 export function without<T extends object>(o: T, ...keys: string[]): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k))) as Partial<T>;
@@ -78,6 +93,9 @@ export const postAllocation = (t: TestApp, o: Overrides = {}, key?: string) =>
 
 export const postDisbursement = (t: TestApp, o: Overrides = {}, key?: string) =>
   expectCreated(t, "/api/v1/disbursements", makeDisbursement(o), key);
+
+export const postCarryForward = (t: TestApp, o: Overrides = {}, key?: string) =>
+  expectCreated(t, "/api/v1/carry-forwards", makeCarryForward(o), key);
 
 export type LedgerTotals = {
   allocated: number;

@@ -1,10 +1,9 @@
-// The mailers against a real SMTP server (smtp-server on an ephemeral port) and a real directory.
+// The mailers against a real SMTP server (test/helpers/smtp-server.ts, an ephemeral port) and a real directory.
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ParsedMail, simpleParser } from "mailparser";
-import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from "smtp-server";
+import { simpleParser } from "mailparser";
 import { afterEach, describe, expect, it } from "vitest";
 import { MailError, type Mailer, type OutgoingMail } from "../src/alerts/alert.types.js";
 import { createEmlMailer } from "../src/alerts/mailer/eml-mailer.js";
@@ -12,70 +11,9 @@ import { createMailer } from "../src/alerts/mailer/index.js";
 import { createSmtpMailer } from "../src/alerts/mailer/smtp-mailer.js";
 import { unitAlertFixture } from "../src/alerts/templates/fixtures.js";
 import { renderMessage } from "../src/alerts/templates/render.js";
+import { type SmtpTestServer, startSmtpTestServer } from "./helpers/smtp-server.js";
 
 const FROM = '"Hệ thống theo dõi giải ngân" <giam-sat@mtqg.example.vn>';
-
-type Received = { envelope: { from: string; to: string[] }; parsed: ParsedMail };
-
-/** Decides the reply to RCPT TO / DATA: an SMTP error to send back, or null to accept. */
-type Reply = (ctx: { address?: string; attempt: number }) => { code: number; message: string } | null;
-
-type TestServer = { port: number; received: Received[]; close(): Promise<void> };
-
-function smtpReject(reply: { code: number; message: string }): Error {
-  return Object.assign(new Error(reply.message), { responseCode: reply.code });
-}
-
-async function startServer(opts: { rcpt?: Reply; data?: Reply } = {}): Promise<TestServer> {
-  const received: Received[] = [];
-  let rcptAttempts = 0;
-  let dataAttempts = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    closeTimeout: 200,
-    onRcptTo(
-      address: SMTPServerAddress,
-      _session: SMTPServerSession,
-      callback: (err?: Error | null) => void,
-    ) {
-      rcptAttempts += 1;
-      const reply = opts.rcpt?.({ address: address.address, attempt: rcptAttempts });
-      callback(reply ? smtpReject(reply) : null);
-    },
-    onData(stream, session, callback) {
-      dataAttempts += 1;
-      const attempt = dataAttempts;
-      simpleParser(stream).then(
-        (parsed) => {
-          const reply = opts.data?.({ attempt });
-          if (reply) return callback(smtpReject(reply));
-          const mailFrom = session.envelope.mailFrom;
-          received.push({
-            envelope: {
-              from: mailFrom ? mailFrom.address : "",
-              to: session.envelope.rcptTo.map((r) => r.address),
-            },
-            parsed,
-          });
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.server.address() as net.AddressInfo).port;
-  return {
-    port,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 // Teardown in reverse order of creation: mailers (their pooled connections) before servers.
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -83,8 +21,8 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!();
 });
 
-async function server(opts?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(opts);
+async function server(): Promise<SmtpTestServer> {
+  const s = await startSmtpTestServer();
   cleanups.push(() => s.close());
   return s;
 }
@@ -167,10 +105,8 @@ describe("SMTP mailer", () => {
   });
 
   it("reports 451 on RCPT as temporary until the server accepts", async () => {
-    const s = await server({
-      rcpt: ({ attempt }) =>
-        attempt <= 2 ? { code: 451, message: "4.3.0 Thử lại sau / try again later" } : null,
-    });
+    const s = await server();
+    s.failNext(2, "RCPT", { code: 451, message: "4.3.0 Thử lại sau / try again later" });
     const mailer = smtpMailer(s.port);
     const mail = outgoing({ cc: [] });
 
@@ -185,10 +121,8 @@ describe("SMTP mailer", () => {
   });
 
   it("reports 451 on DATA as temporary, then delivers the same Message-ID", async () => {
-    const s = await server({
-      data: ({ attempt }) =>
-        attempt === 1 ? { code: 451, message: "4.3.0 Local error in processing" } : null,
-    });
+    const s = await server();
+    s.failNext(1, "DATA", { code: 451, message: "4.3.0 Local error in processing" });
     const mailer = smtpMailer(s.port);
     const mail = outgoing();
 
@@ -199,7 +133,8 @@ describe("SMTP mailer", () => {
   });
 
   it("reports 550 as permanent, with the response code", async () => {
-    const s = await server({ rcpt: () => ({ code: 550, message: "5.1.1 User unknown" }) });
+    const s = await server();
+    s.rejectRecipient("an.nv@taygiang.example.vn", { code: 550, message: "5.1.1 User unknown" });
     const mailer = smtpMailer(s.port);
     const err = await sendError(mailer, outgoing({ cc: [] }));
     expect(err.temporary).toBe(false);
@@ -209,10 +144,8 @@ describe("SMTP mailer", () => {
   });
 
   it("fails the send when the primary recipient is rejected, logs a rejected cc only", async () => {
-    const s = await server({
-      rcpt: ({ address }) =>
-        address?.startsWith("nobody") ? { code: 550, message: "5.1.1 User unknown" } : null,
-    });
+    const s = await server();
+    s.rejectRecipient("nobody@taygiang.example.vn", { code: 550, message: "5.1.1 User unknown" });
     const logs: Array<[string, object]> = [];
     const mailer = smtpMailer(s.port, { log: (m, meta) => logs.push([m, meta]) });
 
@@ -227,7 +160,7 @@ describe("SMTP mailer", () => {
   });
 
   it("reports a refused connection as temporary", async () => {
-    const s = await startServer();
+    const s = await startSmtpTestServer();
     const port = s.port;
     await s.close();
     const mailer = smtpMailer(port);

@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffMigrationsToSchema, MIGRATIONS_DIR, SCHEMA_PATH } from "../scripts/lib/schema-diff.js";
 import { type Database, openDatabase } from "../src/db/database.js";
 import { DEFAULT_MIGRATIONS_DIR, MigrationError, migrate } from "../src/db/migrator.js";
-import { diffMigrationsToSchema, MIGRATIONS_DIR, SCHEMA_PATH } from "../src/db/schema-diff.js";
 import { urlFor } from "./helpers/postgres-template.js";
 
 const onPostgres = process.env.TEST_DATABASE === "postgres";

@@ -52,27 +52,21 @@ beforeAll(async () => {
     reference: "KB",
   });
   await t.container.ledger.postAllocations(
-    {
-      batch: true,
-      entries: [
-        alloc("D1", "NTM", 1_000_000_000n),
-        alloc("D1", "GNBV", 2_000_000_000n),
-        alloc("D2", "NTM", 3_000_000_000n),
-        alloc("S1", "DTTS", 500_000_000n),
-      ],
-    },
+    [
+      alloc("D1", "NTM", 1_000_000_000n),
+      alloc("D1", "GNBV", 2_000_000_000n),
+      alloc("D2", "NTM", 3_000_000_000n),
+      alloc("S1", "DTTS", 500_000_000n),
+    ],
     admin,
   );
   await t.container.ledger.postDisbursements(
-    {
-      batch: true,
-      entries: [
-        disb("D1", "NTM", 700_000_000n, "2022-09-01"),
-        disb("D1", "GNBV", 100_000_000n, "2022-03-01"),
-        disb("D2", "NTM", 1_800_000_000n, "2022-09-30"),
-        disb("S1", "DTTS", 301_000_000n, "2022-09-30"),
-      ],
-    },
+    [
+      disb("D1", "NTM", 700_000_000n, "2022-09-01"),
+      disb("D1", "GNBV", 100_000_000n, "2022-03-01"),
+      disb("D2", "NTM", 1_800_000_000n, "2022-09-30"),
+      disb("S1", "DTTS", 301_000_000n, "2022-09-30"),
+    ],
     admin,
   );
 });

@@ -39,28 +39,22 @@ beforeAll(async () => {
     reference: "KB",
   });
   await t.container.ledger.postAllocations(
-    {
-      batch: true,
-      entries: [
-        alloc("D1", "NTM", 1000n),
-        alloc("D1", "GNBV", 1000n),
-        alloc("D2", "NTM", 2000n),
-        alloc("S1", "DTTS", 500n),
-      ],
-    },
+    [
+      alloc("D1", "NTM", 1000n),
+      alloc("D1", "GNBV", 1000n),
+      alloc("D2", "NTM", 2000n),
+      alloc("S1", "DTTS", 500n),
+    ],
     admin,
   );
   await t.container.ledger.postDisbursements(
-    {
-      batch: true,
-      entries: [
-        disb("D1", "NTM", 700n, "2022-09-01"), // met
-        disb("D1", "GNBV", 100n, "2022-03-01"), // missed
-        disb("D2", "NTM", 1200n, "2022-09-30"), // exactly 60%: missed
-        disb("S1", "DTTS", 301n, "2022-09-30"), // met
-        disb("S1", "DTTS", 100n, "2022-11-01"), // after M60
-      ],
-    },
+    [
+      disb("D1", "NTM", 700n, "2022-09-01"), // met
+      disb("D1", "GNBV", 100n, "2022-03-01"), // missed
+      disb("D2", "NTM", 1200n, "2022-09-30"), // exactly 60%: missed
+      disb("S1", "DTTS", 301n, "2022-09-30"), // met
+      disb("S1", "DTTS", 100n, "2022-11-01"), // after M60
+    ],
     admin,
   );
 });

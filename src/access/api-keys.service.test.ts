@@ -58,7 +58,11 @@ function setup() {
     "secret-b": { keyId: "b", role: "viewer" },
   });
   let now = 1_000_000;
-  const service = createApiKeysService({ repo: keys.repo, unitsExist: async () => [], now: () => now });
+  const service = createApiKeysService({
+    repo: keys.repo,
+    unitsExist: async () => [],
+    now: () => new Date(now),
+  });
   return { keys, service, advance: (ms: number) => (now += ms) };
 }
 

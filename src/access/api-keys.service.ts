@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { systemClock } from "../clock.js";
 import { NotFoundError, RuleViolationError } from "../domain/errors.js";
 import type { ApiKeysRepository } from "./api-keys.repository.js";
 import { actorOf, type Principal, type Role } from "./principal.js";
@@ -8,17 +9,24 @@ export function hashApiKey(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
+/** A new key's id and secret: `dm_<id>_<256 random bits>`. Only the secret's hash is ever stored. */
+function newKeySecret(): { id: string; secret: string } {
+  const id = randomBytes(6).toString("hex");
+  return { id, secret: `dm_${id}_${randomBytes(32).toString("base64url")}` };
+}
+
 type Deps = {
   repo: ApiKeysRepository;
   unitsExist: (codes: string[]) => Promise<string[]>;
-  /** Milliseconds since the epoch; the cache's TTL is measured with it. */
-  now?: () => number;
+  /** The container's clock: the cache's TTL and revocations are measured with it. */
+  now?: () => Date;
 };
 
 /** How long a lookup is kept: only a backstop when revocations are heard (key-revocations.ts). */
 export const AUTH_CACHE_MS = 10_000;
 
-export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps) {
+export function createApiKeysService({ repo, unitsExist, now = systemClock.now }: Deps) {
+  const nowMs = () => now().getTime();
   // Lookups happen on every request; a cache keeps them off the database. A revocation on this
   // instance clears it at once; one on another instance reaches it through the database's
   // notification (src/access/key-revocations.ts), and the TTL only bounds what a notification
@@ -42,7 +50,7 @@ export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps)
     async authenticate(secret: string): Promise<Principal | null> {
       const hash = hashApiKey(secret);
       const hit = trusted ? cache.get(hash) : undefined;
-      if (hit && hit.until > now()) return hit.principal;
+      if (hit && hit.until > nowMs()) return hit.principal;
       const startedAt = generation;
       const rec = await repo.findActiveByHash(hash);
       const principal = rec
@@ -50,7 +58,7 @@ export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps)
         : null;
       if (trusted && startedAt === generation) {
         if (cache.size > 10_000) cache.clear();
-        cache.set(hash, { principal, until: now() + AUTH_CACHE_MS });
+        cache.set(hash, { principal, until: nowMs() + AUTH_CACHE_MS });
       }
       return principal;
     },
@@ -79,6 +87,25 @@ export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps)
       if (secret) await repo.upsertBootstrap(hashApiKey(secret));
     },
 
+    /**
+     * The first start signs in: with no active admin key at all, one is made and its secret
+     * returned, to be shown once (src/main.ts prints it). Null when an admin key exists: a secret
+     * once shown is never shown again, only its hash is kept. Several instances starting at once
+     * make at most one.
+     */
+    async createFirstAdminKey(): Promise<{ id: string; key: string } | null> {
+      const { id, secret } = newKeySecret();
+      const rec = await repo.createIfNoActiveAdmin({
+        id,
+        name: "first admin (made at first start)",
+        role: "admin",
+        unitCodes: [],
+        keyHash: hashApiKey(secret),
+        createdBy: "first-start",
+      });
+      return rec ? { id: rec.keyId, key: secret } : null;
+    },
+
     async createKey(input: { name: string; role: Role; unitCodes?: string[] | undefined }, by: Principal) {
       const unitCodes = [...new Set(input.unitCodes ?? [])];
       if (input.role === "officer" && unitCodes.length === 0) {
@@ -98,8 +125,7 @@ export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps)
           },
         ]);
       }
-      const id = randomBytes(6).toString("hex");
-      const secret = `dm_${id}_${randomBytes(32).toString("base64url")}`;
+      const { id, secret } = newKeySecret();
       const rec = await repo.create({
         id,
         name: input.name,
@@ -114,7 +140,7 @@ export function createApiKeysService({ repo, unitsExist, now = Date.now }: Deps)
     list: () => repo.list(),
 
     async revoke(id: string) {
-      if (!(await repo.revoke(id))) throw new NotFoundError(`no active API key ${id}`);
+      if (!(await repo.revoke(id, now()))) throw new NotFoundError(`no active API key ${id}`);
       forgetAll();
     },
   };

@@ -16,6 +16,12 @@ export function assertRole(p: Principal, allowed: readonly Role[]): void {
   }
 }
 
+/** Officers read only the units their key is bound to; admins and viewers read all. */
+export function assertCanReadUnit(p: Principal, unitCode: string): void {
+  if (p.role === "officer" && !p.unitCodes.includes(unitCode))
+    throw new ForbiddenError(`this key may not read unit ${unitCode}`);
+}
+
 /** Officers post only for the units their key is bound to; admins post for all; viewers never. */
 export function assertCanWriteUnit(p: Principal, unitCode: string): void {
   if (p.role === "admin") return;

@@ -1,12 +1,13 @@
-// The alert ledger and the outbox rows it writes with it, in one transaction per recipient.
-import { createHash } from "node:crypto";
+// The alert ledger: one row per alert decided (queued or skipped), under a unique key that keeps
+// each alert once however often and wherever a run repeats. Messages are the outbox's.
 import { type LocalDate, localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
-import type { Acknowledgement, RenderedMessage } from "./alert.types.js";
+import type { Acknowledgement } from "./alert.types.js";
 import {
   type AlertIntent,
   type AlertKey,
   DIGEST_MILESTONE,
+  keyString,
   type MissedNotice,
   type PairWatch,
   type PairWatchUpdate,
@@ -14,17 +15,10 @@ import {
   warningNumber,
 } from "./policy.js";
 
-export const keyString = (k: AlertKey) =>
-  [k.planYear, k.milestoneId, k.unitCode, k.program, k.stage, k.recipient].join("|");
+type Db = PrismaClient | Prisma.TransactionClient;
 
-/** The RFC 5322 Message-ID of the message carrying these alerts: the same on every resend and instance. */
-export function headerMessageIdOf(keys: readonly AlertKey[]): string {
-  const digest = createHash("sha256")
-    .update(keys.map(keyString).sort().join("\n"))
-    .digest("hex")
-    .slice(0, 32);
-  return `<alert.${digest}@disbursement-monitor.invalid>`;
-}
+/** An alert row a run inserted: its id and its key. */
+export type QueuedAlert = AlertKey & { id: bigint };
 
 /** Snapshots hold BigInt amounts; jsonb holds them as decimal strings. */
 export function toJsonValue(v: unknown): Prisma.InputJsonValue {
@@ -108,8 +102,6 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
     /**
      * pairKey → the missed notice queued to the pair's unit head in this plan year: the day it was
      * queued (the alert row's asOf) and whether its recipient acknowledged the message carrying it.
-     */
-    /**
      * As known on asOf: notices sent by then, acknowledged by then. A run or preview for an
      * earlier day must not count an acknowledgement that came later (it would spare an escalation
      * that was due on that day).
@@ -180,58 +172,41 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
       return res.count;
     },
 
+    transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => prisma.$transaction(fn),
+
     /**
-     * Writes the alert rows of one recipient and, for those not already there, one outbox
-     * message listing them, atomically. Another instance doing the same waits on the unique
-     * key and then inserts nothing, so the message exists once.
+     * Writes the queued alert rows of one message; returns those this call inserted. Another
+     * instance doing the same waits on the unique key and then inserts nothing.
      */
-    async enqueue(
-      intents: AlertIntent[],
+    async recordQueued(
+      intents: readonly AlertIntent[],
       asOf: LocalDate,
-      render: (fresh: AlertIntent[], headerMessageId: string) => RenderedMessage,
-    ): Promise<{ messageId: bigint; alerts: number } | null> {
-      const first = intents[0];
-      if (!first) return null;
-      return prisma.$transaction(async (tx) => {
-        const inserted = await tx.alertRecord.createManyAndReturn({
-          data: intents.map((i) => ({
-            ...i.key,
-            outcome: "queued" as const,
-            snapshot: toJsonValue(i.snapshots),
-            asOf: localDateToUtcDate(asOf),
-          })),
-          skipDuplicates: true,
-          select: {
-            id: true,
-            planYear: true,
-            milestoneId: true,
-            unitCode: true,
-            program: true,
-            stage: true,
-            recipient: true,
-          },
-        });
-        if (inserted.length === 0) return null;
-        const fresh = new Set(inserted.map(keyString));
-        const mine = intents.filter((i) => fresh.has(keyString(i.key)));
-        const headerMessageId = headerMessageIdOf(mine.map((i) => i.key));
-        const rendered = render(mine, headerMessageId);
-        const message = await tx.outboxMessage.create({
-          data: {
-            kind: first.route.kind === "unit" ? "unit" : "admin",
-            recipient: first.route.to,
-            cc: [...new Set(mine.flatMap((i) => i.route.cc))],
-            ...rendered,
-            headerMessageId,
-          },
-          select: { id: true },
-        });
-        await tx.alertRecord.updateMany({
-          where: { id: { in: inserted.map((r) => r.id) } },
-          data: { messageId: message.id },
-        });
-        return { messageId: message.id, alerts: inserted.length };
+      tx: Db = prisma,
+    ): Promise<QueuedAlert[]> {
+      if (intents.length === 0) return [];
+      return tx.alertRecord.createManyAndReturn({
+        data: intents.map((i) => ({
+          ...i.key,
+          outcome: "queued" as const,
+          snapshot: toJsonValue(i.snapshots),
+          asOf: localDateToUtcDate(asOf),
+        })),
+        skipDuplicates: true,
+        select: {
+          id: true,
+          planYear: true,
+          milestoneId: true,
+          unitCode: true,
+          program: true,
+          stage: true,
+          recipient: true,
+        },
       });
+    },
+
+    /** Links alert rows to the outbox message that carries them. */
+    async attachMessage(alertIds: readonly bigint[], messageId: bigint, tx: Db = prisma): Promise<void> {
+      await tx.alertRecord.updateMany({ where: { id: { in: [...alertIds] } }, data: { messageId } });
     },
 
     async list(f: AlertFilter) {
@@ -266,13 +241,10 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
       });
     },
 
-    async findMessageOf(alertId: bigint) {
+    /** The outbox message carrying an alert; null for no such alert, or one recorded as skipped. */
+    async messageOf(alertId: bigint): Promise<bigint | null> {
       const r = await prisma.alertRecord.findUnique({ where: { id: alertId }, select: { messageId: true } });
-      return r;
-    },
-
-    async messagePreview(messageId: bigint) {
-      return prisma.outboxMessage.findUnique({ where: { id: messageId } });
+      return r?.messageId ?? null;
     },
   };
 }

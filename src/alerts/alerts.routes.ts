@@ -3,7 +3,6 @@ import { z } from "zod";
 import { ADMINS, principalOf } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { AcknowledgementsService } from "../acknowledgements/acknowledgements.service.js";
-import { NotFoundError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import {
   bigintId,
@@ -16,15 +15,13 @@ import {
   text,
 } from "../http/schemas.js";
 import type { AdminRecipients } from "./admin-recipients.js";
-import type { AlertLedgerRepository } from "./alert-ledger.repository.js";
 import type { AlertMetrics } from "./alert-metrics.js";
 import type { AlertsService } from "./alerts.service.js";
-import type { OutboxRepository } from "./outbox.repository.js";
+import type { OutboxService } from "./outbox.service.js";
 
 type Opts = {
   alerts: AlertsService;
-  ledger: AlertLedgerRepository;
-  outbox: OutboxRepository;
+  outbox: Pick<OutboxService, "resend">;
   admins: AdminRecipients;
   today: () => LocalDate;
   /** Adds each row's acknowledgement by its recipient (src/acknowledgements). */
@@ -86,7 +83,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
     },
     async (req) => {
       const q = req.query;
-      const items = await o.ledger.list({
+      const items = await o.alerts.list({
         unitCode: q.unit,
         milestoneId: q.milestone,
         stage: q.stage,
@@ -108,19 +105,16 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
       config: { roles: ADMINS },
       schema: {
         tags: ["alerts"],
-        summary: "Queue an alert's message again, with the same Message-ID",
+        summary:
+          "Queue an alert's message again, with the same Message-ID; 409 (rule already_queued) while it is still queued",
         params: z.object({ id: bigintId("must be an alert id") }),
         response: { 202: z.object({ messageId: z.string(), status: z.literal("pending") }), ...errors },
       },
     },
     async (req, reply) => {
-      const found = await o.ledger.findMessageOf(BigInt(req.params.id));
-      if (!found?.messageId)
-        throw new NotFoundError(`alert ${req.params.id} has no message (unknown, or recorded as skipped)`);
-      if (!(await o.outbox.requeue(found.messageId)))
-        throw new NotFoundError(`the message of alert ${req.params.id} is already queued`);
+      const messageId = await o.outbox.resend(BigInt(req.params.id));
       o.kickSender();
-      return reply.status(202).send({ messageId: String(found.messageId), status: "pending" as const });
+      return reply.status(202).send({ messageId: String(messageId), status: "pending" as const });
     },
   );
 

@@ -1,5 +1,6 @@
-// One evaluation run: statuses from the rules, alerts from the policy, rows and messages from
-// the ledger. Same path for the schedule, the API and the CLI, dry or not.
+// One evaluation run: statuses from the rules, alerts from the policy, rows in the alert ledger
+// and, in the same transaction, their messages in the outbox. Same path for the schedule, the API
+// and the CLI, dry or not.
 import type { Unit } from "../catalog/catalog.repository.js";
 import type { DutyEvaluation } from "../domain/duties.js";
 import { NotFoundError } from "../domain/errors.js";
@@ -8,21 +9,23 @@ import type { Plan } from "../domain/plan.js";
 import type { PairEvaluation } from "../domain/plan-evaluation.js";
 import type { WorkingCalendar } from "../domain/working-days.js";
 import type { AdminRecipients } from "./admin-recipients.js";
-import type { AckLink, AlertMessage, AlertStage, RenderedMessage } from "./alert.types.js";
-import { type AlertLedgerRepository, headerMessageIdOf, keyString } from "./alert-ledger.repository.js";
+import type { RenderedMessage } from "./alert.types.js";
+import type { AlertFilter, AlertLedgerRepository } from "./alert-ledger.repository.js";
+import { ccOf, groupByMessage, type MessageGroup, type MessageKind, narrowGroup } from "./alert-messages.js";
 import type { EvaluationRunsRepository } from "./evaluation-runs.repository.js";
+import type { Composer, OutboxService } from "./outbox.service.js";
 import {
   type AlertIntent,
   type AlertPolicy,
   decideAlerts,
   digestDayOfWeek,
+  keyString,
   nextPairWatch,
   type PairWatchUpdate,
   type TreasuryDifference,
-  warningNumber,
 } from "./policy.js";
 
-export type AckLinkSigner = (headerMessageId: string, recipient: string, asOf: LocalDate) => AckLink;
+export type { AckLinkSigner } from "./outbox.service.js";
 
 type Deps = {
   ledger: Pick<
@@ -34,8 +37,13 @@ type Deps = {
     | "missedNotices"
     | "acknowledgementsOf"
     | "recordSkipped"
-    | "enqueue"
+    | "recordQueued"
+    | "attachMessage"
+    | "transaction"
+    | "list"
   >;
+  /** Names, renders and queues the messages (src/alerts/outbox.service.ts). */
+  outbox: Pick<OutboxService, "composer" | "enqueue">;
   runs: EvaluationRunsRepository;
   admins: AdminRecipients;
   plans: { years(): Promise<number[]>; planFor(asOf: LocalDate, year?: number): Promise<Plan> };
@@ -52,9 +60,6 @@ type Deps = {
   duties?: (plan: Plan, asOf: LocalDate) => Promise<DutyEvaluation[]>;
   /** Treasury differences unresolved for at least olderThanDays days on today (src/treasury); absent: none. */
   treasuryDifferences?: (olderThanDays: number, today: LocalDate) => Promise<TreasuryDifference[]>;
-  render: (m: AlertMessage) => RenderedMessage;
-  /** Signs the acknowledgement link a unit head's message carries (src/acknowledgements); async once, for the key. */
-  ackLinks?: () => Promise<AckLinkSigner>;
   lock: <T>(fn: () => Promise<T>) => Promise<T | undefined>;
   instance: string;
   /** Counts every real run, whoever started it (schedule, API, CLI). */
@@ -76,84 +81,19 @@ export type RunResult = {
   queued: number;
   skipped: number;
   /** The same kinds, dry or real: "unit" to unit heads, "admin" to admins (escalations and digest). */
-  messages: { kind: "unit" | "admin"; to: string; items: number; subject: string }[];
+  messages: { kind: MessageKind; to: string; items: number; subject: string }[];
 };
 
 /** A message a preview shows: what a run would send (inLedger false), or what the ledger already holds. */
 export type PreviewMessage = {
-  kind: "unit" | "admin";
+  kind: MessageKind;
   to: string;
   cc: string[];
   inLedger: boolean;
   items: { planYear: number; milestoneId: string; unitCode: string; program: string; stage: string }[];
 } & RenderedMessage;
 
-/** Groups the intents of a run into messages: one per recipient (admins' escalations and digest together). */
-function groupByMessage(intents: AlertIntent[]): AlertIntent[][] {
-  const groups = new Map<string, AlertIntent[]>();
-  for (const i of intents) {
-    const k = `${i.route.kind === "unit" ? "unit" : "admin"}|${i.route.to.toLowerCase()}`;
-    const g = groups.get(k);
-    if (g) g.push(i);
-    else groups.set(k, [i]);
-  }
-  return [...groups.values()];
-}
-
-export function buildMessage(asOf: LocalDate, group: AlertIntent[]): AlertMessage {
-  const first = group[0]!;
-  const items = (of: AlertIntent[]) =>
-    of.flatMap((i) => i.snapshots.map((snapshot) => ({ stage: itemStage(i), snapshot })));
-  if (first.route.kind === "unit")
-    return {
-      kind: "unit",
-      asOf,
-      recipient: { name: first.route.toName, email: first.route.to },
-      items: items(group),
-    };
-  const digest = group.filter((i) => i.route.kind === "digest");
-  // One plan's digest carries the Treasury section (the newest plan's: see decideAll).
-  const treasury = digest.find((i) => i.treasury)?.treasury;
-  return {
-    kind: "admin",
-    asOf,
-    recipient: { email: first.route.to },
-    escalation: items(group.filter((i) => i.route.kind === "escalation")),
-    digest:
-      digest.length > 0
-        ? { weekOf: digest[0]!.route.weekOf ?? asOf, items: items(digest), ...(treasury ? { treasury } : {}) }
-        : null,
-  };
-}
-
-/** The stage a message shows: a repeated warning (at_risk_2, …) reads as the warning it is. */
-function itemStage(i: AlertIntent): AlertStage {
-  if (i.route.kind === "digest") return "digest";
-  if (warningNumber(i.key.stage) !== null) return "at_risk";
-  return i.key.stage as AlertStage;
-}
-
-const kindOf = (g: AlertIntent[]): "unit" | "admin" => (g[0]!.route.kind === "unit" ? "unit" : "admin");
-
 export function createAlertsService(d: Deps) {
-  /** The message of a group as it is sent: a unit head's carries its acknowledgement link. */
-  function messageOf(
-    asOf: LocalDate,
-    group: AlertIntent[],
-    headerMessageId: string,
-    sign: AckLinkSigner | null,
-  ): AlertMessage {
-    const m = buildMessage(asOf, group);
-    if (m.kind !== "unit" || !sign) return m;
-    return { ...m, ack: sign(headerMessageId, m.recipient.email.toLowerCase(), asOf) };
-  }
-  /** Renders as a real run would; a dry run or preview names the Message-ID from the same keys. */
-  async function renderer(asOf: LocalDate) {
-    const sign = d.ackLinks ? await d.ackLinks() : null;
-    return (group: AlertIntent[], headerMessageId?: string) =>
-      d.render(messageOf(asOf, group, headerMessageId ?? headerMessageIdOf(group.map((i) => i.key)), sign));
-  }
-
   /** Every plan that can still produce alerts on asOf: this year's and last year's. */
   async function plansInPlay(asOf: LocalDate): Promise<Plan[]> {
     const year = Number(asOf.slice(0, 4));
@@ -237,6 +177,29 @@ export function createAlertsService(d: Deps) {
     return { plans, watch, fresh: intents.filter((i) => !existing.has(keyString(i.key))) };
   }
 
+  /**
+   * Writes the alert rows of one message and, for those not already there, the outbox message
+   * carrying them, atomically: a crash leaves both or neither.
+   */
+  async function recordQueued(group: MessageGroup, asOf: LocalDate, compose: Composer) {
+    return d.ledger.transaction(async (tx) => {
+      const inserted = await d.ledger.recordQueued(group.intents, asOf, tx);
+      if (inserted.length === 0) return null;
+      const fresh = new Set(inserted.map(keyString));
+      const message = await d.outbox.enqueue(
+        narrowGroup(group, (i) => fresh.has(keyString(i.key))),
+        compose,
+        tx,
+      );
+      await d.ledger.attachMessage(
+        inserted.map((r) => r.id),
+        message.id,
+        tx,
+      );
+      return { alerts: inserted.length, subject: message.subject };
+    });
+  }
+
   async function run(opts: RunOptions): Promise<RunResult> {
     const { asOf, dryRun } = opts;
     const { plans, fresh, watch } = await decide(asOf);
@@ -251,32 +214,26 @@ export function createAlertsService(d: Deps) {
       skipped: 0,
       messages: [],
     };
-    const render = await renderer(asOf);
+    const compose = await d.outbox.composer(asOf);
     if (dryRun) {
       result.skipped = skipped.length;
       for (const g of groups) {
-        const rendered = render(g);
-        result.queued += g.length;
+        result.queued += g.intents.length;
         result.messages.push({
-          kind: kindOf(g),
-          to: g[0]!.route.to,
-          items: g.length,
-          subject: rendered.subject,
+          kind: g.kind,
+          to: g.to,
+          items: g.intents.length,
+          subject: compose(g).subject,
         });
       }
       return result;
     }
     result.skipped = await d.ledger.recordSkipped(skipped, asOf);
     for (const g of groups) {
-      let subject = "";
-      const written = await d.ledger.enqueue(g, asOf, (mine, headerMessageId) => {
-        const rendered = render(mine, headerMessageId);
-        subject = rendered.subject;
-        return rendered;
-      });
+      const written = await recordQueued(g, asOf, compose);
       if (!written) continue; // another instance wrote these first
       result.queued += written.alerts;
-      result.messages.push({ kind: kindOf(g), to: g[0]!.route.to, items: written.alerts, subject });
+      result.messages.push({ kind: g.kind, to: g.to, items: written.alerts, subject: written.subject });
     }
     // After the alerts: a crash in between leaves the watch a run behind, and the next run
     // decides from the ledger's warnings again (their unique keys keep each warning once).
@@ -285,6 +242,9 @@ export function createAlertsService(d: Deps) {
   }
 
   return {
+    /** The alert ledger with each alert's message and delivery state, a page at a time. */
+    list: (f: AlertFilter) => d.ledger.list(f),
+
     /** Runs one evaluation unless another is running (in this or another instance). */
     async runEvaluation(opts: RunOptions): Promise<RunResult> {
       if (opts.dryRun) return run(opts);
@@ -329,29 +289,30 @@ export function createAlertsService(d: Deps) {
           i.outcome === "queued" &&
           (unitCode === undefined || (i.route.kind === "unit" && i.key.unitCode === unitCode)),
       );
-      const render = await renderer(asOf);
+      const compose = await d.outbox.composer(asOf);
       const out: PreviewMessage[] = [];
       for (const group of groupByMessage(mine)) {
-        const held = group.filter((i) => existing.has(keyString(i.key)));
-        const fresh = group.filter((i) => !existing.has(keyString(i.key)));
+        const fresh = narrowGroup(group, (i) => !existing.has(keyString(i.key)));
+        const held = narrowGroup(group, (i) => existing.has(keyString(i.key)));
         for (const [g, inLedger] of [
           [fresh, false],
           [held, true],
         ] as const) {
-          if (g.length === 0) continue;
+          if (g.intents.length === 0) continue;
+          const { headerMessageId: _id, ...rendered } = compose(g);
           out.push({
-            kind: kindOf(g),
-            to: g[0]!.route.to,
-            cc: [...new Set(g.flatMap((i) => i.route.cc))],
+            kind: g.kind,
+            to: g.to,
+            cc: ccOf(g),
             inLedger,
-            items: g.map(({ key: { planYear, milestoneId, unitCode, program, stage } }) => ({
+            items: g.intents.map(({ key: { planYear, milestoneId, unitCode, program, stage } }) => ({
               planYear,
               milestoneId,
               unitCode,
               program,
               stage,
             })),
-            ...render(g),
+            ...rendered,
           });
         }
       }

@@ -1,8 +1,10 @@
 // The watcher's heartbeat: every evaluation run, so someone can alert when it stops.
+import { systemClock } from "../clock.js";
 import { type LocalDate, localDateToUtcDate } from "../domain/local-date.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 
-export function createEvaluationRunsRepository(prisma: PrismaClient) {
+/** `now` stamps a run's finish: the composition root decides which clock (src/container.ts). */
+export function createEvaluationRunsRepository(prisma: PrismaClient, now: () => Date = systemClock.now) {
   return {
     async start(asOf: LocalDate, trigger: string, instance: string): Promise<bigint> {
       const r = await prisma.evaluationRun.create({
@@ -12,10 +14,10 @@ export function createEvaluationRunsRepository(prisma: PrismaClient) {
       return r.id;
     },
     async finish(id: bigint, counts: { queued: number; skipped: number; messages: number }): Promise<void> {
-      await prisma.evaluationRun.update({ where: { id }, data: { ...counts, finishedAt: new Date() } });
+      await prisma.evaluationRun.update({ where: { id }, data: { ...counts, finishedAt: now() } });
     },
     async fail(id: bigint, error: string): Promise<void> {
-      await prisma.evaluationRun.update({ where: { id }, data: { error, finishedAt: new Date() } });
+      await prisma.evaluationRun.update({ where: { id }, data: { error, finishedAt: now() } });
     },
     async lastSuccess(): Promise<Date | null> {
       const r = await prisma.evaluationRun.findFirst({

@@ -3,7 +3,8 @@
 // resends the same Message-ID after the lease, which receivers can recognise.
 import type { OutboxConfig } from "../config.js";
 import { MailError, type Mailer } from "./alert.types.js";
-import type { OutboxRepository } from "./outbox.repository.js";
+import type { ClaimedMessage } from "./outbox.repository.js";
+import type { OutboxService } from "./outbox.service.js";
 
 export type SendObserver = {
   sent(ms: number): void;
@@ -12,13 +13,25 @@ export type SendObserver = {
   dead?(permanent: boolean): void;
 };
 
+/** The service's logger (a pino logger fits): each outcome at info, a dead message as a warning. */
+export type SenderLog = {
+  info(meta: object, msg: string): void;
+  warn(meta: object, msg: string): void;
+};
+
+/** A logger of one level, `(msg, meta)`, as the mailers take it: every outcome at that level. */
+export const senderLogOf = (log: (msg: string, meta: object) => void): SenderLog => ({
+  info: (meta, msg) => log(msg, meta),
+  warn: (meta, msg) => log(msg, meta),
+});
+
 type Deps = {
-  repo: OutboxRepository;
+  outbox: Pick<OutboxService, "claim" | "markSent" | "markRetry" | "markDead">;
   mailer: Mailer;
   config: OutboxConfig;
   observer?: SendObserver;
-  /** Where a dead message is reported, with its reason (the service's logger, as a warning). */
-  log?: (msg: string, meta: object) => void;
+  /** Where each send outcome is logged: sent, retry, dead (with its reason). */
+  log?: SenderLog;
   /** How many messages are in flight at once (the SMTP pool size). */
   concurrency?: number;
 };
@@ -27,31 +40,39 @@ export function retryDelayMs(attempts: number, c: Pick<OutboxConfig, "retryBaseM
   return Math.min(c.retryMaxMs, c.retryBaseMs * 2 ** Math.max(0, attempts - 1));
 }
 
-export function createOutboxSender({ repo, mailer, config, observer, log, concurrency = 5 }: Deps) {
-  async function sendOne(m: Awaited<ReturnType<OutboxRepository["claim"]>>[number]) {
+/**
+ * What a log line says of a message: which one (row and Message-ID) and which attempt, and the
+ * recipient's domain at most: addresses, subjects and bodies stay out of the logs.
+ */
+const described = (m: ClaimedMessage) => ({
+  id: String(m.id),
+  messageId: m.messageId,
+  attempts: m.attempts,
+  domain: m.to.slice(m.to.lastIndexOf("@") + 1).toLowerCase(),
+});
+
+export function createOutboxSender({ outbox, mailer, config, observer, log, concurrency = 5 }: Deps) {
+  async function sendOne(m: ClaimedMessage) {
     const t0 = performance.now();
     try {
       await mailer.send(m);
-      await repo.markSent(m.id);
-      observer?.sent(performance.now() - t0);
+      await outbox.markSent(m.id);
+      const ms = performance.now() - t0;
+      observer?.sent(ms);
+      log?.info({ ...described(m), ms: Math.round(ms) }, "outbox message sent");
     } catch (err) {
       const temporary = err instanceof MailError ? err.temporary : true;
       const text = err instanceof Error ? err.message : String(err);
       observer?.failed(temporary);
       if (!temporary || m.attempts >= config.maxAttempts) {
         const reason = temporary ? `gave up after ${m.attempts} attempts: ${text}` : text;
-        await repo.markDead(m.id, reason, !temporary);
+        await outbox.markDead(m.id, reason, !temporary);
         observer?.dead?.(!temporary);
-        log?.("outbox message dead", {
-          id: String(m.id),
-          messageId: m.messageId,
-          to: m.to,
-          attempts: m.attempts,
-          permanent: !temporary,
-          reason,
-        });
+        log?.warn({ ...described(m), permanent: !temporary, reason }, "outbox message dead");
       } else {
-        await repo.markRetry(m.id, text, retryDelayMs(m.attempts, config));
+        const delayMs = retryDelayMs(m.attempts, config);
+        await outbox.markRetry(m.id, text, delayMs);
+        log?.info({ ...described(m), delayMs, reason: text }, "outbox message to retry");
       }
     }
   }
@@ -64,7 +85,7 @@ export function createOutboxSender({ repo, mailer, config, observer, log, concur
         // Claim only what goes out at once: a claimed message waiting behind others could outlive
         // its lease while this process still holds it (a slow mail server), and another instance
         // would then send it too. The lease now covers one send, bounded by the SMTP timeout.
-        const batch = await repo.claim(Math.min(concurrency, maxMessages - handled), config.leaseMs);
+        const batch = await outbox.claim(Math.min(concurrency, maxMessages - handled), config.leaseMs);
         if (batch.length === 0) break;
         await Promise.all(batch.map(sendOne));
         handled += batch.length;

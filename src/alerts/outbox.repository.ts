@@ -1,12 +1,30 @@
-// Outbox state transitions. Every time comparison uses the database clock, so instances on
-// machines whose clocks disagree still agree on leases and retry times.
-import type { PrismaClient } from "../generated/prisma/client.js";
-import type { OutgoingMail } from "./alert.types.js";
+// Outbox rows: created beside their alerts, then moved pending → sending → sent | retry | dead.
+// Every time comparison uses the database clock, so instances on machines whose clocks disagree
+// still agree on leases and retry times.
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { OutgoingMail, RenderedMessage } from "./alert.types.js";
+import type { MessageKind } from "./alert-messages.js";
+
+type Db = PrismaClient | Prisma.TransactionClient;
 
 export type ClaimedMessage = OutgoingMail & { id: bigint; attempts: number };
 
+/** A message as it is queued: rendered, named, addressed. */
+export type NewOutboxMessage = RenderedMessage & {
+  kind: MessageKind;
+  recipient: string;
+  cc: string[];
+  headerMessageId: string;
+};
+
 export function createOutboxRepository(prisma: PrismaClient) {
   return {
+    /** Queues a message (pending, due now); inside the transaction that writes its alert rows. */
+    async create(m: NewOutboxMessage, tx: Db = prisma): Promise<bigint> {
+      const row = await tx.outboxMessage.create({ data: m, select: { id: true } });
+      return row.id;
+    },
+
     /**
      * Claims due messages: pending or retry whose time has come, and sending whose lease ran out
      * (the instance sending them died). SKIP LOCKED lets several senders claim disjoint rows.
@@ -59,7 +77,10 @@ export function createOutboxRepository(prisma: PrismaClient) {
         WHERE id = ${id} AND status = 'sending'`;
     },
 
-    /** Puts a message back in the queue with its Message-ID unchanged. */
+    /**
+     * Puts a message back in the queue with its Message-ID unchanged. False when it is still
+     * queued (pending, or being sent): queuing it twice would only send it twice.
+     */
     async requeue(id: bigint): Promise<boolean> {
       const n = await prisma.$executeRaw`
         UPDATE outbox_message SET status = 'pending', next_attempt_at = now(), attempts = 0, lease_until = NULL

@@ -6,7 +6,7 @@
 // before, a missed notice or escalation on the next working day, the digest on the first working
 // day of its week on or after the digest weekday. Nothing is queued on a non-working day: a run
 // then only records what went stale, and the next working day's run sends what is due.
-import { z } from "zod";
+import type { AlertPolicy } from "../domain/alert-policy-settings.js";
 import type { DutyEvaluation } from "../domain/duties.js";
 import { addDays, daysBetween, type LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
@@ -19,25 +19,12 @@ import type {
   TreasurySection,
 } from "./alert.types.js";
 
-export const alertPolicySchema = z.strictObject({
-  reminderDaysBefore: z.array(z.number().int().min(1).max(365)).max(10).default([30, 14, 7, 1]),
-  atRiskWarning: z.boolean().default(true),
-  /** The missed notice goes out the working day after the due date; after this many days it is stale. */
-  missedMaxLateDays: z.number().int().min(1).max(365).default(14),
-  escalateMissedToAdmins: z.boolean().default(true),
-  recoveryNotice: z.boolean().default(true),
-  recoveryMaxLateDays: z.number().int().min(0).max(365).default(14),
-  /** ISO weekday of the admins' digest: 1 = Monday. 0 disables it. */
-  digestWeekday: z.number().int().min(0).max(7).default(1),
-  /** A missed notice not acknowledged within this many working days goes to the admins again, once. 0 disables. */
-  ackEscalateAfterWorkingDays: z.number().int().min(0).max(60).default(3),
-  /** A warned pair is warned again only after staying recovered this many days; a shorter recovery is a flap. */
-  rewarnAfterRecoveredDays: z.number().int().min(1).max(365).default(14),
-  /** A Treasury difference still unresolved this many days after its statement was imported is in the digest. */
-  treasuryDifferenceDigestAfterDays: z.number().int().min(0).max(365).default(7),
-});
-export type AlertPolicy = z.infer<typeof alertPolicySchema>;
-export const DEFAULT_ALERT_POLICY: AlertPolicy = alertPolicySchema.parse({});
+// The settings and their defaults live apart, so that config.ts reads them without the alerts.
+export {
+  type AlertPolicy,
+  alertPolicySchema,
+  DEFAULT_ALERT_POLICY,
+} from "../domain/alert-policy-settings.js";
 
 export type UnitContact = {
   code: string;
@@ -144,6 +131,9 @@ export type PairWatchUpdate = {
 export const DIGEST_MILESTONE = "DIGEST";
 export const pairKey = (milestoneId: string, unitCode: string, program: string) =>
   `${milestoneId}|${unitCode}|${program}`;
+/** An alert's unique key as one string (the ledger's unique index, in memory). */
+export const keyString = (k: AlertKey) =>
+  [k.planYear, k.milestoneId, k.unitCode, k.program, k.stage, k.recipient].join("|");
 
 /** The stage of a pair's n-th at-risk warning: at_risk, then at_risk_2, at_risk_3, … */
 export const warningStage = (n: number) => (n <= 1 ? "at_risk" : `at_risk_${n}`);

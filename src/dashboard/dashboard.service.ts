@@ -1,6 +1,6 @@
 // What each dashboard view shows, in one answer per view: the existing services decide every
 // figure and status; this only gathers them (and reads the unit's daily series in one query).
-import type { Principal } from "../access/principal.js";
+import { assertCanReadUnit, type Principal } from "../access/principal.js";
 import type { AcknowledgementsService } from "../acknowledgements/acknowledgements.service.js";
 import type { AlertLedgerRepository } from "../alerts/alert-ledger.repository.js";
 import type { CatalogService } from "../catalog/catalog.service.js";
@@ -8,7 +8,7 @@ import type { AtRiskFilter } from "../domain/at-risk.js";
 import { formatDeadline } from "../domain/deadline.js";
 import { type LocalDate, minDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
-import { assertCanReadUnit, type LedgerService } from "../ledger/ledger.service.js";
+import type { LedgerService } from "../ledger/ledger.service.js";
 import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
 import type { EvaluationGate } from "../rules/evaluation-gate.js";

@@ -11,6 +11,7 @@ import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import { type DataDirLock, DataDirLockedError, lockDataDir } from "./data-dir-lock.js";
 import { LanePool } from "./lanes.js";
+import { DEFAULT_PGLITE_SHARED_BUFFERS } from "./pglite-defaults.js";
 import { type PgliteThread, startPgliteThread } from "./pglite-thread.js";
 
 /** Runs a multi-statement SQL script inside one transaction. */
@@ -41,14 +42,6 @@ export type DatabaseOptions = {
   /** PGlite's shared_buffers (default DEFAULT_PGLITE_SHARED_BUFFERS); see openPglite. */
   pgliteSharedBuffers?: string | undefined;
 };
-
-/**
- * PGlite touches all of its shared_buffers at start and its WebAssembly memory never shrinks:
- * Postgres' default 128MB kept the service above 400 MB resident. 16MB holds a province's ledger
- * many times over, and scanned a national one (1,000,000 entries) and sent 10,000 alerts about as
- * fast as 128MB did (bench/RESULTS.md, part 4). PGLITE_SHARED_BUFFERS changes it.
- */
-export const DEFAULT_PGLITE_SHARED_BUFFERS = "16MB";
 
 // Prisma's own lock id for migrations, so a real `prisma migrate deploy` would wait on us too.
 const MIGRATION_LOCK_ID = 72707369;

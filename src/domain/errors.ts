@@ -41,6 +41,36 @@ export class ForbiddenError extends DomainError {}
 /** A file whose bytes are of no type the service keeps, or not of the type its name or label claims. */
 export class UnsupportedMediaTypeError extends DomainError {}
 
+/** A row of an uploaded file that breaks a rule: the row the spreadsheet shows, the cell when one is at fault. */
+export type RowIssue = {
+  row: number;
+  /** The column letter, when the issue is about one cell. */
+  column: string | null;
+  field: string | null;
+  rule: string;
+  message: string;
+};
+
+/**
+ * An uploaded file whose rows break rules, so nothing was written. It carries the whole report
+ * (each row's status, the totals, every row's issues): the answer repeats it beside the error.
+ */
+export class ImportRejectedError<
+  R extends { errors: readonly RowIssue[] } = { errors: readonly RowIssue[] },
+> extends DomainError {
+  constructor(
+    readonly report: R,
+    /** The error's name in the answer: import_rejected, or the kind of file refused. */
+    readonly code = "import_rejected",
+  ) {
+    const first = report.errors[0];
+    const where = first
+      ? `; row ${first.row}${first.column ? ` column ${first.column}` : ""}: ${first.message}`
+      : "";
+    super(`${report.errors.length} error(s)${where}; nothing was written`);
+  }
+}
+
 /** Throws a RuleViolationError carrying every issue, worded by the first; does nothing when there are none. */
 export function refuseIf(issues: readonly FieldIssue[]): void {
   if (issues.length > 0) throw new RuleViolationError(issues[0]!.message, [...issues]);

@@ -1,8 +1,11 @@
+import { addDays as fnsAddDays } from "date-fns/addDays";
+import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addDays,
   daysBetween,
+  formatLocalDate,
   fromDayNumber,
   isValidLocalDate,
   localDateToUtcDate,
@@ -85,6 +88,27 @@ describe("arithmetic", () => {
     );
   });
 
+  // The day-number arithmetic (kept for speed) against date-fns, an independent oracle, on Dates
+  // at the machine's local midnight: the zone date-fns counts calendar days in.
+  it("agrees with date-fns' addDays and differenceInCalendarDays (property)", () => {
+    const local = (d: string) => {
+      const date = new Date(0);
+      date.setFullYear(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+      date.setHours(0, 0, 0, 0);
+      return date;
+    };
+    const pad = (n: number, width: number) => String(n).padStart(width, "0");
+    const write = (date: Date) =>
+      `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1, 2)}-${pad(date.getDate(), 2)}`;
+    const day = fc.integer({ min: -600_000, max: 2_800_000 }).map(fromDayNumber);
+    fc.assert(
+      fc.property(day, day, fc.integer({ min: -100_000, max: 100_000 }), (a, b, n) => {
+        expect(addDays(a, n)).toBe(write(fnsAddDays(local(a), n)));
+        expect(daysBetween(a, b)).toBe(differenceInCalendarDays(local(b), local(a)));
+      }),
+    );
+  });
+
   it("min and max pick by calendar order", () => {
     expect(minDate("2022-10-01", "2022-09-30", "2022-12-31")).toBe("2022-09-30");
     expect(maxDate("2022-10-01", "2022-09-30", "2022-12-31")).toBe("2022-12-31");
@@ -106,6 +130,18 @@ describe("todayIn", () => {
 
   it("rejects an invalid Date", () => {
     expect(() => todayIn(new Date("nope"))).toThrow(RangeError);
+  });
+});
+
+describe("formatLocalDate", () => {
+  it("writes the date with a date-fns pattern in Vietnamese", () => {
+    expect(formatLocalDate("2022-09-30", "dd/MM/uuuu")).toBe("30/09/2022");
+    expect(formatLocalDate("0099-12-31", "dd/MM/uuuu")).toBe("31/12/0099");
+    expect(formatLocalDate("2022-09-30", "EEEE")).toBe("Thứ Sáu");
+  });
+
+  it("rejects an invalid date", () => {
+    expect(() => formatLocalDate("2022-02-30", "dd/MM/uuuu")).toThrow(RangeError);
   });
 });
 

@@ -1,6 +1,6 @@
 // Duties of a plan year and the submissions that meet them: recording a submission (with its
 // optional file), withdrawing one, and each unit's status as of a day.
-import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
+import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { Unit } from "../catalog/catalog.repository.js";
 import {
   type Duty,
@@ -16,7 +16,6 @@ import { ConflictError, NotFoundError, RuleViolationError } from "../domain/erro
 import { daysBetween, type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { WorkingCalendar } from "../domain/working-days.js";
-import { assertCanReadUnit } from "../ledger/ledger.service.js";
 import type { DutiesRepository, SubmissionRecord } from "./duties.repository.js";
 import type { SubmissionFile } from "./submission-file.js";
 

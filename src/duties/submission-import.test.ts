@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Duty, DutyUnit } from "../domain/duties.js";
-import type { HeaderMap } from "../spreadsheets/import-rows.js";
+import type { HeaderMap } from "../spreadsheets/import-header.js";
 import {
   planSubmissions,
   type RecordedSubmission,

@@ -7,7 +7,8 @@ import { type Duty, type DutyUnit, submissionRefusal } from "../domain/duties.js
 import type { LocalDate } from "../domain/local-date.js";
 import { hasUnpairedSurrogate } from "../domain/text.js";
 import { codeCell, dateCell, optionalTextCell, textCell, yearCell } from "../spreadsheets/cells.js";
-import { type HeaderMap, locate, type RowError, type RowStatus } from "../spreadsheets/import-rows.js";
+import { type HeaderMap, locate, type RowError } from "../spreadsheets/import-header.js";
+import type { RowStatus } from "../spreadsheets/row-plan.js";
 
 // The API's text fields also refuse unpaired surrogates (src/http/schemas.ts `text`).
 const wellFormed = (s: unknown, ctx: z.RefinementCtx) => {

@@ -1,11 +1,10 @@
 // Calendar feeds: a revocable token per feed, shown once, that a unit's head pastes into Outlook
 // or Thunderbird; the feed lists the milestones' due dates with today's statuses.
 import { createHash, randomBytes } from "node:crypto";
-import { actorOf, type Principal } from "../access/principal.js";
+import { actorOf, assertCanReadUnit, type Principal } from "../access/principal.js";
 import { ForbiddenError, NotFoundError, RuleViolationError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
-import { assertCanReadUnit } from "../ledger/ledger.service.js";
 import type { RulesService } from "../rules/rules.service.js";
 import type { CalendarFeedRecord, CalendarFeedsRepository } from "./calendar-feeds.repository.js";
 import { type FeedPlan, plansInFeed, provinceFeedEvents, unitFeedEvents } from "./feed-events.js";

@@ -1,6 +1,6 @@
 // The one place where errors become HTTP answers. Every body carries the request id; validation
 // answers name each field and the rule it broke. 5xx details stay in the log.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import {
   BusyError,
@@ -8,6 +8,7 @@ import {
   DomainError,
   type FieldIssue,
   ForbiddenError,
+  ImportRejectedError,
   InvalidInputError,
   NotFoundError,
   RuleViolationError,
@@ -38,6 +39,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .status(400)
         .send({ error: "validation_failed", message: summarize(issues), issues, requestId });
     }
+    if (error instanceof ImportRejectedError) return reply.status(422).send(rejectionBody(error, requestId));
     if (error instanceof DomainError) {
       const [, status, code] = STATUS_BY_ERROR.find(([cls]) => error instanceof cls) ?? [
         DomainError,
@@ -73,6 +75,33 @@ export function registerErrorHandler(app: FastifyInstance): void {
       requestId: request.id,
     }),
   );
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a broken %-escape in the path, a
+ * parameter over 100 characters): the same body as every other error, with the request id, and
+ * the request id header that the onSend hook would otherwise add.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void reply
+    .status(error.statusCode ?? 400)
+    .header("x-request-id", request.id)
+    .send({ error: error.code, message: error.message, issues: [], requestId: request.id });
+}
+
+/** A refused upload: its report, then the error's fields, each row issue at the path `row.N.field`. */
+function rejectionBody(error: ImportRejectedError, requestId: string) {
+  return {
+    ...error.report,
+    error: error.code,
+    message: error.message,
+    issues: error.report.errors.map((e) => ({
+      path: `row.${e.row}${e.field ? `.${e.field}` : ""}`,
+      rule: e.rule,
+      message: e.message,
+    })),
+    requestId,
+  };
 }
 
 /** An issue as the client reads it: the path of the field in its request. */

@@ -5,9 +5,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { AlertsService } from "../alerts/alerts.service.js";
 import type { OutboxSender } from "../alerts/outbox-sender.js";
 import { inBulkLane } from "../db/lanes.js";
-import type { LocalDate } from "../domain/local-date.js";
-
-export const TIME_ZONE = "Asia/Ho_Chi_Minh";
+import { DEFAULT_TIME_ZONE, type LocalDate } from "../domain/local-date.js";
 
 type Log = { info(o: object, m: string): void; error(o: object, m: string): void };
 
@@ -93,12 +91,12 @@ export function createSchedule(d: Deps) {
       tasks.push(
         cron.schedule(`${Number(mm)} ${Number(hh)} * * *`, () => evaluate("schedule"), {
           name: "alerts:evaluate",
-          timezone: TIME_ZONE,
+          timezone: DEFAULT_TIME_ZONE,
           noOverlap: true,
         }),
         cron.schedule(everySeconds(d.senderIntervalSeconds), () => send(), {
           name: "alerts:send",
-          timezone: TIME_ZONE,
+          timezone: DEFAULT_TIME_ZONE,
           noOverlap: true,
         }),
       );

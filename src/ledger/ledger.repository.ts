@@ -42,7 +42,8 @@ type Row = {
   postedAt: Date;
 };
 
-function scopeOf(r: Row): LedgerScope {
+/** The scope columns of an entry row, as the ledger's rules name them. */
+function scopeOfRow(r: Row): LedgerScope {
   return {
     unitCode: r.unitCode,
     program: r.programCode,
@@ -195,7 +196,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
         kind === "allocation"
           ? (await prisma.allocation.findMany({ where })).map((r) => ({ ...r, date: r.decidedOn }))
           : (await prisma.disbursement.findMany({ where })).map((r) => ({ ...r, date: r.disbursedOn }));
-      return new Map(rows.map((r) => [r.id, { ...scopeOf(r), date: utcDateToLocalDate(r.date) }]));
+      return new Map(rows.map((r) => [r.id, { ...scopeOfRow(r), date: utcDateToLocalDate(r.date) }]));
     },
 
     async insertAllocations(tx: Db, inputs: AllocationInput[], postedBy: string): Promise<AllocationEntry[]> {

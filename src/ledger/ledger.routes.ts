@@ -1,8 +1,8 @@
-import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
+import { sendIdempotent } from "../http/idempotent.js";
 import { code, errorBody, knownAt, queryDate } from "../http/schemas.js";
 import {
   allocationIn,
@@ -15,12 +15,15 @@ import {
   oneOrBatch,
   page,
 } from "./ledger.schemas.js";
-import type { LedgerService, PostResult } from "./ledger.service.js";
+import type { LedgerService } from "./ledger.service.js";
 import type { AllocationInput, DisbursementInput, EntryFilter } from "./ledger.types.js";
 
 function splitBatch<E>(body: unknown): { batch: boolean; entries: E[] } {
   return Array.isArray(body) ? { batch: true, entries: body as E[] } : { batch: false, entries: [body as E] };
 }
+
+/** A post's answer: the entry itself, or `{ entries }` for a batch. */
+const answerOf = <T>(batch: boolean, saved: T[]) => (batch ? { entries: saved } : saved[0]);
 
 type Opts = { ledger: LedgerService; maxBatchSize: number; today: () => LocalDate };
 
@@ -32,16 +35,6 @@ const errors = {
   409: errorBody,
   422: errorBody,
 };
-
-function sendPosted(reply: FastifyReply, r: PostResult) {
-  if (r.replayed) reply.header("idempotent-replayed", "true");
-  // Already serialised (and, for a replay, stored): send the exact first answer.
-  return reply
-    .status(r.statusCode)
-    .type("application/json; charset=utf-8")
-    .serializer((s: string) => s)
-    .send(r.body);
-}
 
 function toFilter(q: z.infer<typeof entryQuery>): EntryFilter {
   return {
@@ -76,12 +69,15 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
     },
     async (req, reply) => {
       const { batch, entries } = splitBatch<AllocationInput>(req.body);
+      const by = principalOf(req);
+      const write = await ledger.prepareAllocations(entries, by);
       const key = req.headers["idempotency-key"];
-      const result = await ledger.postAllocations(
-        { entries, batch, idempotency: key ? { key, body: req.body } : undefined },
-        principalOf(req),
+      return sendIdempotent(
+        reply,
+        ledger.idempotencyRecords,
+        { scope: `allocations:${by.keyId}`, key, body: req.body },
+        async (tx) => answerOf(batch, await write(tx)),
       );
-      return sendPosted(reply, result);
     },
   );
 
@@ -102,12 +98,15 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
     },
     async (req, reply) => {
       const { batch, entries } = splitBatch<DisbursementInput>(req.body);
+      const by = principalOf(req);
+      const write = await ledger.prepareDisbursements(entries, by);
       const key = req.headers["idempotency-key"];
-      const result = await ledger.postDisbursements(
-        { entries, batch, idempotency: key ? { key, body: req.body } : undefined },
-        principalOf(req),
+      return sendIdempotent(
+        reply,
+        ledger.idempotencyRecords,
+        { scope: `disbursements:${by.keyId}`, key, body: req.body },
+        async (tx) => answerOf(batch, await write(tx)),
       );
-      return sendPosted(reply, result);
     },
   );
 

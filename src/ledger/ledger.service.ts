@@ -2,14 +2,12 @@
 // a reallocation approval, a carry-forward, a refund), is admitted here by the ledger's rules
 // (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): dates first, then, under the
 // scopes' locks, the ledger it would leave at every date. The database's guard checks the same.
-import { createHash } from "node:crypto";
-import { actorOf, assertCanWriteUnit, type Principal } from "../access/principal.js";
+import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
 import { closedBy, closedPeriodIssue } from "../domain/closed-period.js";
 import type { ClosedMilestone, ClosingsReader, Restatement } from "../domain/closing.js";
 import { dateIssues } from "../domain/entry-dates.js";
 import {
-  ConflictError,
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
@@ -19,7 +17,6 @@ import {
 import { admissionIssues, correctionIssues, type MovementKind, scopeOf } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
-import { stringifyJson } from "../http/json.js";
 import { type Db, LedgerGuardError, type LedgerRepository } from "./ledger.repository.js";
 import type {
   AllocationInput,
@@ -42,13 +39,6 @@ type Deps = {
   audit: Pick<AuditRepository, "record">;
 };
 
-export type Posting<T> = {
-  entries: T[];
-  idempotency?: { key: string; body: unknown } | undefined;
-  batch: boolean;
-};
-export type PostResult = { statusCode: number; body: string; replayed: boolean };
-
 /** A movement as the ledger's rules see it, and where it stands in its request. */
 export type Admission = LedgerScope & {
   kind: MovementKind;
@@ -67,9 +57,6 @@ export type AdmissionContext = {
   plans: ReadonlyMap<number, Plan | null>;
   closings: ReadonlyMap<number, readonly ClosedMilestone[]>;
 };
-
-/** A post's answer: the entry itself, or `{ entries }` for a batch. */
-const answerOf = <T>(p: Posting<T>, rows: unknown[]) => (p.batch ? { entries: rows } : rows[0]);
 
 // createManyAndReturn binds one parameter per column and row; PostgreSQL allows 65,535.
 const INSERT_CHUNK = 1000;
@@ -276,35 +263,6 @@ export function createLedgerService(d: Deps) {
     return issues;
   }
 
-  /** Runs a write once per idempotency key: a retry with the same body gets the first answer. */
-  async function once(
-    scopeName: string,
-    by: Principal,
-    idem: Posting<unknown>["idempotency"],
-    write: (tx: Db) => Promise<unknown>,
-  ): Promise<PostResult> {
-    const scopeId = `${scopeName}:${by.keyId}`;
-    const requestHash = idem ? createHash("sha256").update(stringifyJson(idem.body)).digest("hex") : "";
-    return repo.transaction(async (tx) => {
-      if (idem && !(await repo.claimIdempotencyKey(tx, scopeId, idem.key, requestHash))) {
-        // The unique key made us wait until the first request committed; answer as it did.
-        const first = await repo.findIdempotencyRecord(tx, scopeId, idem.key);
-        if (!first || first.requestHash !== requestHash)
-          throw new ConflictError("this Idempotency-Key was already used with a different body", [
-            {
-              field: "headers.idempotency-key",
-              rule: "same_body",
-              message: "use a new key for a different request",
-            },
-          ]);
-        return { statusCode: first.statusCode, body: first.responseBody, replayed: true };
-      }
-      const body = stringifyJson(await write(tx));
-      if (idem) await repo.completeIdempotencyKey(tx, scopeId, idem.key, 201, body);
-      return { statusCode: 201, body, replayed: false };
-    });
-  }
-
   async function inChunks<I, O>(items: I[], insert: (chunk: I[]) => Promise<O[]>): Promise<O[]> {
     const out: O[] = [];
     for (let i = 0; i < items.length; i += INSERT_CHUNK)
@@ -337,8 +295,42 @@ export function createLedgerService(d: Deps) {
     return rows;
   }
 
+  /**
+   * Checks what needs no lock (units, programs, the writer's rights, corrections) and reads what
+   * admission needs, then returns the write itself, for the caller's transaction: a route runs
+   * it once per Idempotency-Key (src/http/idempotent.ts). The write answers the saved entries.
+   */
+  async function prepareAllocations(entries: AllocationInput[], by: Principal) {
+    refuseIf(
+      await referenceIssues(
+        "allocation",
+        entries,
+        entries.map((e) => e.decidedOn),
+        by,
+      ),
+    );
+    const ctx = await admissionContext(entries.map((e) => e.planYear));
+    return (tx: Db) => writeAllocations(tx, entries, by, ctx);
+  }
+
+  /** As prepareAllocations, for disbursements. */
+  async function prepareDisbursements(entries: DisbursementInput[], by: Principal) {
+    refuseIf(
+      await referenceIssues(
+        "disbursement",
+        entries,
+        entries.map((e) => e.disbursedOn),
+        by,
+      ),
+    );
+    const ctx = await admissionContext(entries.map((e) => e.planYear));
+    return (tx: Db) => writeDisbursements(tx, entries, by, ctx);
+  }
+
   return {
     planOf,
+    prepareAllocations,
+    prepareDisbursements,
     admissionContext,
     datesAndPeriods,
     admit,
@@ -357,34 +349,22 @@ export function createLedgerService(d: Deps) {
         by,
       ),
 
-    async postAllocations(p: Posting<AllocationInput>, by: Principal): Promise<PostResult> {
-      refuseIf(
-        await referenceIssues(
-          "allocation",
-          p.entries,
-          p.entries.map((e) => e.decidedOn),
-          by,
-        ),
-      );
-      const ctx = await admissionContext(p.entries.map((e) => e.planYear));
-      return once("allocations", by, p.idempotency, async (tx) =>
-        answerOf(p, await writeAllocations(tx, p.entries, by, ctx)),
-      );
+    /** Posts allocations in a transaction of their own (jobs, scripts): the saved entries. */
+    async postAllocations(entries: AllocationInput[], by: Principal) {
+      return repo.transaction(await prepareAllocations(entries, by));
     },
 
-    async postDisbursements(p: Posting<DisbursementInput>, by: Principal): Promise<PostResult> {
-      refuseIf(
-        await referenceIssues(
-          "disbursement",
-          p.entries,
-          p.entries.map((e) => e.disbursedOn),
-          by,
-        ),
-      );
-      const ctx = await admissionContext(p.entries.map((e) => e.planYear));
-      return once("disbursements", by, p.idempotency, async (tx) =>
-        answerOf(p, await writeDisbursements(tx, p.entries, by, ctx)),
-      );
+    /** Posts disbursements in a transaction of their own (jobs, scripts): the saved entries. */
+    async postDisbursements(entries: DisbursementInput[], by: Principal) {
+      return repo.transaction(await prepareDisbursements(entries, by));
+    },
+
+    /** Where posts keep their first answer per Idempotency-Key, with their transactions. */
+    idempotencyRecords: {
+      transaction: repo.transaction,
+      claimIdempotencyKey: repo.claimIdempotencyKey,
+      findIdempotencyRecord: repo.findIdempotencyRecord,
+      completeIdempotencyKey: repo.completeIdempotencyKey,
     },
 
     listAllocations: (f: EntryFilter, by: Principal) => repo.listAllocations(restrict(f, by)),
@@ -407,11 +387,6 @@ function restrict(f: EntryFilter, by: Principal): EntryFilter {
   if (f.unitCodes && own.length === 0)
     throw new ForbiddenError(`this key may not read unit ${f.unitCodes.join(", ")}`);
   return { ...f, unitCodes: own };
-}
-
-export function assertCanReadUnit(by: Principal, unitCode: string): void {
-  if (by.role === "officer" && !by.unitCodes.includes(unitCode))
-    throw new ForbiddenError(`this key may not read unit ${unitCode}`);
 }
 
 export type LedgerService = ReturnType<typeof createLedgerService>;

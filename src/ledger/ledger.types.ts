@@ -2,7 +2,6 @@ import type { Restatement } from "../domain/closing.js";
 import type { CapitalSource, CapitalType, LedgerScope } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 
-export { scopeKey, scopeOf } from "../domain/ledger-rules.js";
 export type { CapitalSource, CapitalType, LedgerScope };
 
 export type EntryKind = "allocation" | "disbursement";

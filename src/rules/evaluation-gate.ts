@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { inBulkLane } from "../db/lanes.js";
 import { BusyError } from "../domain/errors.js";
+import type { GateOptions } from "./gate-options.js";
 
 export type EvaluationGate = {
   /**
@@ -16,18 +17,7 @@ export type EvaluationGate = {
   load(): { running: number; waiting: number };
 };
 
-export type GateOptions = {
-  /** Distinct evaluations computed at once. */
-  concurrency: number;
-  /** Distinct evaluations that may wait for a slot; past this, a caller is told to retry. */
-  maxWaiting: number;
-};
-
-/**
- * One at a time: on the embedded database a second scan would only queue for its one session, and
- * on a small PostgreSQL host four at once starved posts of CPU (bench/RESULTS.md, part 6).
- */
-export const DEFAULT_GATE: GateOptions = { concurrency: 1, maxWaiting: 16 };
+export { DEFAULT_GATE, type GateOptions } from "./gate-options.js";
 
 type Flight = { promise: Promise<unknown>; started: boolean };
 

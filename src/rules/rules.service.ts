@@ -1,6 +1,6 @@
 // Status, at-risk and summary: SQL figures in, the pure domain decides.
 
-import type { Principal } from "../access/principal.js";
+import { assertCanReadUnit, type Principal } from "../access/principal.js";
 import {
   type AtRiskFilter,
   type AtRiskItem,
@@ -42,7 +42,6 @@ import {
   withTreasuryReadings,
 } from "../domain/treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
-import { assertCanReadUnit } from "../ledger/ledger.service.js";
 import type { AnswerCache } from "./answer-cache.js";
 import { atRiskListFingerprint, decodeAtRiskCursor, encodeAtRiskCursor } from "./at-risk-cursor.js";
 import type { EvaluationGate } from "./evaluation-gate.js";

@@ -3,7 +3,15 @@
 // past its limits.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CsvLimitError, type CsvLimits, type CsvRecord, createCsvParser, detectDelimiter } from "./csv.js";
+import {
+  CsvLimitError,
+  type CsvLimits,
+  type CsvRecord,
+  createCsvParser,
+  detectDelimiter,
+  parseCsv,
+  writeCsv,
+} from "./csv.js";
 
 /** The parser the service used before streaming, unchanged: the whole text at once. */
 function referenceParse(input: string, delimiter: string): CsvRecord[] {
@@ -153,5 +161,28 @@ describe("streaming CSV", () => {
     expect(detectDelimiter('"a,b";c;d\n1,2,3,4,5')).toBe(";");
     expect(detectDelimiter("a\tb\tc")).toBe("\t");
     expect(detectDelimiter("a")).toBe(",");
+  });
+});
+
+describe("CSV quoting", () => {
+  it("reads RFC 4180 quoting, CRLF or LF, a BOM, and ';' when the header uses it", () => {
+    const text = '\uFEFFa;b;c\r\n"x;1";"say ""hi""";"two\nlines"\n;;\n';
+    expect(detectDelimiter(text.slice(1))).toBe(";");
+    expect(parseCsv(text).map((r) => [r.line, r.fields])).toEqual([
+      [1, ["a", "b", "c"]],
+      [2, ["x;1", 'say "hi"', "two\nlines"]],
+      [4, ["", "", ""]],
+    ]);
+    expect(() => parseCsv('a,b\n"open,1\n')).toThrow(/never closed/);
+  });
+
+  it("writes a BOM, quotes what needs it, and defuses formulas in text", () => {
+    const out = writeCsv([
+      ["Tên", "Số"],
+      ['Sở "A", B', 1_000n],
+      ["=SUM(A1)", -5],
+    ]).toString("utf8");
+    expect(out).toBe('\uFEFFTên,Số\r\n"Sở ""A"", B",1000\r\n\'=SUM(A1),-5\r\n');
+    expect(parseCsv(out)[1]?.fields).toEqual(['Sở "A", B', "1000"]);
   });
 });

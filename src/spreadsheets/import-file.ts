@@ -3,6 +3,7 @@
 // IMPORT_MAX_ROWS, not after it has all been read. Data rows keep only the import's columns.
 
 import type { ColumnSet } from "./columns.js";
+import { HEADER_SEARCH_ROWS, type HeaderMap, mapHeader, type RowError } from "./import-header.js";
 import {
   createTextBudget,
   type ImportLimits,
@@ -10,7 +11,6 @@ import {
   type TextBudget,
   UnreadableFileError,
 } from "./import-limits.js";
-import { HEADER_SEARCH_ROWS, type HeaderMap, mapHeader, type RowError } from "./import-rows.js";
 import type { Cell, FileFormat, SheetRow } from "./sheet-row.js";
 import { readSheetRows, sniffFormat } from "./spreadsheet-reader.js";
 

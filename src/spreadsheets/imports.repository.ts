@@ -1,9 +1,10 @@
 // What an import needs to know of the ledger besides its scopes' movements (the ledger
 // repository's scopeHistories): allocations per scope and decision, so a re-imported decision is
 // recognised. Runs on the caller's transaction when given one.
+
+import { scopeKey } from "../domain/ledger-rules.js";
 import type { Db } from "../ledger/ledger.repository.js";
 import type { LedgerScope } from "../ledger/ledger.types.js";
-import { scopeKey } from "../ledger/ledger.types.js";
 
 type ScopeRow = Omit<LedgerScope, "program"> & { program: string };
 

@@ -3,31 +3,21 @@
 // scope locks, and writes every row or none. Duty submissions are read here and planned and
 // written by their own service (src/duties/submission-import.service.ts).
 import type { Principal } from "../access/principal.js";
-import { RuleViolationError } from "../domain/errors.js";
+import { ImportRejectedError, RuleViolationError } from "../domain/errors.js";
+import { type LedgerScope, scopeOf } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { SubmissionImportService } from "../duties/submission-import.service.js";
 import type { Db, LedgerRepository } from "../ledger/ledger.repository.js";
 import type { AdmissionContext, LedgerService } from "../ledger/ledger.service.js";
-import { type LedgerScope, scopeOf } from "../ledger/ledger.types.js";
+import { planAllocations, toAllocationInput } from "./allocation-planner.js";
 import type { ImportKind, LedgerImportKind } from "./columns.js";
+import { planDisbursements, toDisbursementInput } from "./disbursement-planner.js";
 import { readImportFile } from "./import-file.js";
+import { type HeaderMap, locate, type RowError } from "./import-header.js";
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits, UnreadableFileError } from "./import-limits.js";
-import {
-  type AllocationRow,
-  type DisbursementRow,
-  type HeaderMap,
-  issueToRowError,
-  locate,
-  planAllocations,
-  planDisbursements,
-  type RowError,
-  type RowPlan,
-  type RowStatus,
-  toAllocationInput,
-  toDisbursementInput,
-  validateRows,
-} from "./import-rows.js";
+import { type AllocationRow, type DisbursementRow, validateRows } from "./import-row-schemas.js";
 import type { ImportsRepository } from "./imports.repository.js";
+import { issueToRowError, type RowPlan, type RowStatus } from "./row-plan.js";
 import type { FileFormat } from "./sheet-row.js";
 
 type Deps = {
@@ -241,57 +231,73 @@ export function createImportsService(d: Deps) {
     };
   }
 
+  /** The report of a file, valid or not. */
+  async function importFile(
+    kind: ImportKind,
+    body: Buffer,
+    dryRun: boolean,
+    by: Principal,
+  ): Promise<ImportReport> {
+    const fileError = (e: UnreadableFileError): ImportReport =>
+      report(
+        kind,
+        null,
+        dryRun,
+        [],
+        [],
+        [{ row: e.row ?? 1, column: null, header: null, field: null, rule: e.rule, message: e.message }],
+      );
+    let read: Awaited<ReturnType<typeof readImportFile>>;
+    try {
+      read = await readImportFile(kind, body, limits);
+    } catch (e) {
+      if (e instanceof UnreadableFileError) return fileError(e);
+      throw e;
+    }
+    if ("errors" in read) return report(kind, read.format, dryRun, [], [], read.errors);
+    // Non-blank rows below the header, at most limits.maxRows (the reading stopped past it).
+    const { header, data } = read;
+    if (data.length === 0)
+      return fileError(
+        new UnreadableFileError("the file has no data rows below the header", "no_rows", header.headerRow),
+      );
+    if (kind === "duty-submissions") return d.dutySubmissions.run(read, dryRun, by);
+
+    const parsed = validateRows(kind, header, data);
+    const refs = await checkReferences(header, parsed.rows, by);
+    const ctx = await d.ledger.admissionContext(refs.ok.map((r) => r.planYear));
+    const first = await plan(kind, d.db, header, refs.ok, by, ctx);
+    const rowNumbers = parsed.rowNumbers;
+    const errors = [...parsed.errors, ...refs.errors, ...first.errors];
+    if (dryRun || errors.length > 0)
+      return report(kind, read.format, dryRun, rowNumbers, first.plans, errors);
+
+    try {
+      const { plans, ids } = await d.ledger.transaction(async (tx) => {
+        // Plan again under the scope locks: what another writer committed meanwhile counts.
+        await d.ledgerRepo.lockScopes(tx, refs.ok.map(scopeOf));
+        const again = await plan(kind, tx, header, refs.ok, by, ctx);
+        if (again.errors.length) throw new Rejected(again.errors, again.plans);
+        return { plans: again.plans, ids: await write(kind, tx, header, again.plans, by, ctx) };
+      });
+      return report(kind, read.format, false, rowNumbers, plans, [], ids);
+    } catch (e) {
+      if (e instanceof Rejected) return report(kind, read.format, false, rowNumbers, e.plans, e.errors);
+      throw e;
+    }
+  }
+
   return {
     limits,
 
+    /**
+     * Reads, checks and (unless a dry run) writes a file: the report of a valid file, or an
+     * ImportRejectedError carrying the report of one with row errors (nothing was written).
+     */
     async run(kind: ImportKind, body: Buffer, dryRun: boolean, by: Principal): Promise<ImportReport> {
-      const fileError = (e: UnreadableFileError): ImportReport =>
-        report(
-          kind,
-          null,
-          dryRun,
-          [],
-          [],
-          [{ row: e.row ?? 1, column: null, header: null, field: null, rule: e.rule, message: e.message }],
-        );
-      let read: Awaited<ReturnType<typeof readImportFile>>;
-      try {
-        read = await readImportFile(kind, body, limits);
-      } catch (e) {
-        if (e instanceof UnreadableFileError) return fileError(e);
-        throw e;
-      }
-      if ("errors" in read) return report(kind, read.format, dryRun, [], [], read.errors);
-      // Non-blank rows below the header, at most limits.maxRows (the reading stopped past it).
-      const { header, data } = read;
-      if (data.length === 0)
-        return fileError(
-          new UnreadableFileError("the file has no data rows below the header", "no_rows", header.headerRow),
-        );
-      if (kind === "duty-submissions") return d.dutySubmissions.run(read, dryRun, by);
-
-      const parsed = validateRows(kind, header, data);
-      const refs = await checkReferences(header, parsed.rows, by);
-      const ctx = await d.ledger.admissionContext(refs.ok.map((r) => r.planYear));
-      const first = await plan(kind, d.db, header, refs.ok, by, ctx);
-      const rowNumbers = parsed.rowNumbers;
-      const errors = [...parsed.errors, ...refs.errors, ...first.errors];
-      if (dryRun || errors.length > 0)
-        return report(kind, read.format, dryRun, rowNumbers, first.plans, errors);
-
-      try {
-        const { plans, ids } = await d.ledger.transaction(async (tx) => {
-          // Plan again under the scope locks: what another writer committed meanwhile counts.
-          await d.ledgerRepo.lockScopes(tx, refs.ok.map(scopeOf));
-          const again = await plan(kind, tx, header, refs.ok, by, ctx);
-          if (again.errors.length) throw new Rejected(again.errors, again.plans);
-          return { plans: again.plans, ids: await write(kind, tx, header, again.plans, by, ctx) };
-        });
-        return report(kind, read.format, false, rowNumbers, plans, [], ids);
-      } catch (e) {
-        if (e instanceof Rejected) return report(kind, read.format, false, rowNumbers, e.plans, e.errors);
-        throw e;
-      }
+      const r = await importFile(kind, body, dryRun, by);
+      if (!r.valid) throw new ImportRejectedError(r);
+      return r;
     },
   };
 }

@@ -11,7 +11,7 @@ import type { LocalDate } from "../domain/local-date.js";
 import { amountOut, code, errorBody, queryDate, queryPlanYear } from "../http/schemas.js";
 import { IMPORT_KINDS } from "./columns.js";
 import type { ExportsService } from "./exports.service.js";
-import type { ImportReport, ImportsService } from "./imports.service.js";
+import type { ImportsService } from "./imports.service.js";
 import { importTemplate } from "./templates.js";
 import { acceptRawUploads } from "./upload-body.js";
 import { contentDisposition, type Download, XLSX_TYPE } from "./workbook.js";
@@ -143,21 +143,8 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
     },
     async (req, reply) => {
       const dryRun = req.query.dryRun === "true";
-      const r: ImportReport = await imports.run(req.query.kind, req.body, dryRun, principalOf(req));
-      if (!r.valid) {
-        const first = r.errors[0];
-        return reply.status(422).send({
-          ...r,
-          error: "import_rejected",
-          message: `${r.errors.length} error(s)${first ? `; row ${first.row}${first.column ? ` column ${first.column}` : ""}: ${first.message}` : ""}; nothing was written`,
-          issues: r.errors.map((e) => ({
-            path: `row.${e.row}${e.field ? `.${e.field}` : ""}`,
-            rule: e.rule,
-            message: e.message,
-          })),
-          requestId: req.id,
-        });
-      }
+      // A file with row errors throws ImportRejectedError: the error handler answers 422.
+      const r = await imports.run(req.query.kind, req.body, dryRun, principalOf(req));
       return reply.status(dryRun || r.written === 0 ? 200 : 201).send(r);
     },
   );

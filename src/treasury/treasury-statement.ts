@@ -2,10 +2,11 @@
 // spreadsheet imports), each row through the statement's cell schemas, then the checks that need
 // no database (one line per scope). No clock, no database: the service checks units and programs.
 import { createHash } from "node:crypto";
-import { type LedgerScope, scopeKey } from "../ledger/ledger.types.js";
+import { type LedgerScope, scopeKey } from "../domain/ledger-rules.js";
 import { readImportFile } from "../spreadsheets/import-file.js";
+import { type HeaderMap, locate, type RowError } from "../spreadsheets/import-header.js";
 import { type ImportLimits, UnreadableFileError } from "../spreadsheets/import-limits.js";
-import { type HeaderMap, locate, parseSheetRows, type RowError } from "../spreadsheets/import-rows.js";
+import { parseSheetRows } from "../spreadsheets/import-row-schemas.js";
 import type { FileFormat } from "../spreadsheets/sheet-row.js";
 import { TREASURY_COLUMNS, type TreasuryRow, treasuryRow } from "./treasury-columns.js";
 

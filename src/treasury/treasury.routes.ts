@@ -129,21 +129,6 @@ export const treasuryRoutes: FastifyPluginAsyncZod<{ treasury: TreasuryService }
     },
     async (req, reply) => {
       const r = await treasury.importStatement(req.body, req.query, principalOf(req));
-      if (r.kind === "rejected") {
-        const first = r.errors[0];
-        return reply.status(422).send({
-          error: "statement_rejected",
-          message: `${r.errors.length} error(s)${first ? `; row ${first.row}${first.column ? ` column ${first.column}` : ""}: ${first.message}` : ""}; nothing was written`,
-          issues: r.errors.map((e) => ({
-            path: `row.${e.row}${e.field ? `.${e.field}` : ""}`,
-            rule: e.rule,
-            message: e.message,
-          })),
-          requestId: req.id,
-          format: r.format,
-          errors: r.errors,
-        });
-      }
       if (r.kind === "existing") return reply.status(200).send({ created: false, statement: r.statement });
       return reply.status(201).send({ created: true, statement: r.statement, comparison: r.comparison });
     },

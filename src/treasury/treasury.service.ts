@@ -2,13 +2,17 @@
 // disbursement are imported and kept as they came, compared with the ledger at their date, and a
 // unit's figures that agree can be marked confirmed by the Treasury up to a date.
 import { actorOf, type Principal } from "../access/principal.js";
-import { ConflictError, InvalidInputError, NotFoundError, RuleViolationError } from "../domain/errors.js";
+import {
+  ConflictError,
+  ImportRejectedError,
+  InvalidInputError,
+  NotFoundError,
+  RuleViolationError,
+} from "../domain/errors.js";
+import { scopeKey } from "../domain/ledger-rules.js";
 import { addDays, daysBetween, type LocalDate, todayIn } from "../domain/local-date.js";
 import type { LedgerRepository } from "../ledger/ledger.repository.js";
-import { scopeKey } from "../ledger/ledger.types.js";
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from "../spreadsheets/import-limits.js";
-import type { RowError } from "../spreadsheets/import-rows.js";
-import type { FileFormat } from "../spreadsheets/sheet-row.js";
 import type {
   ConfirmationRecord,
   ScopeComparison,
@@ -41,7 +45,6 @@ export type Comparison = {
 };
 
 export type ImportOutcome =
-  | { kind: "rejected"; format: FileFormat | null; errors: RowError[] }
   | { kind: "existing"; statement: StatementRecord }
   | { kind: "created"; statement: StatementRecord; comparison: Comparison };
 
@@ -125,7 +128,10 @@ export function createTreasuryService(d: Deps) {
           ),
         );
       if (errors.length > 0)
-        return { kind: "rejected", format: file.format, errors: errors.sort((a, b) => a.row - b.row) };
+        throw new ImportRejectedError(
+          { format: file.format, errors: errors.sort((a, b) => a.row - b.row) },
+          "statement_rejected",
+        );
 
       const lines: StatementLine[] = file.rows.map(({ row, ...r }) => ({ ...r, lineNo: row }));
       const importedAt = d.now();

@@ -6,7 +6,7 @@
 // PostgreSQL only (PGlite belongs to one process).
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type ServiceProcess, startService, stopAllServices } from "../helpers/service-process.js";
-import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "../helpers/smtp-test-server.js";
+import { countByMessageId, type SmtpTestServer, startSmtpTestServer } from "../helpers/smtp-server.js";
 import { ADMIN_KEY, createFaultApp, type FaultApp, sleep } from "./helpers/app.js";
 import { ADMINS, addUnits, headsWithAlerts, putCurrentYearPlan, unitSpecs } from "./helpers/current-year.js";
 import { recordFigures } from "./helpers/figures.js";

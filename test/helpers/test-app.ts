@@ -1,6 +1,10 @@
 // The real app over a fresh database, driven with app.inject. The clock is the only fake.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { LightMyRequestResponse } from "fastify";
 import type { Principal, Role } from "../../src/access/principal.js";
+import { createEmlMailer } from "../../src/alerts/mailer/index.js";
 import { buildApp } from "../../src/app.js";
 import { type Clock, type ContainerOptions, createContainer } from "../../src/container.js";
 import { createTestDatabase } from "./test-database.js";
@@ -15,7 +19,7 @@ export function fixedClock(iso: string): Clock & { set(iso: string): void } {
 export type TestAppOptions = {
   clock?: Clock;
   maxBatchSize?: number;
-  /** Optional, passed through to createContainer (default: .eml files in a temporary folder). */
+  /** Where messages go (default: .eml files in a temporary folder of this app, removed on close). */
   mailer?: ContainerOptions["mailer"];
   adminEmails?: string[];
   outbox?: ContainerOptions["outbox"];
@@ -29,10 +33,11 @@ export type TestAppOptions = {
 
 export async function createTestApp(opts: TestAppOptions = {}) {
   const db = await createTestDatabase();
+  const emlDir = opts.mailer ? null : await mkdtemp(join(tmpdir(), "dm-test-eml-"));
   const container = createContainer(db, {
     maxBatchSize: opts.maxBatchSize ?? 1000,
     clock: opts.clock ?? fixedClock("2022-12-31T05:00:00Z"),
-    ...(opts.mailer ? { mailer: opts.mailer } : {}),
+    mailer: opts.mailer ?? createEmlMailer({ dir: emlDir!, from: "test <test@example.invalid>" }),
     ...(opts.adminEmails ? { adminEmails: opts.adminEmails } : {}),
     ...(opts.outbox ? { outbox: opts.outbox } : {}),
     ...(opts.alertPolicy ? { alertPolicy: opts.alertPolicy } : {}),
@@ -69,6 +74,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     async close() {
       await app.close();
       await db.close();
+      if (emlDir) await rm(emlDir, { recursive: true, force: true });
     },
   };
 }

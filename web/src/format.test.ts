@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { daysLeftText, dutyStatusLabel, pct, percentOf, vnd, vndShort } from "./format";
+import { date, dateTime, daysLeftText, dutyStatusLabel, pct, percentOf, vnd, vndShort } from "./format";
 
 describe("vnd", () => {
   it("writes the exact digits of an amount above 2^53", () => {
@@ -58,5 +58,20 @@ describe("dutyStatusLabel", () => {
     expect(dutyStatusLabel("at_risk", false)).toBe("Sắp đến hạn");
     expect(dutyStatusLabel("on_track", false)).toBe("Đúng tiến độ");
     expect(dutyStatusLabel("not_applicable", false)).toBe("Không áp dụng");
+  });
+});
+
+describe("date and dateTime", () => {
+  it("writes a local date, or an instant's UTC date, as dd/mm/yyyy", () => {
+    expect(date("2022-09-30")).toBe("30/09/2022");
+    expect(date("2022-09-30T17:00:00Z")).toBe("30/09/2022");
+    expect(date("0099-12-31")).toBe("31/12/0099");
+    expect(date(null)).toBe("—");
+  });
+
+  it("writes an instant in Vietnam's time, whatever the browser's zone", () => {
+    expect(dateTime("2022-09-30T17:00:00Z")).toBe("01/10/2022 00:00");
+    expect(dateTime("2022-01-05T00:05:00.000Z")).toBe("05/01/2022 07:05");
+    expect(dateTime(undefined)).toBe("—");
   });
 });

@@ -1,6 +1,15 @@
 // Vietnamese display of amounts, rates and dates. Amounts arrive as whole đồng in bigint (see
 // api.ts) and are written from their digits, never through a float; rates are display numbers
-// the service already rounded (percent, 2 decimals).
+// the service already rounded (percent, 2 decimals). Dates are written by date-fns.
+import { tz } from "@date-fns/tz";
+import { format } from "date-fns/format";
+import { vi } from "date-fns/locale/vi";
+
+/**
+ * The service's time zone (DEFAULT_TIME_ZONE of src/domain/local-date.ts). Written again here: the
+ * dashboard is a project of its own, built before the service's sources are there (Dockerfile).
+ */
+const TIME_ZONE = "Asia/Ho_Chi_Minh";
 
 const groupThousands = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
 
@@ -66,11 +75,18 @@ export function percentOf(part: bigint, whole: bigint): number | null {
   return (num < 0n ? -Number(hundredths) : Number(hundredths)) / 100;
 }
 
-/** "2022-09-30" → "30/09/2022" */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** "2022-09-30" → "30/09/2022"; an ISO instant by its first 10 characters (its UTC date). */
 export function date(iso: string | null | undefined): string {
-  if (!iso) return "—";
-  const [y, m, d] = iso.slice(0, 10).split("-");
-  return `${d}/${m}/${y}`;
+  const m = iso ? ISO_DATE.exec(iso) : null;
+  if (!m) return "—";
+  // Local midnight of the browser, the zone `format` reads a Date in; setFullYear, not the
+  // constructor, which reads years 0-99 as 1900-1999.
+  const day = new Date(0);
+  day.setFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  day.setHours(0, 0, 0, 0);
+  return format(day, "dd/MM/uuuu", { locale: vi });
 }
 
 /** "13 ngày (10 ngày làm việc)": days left to a due date, counted both ways; "—" once due. */
@@ -84,9 +100,7 @@ export function daysLeftText(daysLeft: number, workingDaysLeft: number | undefin
 /** An ISO instant in Vietnam's time: "30/09/2022 07:05". */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return "—";
-  const t = new Date(iso);
-  const local = new Date(t.getTime() + 7 * 3_600_000).toISOString();
-  return `${date(local)} ${local.slice(11, 16)}`;
+  return format(new Date(iso), "dd/MM/uuuu HH:mm", { locale: vi, in: tz(TIME_ZONE) });
 }
 
 export const STATUS_LABEL: Record<string, string> = {

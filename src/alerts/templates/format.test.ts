@@ -18,6 +18,7 @@ describe("Vietnamese formatting", () => {
   it("writes dates as dd/mm/yyyy", () => {
     expect(formatDate("2022-09-30")).toBe("30/09/2022");
     expect(formatDate("2023-01-01")).toBe("01/01/2023");
+    expect(formatDate("0099-12-31")).toBe("31/12/0099");
     expect(() => formatDate("30/09/2022")).toThrow(RangeError);
   });
 

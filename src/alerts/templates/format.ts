@@ -1,6 +1,6 @@
 // Vietnamese formatting shared by every template. Pure: no clock, no locale of the machine.
 import { formatDeadline } from "../../domain/deadline.js";
-import { daysBetween, type LocalDate } from "../../domain/local-date.js";
+import { daysBetween, formatLocalDate, type LocalDate } from "../../domain/local-date.js";
 import type { MilestoneStatus } from "../../domain/milestone-status.js";
 import { formatVnd } from "../../domain/money.js";
 import type { Acknowledgement, AlertItem, AlertSnapshot, AlertStage } from "../alert.types.js";
@@ -8,13 +8,10 @@ import type { Acknowledgement, AlertItem, AlertSnapshot, AlertStage } from "../a
 export const SUBJECT_PREFIX = "[Giải ngân MTQG]";
 export const SERVICE_NAME = "Hệ thống theo dõi giải ngân vốn các Chương trình mục tiêu quốc gia";
 
-const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** "2022-09-30" → "30/09/2022". */
+/** "2022-09-30" → "30/09/2022"; a RangeError for anything but a valid local date. */
 export function formatDate(d: LocalDate): string {
-  const m = LOCAL_DATE.exec(d);
-  if (!m) throw new RangeError(`Not a local date (YYYY-MM-DD): ${JSON.stringify(d)}`);
-  return `${m[3]}/${m[2]}/${m[1]}`;
+  // uuuu, the proleptic year, writes 0000 as 0000 (yyyy, the year of an era, would write 0001).
+  return formatLocalDate(d, "dd/MM/uuuu");
 }
 
 /** "1234567" → "1.234.567". */
