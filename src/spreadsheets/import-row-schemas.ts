@@ -17,15 +17,17 @@ import { COLUMNS, type ColumnDef, type ImportKind } from "./columns.js";
 import { type HeaderMap, locate, type RowError } from "./import-header.js";
 import type { Cell, SheetRow } from "./sheet-row.js";
 
-const scopeShape = {
+/** The cells naming a ledger scope, as every import reads them (the Treasury's statements too). */
+export const scopeCells = {
   unitCode: codeCell,
   program: codeCell,
   planYear: yearCell,
   carriedOverFrom: optionalYearCell,
   source: sourceCell,
   capitalType: capitalTypeCell,
-  note: optionalTextCell(1000),
 };
+
+const scopeShape = { ...scopeCells, note: optionalTextCell(1000) };
 
 const carriedBefore = (r: { planYear: number; carriedOverFrom: number | null }, ctx: z.RefinementCtx) => {
   if (r.carriedOverFrom !== null && r.carriedOverFrom >= r.planYear)

@@ -4,15 +4,9 @@
 // normalizeLabel: no case, accents or punctuation), with the words a KBNN export uses.
 import { z } from "zod";
 import type { CapitalSource, CapitalType } from "../ledger/ledger.types.js";
-import {
-  capitalTypeCell,
-  codeCell,
-  nonNegativeAmountCell,
-  optionalYearCell,
-  sourceCell,
-  yearCell,
-} from "../spreadsheets/cells.js";
+import { nonNegativeAmountCell } from "../spreadsheets/cells.js";
 import type { ColumnDef } from "../spreadsheets/columns.js";
+import { scopeCells } from "../spreadsheets/import-row-schemas.js";
 
 export const TREASURY_COLUMNS: readonly ColumnDef[] = [
   {
@@ -100,15 +94,7 @@ export const TREASURY_COLUMNS: readonly ColumnDef[] = [
 
 /** One row of a statement as read: a scope and its cumulative disbursed, whole đồng, never negative. */
 export const treasuryRow = z
-  .object({
-    unitCode: codeCell,
-    program: codeCell,
-    planYear: yearCell,
-    carriedOverFrom: optionalYearCell,
-    source: sourceCell,
-    capitalType: capitalTypeCell,
-    disbursed: nonNegativeAmountCell,
-  })
+  .object({ ...scopeCells, disbursed: nonNegativeAmountCell })
   .superRefine((r, ctx) => {
     if (r.carriedOverFrom !== null && r.carriedOverFrom >= r.planYear)
       ctx.addIssue({
