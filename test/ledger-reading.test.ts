@@ -122,11 +122,21 @@ describe("cursor pagination", () => {
     expect(pages).toBe(4);
   });
 
-  it("walks a filtered listing whose size is a multiple of the page", async () => {
+  it("walks a filtered listing whose size is a multiple of the page, with no empty last page", async () => {
     const all = (await get<Page>("/api/v1/disbursements?unit=TAMKY")).items.map((e) => e.id);
-    const { seen } = await walk("/api/v1/disbursements?unit=TAMKY", 2);
+    const { seen, pages } = await walk("/api/v1/disbursements?unit=TAMKY", 2);
     expect(seen).toEqual(all);
     expect(seen).toHaveLength(6);
+    expect(pages).toBe(3);
+  });
+
+  it("hands out an opaque cursor, not the id, and refuses a forged one", async () => {
+    const first = await get<Page>("/api/v1/allocations?limit=2");
+    expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(first.nextCursor).not.toBe(String(first.items[1]?.id));
+    const res = await t.request("GET", "/api/v1/allocations?cursor=AAAA");
+    expect(res.status).toBe(400);
+    expect((res.body as { issues: { path: string }[] }).issues[0]?.path).toBe("querystring.cursor");
   });
 
   it("walks with a limit larger than the listing in one page", async () => {
@@ -135,7 +145,7 @@ describe("cursor pagination", () => {
     expect(pages).toBe(1);
   });
 
-  it("answers an empty page after the last entry", async () => {
+  it("still reads a plain id as a cursor (what pages handed out before), answering an empty page after the last entry", async () => {
     const page = await get<Page>(`/api/v1/allocations?cursor=${ids.a7}`);
     expect(page).toEqual({ items: [], nextCursor: null });
   });

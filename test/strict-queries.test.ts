@@ -127,14 +127,23 @@ describe("ids and cursors", () => {
     expect((await t.request("POST", "/api/v1/alerts/9223372036854775807/resend")).status).toBe(404);
   });
 
-  it("refuses list cursors past int8", async () => {
+  it("refuses list cursors past int8, and cursors this service did not make", async () => {
+    const forged = [
+      "AAAA",
+      "0",
+      "01",
+      b64('{"id":"0"}'),
+      b64('{"id":"9223372036854775808"}'),
+      b64('{"id":1}'),
+    ];
     for (const url of [
       "/api/v1/allocations",
       "/api/v1/alerts",
       "/api/v1/audit",
       "/api/v1/reallocation-requests",
     ])
-      for (const c of PAST_INT8) await expect400("GET", `${url}?cursor=${c}`, "querystring.cursor");
+      for (const c of [...PAST_INT8, ...forged])
+        await expect400("GET", `${url}?cursor=${encodeURIComponent(c)}`, "querystring.cursor");
   });
 
   it("hands out an opaque entries cursor and refuses a forged one", async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { code, errorBody, searchText, text } from "../http/schemas.js";
+import { code, errorResponses, searchText, text } from "../http/schemas.js";
 import type { ApiKeysService } from "./api-keys.service.js";
 import { ADMINS, principalOf } from "./auth.plugin.js";
 
@@ -25,7 +25,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
         tags: ["access"],
         summary: "Create an API key; the secret is in the answer once and never again",
         body: z.strictObject({ name: text(200), role, unitCodes: z.array(code).max(500).optional() }),
-        response: { 201: keyOut.extend({ key: z.string() }), 404: errorBody, 422: errorBody },
+        response: { 201: keyOut.extend({ key: z.string() }), ...errorResponses(404, 422) },
       },
     },
     async (req, reply) => {
@@ -45,7 +45,7 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
       schema: {
         tags: ["access"],
         params: z.object({ id: searchText(64) }),
-        response: { 204: z.null(), 404: errorBody },
+        response: { 204: z.null(), ...errorResponses(404) },
       },
     },
     async (req, reply) => {

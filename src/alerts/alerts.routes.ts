@@ -4,11 +4,12 @@ import { ADMINS, principalOf } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { AcknowledgementsService } from "../acknowledgements/acknowledgements.service.js";
 import type { LocalDate } from "../domain/local-date.js";
+import { pageOut, pageQuery, readIdPage } from "../http/paging.js";
 import {
   bigintId,
   code,
-  cursorQuery,
-  errorBody,
+  errorResponses,
+  idOut,
   queryDate,
   queryPlanYear,
   searchText,
@@ -31,8 +32,66 @@ type Opts = {
 };
 
 const OBSERVERS: readonly Role[] = ["admin", "viewer"];
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+
+const messageKind = z
+  .enum(["unit", "admin"])
+  .describe('"unit": to a unit\'s head; "admin": to admins (escalations, digest)');
+const runOut = z.object({
+  asOf: z.string(),
+  dryRun: z.boolean(),
+  ran: z.boolean().describe("false when another instance was already running an evaluation"),
+  planYears: z.array(z.number()).describe("the plans evaluated: this year's and last year's"),
+  queued: z.number().describe("alerts queued for sending (dry run: that would be)"),
+  skipped: z.number().describe("alerts recorded as skipped (no recipient, too late, …)"),
+  messages: z.array(
+    z.object({
+      kind: messageKind,
+      to: z.string(),
+      items: z.number().describe("alerts the message carries"),
+      subject: z.string(),
+    }),
+  ),
+});
+const alertOut = z.object({
+  id: idOut,
+  planYear: z.number(),
+  milestoneId: z.string(),
+  unitCode: z.string().describe('"*" for alerts about no single unit (the weekly digest)'),
+  program: z.string(),
+  stage: z.string(),
+  recipient: z.string(),
+  outcome: z.enum(["queued", "skipped"]),
+  skipReason: z.string().nullable(),
+  snapshot: z
+    .unknown()
+    .describe("the figures the alert was decided on, one snapshot per item (amounts as decimal strings)"),
+  asOf: z.date(),
+  messageId: idOut.nullable().describe("the outbox message carrying it; null when skipped"),
+  createdAt: z.date(),
+  message: z
+    .object({
+      id: idOut,
+      status: z.enum(["pending", "sending", "sent", "retry", "dead"]),
+      attempts: z.number(),
+      lastError: z.string().nullable(),
+      sentAt: z.date().nullable(),
+      headerMessageId: z.string().describe("RFC 5322 Message-ID, the same on every resend"),
+      subject: z.string(),
+    })
+    .nullable(),
+  acknowledgement: z
+    .object({
+      at: z.date(),
+      on: z.string(),
+      plannedAction: z.string().nullable(),
+      plannedOn: z.string().nullable(),
+    })
+    .nullable()
+    .optional()
+    .describe("the recipient's acknowledgement of the message; null: none yet"),
+});
 
 export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
   app.post(
@@ -44,7 +103,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
         summary: "Run the alert evaluation for a date: what should have been sent by then and is not yet",
         querystring: z.strictObject({ asOf: queryDate.optional(), dryRun: bool.default(false) }),
         response: {
-          200: z.looseObject({ asOf: z.string(), dryRun: z.boolean(), ran: z.boolean() }),
+          200: runOut,
           ...errors,
         },
       },
@@ -73,28 +132,30 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
           stage: searchText(40).optional(),
           status: z.enum(["pending", "sending", "sent", "retry", "dead", "skipped"]).optional(),
           planYear: queryPlanYear.optional(),
-          ...cursorQuery,
+          ...pageQuery,
         }),
         response: {
-          200: z.looseObject({ items: z.array(z.looseObject({})), nextCursor: z.string().nullable() }),
+          200: pageOut(alertOut),
           ...errors,
         },
       },
     },
     async (req) => {
       const q = req.query;
-      const items = await o.alerts.list({
-        unitCode: q.unit,
-        milestoneId: q.milestone,
-        stage: q.stage,
-        status: q.status,
-        planYear: q.planYear,
-        afterId: q.cursor ? BigInt(q.cursor) : undefined,
-        limit: q.limit,
-      });
+      const page = await readIdPage(q, (afterId, limit) =>
+        o.alerts.list({
+          unitCode: q.unit,
+          milestoneId: q.milestone,
+          stage: q.stage,
+          status: q.status,
+          planYear: q.planYear,
+          afterId,
+          limit,
+        }),
+      );
       return {
-        items: o.acknowledgements ? await o.acknowledgements.attachTo(items) : items,
-        nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null,
+        items: o.acknowledgements ? await o.acknowledgements.attachTo(page.items) : page.items,
+        nextCursor: page.nextCursor,
       };
     },
   );
@@ -137,7 +198,7 @@ export const alertsRoutes: FastifyPluginAsyncZod<Opts> = async (app, o) => {
                 subject: z.string(),
                 html: z.string(),
                 text: z.string(),
-                kind: z.enum(["unit", "admin"]),
+                kind: messageKind,
                 /** True: the ledger holds these alerts already, so a run would not send them again. */
                 inLedger: z.boolean(),
                 items: z.array(

@@ -1,18 +1,23 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS } from "../access/auth.plugin.js";
-import { cursorQuery, errorBody, searchText } from "../http/schemas.js";
+import { pageOut, pageQuery, readIdPage } from "../http/paging.js";
+import { errorResponses, idOut, searchText } from "../http/schemas.js";
 import type { AuditRepository } from "./audit.repository.js";
 
-const event = z.object({
-  id: z.bigint(),
+export const auditEventOut = z.object({
+  id: idOut,
   entity: z.string(),
   entityId: z.string(),
   action: z.string(),
-  actor: z.string(),
+  actor: z.string().describe('who did it ("admin:<keyId>", "officer:<keyId>", "system")'),
   at: z.date(),
-  document: z.string().nullable(),
-  details: z.unknown(),
+  document: z.string().nullable().describe("the document behind the change"),
+  // Written as stored: every writer records an object, but the column is any JSON.
+  details: z.unknown().meta({
+    type: "object",
+    description: "what the change recorded, field by field; the fields depend on the entity and action",
+  }),
 });
 
 export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditRepository }> = async (app, { audit }) => {
@@ -37,24 +42,17 @@ export const auditRoutes: FastifyPluginAsyncZod<{ audit: AuditRepository }> = as
             ])
             .optional(),
           id: searchText(40).optional(),
-          ...cursorQuery,
+          ...pageQuery,
         }),
         response: {
-          200: z.object({ items: z.array(event), nextCursor: z.string().nullable() }),
-          401: errorBody,
-          403: errorBody,
+          200: pageOut(auditEventOut),
+          ...errorResponses(401, 403),
         },
       },
     },
-    async (req) => {
-      const q = req.query;
-      const items = await audit.list({
-        entity: q.entity,
-        entityId: q.id,
-        limit: q.limit,
-        afterId: q.cursor ? BigInt(q.cursor) : undefined,
-      });
-      return { items, nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null };
-    },
+    (req) =>
+      readIdPage(req.query, (afterId, limit) =>
+        audit.list({ entity: req.query.entity, entityId: req.query.id, limit, afterId }),
+      ),
   );
 };

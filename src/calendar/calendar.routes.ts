@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
-import { errorBody, localDate, queryPlanYear, text } from "../http/schemas.js";
+import { errorResponses, localDate, queryPlanYear, text } from "../http/schemas.js";
 import type { CalendarService } from "./calendar.service.js";
 
 const namedDay = z.strictObject({ date: localDate, name: text(200) });
@@ -28,7 +28,7 @@ const yearOut = z.object({
     .optional()
     .describe("with ?nonWorkingDays=true: every non-working day of the year and why"),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = errorResponses(400, 401, 403, 404, 409);
 
 export const calendarRoutes: FastifyPluginAsyncZod<{ calendar: CalendarService }> = async (
   app,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
-import { code, errorBody, text } from "../http/schemas.js";
+import { code, errorResponses, text } from "../http/schemas.js";
 import type { CatalogService } from "./catalog.service.js";
 
 const program = z.strictObject({ code, name: text(300) });
@@ -25,7 +25,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> =
     "/programs",
     {
       config: { roles: ADMINS },
-      schema: { tags: ["catalog"], body: program, response: { 201: program, 409: errorBody } },
+      schema: { tags: ["catalog"], body: program, response: { 201: program, ...errorResponses(409) } },
     },
     async (req, reply) => reply.status(201).send(await catalog.createProgram(req.body)),
   );
@@ -50,7 +50,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> =
         tags: ["catalog"],
         summary: "A unit; to an officer, a unit of another key answers 404 as an unknown code does",
         params: z.object({ code }),
-        response: { 200: unit, 404: errorBody },
+        response: { 200: unit, ...errorResponses(404) },
       },
     },
     (req) => catalog.getUnitFor(req.params.code, principalOf(req)),
@@ -59,7 +59,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<{ catalog: CatalogService }> =
     "/units",
     {
       config: { roles: ADMINS },
-      schema: { tags: ["catalog"], body: unit, response: { 201: unit, 409: errorBody } },
+      schema: { tags: ["catalog"], body: unit, response: { 201: unit, ...errorResponses(409) } },
     },
     async (req, reply) => reply.status(201).send(await catalog.createUnit(req.body, principalOf(req))),
   );

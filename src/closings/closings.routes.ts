@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
-import { amountOut, errorBody, queryPlanYear, searchText, text } from "../http/schemas.js";
+import { milestoneSchema } from "../domain/plan.js";
+import { amountOut, errorResponses, queryPlanYear, searchText, storedJson, text } from "../http/schemas.js";
 import { statusCounts } from "../rules/rules.schemas.js";
 import type { ClosingsService } from "./closings.service.js";
 
@@ -11,7 +12,7 @@ const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]
 const closingOut = z.object({
   planYear: z.number(),
   milestoneId: z.string(),
-  milestone: z.unknown().describe("the milestone as it stood when closed"),
+  milestone: storedJson(milestoneSchema, "the milestone as it stood when closed"),
   planVersion: z.number().describe("the plan version the verdicts were judged on (0: built-in)"),
   dueOn: z.string(),
   closedAt: z.date(),
@@ -30,14 +31,7 @@ const verdictOut = z.object({
   rate: z.number().nullable(),
   shortfall: amountOut,
 });
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  422: errorBody,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 
 export const closingsRoutes: FastifyPluginAsyncZod<{ closings: ClosingsService }> = async (
   app,

@@ -5,11 +5,12 @@ import { z } from "zod";
 import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { LocalDate } from "../domain/local-date.js";
+import { opaqueCursor, pageOut } from "../http/paging.js";
 import {
   amountOut,
   capitalType,
   code,
-  errorBody,
+  errorResponses,
   queryDate,
   queryInt,
   queryPlanYear,
@@ -72,7 +73,7 @@ const entry = z.object({
   postedBy: z.string(),
   postedAt: z.date(),
 });
-const entriesPage = { items: z.array(entry), nextCursor: z.string().nullable() };
+const entriesPage = pageOut(entry).shape;
 
 const column = z.array(amountOut);
 const series = z
@@ -115,11 +116,8 @@ const viewQuery = {
   planYear: queryPlanYear.optional(),
 };
 // Opaque: the nextCursor of a previous page, checked whole (date, kind and id) before any SQL.
-const cursor = z.string().refine((s) => decodeEntryCursor(s) !== undefined, {
-  message: "must be the nextCursor of a previous page",
-  params: { rule: "cursor" },
-});
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const cursor = opaqueCursor(decodeEntryCursor);
+const errors = errorResponses(400, 401, 403, 404);
 
 const overview = z.object({
   ...viewHeader,

@@ -8,6 +8,7 @@ import type { AtRiskFilter } from "../domain/at-risk.js";
 import { formatDeadline } from "../domain/deadline.js";
 import { type LocalDate, minDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
+import { pageOf } from "../http/paging.js";
 import type { LedgerService } from "../ledger/ledger.service.js";
 import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
@@ -88,11 +89,8 @@ function toColumns(rows: SeriesRow[]) {
 export function createDashboardService(d: Deps) {
   async function entriesPage(code: string, planYear: number, asOf: LocalDate, limit: number, after?: string) {
     const cursor = after ? decodeEntryCursor(after) : undefined;
-    // One more than asked tells whether a next page exists without a second query.
-    const rows = await d.repo.entries(code, planYear, asOf, limit + 1, cursor);
-    const items: EntryRow[] = rows.slice(0, limit);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeEntryCursor(last) : null };
+    const rows: EntryRow[] = await d.repo.entries(code, planYear, asOf, limit + 1, cursor);
+    return pageOf(rows, limit, encodeEntryCursor);
   }
 
   /** What every view's header shows: the dates, the plan and its milestones, the programs. */

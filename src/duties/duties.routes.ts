@@ -5,16 +5,19 @@ import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
+import { dutyFromSchema } from "../domain/duties.js";
 import { DomainError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
+import { legalBasisSchema } from "../domain/plan-fields.js";
 import {
   bigintId,
   code,
-  errorBody,
+  errorResponses,
   localDate,
   queryDate,
   queryPlanYear,
   searchText,
+  storedJson,
   text,
 } from "../http/schemas.js";
 import { acceptRawUploads } from "../spreadsheets/upload-body.js";
@@ -52,14 +55,19 @@ const verdict = {
   metBy: z.string().nullable().describe("the submission on time that met it"),
   submissions: z.array(submissionOut),
 };
+// The duty as the plan states it (loose: a duty stored under an older plan reads back whole).
 const dutyOut = z.looseObject({
   id: z.string(),
   title: z.string(),
   document: z.string(),
-  from: z.unknown(),
+  from: storedJson(dutyFromSchema, "whom the duty asks: every unit, units of some kinds, or named units"),
   dueOn: z.string(),
-  legalBasis: z.unknown(),
-  dateChosen: z.string().optional(),
+  legalBasis: storedJson(legalBasisSchema, "the document that sets the duty"),
+  dateChosen: z.string().optional().describe("why the due date is the one the plan states"),
+  atRiskWithinWorkingDays: z
+    .number()
+    .optional()
+    .describe("at risk from this many working days before the due date (absent: the default, 5)"),
 });
 const counts = z.object({
   not_applicable: z.number(),
@@ -77,14 +85,7 @@ const fields = {
   submittedOn: localDate.describe("the date the document was sent; not after today"),
   note: text(1000).optional(),
 };
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  422: errorBody,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 
 /** Issues of fields sent in the query string are named there, not in the body (the file). */
 async function fieldsInQuery<T>(fn: () => Promise<T>): Promise<T> {
@@ -168,7 +169,7 @@ export const dutiesRoutes: FastifyPluginAsyncZod<Opts> = async (app, { duties, t
         body: z
           .custom<Buffer>((b) => Buffer.isBuffer(b), "send the file itself as the request body")
           .meta({ type: "string", format: "binary" }),
-        response: { 201: recorded, 413: errorBody, 415: errorBody, ...errors },
+        response: { 201: recorded, ...errorResponses(413, 415), ...errors },
       },
     },
     async (req, reply) => {

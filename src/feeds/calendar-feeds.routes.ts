@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, WRITERS } from "../access/auth.plugin.js";
-import { bigintId, code, errorBody, text } from "../http/schemas.js";
+import { bigintId, code, errorResponses, text } from "../http/schemas.js";
 import type { CalendarFeedsService } from "./calendar-feeds.service.js";
 
 // Short: a client may show a revoked feed this long, and fresh figures wait no longer.
@@ -15,7 +15,7 @@ const feedOut = z.object({
   createdAt: z.date(),
   revokedAt: z.date().nullable(),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 422: errorBody };
+const errors = errorResponses(400, 401, 403, 404, 422);
 const out = (f: Awaited<ReturnType<CalendarFeedsService["list"]>>[number]) => ({ ...f, id: String(f.id) });
 
 /** Management, under /api/v1 with an API key. */
@@ -93,8 +93,7 @@ export const calendarFeedRoutes: FastifyPluginAsyncZod<{ feeds: CalendarFeedsSer
         params: z.object({ token: z.string().max(64) }),
         response: {
           200: z.string().describe("an iCalendar document (RFC 5545), text/calendar; charset=utf-8"),
-          400: errorBody,
-          404: errorBody,
+          ...errorResponses(400, 404),
         },
       },
     },

@@ -109,6 +109,16 @@ export const errorBody = z.object({
   requestId: z.string(),
 });
 
+/** The statuses an error answer may have: each is described by errorBody in the OpenAPI document. */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
+
+/** A route's error answers, `{ 400: errorBody, … }`, for `schema.response`. */
+export function errorResponses<const S extends readonly ErrorStatus[]>(
+  ...statuses: S
+): { [K in S[number]]: typeof errorBody } {
+  return Object.fromEntries(statuses.map((s) => [s, errorBody])) as { [K in S[number]]: typeof errorBody };
+}
+
 /** The dates a query string may name: the README states this range; no plan lies outside it. */
 export const QUERY_DATE_MIN = "2000-01-01";
 export const QUERY_DATE_MAX = "2100-12-31";
@@ -143,7 +153,7 @@ export const queryInt = (min: number, max: number) =>
 /** A plan year in a query string or path. */
 export const queryPlanYear = queryInt(2000, 2100);
 
-const INT8_MAX = 9_223_372_036_854_775_807n;
+export const INT8_MAX = 9_223_372_036_854_775_807n;
 
 /** A row id (PostgreSQL bigint) in a path or cursor: decimal, 1 to 2^63 − 1, read as a BigInt. */
 export const bigintId = (message: string) =>
@@ -153,11 +163,6 @@ export const bigintId = (message: string) =>
     // A larger id would fail in the database with a 500, not here.
     .refine((s) => !/^\d+$/.test(s) || BigInt(s) <= INT8_MAX, { message, params: { rule: "int8_range" } })
     .meta({ type: "string", pattern: "^[1-9][0-9]{0,18}$" });
-
-export const cursorQuery = {
-  limit: queryInt(1, 1000).default(100),
-  cursor: bigintId("must be the nextCursor of a previous page").optional(),
-};
 
 /**
  * A moment, ISO 8601 with its offset ("2023-01-05T10:00:00+07:00" or "…Z"): readings answer as
@@ -177,3 +182,17 @@ export const knownAt = z
   )
   .transform((s) => new Date(s))
   .meta({ type: "string", format: "date-time", example: "2023-01-05T10:00:00+07:00" });
+
+/**
+ * JSON the service stored after checking it with `schema` (a plan, a milestone as it stood),
+ * answered as stored and documented by that schema. Not parsed again on the way out: a value
+ * written under an older rule must still read back unchanged, not fail with a 500.
+ */
+export function storedJson(schema: z.ZodType, description: string) {
+  const { $schema: _, ...shape } = z.toJSONSchema(schema, {
+    target: "openapi-3.0",
+    io: "output",
+    unrepresentable: "any",
+  }) as Record<string, unknown>;
+  return z.unknown().meta({ ...shape, description });
+}

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import { sendIdempotent } from "../http/idempotent.js";
-import { code, errorBody, knownAt, queryDate } from "../http/schemas.js";
+import { pageOut, readIdPage } from "../http/paging.js";
+import { code, errorResponses, knownAt, queryDate } from "../http/schemas.js";
 import {
   allocationIn,
   allocationOut,
@@ -13,7 +14,6 @@ import {
   idempotencyHeaders,
   ledgerOut,
   oneOrBatch,
-  page,
 } from "./ledger.schemas.js";
 import type { LedgerService } from "./ledger.service.js";
 import type { AllocationInput, DisbursementInput, EntryFilter } from "./ledger.types.js";
@@ -27,29 +27,19 @@ const answerOf = <T>(batch: boolean, saved: T[]) => (batch ? { entries: saved } 
 
 type Opts = { ledger: LedgerService; maxBatchSize: number; today: () => LocalDate };
 
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  422: errorBody,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 
-function toFilter(q: z.infer<typeof entryQuery>): EntryFilter {
+function toFilter(q: z.output<typeof entryQuery>, afterId: bigint | undefined, limit: number): EntryFilter {
   return {
     unitCodes: q.unit ? [q.unit] : undefined,
     program: q.program,
     planYear: q.planYear,
     from: q.from,
     to: q.to,
-    afterId: q.cursor ? BigInt(q.cursor) : undefined,
-    limit: q.limit,
+    afterId,
+    limit,
   };
 }
-
-const nextCursor = (items: { id: bigint }[], limit: number) =>
-  items.length === limit ? String(items.at(-1)?.id) : null;
 
 export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, maxBatchSize, today }) => {
   const allocations = oneOrBatch(allocationIn, maxBatchSize);
@@ -117,13 +107,13 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
       schema: {
         tags: ["ledger"],
         querystring: entryQuery,
-        response: { 200: page(allocationOut), ...errors },
+        response: { 200: pageOut(allocationOut), ...errors },
       },
     },
-    async (req) => {
-      const items = await ledger.listAllocations(toFilter(req.query), principalOf(req));
-      return { items, nextCursor: nextCursor(items, req.query.limit) };
-    },
+    (req) =>
+      readIdPage(req.query, (afterId, take) =>
+        ledger.listAllocations(toFilter(req.query, afterId, take), principalOf(req)),
+      ),
   );
 
   app.get(
@@ -133,13 +123,13 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
       schema: {
         tags: ["ledger"],
         querystring: entryQuery,
-        response: { 200: page(disbursementOut), ...errors },
+        response: { 200: pageOut(disbursementOut), ...errors },
       },
     },
-    async (req) => {
-      const items = await ledger.listDisbursements(toFilter(req.query), principalOf(req));
-      return { items, nextCursor: nextCursor(items, req.query.limit) };
-    },
+    (req) =>
+      readIdPage(req.query, (afterId, take) =>
+        ledger.listDisbursements(toFilter(req.query, afterId, take), principalOf(req)),
+      ),
   );
 
   app.get(

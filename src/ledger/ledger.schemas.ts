@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { pageQuery } from "../http/paging.js";
 import {
   amount,
   amountOut,
   capitalType,
   code,
-  cursorQuery,
   localDate,
   planYear,
   queryDate,
@@ -71,11 +71,8 @@ export const entryQuery = z.strictObject({
   planYear: queryPlanYear.optional(),
   from: queryDate.optional(),
   to: queryDate.optional(),
-  ...cursorQuery,
+  ...pageQuery,
 });
-
-export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const ledgerOut = z.object({
   unitCode: z.string(),

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS } from "../access/auth.plugin.js";
 import { dutySchema } from "../domain/duties.js";
-import { milestoneSchema } from "../domain/plan.js";
+import { milestoneSchema, planSchema } from "../domain/plan.js";
 import { VERDICT_FIGURES } from "../domain/treasury-reading.js";
-import { errorBody, localDate, planYear, queryPlanYear, text } from "../http/schemas.js";
+import { errorResponses, localDate, planYear, queryPlanYear, storedJson, text } from "../http/schemas.js";
 import type { PlansService } from "./plans.service.js";
 
 const year = queryPlanYear;
@@ -46,13 +46,23 @@ const planBody = z.strictObject({
       "Required when the amendment changes the rules of a closed milestone; recorded in the audit trail",
     ),
 });
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  422: errorBody,
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
+
+const planOut = storedJson(planSchema, "the plan as stored: what GET shows, and PUT takes back");
+const amendingAct = z.object({ document: z.string(), issuedOn: z.string().nullable() });
+const planChange = z
+  .object({
+    milestone: z.string().optional().describe("the milestone changed; absent for a duty or the plan itself"),
+    duty: z.string().optional().describe("the duty changed; absent for a milestone or the plan itself"),
+    change: z.enum(["added", "removed", "modified"]),
+    field: z.string().optional().describe("the field modified"),
+    from: z.unknown().optional().describe("the field's value before (absent fields read as their default)"),
+    to: z.unknown().optional().describe("the field's value after"),
+  })
+  .describe("one difference from the version before");
+const planVersion = {
+  plan: planOut,
+  version: z.number().describe("0: the built-in plan; then 1, 2, … per stored version"),
 };
 
 export const plansRoutes: FastifyPluginAsyncZod<{ plans: PlansService }> = async (app, { plans }) => {
@@ -73,10 +83,20 @@ export const plansRoutes: FastifyPluginAsyncZod<{ plans: PlansService }> = async
         summary: "The current plan of a year, with every earlier version and the act behind each change",
         params: z.object({ year }),
         response: {
-          200: z.looseObject({
-            plan: z.unknown(),
-            version: z.number(),
-            history: z.array(z.unknown()),
+          200: z.object({
+            ...planVersion,
+            history: z
+              .array(
+                z.object({
+                  version: z.number(),
+                  createdAt: z.date(),
+                  createdBy: z.string(),
+                  act: amendingAct.nullable().describe("the act that made the change; null for none"),
+                  reason: z.string().nullable(),
+                  changes: z.array(planChange).describe("against the version before; empty for the first"),
+                }),
+              )
+              .describe("every version, oldest first"),
             dueDates: z
               .array(
                 z.object({
@@ -118,7 +138,12 @@ export const plansRoutes: FastifyPluginAsyncZod<{ plans: PlansService }> = async
         params: z.object({ year }),
         body: planBody,
         response: {
-          200: z.looseObject({ plan: z.unknown(), version: z.number(), changes: z.array(z.unknown()) }),
+          200: z.object({
+            ...planVersion,
+            changes: z
+              .array(planChange)
+              .describe("what this put changed; empty: nothing, the version is the same"),
+          }),
           ...errors,
         },
       },

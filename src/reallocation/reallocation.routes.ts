@@ -1,13 +1,15 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ADMINS, principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
+import { auditEventOut } from "../audit/audit.routes.js";
+import { pageOut, pageQuery, readIdPage } from "../http/paging.js";
 import {
   amountOut,
   bigintId,
   capitalType,
   code,
-  cursorQuery,
-  errorBody,
+  errorResponses,
+  idOut,
   localDate,
   planYear,
   positiveAmount,
@@ -50,27 +52,42 @@ const approveBody = z.strictObject({
     .max(50),
 });
 
-const requestOut = z.looseObject({
-  id: amountOut,
+const requestOut = z.object({
+  id: idOut,
   unitCode: z.string(),
   planYear: z.number(),
-  state: z.enum(["submitted", "approved", "rejected"]),
+  reason: z.string(),
+  documentRef: z.string().describe("number of the unit's written request (văn bản đề xuất)"),
   sentOn: z.string(),
+  state: z.enum(["submitted", "approved", "rejected"]),
+  createdBy: z.string(),
+  createdAt: z.date(),
+  decision: z
+    .object({
+      decisionRef: z.string(),
+      decidedOn: z.string().nullable(),
+      decidedBy: z.string().nullable(),
+      note: z.string().nullable(),
+    })
+    .nullable()
+    .describe("the approval or rejection; null while submitted"),
   lines: z.array(
-    z.looseObject({ program: z.string(), amount: amountOut, approvedAmount: amountOut.nullable() }),
+    z.object({
+      program: z.string(),
+      source,
+      capitalType,
+      amount: amountOut.describe("requested, whole đồng"),
+      approvedAmount: amountOut.nullable().describe("approved, whole đồng; null unless approved"),
+      recipients: z
+        .array(z.object({ unitCode: z.string(), amount: amountOut }))
+        .describe("the receiving units of the approved amount"),
+    }),
   ),
 });
 const idParam = z.object({
   id: bigintId("must be a request id").transform((s) => BigInt(s)),
 });
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  422: errorBody,
-};
+const errors = errorResponses(400, 401, 403, 404, 409, 422);
 
 export const reallocationRoutes: FastifyPluginAsyncZod<{ reallocation: ReallocationService }> = async (
   app,
@@ -99,27 +116,22 @@ export const reallocationRoutes: FastifyPluginAsyncZod<{ reallocation: Reallocat
           unit: code.optional(),
           planYear: queryPlanYear.optional(),
           state: z.enum(["submitted", "approved", "rejected"]).optional(),
-          ...cursorQuery,
+          ...pageQuery,
         }),
         response: {
-          200: z.object({ items: z.array(requestOut), nextCursor: z.string().nullable() }),
+          200: pageOut(requestOut),
           ...errors,
         },
       },
     },
-    async (req) => {
+    (req) => {
       const q = req.query;
-      const items = await reallocation.list(
-        {
-          unitCode: q.unit,
-          planYear: q.planYear,
-          state: q.state,
-          limit: q.limit,
-          afterId: q.cursor ? BigInt(q.cursor) : undefined,
-        },
-        principalOf(req),
+      return readIdPage(q, (afterId, limit) =>
+        reallocation.list(
+          { unitCode: q.unit, planYear: q.planYear, state: q.state, limit, afterId },
+          principalOf(req),
+        ),
       );
-      return { items, nextCursor: items.length === q.limit ? String(items.at(-1)?.id) : null };
     },
   );
   app.get(
@@ -130,7 +142,12 @@ export const reallocationRoutes: FastifyPluginAsyncZod<{ reallocation: Reallocat
         tags: ["reallocation"],
         summary: "A request with its state and history",
         params: idParam,
-        response: { 200: requestOut, ...errors },
+        response: {
+          200: requestOut.extend({
+            history: z.array(auditEventOut).describe("the request's audit trail, oldest first"),
+          }),
+          ...errors,
+        },
       },
     },
     (req) => reallocation.get(req.params.id, principalOf(req)),

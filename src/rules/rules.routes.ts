@@ -3,7 +3,7 @@ import { z } from "zod";
 import { principalOf, READERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
-import { code, errorBody, knownAt, queryDate, queryPlanYear } from "../http/schemas.js";
+import { code, errorResponses, knownAt, queryDate, queryPlanYear } from "../http/schemas.js";
 import { sendSliced } from "../http/sliced-reply.js";
 import { atRiskPage, atRiskQuery, dutyOut, milestoneOut, summaryOut } from "./rules.schemas.js";
 import type { RulesService } from "./rules.service.js";
@@ -24,7 +24,7 @@ const asOfQuery = {
 /** asOf defaults to today, or, for a reading as known at a moment, to that moment's local date. */
 const asOfOf = (q: { asOf?: LocalDate | undefined; knownAt?: Date | undefined }, today: () => LocalDate) =>
   q.asOf ?? (q.knownAt ? todayIn(q.knownAt) : today());
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const errors = errorResponses(400, 401, 403, 404);
 
 // A page holds up to 1,000 items (half a megabyte): it leaves in slices (src/http/sliced-reply.ts).
 const atRiskOut = z.object({ asOf: z.string(), planYear: z.number(), ...atRiskPage });

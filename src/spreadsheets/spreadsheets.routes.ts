@@ -8,7 +8,7 @@ import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import type { Role } from "../access/principal.js";
 import type { LocalDate } from "../domain/local-date.js";
-import { amountOut, code, errorBody, queryDate, queryPlanYear } from "../http/schemas.js";
+import { amountOut, code, errorResponses, queryDate, queryPlanYear } from "../http/schemas.js";
 import { IMPORT_KINDS } from "./columns.js";
 import type { ExportsService } from "./exports.service.js";
 import type { ImportsService } from "./imports.service.js";
@@ -85,7 +85,7 @@ const rejected = importReport.extend({
   requestId: z.string(),
 });
 
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const errors = errorResponses(400, 401, 403, 404);
 const file = z.string().describe("the file's bytes");
 
 function sendFile(reply: FastifyReply, d: Download) {
@@ -134,8 +134,7 @@ export const spreadsheetsRoutes: FastifyPluginAsyncZod<Opts> = async (app, { imp
         response: {
           200: importReport,
           201: importReport,
-          413: errorBody,
-          415: errorBody,
+          ...errorResponses(413, 415),
           422: rejected,
           ...errors,
         },

@@ -12,6 +12,7 @@ import {
   capitalType,
   code,
   errorBody,
+  errorResponses,
   idOut,
   localDate,
   planYear,
@@ -78,7 +79,7 @@ const confirmationOut = z.object({
   createdBy: z.string(),
   createdAt: z.date(),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const errors = errorResponses(400, 401, 403, 404);
 const idParam = bigintId("must be a statement id");
 /** A statement id in a JSON body: as the API writes it (an integer), or as a string of digits. */
 const statementIdIn = z
@@ -119,9 +120,7 @@ export const treasuryRoutes: FastifyPluginAsyncZod<{ treasury: TreasuryService }
         response: {
           200: z.object({ created: z.literal(false), statement: statementOut }),
           201: z.object({ created: z.literal(true), statement: statementOut, comparison: comparisonOut }),
-          409: errorBody,
-          413: errorBody,
-          415: errorBody,
+          ...errorResponses(409, 413, 415),
           422: rejected,
           ...errors,
         },
@@ -228,8 +227,7 @@ export const treasuryRoutes: FastifyPluginAsyncZod<{ treasury: TreasuryService }
         response: {
           200: z.object({ created: z.literal(false), confirmation: confirmationOut }),
           201: z.object({ created: z.literal(true), confirmation: confirmationOut }),
-          409: errorBody,
-          422: errorBody,
+          ...errorResponses(409, 422),
           ...errors,
         },
       },

@@ -5,7 +5,8 @@ import {
   amountOut,
   capitalType,
   code,
-  errorBody,
+  errorResponses,
+  idOut,
   localDate,
   planYear,
   positiveAmount,
@@ -14,6 +15,7 @@ import {
   source,
   text,
 } from "../http/schemas.js";
+import type { YearEndRepository } from "./year-end.repository.js";
 import type { YearEndService } from "./year-end.service.js";
 
 const scope = {
@@ -29,18 +31,35 @@ const scope = {
   amount: positiveAmount,
   restatement: restatement.optional(),
 };
-const row = z.looseObject({
-  id: amountOut,
+const movement = {
+  id: idOut,
   unitCode: z.string(),
   program: z.string(),
   planYear: z.number(),
   amount: amountOut,
+  carriedOverFrom: z.number().nullable().describe("set for capital carried over from an earlier year"),
+  source,
+  capitalType,
+  createdBy: z.string(),
+  createdAt: z.date(),
+};
+const carryForwardOut = z.object({
+  ...movement,
+  legalBasis: z.string().describe("the decision that approved the carry-forward"),
+  approvedOn: z.string(),
 });
+const refundOut = z.object({
+  ...movement,
+  refundedOn: z.string(),
+  reference: z.string().describe("the reference of the refund (its payment order or decision)"),
+});
+/** YearEndService.list answers by its kind; its declared type is the union of both lists. */
+type Listed<K extends "listCarryForwards" | "listRefunds"> = Awaited<ReturnType<YearEndRepository[K]>>;
 const listQuery = z.strictObject({
   unit: code.optional(),
   planYear: queryPlanYear.optional(),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 422: errorBody };
+const errors = errorResponses(400, 401, 403, 404, 422);
 
 export const yearEndRoutes: FastifyPluginAsyncZod<{ yearEnd: YearEndService }> = async (app, { yearEnd }) => {
   app.post(
@@ -51,7 +70,7 @@ export const yearEndRoutes: FastifyPluginAsyncZod<{ yearEnd: YearEndService }> =
         tags: ["year-end"],
         summary: "Record an approved carry-forward (chuyển nguồn): kept for next year, not refunded",
         body: z.strictObject({ ...scope, legalBasis: text(500), approvedOn: localDate }),
-        response: { 201: row, ...errors },
+        response: { 201: carryForwardOut, ...errors },
       },
     },
     async (req, reply) =>
@@ -64,15 +83,15 @@ export const yearEndRoutes: FastifyPluginAsyncZod<{ yearEnd: YearEndService }> =
       schema: {
         tags: ["year-end"],
         querystring: listQuery,
-        response: { 200: z.object({ items: z.array(row) }), ...errors },
+        response: { 200: z.object({ items: z.array(carryForwardOut) }), ...errors },
       },
     },
     async (req) => ({
-      items: await yearEnd.list(
+      items: (await yearEnd.list(
         "carry-forwards",
         { unitCode: req.query.unit, planYear: req.query.planYear },
         principalOf(req),
-      ),
+      )) as Listed<"listCarryForwards">,
     }),
   );
   app.post(
@@ -83,7 +102,7 @@ export const yearEndRoutes: FastifyPluginAsyncZod<{ yearEnd: YearEndService }> =
         tags: ["year-end"],
         summary: "Record a refund of undisbursed capital to the higher-level budget",
         body: z.strictObject({ ...scope, refundedOn: localDate, reference: text(200) }),
-        response: { 201: row, ...errors },
+        response: { 201: refundOut, ...errors },
       },
     },
     async (req, reply) => reply.status(201).send(await yearEnd.recordRefund(req.body, principalOf(req))),
@@ -95,15 +114,15 @@ export const yearEndRoutes: FastifyPluginAsyncZod<{ yearEnd: YearEndService }> =
       schema: {
         tags: ["year-end"],
         querystring: listQuery,
-        response: { 200: z.object({ items: z.array(row) }), ...errors },
+        response: { 200: z.object({ items: z.array(refundOut) }), ...errors },
       },
     },
     async (req) => ({
-      items: await yearEnd.list(
+      items: (await yearEnd.list(
         "refunds",
         { unitCode: req.query.unit, planYear: req.query.planYear },
         principalOf(req),
-      ),
+      )) as Listed<"listRefunds">,
     }),
   );
 };
