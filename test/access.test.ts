@@ -286,6 +286,16 @@ describe("API keys", () => {
   });
 });
 
+describe("the key's own view", () => {
+  it("tells each key its role and, for an officer, its units; nothing without a key", async () => {
+    const me = async (key: string | null) => (await t.request("GET", "/api/v1/me", { key })).body;
+    expect(await me(officerA)).toMatchObject({ role: "officer", unitCodes: ["TAMKY"] });
+    expect(await me(viewer)).toMatchObject({ role: "viewer", unitCodes: [] });
+    expect(await me(ADMIN_KEY)).toMatchObject({ role: "admin", keyId: "bootstrap-admin" });
+    expect(await status("GET", "/api/v1/me", null)).toBe(401);
+  });
+});
+
 describe("public routes", () => {
   it("/healthz and /readyz need no key", async () => {
     expect(await t.request("GET", "/healthz", { key: null })).toMatchObject({

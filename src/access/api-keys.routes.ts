@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { code, errorResponses, searchText, text } from "../http/schemas.js";
 import type { ApiKeysService } from "./api-keys.service.js";
-import { ADMINS, principalOf } from "./auth.plugin.js";
+import { ADMINS, principalOf, READERS } from "./auth.plugin.js";
 
 const role = z.enum(["admin", "officer", "viewer"]);
 const keyOut = z.object({
@@ -31,6 +31,29 @@ export const apiKeysRoutes: FastifyPluginAsyncZod<{ apiKeys: ApiKeysService }> =
     async (req, reply) => {
       const created = await apiKeys.createKey(req.body, principalOf(req));
       return reply.status(201).send({ ...toOut(created), key: created.key });
+    },
+  );
+  app.get(
+    "/me",
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ["access"],
+        summary: "The key this request signs with: its role and, for an officer, the units it covers",
+        description: "The dashboard asks it after sign-in, to open an officer's own unit.",
+        response: {
+          200: z.object({
+            keyId: z.string(),
+            name: z.string(),
+            role,
+            unitCodes: z.array(z.string()).describe("an officer's units; empty for admins and viewers"),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { keyId, name, role: r, unitCodes } = principalOf(req);
+      return { keyId, name, role: r, unitCodes };
     },
   );
   app.get(

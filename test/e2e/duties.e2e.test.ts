@@ -124,6 +124,20 @@ describe.skipIf(!hasChromium)("reporting duties in Chromium", () => {
 
   const dutyRow = (page: Page, id: string) => page.locator(`tr[data-duty="${id}"]`);
 
+  it("takes an officer signing in to their own unit's page, not the province's overview", async () => {
+    const { page, problems, close } = await openPage();
+    try {
+      await page.goto(`${base}/sign-in`);
+      await page.getByLabel("Khóa API").fill(officerKey);
+      await page.getByRole("button", { name: "Đăng nhập" }).click();
+      await page.waitForURL((u) => u.pathname === `/units/${UNIT}`);
+      await expect.poll(() => dutyRow(page, "BC_6_THANG").count()).toBe(1);
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it("records a unit's submissions through the unit page's form, and refuses one dated after today", async () => {
     const { page, problems, close } = await openPage();
     try {

@@ -123,6 +123,9 @@ export type UnitDuties = {
   duties: { id: string; status: Status; metBy: string | null; submissions: Submission[] }[];
 };
 
+/** The signed-in key (GET /me). */
+export type Me = { keyId: string; name: string; role: "admin" | "officer" | "viewer"; unitCodes: string[] };
+
 export type Overview = ViewHeader & {
   summary: {
     total: Totals;

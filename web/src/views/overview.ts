@@ -5,8 +5,8 @@ import { getJson } from "../api";
 import { loader, pageHeader, rateBars, statusBadge, viewControls, viewLink } from "../components";
 import { h, scrollTable } from "../dom";
 import { DUTY_STATUS_LABEL, date, STATUS_LABEL, shortProgramName, vnd } from "../format";
-import type { View } from "../router";
-import type { Counts, Overview } from "../types";
+import type { View, ViewContext } from "../router";
+import type { Counts, Me, Overview } from "../types";
 
 const COUNTED = ["met", "on_track", "at_risk", "missed"] as const;
 /** The largest shortfalls the overview lists: the answer carries no more than these. */
@@ -21,6 +21,10 @@ const fetchOverview = (query: URLSearchParams) =>
 
 export const overviewView: View = async (root, ctx) => {
   root.replaceChildren(loader());
+  // The province is for admins and viewers: an officer is taken to their own unit, or shown them.
+  const me = await getJson<Me>("/me");
+  if (!ctx.isCurrent()) return;
+  if (me.role === "officer") return officerHome(root, ctx, me);
   const data = await fetchOverview(ctx.query);
   if (!ctx.isCurrent()) return;
   const programName = new Map(data.programs.map((p) => [p.code, shortProgramName(p.name)]));
@@ -304,4 +308,27 @@ function withParams(href: string, extra: Record<string, string>): string {
   const q = new URLSearchParams(qs);
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return `${path}?${q.toString()}`;
+}
+
+/** An officer's start: their one unit's page, or the list of their units. */
+function officerHome(root: HTMLElement, ctx: ViewContext, me: Me) {
+  const unitHref = (code: string) => {
+    const q = new URLSearchParams(ctx.query);
+    const search = q.toString();
+    return `/units/${encodeURIComponent(code)}${search ? `?${search}` : ""}`;
+  };
+  const [only] = me.unitCodes;
+  if (me.unitCodes.length === 1 && only) return ctx.navigate(unitHref(only), { replace: true });
+  root.replaceChildren(
+    pageHeader("Đơn vị của bạn", `Khóa "${me.name}" ghi và xem số liệu của các đơn vị sau.`),
+    h(
+      "section",
+      { class: "card" },
+      h(
+        "ul",
+        null,
+        me.unitCodes.map((c) => h("li", null, h("a", { href: unitHref(c) }, c))),
+      ),
+    ),
+  );
 }
