@@ -5,18 +5,10 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../../scripts/demo-data.js";
-import { type App, buildApp } from "../../src/app.js";
-import { createContainer } from "../../src/container.js";
-import { type Database, openDatabase } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrator.js";
-import { fixedClock } from "../helpers/test-app.js";
 import { chromiumPresent, launchChromium, SHOTS } from "./chromium.js";
+import { buildWeb, type DemoService, openPage as openBrowserPage, startDemoService } from "./demo-service.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const OUT = path.join(ROOT, "test-output");
 const ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
 const TODAY = "2022-09-23";
 const hasChromium = chromiumPresent("the dashboard's browser test");
@@ -47,63 +39,31 @@ type PageGlobals = {
   sessionStorage: { length: number };
 };
 
-let db: Database;
-let app: App;
+let service: DemoService;
 let browser: Browser;
 let base: string;
 
 describe.skipIf(!hasChromium)("dashboard in Chromium", () => {
   beforeAll(async () => {
-    // A fresh build of web/ into the test's own folder, so the test never sees a stale dist/web.
-    const webRoot = path.join(OUT, "e2e-web");
-    await build({
-      configFile: path.join(ROOT, "web/vite.config.ts"),
-      root: path.join(ROOT, "web"),
-      logLevel: "warn",
-      build: { outDir: webRoot, emptyOutDir: true, sourcemap: false },
-    });
+    const webRoot = await buildWeb("e2e-web");
     await mkdir(SHOTS, { recursive: true });
-
-    db = await openDatabase({ inMemory: true });
-    await migrate(db.raw);
-    // The demo's disbursements run to 31/1/2023: load them with the clock after that, then turn
-    // it back to the day the dashboard is looked at.
-    const clock = fixedClock(DEMO_NOW);
-    const container = createContainer(db, { maxBatchSize: 1000, clock });
-    const loaded = await loadDemoProvince(container, generateDemoProvince(), { maxBatchSize: 1000 });
-    expect(loaded.status).toBe("loaded");
-    clock.set(`${TODAY}T03:00:00Z`);
-    await container.apiKeys.bootstrapAdmin(ADMIN_KEY);
-    app = await buildApp(container, { webRoot, kickSender: () => {} });
     // The morning's alert run, so that unit pages have alerts to show.
-    const run = await app.inject({
-      method: "POST",
-      url: `/api/v1/alerts/run?asOf=${TODAY}`,
-      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+    service = await startDemoService({
+      adminKey: ADMIN_KEY,
+      at: `${TODAY}T03:00:00Z`,
+      webRoot,
+      alertRunOn: TODAY,
     });
-    expect(run.statusCode, run.body).toBe(200);
-    base = await app.listen({ port: 0, host: "127.0.0.1" });
+    base = service.base;
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await db?.close();
+    await service?.close();
   });
 
-  /** A fresh page that records every console error and uncaught exception. */
-  async function openPage(viewport: { width: number; height: number }) {
-    const context = await browser.newContext({ viewport, locale: "vi-VN", timezoneId: "Asia/Ho_Chi_Minh" });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    return { page, problems, close: () => context.close() };
-  }
+  const openPage = (viewport: { width: number; height: number }) => openBrowserPage(browser, { viewport });
 
   async function signIn(page: Page, key: string) {
     await page.goto(`${base}/`);

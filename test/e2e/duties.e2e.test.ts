@@ -8,18 +8,11 @@ import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../../scripts/demo-data.js";
-import { type App, buildApp } from "../../src/app.js";
-import { createContainer } from "../../src/container.js";
-import { type Database, openDatabase } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrator.js";
-import { fixedClock } from "../helpers/test-app.js";
+import type { App } from "../../src/app.js";
 import { chromiumPresent, launchChromium, SHOTS } from "./chromium.js";
+import { buildWeb, type DemoService, openPage as openBrowserPage, startDemoService } from "./demo-service.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const OUT = path.join(ROOT, "test-output");
 const ADMIN_KEY = "e2e-admin-key-duties-0123456789";
 const TODAY = "2022-09-23";
 const UNIT = "TAM_KY";
@@ -35,7 +28,7 @@ type Submission = {
 };
 type UnitDuty = { id: string; status: string; submissions: Submission[] };
 
-let db: Database;
+let service: DemoService;
 let app: App;
 let browser: Browser;
 let base: string;
@@ -54,57 +47,26 @@ async function unitDuties(): Promise<Map<string, UnitDuty>> {
 
 describe.skipIf(!hasChromium)("reporting duties in Chromium", () => {
   beforeAll(async () => {
-    const webRoot = path.join(OUT, "e2e-web-duties");
-    await build({
-      configFile: path.join(ROOT, "web/vite.config.ts"),
-      root: path.join(ROOT, "web"),
-      logLevel: "warn",
-      build: { outDir: webRoot, emptyOutDir: true, sourcemap: false },
-    });
+    const webRoot = await buildWeb("e2e-web-duties");
     await mkdir(SHOTS, { recursive: true });
-
-    db = await openDatabase({ inMemory: true });
-    await migrate(db.raw);
-    // As the dashboard's test: load the demo with the clock after its last entry, then turn it back.
-    const clock = fixedClock(DEMO_NOW);
-    const container = createContainer(db, { maxBatchSize: 1000, clock });
-    const loaded = await loadDemoProvince(container, generateDemoProvince(), { maxBatchSize: 1000 });
-    expect(loaded.status).toBe("loaded");
-    clock.set(`${TODAY}T03:00:00Z`);
-    await container.apiKeys.bootstrapAdmin(ADMIN_KEY);
+    service = await startDemoService({ adminKey: ADMIN_KEY, at: `${TODAY}T03:00:00Z`, webRoot });
+    ({ app, base } = service);
     officerKey = (
-      await container.apiKeys.createKey(
+      await service.container.apiKeys.createKey(
         { name: "Cán bộ Tam Kỳ", role: "officer", unitCodes: [UNIT] },
         { keyId: "bootstrap-admin", name: "e2e", role: "admin", unitCodes: [] },
       )
     ).key;
-    app = await buildApp(container, { webRoot, kickSender: () => {} });
-    base = await app.listen({ port: 0, host: "127.0.0.1" });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await db?.close();
+    await service?.close();
   });
 
-  async function openPage() {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: "vi-VN",
-      timezoneId: "Asia/Ho_Chi_Minh",
-      acceptDownloads: true,
-    });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-    return { page, problems, close: () => context.close() };
-  }
+  const openPage = () =>
+    openBrowserPage(browser, { viewport: { width: 1280, height: 900 }, acceptDownloads: true });
 
   async function signIn(page: Page, key: string, next: string) {
     await page.goto(`${base}/sign-in?next=${encodeURIComponent(next)}`);

@@ -6,15 +6,11 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../../scripts/demo-data.js";
 import { digestFixture, escalationFixture, unitAlertFixture } from "../../src/alerts/templates/fixtures.js";
 import { renderMessage } from "../../src/alerts/templates/render.js";
-import { type App, buildApp } from "../../src/app.js";
-import { createContainer } from "../../src/container.js";
-import { type Database, openDatabase } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrator.js";
-import { fixedClock } from "../helpers/test-app.js";
+import type { Database } from "../../src/db/database.js";
 import { chromiumPresent, launchChromium, SHOTS } from "./chromium.js";
+import { type DemoService, openPage as openBrowserPage, startDemoService } from "./demo-service.js";
 
 const ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
 // Monday 03/10/2022: the first working day after the 60% deadline (Friday 30/9), and digest day.
@@ -28,58 +24,30 @@ type PageGlobals = {
   document: { documentElement: { clientWidth: number; scrollWidth: number }; body: { textContent: string } };
 };
 
+let service: DemoService;
 let db: Database;
-let app: App;
 let browser: Browser;
 let base: string;
 
 describe.skipIf(!hasChromium)("e-mails and the acknowledgement page in Chromium", () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
-    db = await openDatabase({ inMemory: true });
-    await migrate(db.raw);
-    const clock = fixedClock(DEMO_NOW);
-    const container = createContainer(db, {
-      maxBatchSize: 1000,
-      clock,
-      adminEmails: ["lanh.dao@quangnam.example.vn"],
-      publicBaseUrl: "https://giamsat.example.vn",
+    service = await startDemoService({
+      adminKey: ADMIN_KEY,
+      at: `${RUN_DAY}T01:00:00Z`,
+      alertRunOn: RUN_DAY,
+      options: { adminEmails: ["lanh.dao@quangnam.example.vn"], publicBaseUrl: "https://giamsat.example.vn" },
     });
-    const loaded = await loadDemoProvince(container, generateDemoProvince(), { maxBatchSize: 1000 });
-    expect(loaded.status).toBe("loaded");
-    clock.set(`${RUN_DAY}T01:00:00Z`);
-    await container.apiKeys.bootstrapAdmin(ADMIN_KEY);
-    app = await buildApp(container, { kickSender: () => {} });
-    const run = await app.inject({
-      method: "POST",
-      url: `/api/v1/alerts/run?asOf=${RUN_DAY}`,
-      headers: { authorization: `Bearer ${ADMIN_KEY}` },
-    });
-    expect(run.statusCode, run.body).toBe(200);
-    base = await app.listen({ port: 0, host: "127.0.0.1" });
+    ({ db, base } = service);
     browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await db?.close();
+    await service?.close();
   });
 
-  async function openPage() {
-    const context = await browser.newContext({
-      viewport: MAIL_VIEWPORT,
-      locale: "vi-VN",
-      timezoneId: "Asia/Ho_Chi_Minh",
-    });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
-    });
-    return { page, problems, close: () => context.close() };
-  }
+  const openPage = () => openBrowserPage(browser, { viewport: MAIL_VIEWPORT });
 
   /** Shows an e-mail's HTML as a mail client would (no scripts run in either), and keeps a picture. */
   async function show(page: Page, html: string, name: string) {
