@@ -187,27 +187,7 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
     const key = pairKey(e.id, e.unitCode, e.program);
     const snapshot = snapshotOf(e, input, unit.name, m.title, m.guidance ?? null, m.deadlineText ?? null);
     const base = { planYear: plan.year, milestoneId: e.id, unitCode: e.unitCode, program: e.program };
-    const toHead = (stage: string, outcome: AlertIntent["outcome"], skipReason?: string) => {
-      if (outcome === "queued" && !working) return;
-      out.push({
-        key: { ...base, stage, recipient: unit.headEmail.toLowerCase() },
-        outcome,
-        ...(skipReason ? { skipReason } : {}),
-        route: { kind: "unit", to: unit.headEmail, toName: unit.headName, cc: unit.ccEmails },
-        snapshots: [snapshot],
-      });
-    };
-    const toAdmins = (stage: string, outcome: AlertIntent["outcome"], skipReason?: string) => {
-      if (outcome === "queued" && !working) return;
-      for (const admin of input.admins)
-        out.push({
-          key: { ...base, stage, recipient: admin.toLowerCase() },
-          outcome,
-          ...(skipReason ? { skipReason } : {}),
-          route: { kind: "escalation", to: admin, toName: admin, cc: [] },
-          snapshots: [snapshot],
-        });
-    };
+    const { toHead, toAdmins } = senders(out, working, base, unit, input.admins, snapshot);
     const unmet = e.status === "on_track" || e.status === "at_risk" || e.status === "missed";
 
     // Reminders: each has a window from its send day until the day before the next one's; after
@@ -234,6 +214,50 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
 
 type Decision = { stage: string; outcome: AlertIntent["outcome"]; reason?: string };
 type Send = (stage: string, outcome: AlertIntent["outcome"], skipReason?: string) => void;
+
+/**
+ * Where a pair's alerts go, milestone or duty alike: its unit's head, or every admin (an
+ * escalation). Nothing is queued on a non-working day; a stale stage is still recorded.
+ */
+function senders(
+  out: AlertIntent[],
+  working: boolean,
+  base: Omit<AlertKey, "stage" | "recipient">,
+  unit: UnitContact,
+  admins: readonly string[],
+  snapshot: AlertSnapshot,
+): { toHead: Send; toAdmins: Send } {
+  const push = (
+    stage: string,
+    recipient: string,
+    route: AlertIntent["route"],
+    outcome: AlertIntent["outcome"],
+    skipReason?: string,
+  ) => {
+    if (outcome === "queued" && !working) return;
+    out.push({
+      key: { ...base, stage, recipient: recipient.toLowerCase() },
+      outcome,
+      ...(skipReason ? { skipReason } : {}),
+      route,
+      snapshots: [snapshot],
+    });
+  };
+  return {
+    toHead: (stage, outcome, skipReason) =>
+      push(
+        stage,
+        unit.headEmail,
+        { kind: "unit", to: unit.headEmail, toName: unit.headName, cc: unit.ccEmails },
+        outcome,
+        skipReason,
+      ),
+    toAdmins: (stage, outcome, skipReason) => {
+      for (const admin of admins)
+        push(stage, admin, { kind: "escalation", to: admin, toName: admin, cc: [] }, outcome, skipReason);
+    },
+  };
+}
 
 /**
  * The reminders of something unmet due on dueOn: each has a window from its send day until the
@@ -310,27 +334,7 @@ function decideDuties(input: PolicyInput, reminders: readonly number[]): AlertIn
     const key = pairKey(e.id, e.unitCode, DUTY_PROGRAM);
     const snapshot = dutySnapshotOf(e, input, unit.name);
     const base = { planYear: plan.year, milestoneId: e.id, unitCode: e.unitCode, program: DUTY_PROGRAM };
-    const toHead: Send = (stage, outcome, skipReason) => {
-      if (outcome === "queued" && !working) return;
-      out.push({
-        key: { ...base, stage, recipient: unit.headEmail.toLowerCase() },
-        outcome,
-        ...(skipReason ? { skipReason } : {}),
-        route: { kind: "unit", to: unit.headEmail, toName: unit.headName, cc: unit.ccEmails },
-        snapshots: [snapshot],
-      });
-    };
-    const toAdmins: Send = (stage, outcome, skipReason) => {
-      if (outcome === "queued" && !working) return;
-      for (const admin of input.admins)
-        out.push({
-          key: { ...base, stage, recipient: admin.toLowerCase() },
-          outcome,
-          ...(skipReason ? { skipReason } : {}),
-          route: { kind: "escalation", to: admin, toName: admin, cc: [] },
-          snapshots: [snapshot],
-        });
-    };
+    const { toHead, toAdmins } = senders(out, working, base, unit, input.admins, snapshot);
     for (const r of reminderStages(e.dueOn, reminders, asOf, cal)) toHead(r.stage, r.outcome, r.reason);
     if (e.status === "missed") decideMissed(input, key, e.dueOn, toHead, toAdmins);
   }

@@ -2,9 +2,8 @@
 // next page exists is known without a second query, and a full last page hands out no cursor to
 // an empty one. Cursors are opaque tokens; the client only sends back what it was given.
 import { z } from "zod";
+import { type Page, pageOf } from "../domain/page.js";
 import { INT8_MAX, queryInt } from "./schemas.js";
-
-export type Page<T> = { items: T[]; nextCursor: string | null };
 
 const ID = /^[1-9]\d{0,18}$/;
 
@@ -58,16 +57,6 @@ export const pageOut = <T extends z.ZodType>(item: T) =>
       .nullable()
       .describe("opaque: send it back as `cursor` for the next page; null on the last"),
   });
-
-/**
- * A page from rows read with `limit + 1`: the first `limit`, and a cursor naming the last of them
- * only when the extra row showed there is more.
- */
-export function pageOf<T>(rows: readonly T[], limit: number, cursorOf: (last: T) => string): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return { items, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
-}
 
 /** Reads one page of a list kept in id order: `read` gets the id to start after and how many rows to take. */
 export async function readIdPage<T extends { id: bigint }>(

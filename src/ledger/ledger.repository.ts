@@ -331,29 +331,6 @@ export function createLedgerRepository(prisma: PrismaClient) {
       }
       return [...lines.values()];
     },
-
-    /** Claims an idempotency key inside the transaction; null when another request holds it. */
-    async claimIdempotencyKey(tx: Db, scope: string, key: string, requestHash: string): Promise<boolean> {
-      const n = await tx.$executeRaw`
-        INSERT INTO idempotency_record (scope, key, request_hash, status_code, response_body)
-        VALUES (${scope}, ${key}, ${requestHash}, 0, '') ON CONFLICT DO NOTHING`;
-      return n === 1;
-    },
-    async findIdempotencyRecord(tx: Db, scope: string, key: string) {
-      return tx.idempotencyRecord.findUnique({ where: { scope_key: { scope, key } } });
-    },
-    async completeIdempotencyKey(
-      tx: Db,
-      scope: string,
-      key: string,
-      statusCode: number,
-      responseBody: string,
-    ) {
-      await tx.idempotencyRecord.update({
-        where: { scope_key: { scope, key } },
-        data: { statusCode, responseBody },
-      });
-    },
   };
 }
 

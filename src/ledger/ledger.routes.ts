@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, READERS, WRITERS } from "../access/auth.plugin.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
+import { idempotencyRecordsIn } from "../http/idempotency-records.js";
 import { sendIdempotent } from "../http/idempotent.js";
 import { pageOut, readIdPage } from "../http/paging.js";
 import { code, errorResponses, knownAt, queryDate } from "../http/schemas.js";
@@ -44,6 +45,8 @@ function toFilter(q: z.output<typeof entryQuery>, afterId: bigint | undefined, l
 export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, maxBatchSize, today }) => {
   const allocations = oneOrBatch(allocationIn, maxBatchSize);
   const disbursements = oneOrBatch(disbursementIn, maxBatchSize);
+  // A post's first answer per Idempotency-Key is kept in the ledger's own transaction.
+  const records = idempotencyRecordsIn(ledger.transaction);
 
   app.post(
     "/allocations",
@@ -64,7 +67,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
       const key = req.headers["idempotency-key"];
       return sendIdempotent(
         reply,
-        ledger.idempotencyRecords,
+        records,
         { scope: `allocations:${by.keyId}`, key, body: req.body },
         async (tx) => answerOf(batch, await write(tx)),
       );
@@ -93,7 +96,7 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
       const key = req.headers["idempotency-key"];
       return sendIdempotent(
         reply,
-        ledger.idempotencyRecords,
+        records,
         { scope: `disbursements:${by.keyId}`, key, body: req.body },
         async (tx) => answerOf(batch, await write(tx)),
       );

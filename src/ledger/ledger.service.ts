@@ -359,14 +359,6 @@ export function createLedgerService(d: Deps) {
       return repo.transaction(await prepareDisbursements(entries, by));
     },
 
-    /** Where posts keep their first answer per Idempotency-Key, with their transactions. */
-    idempotencyRecords: {
-      transaction: repo.transaction,
-      claimIdempotencyKey: repo.claimIdempotencyKey,
-      findIdempotencyRecord: repo.findIdempotencyRecord,
-      completeIdempotencyKey: repo.completeIdempotencyKey,
-    },
-
     listAllocations: (f: EntryFilter, by: Principal) => repo.listAllocations(restrict(f, by)),
     listDisbursements: (f: EntryFilter, by: Principal) => repo.listDisbursements(restrict(f, by)),
 
