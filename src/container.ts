@@ -45,6 +45,7 @@ import { createReallocationRepository } from "./reallocation/reallocation.reposi
 import { createReallocationService } from "./reallocation/reallocation.service.js";
 import { createAnswerCache } from "./rules/answer-cache.js";
 import { createEvaluationGate, DEFAULT_GATE, type GateOptions } from "./rules/evaluation-gate.js";
+import { createFiguresReplica } from "./rules/figures-replica.js";
 import { createRulesRepository } from "./rules/rules.repository.js";
 import { createRulesService } from "./rules/rules.service.js";
 import { createExportsService } from "./spreadsheets/exports.service.js";
@@ -136,7 +137,8 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     now: () => clock.now(),
   });
   const evaluationGate = createEvaluationGate(opts.evaluations ?? DEFAULT_GATE);
-  const rulesRepo = createRulesRepository(db.prisma);
+  // National reads answer from a copy of the kept figures, refreshed from the ledger before each.
+  const rulesRepo = createRulesRepository(db.prisma, { replica: createFiguresReplica(db.prisma) });
   const rules = createRulesService({
     repo: rulesRepo,
     plans,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../scripts/demo-data.js";
 import { createClosingsRepository } from "../src/closings/closings.repository.js";
 import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repository.js";
+import { createFiguresReplica } from "../src/rules/figures-replica.js";
 import { createRulesRepository } from "../src/rules/rules.repository.js";
 import { createRulesService } from "../src/rules/rules.service.js";
 import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
@@ -27,9 +28,13 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t?.close());
 
-const rulesOver = (source: "figures" | "entries") =>
+/** figures: the kept figures read in SQL; copy: the same figures copied into memory (national reads). */
+const rulesOver = (source: "figures" | "copy" | "entries") =>
   createRulesService({
-    repo: createRulesRepository(t.db.prisma, { source }),
+    repo:
+      source === "copy"
+        ? createRulesRepository(t.db.prisma, { replica: createFiguresReplica(t.db.prisma) })
+        : createRulesRepository(t.db.prisma, { source }),
     plans: t.container.plans,
     units: t.container.catalog,
     closings: createClosingsRepository(t.db.prisma),
@@ -51,17 +56,17 @@ describe("the rules over the kept figures", () => {
   ];
 
   it("answer every evaluation, summary and at-risk list of the demo province as the entries do", async () => {
-    const figures = rulesOver("figures");
     const entries = rulesOver("entries");
     let judged = 0;
-    for (const asOf of dates) {
-      const plan = await t.container.plans.planFor(asOf, 2022);
-      const fromFigures = await figures.evaluate(plan, asOf);
-      expect(fromFigures, asOf).toEqual(await entries.evaluate(plan, asOf));
-      expect(await figures.summary(asOf, 2022), asOf).toEqual(await entries.summary(asOf, 2022));
-      expect(await figures.atRisk(asOf, 2022, {}), asOf).toEqual(await entries.atRisk(asOf, 2022, {}));
-      judged += fromFigures.length;
-    }
+    for (const figures of [rulesOver("figures"), rulesOver("copy")])
+      for (const asOf of dates) {
+        const plan = await t.container.plans.planFor(asOf, 2022);
+        const fromFigures = await figures.evaluate(plan, asOf);
+        expect(fromFigures, asOf).toEqual(await entries.evaluate(plan, asOf));
+        expect(await figures.summary(asOf, 2022), asOf).toEqual(await entries.summary(asOf, 2022));
+        expect(await figures.atRisk(asOf, 2022, {}), asOf).toEqual(await entries.atRisk(asOf, 2022, {}));
+        judged += fromFigures.length;
+      }
     // Not a vacuous comparison: the province's pairs were judged at every date after its plans.
     expect(judged).toBeGreaterThan(500);
   });

@@ -5,7 +5,7 @@ import type { DatedKind } from "./entry-dates.js";
 import type { FieldIssue } from "./errors.js";
 import type { CapitalSource, CapitalType } from "./ledger-rules.js";
 import type { LocalDate } from "./local-date.js";
-import type { Milestone } from "./plan.js";
+import { type Milestone, scopeCovers } from "./plan.js";
 
 /** A movement (or a request) as a closed milestone sees it. */
 export type Touch = {
@@ -27,18 +27,7 @@ function countsKind(m: Milestone, kind: DatedKind): boolean {
 }
 
 function inScope(m: Milestone, t: Touch): boolean {
-  if (m.kind === "request") return true;
-  if (m.scope.kind === "own" ? t.carriedOverFrom !== null : t.carriedOverFrom !== m.scope.fromYear)
-    return false;
-  if (m.program !== undefined && m.program !== t.program) return false;
-  if (t.source !== undefined) {
-    if (m.source !== undefined && m.source !== t.source) return false;
-    const sources = m.appliesTo?.sources;
-    if (sources && !sources.includes(t.source)) return false;
-  }
-  if (t.capitalType !== undefined && m.capitalType !== undefined && m.capitalType !== t.capitalType)
-    return false;
-  return true;
+  return m.kind === "request" || scopeCovers(m, t);
 }
 
 /** The closed milestones whose figures the movement would change. */

@@ -98,6 +98,34 @@ export type Milestone = RateMilestone | RequestMilestone;
 export const NON_WORKING_DUE_DATE = ["keep", "next_working_day"] as const;
 export type NonWorkingDueDate = (typeof NON_WORKING_DUE_DATE)[number];
 
+/**
+ * Whether a rate-like milestone's figures count a scope's movements: its own or carried-over
+ * capital, program, source and capital type (a source or capital type the caller leaves out is
+ * not tested). The SQL reads say the same in rules.repository.ts `scopeFilter`; the
+ * ledger-figures test holds the two to one answer.
+ */
+export function scopeCovers(
+  m: RateMilestone,
+  s: {
+    carriedOverFrom: number | null;
+    program: string;
+    source?: FundingSource | undefined;
+    capitalType?: CapitalType | undefined;
+  },
+): boolean {
+  if (m.scope.kind === "own" ? s.carriedOverFrom !== null : s.carriedOverFrom !== m.scope.fromYear)
+    return false;
+  if (m.program !== undefined && m.program !== s.program) return false;
+  if (s.source !== undefined) {
+    if (m.source !== undefined && m.source !== s.source) return false;
+    const sources = m.appliesTo?.sources;
+    if (sources && !sources.includes(s.source)) return false;
+  }
+  if (s.capitalType !== undefined && m.capitalType !== undefined && m.capitalType !== s.capitalType)
+    return false;
+  return true;
+}
+
 export const isRateLike = (m: Milestone): m is RateMilestone => m.kind !== "request";
 
 export interface Plan {

@@ -1,0 +1,119 @@
+// The copy of the kept figures that national reads answer from (src/rules/figures-replica.ts):
+// after any post, from this instance or another, from many at once, or a rebuild, the next read
+// answers what the ledger holds, exactly as the SQL read of the same figures and the entries do.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PLAN_2022 } from "../src/domain/plan.js";
+import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repository.js";
+import { createFiguresReplica } from "../src/rules/figures-replica.js";
+import { createRulesRepository } from "../src/rules/rules.repository.js";
+import { createUnit, postAllocation, postDisbursement } from "./factories.js";
+import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
+
+let t: TestApp;
+const UNITS = ["RA", "RB", "RC", "RD"];
+beforeAll(async () => {
+  t = await createTestApp({ clock: fixedClock("2022-12-20T05:00:00Z") });
+  for (const code of UNITS) {
+    await createUnit(t, { code });
+    await postAllocation(t, { unitCode: code, amount: 1_000_000_000 });
+  }
+}, 120_000);
+afterAll(() => t?.close());
+
+const sorted = <T extends { unitCode: string; program: string }>(rows: T[]) =>
+  [...rows].sort((a, b) => `${a.unitCode}|${a.program}`.localeCompare(`${b.unitCode}|${b.program}`));
+
+const DATES = ["2022-03-01", "2022-09-30", "2022-10-15", "2022-12-20", "2023-01-31"];
+
+/** The copy's answers against the SQL read of the kept figures and against the entries, at every date. */
+async function expectSameAsLedger(repo: ReturnType<typeof createRulesRepository>) {
+  const sql = createRulesRepository(t.db.prisma);
+  const entries = createRulesRepository(t.db.prisma, { source: "entries" });
+  const refund = DEFAULT_PLAN_2022.milestones.find((m) => m.kind === "refund")!;
+  for (const asOf of DATES) {
+    const fromCopy = sorted(await repo.planFigures(DEFAULT_PLAN_2022, asOf));
+    expect(fromCopy, asOf).toEqual(sorted(await sql.planFigures(DEFAULT_PLAN_2022, asOf)));
+    expect(fromCopy, asOf).toEqual(sorted(await entries.planFigures(DEFAULT_PLAN_2022, asOf)));
+    expect(sorted(await repo.ownCapitalTotals(2022, asOf)), asOf).toEqual(
+      sorted(await entries.ownCapitalTotals(2022, asOf)),
+    );
+    if (refund.kind !== "request")
+      expect(await repo.refundFigures(DEFAULT_PLAN_2022, refund, asOf), asOf).toEqual(
+        await entries.refundFigures(DEFAULT_PLAN_2022, refund, asOf),
+      );
+  }
+}
+
+describe("the kept figures' copy in memory", () => {
+  it("follows every post, re-reading only the scopes written since its last read", async () => {
+    const replica = createFiguresReplica(t.db.prisma);
+    const repo = createRulesRepository(t.db.prisma, { replica });
+    await expectSameAsLedger(repo);
+    expect(replica.stats()).toMatchObject({ reloads: 1, refreshes: 0 });
+
+    const paid = await postDisbursement(t, {
+      unitCode: "RA",
+      amount: 600_000_001,
+      disbursedOn: "2022-09-20",
+    });
+    await expectSameAsLedger(repo);
+    await postDisbursement(t, {
+      unitCode: "RA",
+      amount: -1,
+      disbursedOn: "2022-09-21",
+      corrects: Number(paid.id),
+    });
+    await postDisbursement(t, { unitCode: "RB", amount: 5, disbursedOn: "2022-02-02" });
+    await expectSameAsLedger(repo);
+    const { reloads, refreshes } = replica.stats();
+    expect(reloads).toBe(1);
+    expect(refreshes).toBeGreaterThanOrEqual(2);
+  });
+
+  it("sees a post made through another instance (another copy over the same database)", async () => {
+    const here = createFiguresReplica(t.db.prisma);
+    const repo = createRulesRepository(t.db.prisma, { replica: here });
+    await expectSameAsLedger(repo);
+    // The service's own container keeps its own copy: a post through it is another writer here.
+    await postDisbursement(t, { unitCode: "RC", amount: 123_456_789, disbursedOn: "2022-10-01" });
+    const rc = (await repo.planFigures(DEFAULT_PLAN_2022, "2022-10-15")).find((p) => p.unitCode === "RC");
+    expect(rc?.byMilestone.get("M90")?.disbursed).toBe(123_456_789n);
+    await expectSameAsLedger(repo);
+  });
+
+  it("answers reads made while posts commit as the ledger stood at some moment no older than the read", async () => {
+    const replica = createFiguresReplica(t.db.prisma);
+    const repo = createRulesRepository(t.db.prisma, { replica });
+    await repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20");
+    const posts = Array.from({ length: 12 }, (_, i) =>
+      postDisbursement(t, { unitCode: UNITS[i % UNITS.length], amount: 1000 + i, disbursedOn: "2022-11-01" }),
+    );
+    const reads = Array.from({ length: 6 }, () => repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20"));
+    await Promise.all([...posts, ...reads]);
+    // Every post has committed: the next read holds all of them.
+    await expectSameAsLedger(repo);
+  });
+
+  it("reloads whole after the figures are rebuilt, dropping a scope the rebuild dropped", async () => {
+    const replica = createFiguresReplica(t.db.prisma);
+    const repo = createRulesRepository(t.db.prisma, { replica });
+    await expectSameAsLedger(repo);
+    // A scope kept by mistake (no entry makes it), then a rebuild that removes it.
+    await t.db.raw.query(
+      `INSERT INTO ledger_figures (scope_key, unit_code, program_code, plan_year, carried_over_from, source, capital_type,
+                                   allocation_days, allocation_totals, changed_tx)
+       VALUES ('RD|GNBV|2022||central|investment', 'RD', 'GNBV', 2022, NULL, 'central', 'investment',
+               ARRAY[DATE '2022-01-05'], ARRAY[7::bigint], txid_current())`,
+    );
+    await t.db.raw.query("UPDATE ledger_version SET version = version + 1");
+    expect((await repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20")).some((p) => p.program === "GNBV")).toBe(
+      true,
+    );
+    await createLedgerFiguresRepository(t.db.prisma).rebuild();
+    expect((await repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20")).some((p) => p.program === "GNBV")).toBe(
+      false,
+    );
+    expect(replica.stats().reloads).toBe(2);
+    await expectSameAsLedger(repo);
+  });
+});
