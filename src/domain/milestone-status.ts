@@ -90,7 +90,14 @@ export function evaluateMilestone(
 }
 
 /** A milestone made ready to judge many pairs on one day. */
-export type PreparedMilestone = { judge(figures: ScopeFigures): MilestoneEvaluation };
+export type PreparedMilestone = {
+  judge(figures: ScopeFigures): MilestoneEvaluation;
+  /**
+   * The same judgement written into `row`, every field of MilestoneEvaluation: a national
+   * evaluation builds each row once instead of copying a judgement into it.
+   */
+  judgeInto<R extends MilestoneEvaluation>(figures: ScopeFigures, row: R): R;
+};
 
 /**
  * Works out once what does not depend on the pair (threshold, days left, window), so that a
@@ -106,67 +113,116 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
   const daysLeft = pastDue ? 0 : daysBetween(asOf, dueOn);
   const W = BigInt(windowDays);
   const D = BigInt(daysLeft);
+  // Whether the whole allocation meets the threshold (false only above 100%).
+  const meetsInFull = meets(comparison, 1n, bp, 1n);
 
-  return {
-    judge({ allocated, disbursed, recentDisbursed }: ScopeFigures): MilestoneEvaluation {
-      let status: MilestoneStatus = "not_applicable";
-      let rate: number | null = null;
-      let shortfall = 0n;
-      let requiredDailyPace: bigint | null = null;
-      let projectedRate: number | null = null;
-      let projectedDisbursed: bigint | null = null;
+  function judgeInto<R extends MilestoneEvaluation>(
+    { allocated, disbursed, recentDisbursed }: ScopeFigures,
+    row: R,
+  ): R {
+    let status: MilestoneStatus = "not_applicable";
+    let rate: number | null = null;
+    let shortfall = 0n;
+    let requiredDailyPace: bigint | null = null;
+    let projectedRate: number | null = null;
+    let projectedDisbursed: bigint | null = null;
 
-      if (allocated > 0n) {
-        const held = meets(comparison, disbursed, bp, allocated);
+    if (allocated > 0n) {
+      // Each product once: a national evaluation's garbage is mostly these bigints.
+      const bpAllocated = bp * allocated;
+      const disbursed10k = disbursed * 10_000n;
+      const held = comparison === "gt" ? disbursed10k > bpAllocated : disbursed10k >= bpAllocated;
+      // Met means disbursed already reaches the smallest amount that meets, so nothing is short.
+      if (!held) {
         const needed =
-          comparison === "gt" ? floorDiv(bp * allocated, 10_000n) + 1n : ceilDiv(bp * allocated, 10_000n);
+          comparison === "gt" ? floorDiv(bpAllocated, 10_000n) + 1n : ceilDiv(bpAllocated, 10_000n);
         shortfall = needed > disbursed ? needed - disbursed : 0n;
-        // Rounded toward the verdict: exactly 60.00% against "above 60%" shows a true 60.00 and
-        // is missed (60 is not above 60); 59.996% shows 59.99, never the 60.00 it did not reach.
-        rate = rateTowardVerdict(disbursed, allocated, held);
-        if (pastDue) {
-          status = held ? "met" : "missed";
+      }
+      // Rounded toward the verdict: exactly 60.00% against "above 60%" shows a true 60.00 and
+      // is missed (60 is not above 60); 59.996% shows 59.99, never the 60.00 it did not reach.
+      // (rateTowardVerdict, with the product above.)
+      rate = Number(held ? ceilDiv(disbursed10k, allocated) : floorDiv(disbursed10k, allocated)) / 100;
+      if (pastDue) {
+        status = held ? "met" : "missed";
+      } else {
+        // Projection: linear extrapolation of the pace of the last `windowDays` days to the due
+        // date. Units disburse in bursts (treasury payment runs, contract milestones), so the
+        // recent window says more about what they will still pay than the year-to-date average,
+        // and it is a rule a unit head can redo by hand. The asOf day counts as done, hence
+        // daysLeft = dueOn - asOf.
+        // Corrections (negative disbursements) in the window can make its net negative; that
+        // projects as no pace at all: a unit is not expected to un-pay what it paid, so the
+        // figures stay where they are, and the verdict below uses the same clamped pace.
+        const allocatedW = allocated * W;
+        const disbursedW = disbursed * W;
+        // The projection scaled by W (exact, unfloored), kept within [0, allocated].
+        const paced = recentDisbursed > 0n && daysLeft > 0;
+        const unclamped = paced ? disbursedW + recentDisbursed * D : disbursedW;
+        let projectedHolds: boolean;
+        // Two common cases answered without the arithmetic below, to the same values: a projection
+        // capped at the allocation is exactly 100% of it, and one that adds nothing to what was
+        // disbursed is that amount, judged and shown as it is.
+        if (unclamped >= allocatedW) {
+          projectedHolds = meetsInFull;
+          projectedDisbursed = allocated;
+          projectedRate = 100;
+        } else if (!paced && disbursed >= 0n) {
+          projectedHolds = held;
+          projectedDisbursed = disbursed;
+          projectedRate = rate;
         } else {
-          // Projection: linear extrapolation of the pace of the last `windowDays` days to the due
-          // date. Units disburse in bursts (treasury payment runs, contract milestones), so the
-          // recent window says more about what they will still pay than the year-to-date average,
-          // and it is a rule a unit head can redo by hand. The asOf day counts as done, hence
-          // daysLeft = dueOn - asOf.
-          // Corrections (negative disbursements) in the window can make its net negative; that
-          // projects as no pace at all: a unit is not expected to un-pay what it paid, so the
-          // figures stay where they are, and the verdict below uses the same clamped pace.
-          const pace = recentDisbursed > 0n ? recentDisbursed : 0n;
-          // The projection scaled by W (exact, unfloored), kept within [0, allocated].
-          const projectedW = clampBig(disbursed * W + pace * D, 0n, allocated * W);
+          const projectedW = unclamped > 0n ? unclamped : 0n;
           // Decided on the unfloored projection: flooring could flip a boundary case.
-          const projectedHolds = meets(comparison, projectedW, bp, allocated * W);
+          projectedHolds = meets(comparison, projectedW, bp, allocatedW);
           // Whole đồng rounded toward that verdict, so amount, rate and status agree.
           projectedDisbursed = projectedHolds ? ceilDiv(projectedW, W) : floorDiv(projectedW, W);
-          requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
-          status = held ? "met" : projectedHolds ? "on_track" : "at_risk";
           projectedRate = rateTowardVerdict(projectedDisbursed, allocated, projectedHolds);
         }
+        requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
+        status = held ? "met" : projectedHolds ? "on_track" : "at_risk";
       }
+    }
 
-      return {
-        id,
-        dueOn,
-        status,
-        allocated,
-        disbursed,
-        rate,
-        threshold,
-        comparison,
-        shortfall,
-        daysLeft,
-        requiredDailyPace,
-        projectedRate,
-        projectedDisbursed,
-      };
-    },
+    row.id = id;
+    row.dueOn = dueOn;
+    row.status = status;
+    row.allocated = allocated;
+    row.disbursed = disbursed;
+    row.rate = rate;
+    row.threshold = threshold;
+    row.comparison = comparison;
+    row.shortfall = shortfall;
+    row.daysLeft = daysLeft;
+    row.requiredDailyPace = requiredDailyPace;
+    row.projectedRate = projectedRate;
+    row.projectedDisbursed = projectedDisbursed;
+    return row;
+  }
+
+  return {
+    judge: (figures) => judgeInto(figures, blankEvaluation()),
+    judgeInto,
   };
 }
 
-function clampBig(x: bigint, lo: bigint, hi: bigint): bigint {
-  return x < lo ? lo : x > hi ? hi : x;
+/**
+ * A MilestoneEvaluation's fields, in their order, for judgeInto to fill. `satisfies` turns a field
+ * added to MilestoneEvaluation into a compile error here.
+ */
+function blankEvaluation(): MilestoneEvaluation {
+  return {
+    id: "",
+    dueOn: "",
+    status: "not_applicable",
+    allocated: 0n,
+    disbursed: 0n,
+    rate: null,
+    threshold: 0,
+    comparison: "gt",
+    shortfall: 0n,
+    daysLeft: 0,
+    requiredDailyPace: null,
+    projectedRate: null,
+    projectedDisbursed: null,
+  } satisfies MilestoneEvaluation & Record<keyof Required<MilestoneEvaluation>, unknown>;
 }

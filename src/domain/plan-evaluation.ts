@@ -67,100 +67,108 @@ export function evaluatePlan<P extends UnitProgram>(
   // figuresOf is handed these milestones, so figures cut at the moved date too; a caller that
   // reads figures on its own (SQL) moves the plan first with the same calendar.
   const plan = withJudgedDueDates(writtenPlan, calendar);
-  const sortedPairs = [...pairs].sort((a, b) => cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program));
+  // Callers mostly hand pairs in this order already (SQL ORDER BY): then no copy, no sort.
+  const sortedPairs = isSorted(pairs, comparePairs) ? pairs : [...pairs].sort(comparePairs);
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
-  const prepared = new Map(
-    milestones.flatMap((m) =>
-      m.kind === "request" ? [] : [[m.id, prepareMilestone(m, asOf, plan.projectionWindowDays)] as const],
-    ),
-  );
-  const preparedRequests = new Map(
-    milestones.flatMap((m) => (m.kind === "request" ? [[m.id, prepareRequest(m, asOf)] as const] : [])),
-  );
-  // One count per milestone, not per pair.
-  const workingDaysLeft = new Map(milestones.map((m) => [m.id, calendar.workingDaysBetween(asOf, m.dueOn)]));
+  // Per milestone, by position: what does not depend on the pair, worked out once.
+  const at = new Map(milestones.map((m, i) => [m.id, i]));
+  const steps = milestones.map((m) => ({
+    m,
+    rate: m.kind === "request" ? undefined : prepareMilestone(m, asOf, plan.projectionWindowDays),
+    request: m.kind === "request" ? prepareRequest(m, asOf) : undefined,
+    required: m.kind === "request" ? (at.get(m.requiredAfterMissing) ?? -1) : -1,
+    advisory: m.kind === "request" && m.advisoryWhenAtRisk ? (at.get(m.advisoryWhenAtRisk) ?? -1) : -1,
+    workingDaysLeft: calendar.workingDaysBetween(asOf, m.dueOn),
+  }));
+  // The pair's rows by milestone position, reused from pair to pair.
+  const judged: (PairEvaluation | undefined)[] = milestones.map(() => undefined);
   const out: PairEvaluation[] = [];
   for (const pair of sortedPairs) {
     const { unitCode, program } = pair;
     const unitKind = unitKindOf(pair);
-    const byId = new Map<string, MilestoneEvaluation & Pick<PairEvaluation, "lapsed">>();
     // Rate-like milestones first: a request milestone is judged on their outcome.
-    for (const m of milestones) {
-      if (m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
+    for (let i = 0; i < steps.length; i++) {
+      const { m, rate, workingDaysLeft } = steps[i]!;
+      judged[i] = undefined;
+      if (!rate || m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
+      const row = newRow(unitCode, program, plan.year, m.kind, workingDaysLeft);
       if (!concerns(m, unitKind)) {
-        const e: MilestoneEvaluation & Pick<PairEvaluation, "lapsed"> = prepared.get(m.id)!.judge(NONE);
+        rate.judgeInto(NONE, row);
         if (m.kind === "refund") {
           // What would be due back (refundScopeFigures' allocated) is not owed by this unit.
           const dueBack = figuresOf(m, pair)?.allocated ?? 0n;
-          e.lapsed = dueBack > 0n ? dueBack : 0n;
+          row.lapsed = dueBack > 0n ? dueBack : 0n;
         }
-        byId.set(m.id, e);
-        continue;
+      } else {
+        rate.judgeInto(figuresOf(m, pair) ?? NONE, row);
+        // A refund is paid in one go at the end of the adjustment period, so a pace projection says
+        // nothing before then: until the due date it shows the refund the unit is heading for.
+        if (m.kind === "refund" && row.status === "at_risk") row.status = "on_track";
       }
-      const e = prepared.get(m.id)!.judge(figuresOf(m, pair) ?? NONE);
-      // A refund is paid in one go at the end of the adjustment period, so a pace projection says
-      // nothing before then: until the due date it shows the refund the unit is heading for.
-      if (m.kind === "refund" && e.status === "at_risk") e.status = "on_track";
-      byId.set(m.id, e);
+      judged[i] = row;
     }
-    for (const m of milestones) {
-      const e =
-        m.kind === "request"
-          ? preparedRequests
-              .get(m.id)!
-              .judge(
-                byId.get(m.requiredAfterMissing),
-                lookup(byId, m.advisoryWhenAtRisk),
-                requestSentOn(pair),
-              )
-          : byId.get(m.id);
-      if (!e) continue;
-      const row = pairRow(e, unitCode, program, plan.year, m.kind);
-      row.workingDaysLeft = workingDaysLeft.get(m.id)!;
-      out.push(row);
+    for (let i = 0; i < steps.length; i++) {
+      const { m, request, required, advisory, workingDaysLeft } = steps[i]!;
+      let row = judged[i];
+      if (request) {
+        row = request.judgeInto(
+          required < 0 ? undefined : judged[required],
+          advisory < 0 ? undefined : judged[advisory],
+          requestSentOn(pair),
+          newRow(unitCode, program, plan.year, m.kind, workingDaysLeft),
+        );
+      }
+      if (row) out.push(row);
     }
   }
   return out;
 }
 
+const comparePairs = (a: UnitProgram, b: UnitProgram) =>
+  cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program);
+
+function isSorted<T>(xs: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < xs.length; i++) if (compare(xs[i - 1]!, xs[i]!) > 0) return false;
+  return true;
+}
+
 /**
- * A judgement as a pair's row, built field by field: spreading or Object.assign-ing these objects
- * sends V8 down a slow generic path (a national evaluation, 150,000 rows, spent more time there
- * than judging). `satisfies` turns a field added to PairEvaluation into a compile error here
- * until it is copied.
+ * A pair's row, for judgeInto to fill: built once, field by field, so all rows share one shape.
+ * Spreading or Object.assign-ing these objects sends V8 down a slow generic path (a national
+ * evaluation, 150,000 rows, spent more time there than judging). `satisfies` turns a field added
+ * to PairEvaluation into a compile error here until it is set.
  */
-export function pairRow(
-  e: MilestoneEvaluation &
-    Pick<PairEvaluation, "requestSentOn" | "advisory" | "lapsed" | "workingDaysLeft" | "readings">,
+function newRow(
   unitCode: string,
   program: string,
   planYear: number,
   kind: Milestone["kind"],
+  workingDaysLeft: number,
 ): PairEvaluation {
   return {
-    id: e.id,
-    dueOn: e.dueOn,
-    status: e.status,
-    allocated: e.allocated,
-    disbursed: e.disbursed,
-    rate: e.rate,
-    threshold: e.threshold,
-    comparison: e.comparison,
-    shortfall: e.shortfall,
-    daysLeft: e.daysLeft,
-    workingDaysLeft: e.workingDaysLeft,
-    requiredDailyPace: e.requiredDailyPace,
-    projectedRate: e.projectedRate,
-    projectedDisbursed: e.projectedDisbursed,
+    id: "",
+    dueOn: "",
+    status: "not_applicable",
+    allocated: 0n,
+    disbursed: 0n,
+    rate: null,
+    threshold: 0,
+    comparison: "gt",
+    shortfall: 0n,
+    daysLeft: 0,
+    workingDaysLeft,
+    requiredDailyPace: null,
+    projectedRate: null,
+    projectedDisbursed: null,
     unitCode,
     program,
     planYear,
     kind,
-    requestSentOn: e.requestSentOn,
-    advisory: e.advisory,
-    lapsed: e.lapsed,
-    readings: e.readings,
-  } satisfies Record<keyof Required<PairEvaluation>, unknown>;
+    requestSentOn: undefined,
+    advisory: undefined,
+    lapsed: undefined,
+    readings: undefined,
+  } satisfies PairEvaluation & Record<keyof Required<PairEvaluation>, unknown>;
 }
 
 /**
@@ -176,9 +184,6 @@ export function planNarrowedTo(plan: Plan, milestoneId: string): Plan {
   }
   return { ...plan, milestones: plan.milestones.filter((m) => needed.has(m.id)) };
 }
-
-const lookup = (byId: Map<string, MilestoneEvaluation>, id: string | undefined) =>
-  id ? byId.get(id) : undefined;
 
 // Code-unit order, not locale order: stable across machines and equal to SQL's "C" collation.
 export function cmp(a: string, b: string): number {

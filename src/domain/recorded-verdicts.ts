@@ -5,7 +5,7 @@
 import type { ClosedMilestone, RecordedFigures, RecordedVerdict } from "./closing.js";
 import type { LocalDate } from "./local-date.js";
 import type { MilestoneStatus } from "./milestone-status.js";
-import { type PairEvaluation, pairRow } from "./plan-evaluation.js";
+import type { PairEvaluation } from "./plan-evaluation.js";
 import type { StatusCounts } from "./summary.js";
 
 export type ClosedMarks = {
@@ -68,26 +68,57 @@ export function withRecordedVerdicts(
   const recorded = new Map(verdicts.map((v) => [key(v.milestoneId, v.unitCode, v.program), v]));
   return evals.map((e) => {
     if (!closed.has(e.id)) return e;
-    const v = recorded.get(key(e.id, e.unitCode, e.program));
-    const r: RecordedFigures = v
-      ? {
-          status: v.status,
-          allocated: v.allocated,
-          disbursed: v.disbursed,
-          rate: v.rate,
-          shortfall: v.shortfall,
-        }
-      : NOT_JUDGED;
-    // A copy built field by field (see pairRow), then the marks: the evaluation stays untouched.
-    const row: JudgedRow = pairRow(e, e.unitCode, e.program, e.planYear, e.kind);
-    row.closed = true;
-    row.recordedStatus = r.status;
-    if (differs(e, r)) {
+    const v: RecordedFigures = recorded.get(key(e.id, e.unitCode, e.program)) ?? NOT_JUDGED;
+    const row = closedRow(e, v.status);
+    if (differs(e, v)) {
       row.restated = true;
-      row.recorded = r;
+      row.recorded =
+        v === NOT_JUDGED
+          ? v
+          : {
+              status: v.status,
+              allocated: v.allocated,
+              disbursed: v.disbursed,
+              rate: v.rate,
+              shortfall: v.shortfall,
+            };
     }
     return row;
   });
+}
+
+/**
+ * A copy built field by field (see newRow in plan-evaluation.ts), with the marks every closed row carries: the
+ * evaluation stays untouched. `satisfies` turns a field added to PairEvaluation into a compile
+ * error here until it is copied.
+ */
+function closedRow(e: PairEvaluation, recordedStatus: MilestoneStatus): JudgedRow {
+  return {
+    id: e.id,
+    dueOn: e.dueOn,
+    status: e.status,
+    allocated: e.allocated,
+    disbursed: e.disbursed,
+    rate: e.rate,
+    threshold: e.threshold,
+    comparison: e.comparison,
+    shortfall: e.shortfall,
+    daysLeft: e.daysLeft,
+    workingDaysLeft: e.workingDaysLeft,
+    requiredDailyPace: e.requiredDailyPace,
+    projectedRate: e.projectedRate,
+    projectedDisbursed: e.projectedDisbursed,
+    unitCode: e.unitCode,
+    program: e.program,
+    planYear: e.planYear,
+    kind: e.kind,
+    requestSentOn: e.requestSentOn,
+    advisory: e.advisory,
+    lapsed: e.lapsed,
+    readings: e.readings,
+    closed: true as const,
+    recordedStatus,
+  } satisfies Record<keyof Required<PairEvaluation> | "closed" | "recordedStatus", unknown>;
 }
 
 export type ClosingCounts = {

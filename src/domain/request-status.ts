@@ -12,6 +12,9 @@ export type RequestEvaluation = MilestoneEvaluation & {
   advisory: boolean;
 };
 
+/** Any row that holds a request's judgement (a plan's row carries more). */
+type RequestRow = MilestoneEvaluation & Partial<Pick<RequestEvaluation, "requestSentOn" | "advisory">>;
+
 /**
  * `required`: the pair's evaluation of `m.requiredAfterMissing` on asOf (final once past its due
  * date); `advisory`: of `m.advisoryWhenAtRisk`. Figures shown are those of the rate milestone
@@ -31,44 +34,77 @@ export function evaluateRequest(
 export function prepareRequest(m: RequestMilestone, asOf: LocalDate) {
   const open = asOf <= m.dueOn;
   const daysLeft = open ? daysBetween(asOf, m.dueOn) : 0;
-  const result = (
+  const result = <R extends RequestRow>(
+    row: R,
     status: MilestoneEvaluation["status"],
     basis: MilestoneEvaluation | undefined,
     isAdvisory: boolean,
     filedBy: LocalDate | null,
-  ): RequestEvaluation => ({
-    id: m.id,
-    dueOn: m.dueOn,
-    status,
-    allocated: basis?.allocated ?? 0n,
-    disbursed: basis?.disbursed ?? 0n,
-    rate: basis?.rate ?? null,
-    threshold: basis?.threshold ?? 0,
-    comparison: basis?.comparison ?? ("gt" as const),
-    shortfall: status === "met" || status === "not_applicable" ? 0n : (basis?.shortfall ?? 0n),
-    daysLeft,
-    requiredDailyPace: null,
-    projectedRate: null,
-    projectedDisbursed: null,
-    requestSentOn: filedBy,
-    advisory: isAdvisory,
-  });
+  ): R => {
+    row.id = m.id;
+    row.dueOn = m.dueOn;
+    row.status = status;
+    row.allocated = basis?.allocated ?? 0n;
+    row.disbursed = basis?.disbursed ?? 0n;
+    row.rate = basis?.rate ?? null;
+    row.threshold = basis?.threshold ?? 0;
+    row.comparison = basis?.comparison ?? "gt";
+    row.shortfall = status === "met" || status === "not_applicable" ? 0n : (basis?.shortfall ?? 0n);
+    row.daysLeft = daysLeft;
+    row.requiredDailyPace = null;
+    row.projectedRate = null;
+    row.projectedDisbursed = null;
+    row.requestSentOn = filedBy;
+    row.advisory = isAdvisory;
+    return row;
+  };
+  /** The judgement written into `row`, every field of RequestEvaluation (see PreparedMilestone). */
+  function judgeInto<R extends RequestRow>(
+    required: MilestoneEvaluation | undefined,
+    advisory: MilestoneEvaluation | undefined,
+    sentOn: LocalDate | null,
+    row: R,
+  ): R {
+    const filedOnTime = sentOn !== null && sentOn <= asOf && sentOn <= m.dueOn;
+    const filedBy = sentOn !== null && sentOn <= asOf ? sentOn : null;
+    if (required?.status === "missed") {
+      if (filedOnTime) return result(row, "met", required, false, filedBy);
+      return result(row, open ? "at_risk" : "missed", required, false, filedBy);
+    }
+    if (required?.status === "met" && advisory?.status === "at_risk" && open) {
+      return result(row, filedOnTime ? "met" : "at_risk", advisory, true, filedBy);
+    }
+    return result(row, "not_applicable", required, false, filedBy);
+  }
   return {
     judge(
       required: MilestoneEvaluation | undefined,
       advisory: MilestoneEvaluation | undefined,
       sentOn: LocalDate | null,
     ): RequestEvaluation {
-      const filedOnTime = sentOn !== null && sentOn <= asOf && sentOn <= m.dueOn;
-      const filedBy = sentOn !== null && sentOn <= asOf ? sentOn : null;
-      if (required?.status === "missed") {
-        if (filedOnTime) return result("met", required, false, filedBy);
-        return result(open ? "at_risk" : "missed", required, false, filedBy);
-      }
-      if (required?.status === "met" && advisory?.status === "at_risk" && open) {
-        return result(filedOnTime ? "met" : "at_risk", advisory, true, filedBy);
-      }
-      return result("not_applicable", required, false, filedBy);
+      return judgeInto(required, advisory, sentOn, blankRequest());
     },
+    judgeInto,
   };
+}
+
+/** RequestEvaluation's fields, in their order, for judgeInto to fill; `satisfies` as in newRow. */
+function blankRequest(): RequestEvaluation {
+  return {
+    id: "",
+    dueOn: "",
+    status: "not_applicable",
+    allocated: 0n,
+    disbursed: 0n,
+    rate: null,
+    threshold: 0,
+    comparison: "gt",
+    shortfall: 0n,
+    daysLeft: 0,
+    requiredDailyPace: null,
+    projectedRate: null,
+    projectedDisbursed: null,
+    requestSentOn: null,
+    advisory: false,
+  } satisfies RequestEvaluation & Record<keyof Required<RequestEvaluation>, unknown>;
 }
