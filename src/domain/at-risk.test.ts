@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AtRiskKey, compareAtRisk, pageOf } from "./at-risk.js";
+import { type AtRiskKey, compareAtRisk, pageOf, selectAtRisk } from "./at-risk.js";
 import type { MilestoneStatus } from "./milestone-status.js";
+import type { JudgedRow } from "./recorded-verdicts.js";
 
 type Item = AtRiskKey & { status: MilestoneStatus };
 
@@ -166,6 +167,54 @@ describe("walking the pages (property)", () => {
       fc.property(listArb, itemArb, fc.integer({ min: 1, max: 10 }), (list, key, limit) => {
         const expected = list.filter((i) => oracleCompare(i, key) > 0).slice(0, limit);
         expect(pageOf(list, { limit, after: key }).items).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("selectAtRisk's order", () => {
+  const row = (shortfall: bigint, unitCode: string, program: string, id: "M60" | "M90") =>
+    ({
+      ...item(shortfall, unitCode, program, id),
+      allocated: 1n,
+      disbursed: 0n,
+      rate: 0,
+      threshold: 60,
+      comparison: "gt",
+      daysLeft: 0,
+      requiredDailyPace: null,
+      projectedRate: null,
+      projectedDisbursed: null,
+      planYear: 2022,
+      kind: "rate",
+    }) as unknown as JudgedRow;
+  const units = new Map(
+    ["A", "B", "C", "D"].map((code) => [code, { code, name: code, kind: "district" as const }]),
+  );
+  const rows = fc.uniqueArray(
+    fc.record({
+      shortfall: fc.bigInt({ min: 0n, max: 3n }), // many ties
+      unitCode: fc.constantFrom("A", "B", "C", "D"),
+      program: fc.constantFrom("NTM", "GNBV"),
+      id: fc.constantFrom("M60" as const, "M90" as const),
+    }),
+    { selector: (r) => `${r.unitCode}|${r.program}|${r.id}`, maxLength: 16 },
+  );
+
+  it("is the oracle's, whether the rows come in the evaluation's order or not", () => {
+    fc.assert(
+      fc.property(rows, fc.boolean(), (rs, evaluationOrder) => {
+        const input = rs.map((r) => row(r.shortfall, r.unitCode, r.program, r.id));
+        if (evaluationOrder)
+          input.sort((a, b) => oracleCompare({ ...a, shortfall: 0n }, { ...b, shortfall: 0n }));
+        const got = selectAtRisk(input, units, {}).map(
+          (i) => `${i.shortfall}|${i.unitCode}|${i.program}|${i.id}`,
+        );
+        const want = [...input]
+          .sort(oracleCompare)
+          .map((i) => `${i.shortfall}|${i.unitCode}|${i.program}|${i.id}`);
+        expect(got).toEqual(want);
       }),
       { numRuns: 500 },
     );
