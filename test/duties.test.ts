@@ -270,7 +270,7 @@ describe("duties in the status, at-risk, summary and exports", () => {
     items: { kind: string; unitCode: string; program: string; id: string }[];
     totals: { count: number };
     nextCursor: string | null;
-    duties: { items: DutyItem[]; totals: { at_risk: number; missed: number } };
+    duties: { items: DutyItem[]; totals: { at_risk: number; missed: number }; nextCursor: string | null };
   };
   const atRisk = async (query = "") => {
     const res = await t.request("GET", `/api/v1/at-risk?asOf=${ASOF}&planYear=2022${query}`);
@@ -344,9 +344,35 @@ describe("duties in the status, at-risk, summary and exports", () => {
       keys.push(...page.items.map((i) => `${i.unitCode}|${i.program}|${i.id}`));
       if (!page.nextCursor) break;
       page = await atRisk(`&limit=1&cursor=${encodeURIComponent(page.nextCursor)}`);
-      expect(page.duties).toEqual({ items: [], totals: whole.duties.totals });
+      expect(page.duties).toEqual({ items: [], totals: whole.duties.totals, nextCursor: null });
     }
     expect(keys).toEqual(whole.items.map((i) => `${i.unitCode}|${i.program}|${i.id}`));
+
+    // The duties page on their own: two at a time, they are the whole list in its order, once each.
+    expect(whole.duties.nextCursor).toBeNull();
+    const walked: string[] = [];
+    let dutyPage = await atRisk("&limit=1&dutiesLimit=2");
+    expect(dutyPage.duties.items).toHaveLength(2);
+    for (;;) {
+      walked.push(...dutyPage.duties.items.map((d) => `${d.id}|${d.unitCode}`));
+      expect(dutyPage.duties.totals).toEqual(whole.duties.totals);
+      if (!dutyPage.duties.nextCursor) break;
+      dutyPage = await atRisk(
+        `&limit=1&dutiesLimit=2&dutiesCursor=${encodeURIComponent(dutyPage.duties.nextCursor)}`,
+      );
+    }
+    expect(walked).toEqual(duties.map((d) => `${d.id}|${d.unitCode}`));
+    // A duties cursor is checked like the money one: forged, or of another list, it is a 400.
+    const first = await atRisk("&limit=1&dutiesLimit=1");
+    for (const [query, rule] of [
+      ["&dutiesCursor=bm90LWEtY3Vyc29y", "cursor"],
+      [`&kind=district&dutiesCursor=${encodeURIComponent(first.duties.nextCursor!)}`, "foreign_cursor"],
+      [`&cursor=${encodeURIComponent(first.duties.nextCursor!)}`, "cursor"],
+    ] as const) {
+      const res = await t.request("GET", `/api/v1/at-risk?asOf=${ASOF}&planYear=2022${query}`);
+      expect(res.status, query).toBe(400);
+      expect(JSON.stringify(res.body), query).toContain(rule);
+    }
 
     // A duty's id narrows the list to it; a program leaves the duties out; an unknown id is refused.
     const one = await atRisk("&milestone=VB_HUONG_DAN");

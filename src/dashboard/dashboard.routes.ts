@@ -167,7 +167,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
       },
     },
     async (req, reply) => {
-      const { milestone, program, kind, limit, cursor } = req.query;
+      const { milestone, program, kind, limit, cursor, dutiesLimit, dutiesCursor } = req.query;
       return sendSliced(
         reply,
         atRiskView,
@@ -175,7 +175,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod<{
           req.query.asOf ?? today(),
           req.query.planYear,
           { milestone, program, kind },
-          { limit, cursor },
+          { limit, cursor, dutiesLimit, dutiesCursor },
         ),
       );
     },

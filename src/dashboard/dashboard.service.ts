@@ -121,7 +121,7 @@ export function createDashboardService(d: Deps) {
         asOf: _a,
         planYear: _y,
         ...atRisk
-      } = pageAtRiskList(view.atRisk, {}, { limit: opts.atRiskLimit });
+      } = pageAtRiskList(view.atRisk, {}, { limit: opts.atRiskLimit, dutiesLimit: opts.atRiskLimit });
       return { ...view, atRisk };
     },
 

@@ -1,10 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { DutyStatus, SubmissionFact } from "./duties.js";
 import {
   compareDuties,
+  type DutyKey,
   dutyTotalsOf,
   type JudgedDuty,
   latestSubmission,
+  pageDuties,
   selectDutiesAtRisk,
   summarizeDuties,
 } from "./duty-views.js";
@@ -95,5 +98,37 @@ describe("summarizeDuties", () => {
     expect(s.map((d) => d.id)).toEqual(["BC_6_THANG", "BC_NAM"]);
     expect(s[0]!.counts).toEqual({ not_applicable: 0, met: 1, on_track: 0, at_risk: 0, missed: 2 });
     expect(s[1]!.counts).toEqual({ not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 });
+  });
+});
+
+describe("pageDuties", () => {
+  it("walks the whole list in its order, each row once, whatever the page size", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({
+            status: fc.constantFrom<DutyStatus>("missed", "at_risk"),
+            dueOn: fc.constantFrom("2022-06-20", "2022-06-30", "2022-12-20"),
+            unitCode: fc.constantFrom("A", "B", "C"),
+            id: fc.constantFrom("BC_6_THANG", "BC_NAM"),
+          }),
+          { selector: (r) => `${r.id}|${r.unitCode}|${r.dueOn}`, maxLength: 18 },
+        ),
+        fc.integer({ min: 1, max: 7 }),
+        (keys, limit) => {
+          const sorted = keys.map((k) => row(k)).sort(compareDuties);
+          const walked: JudgedDuty[] = [];
+          let after: DutyKey | undefined;
+          for (let guard = 0; guard <= sorted.length; guard++) {
+            const page = pageDuties(sorted, { limit, after });
+            expect(page.items.length).toBeLessThanOrEqual(limit);
+            walked.push(...page.items);
+            if (!page.next) break;
+            after = page.next;
+          }
+          expect(walked).toEqual(sorted);
+        },
+      ),
+    );
   });
 });

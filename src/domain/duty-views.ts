@@ -52,7 +52,7 @@ const RANK: Record<DutyStatus, number> = { missed: 0, at_risk: 1, on_track: 2, m
  * order, so the list and its export are stable. Duties have no shortfall, so they are not ranked
  * among the money items but listed beside them.
  */
-export function compareDuties(a: JudgedDuty, b: JudgedDuty): number {
+export function compareDuties(a: DutyKey, b: DutyKey): number {
   return (
     RANK[a.status] - RANK[b.status] || cmp(a.dueOn, b.dueOn) || cmp(a.unitCode, b.unitCode) || cmp(a.id, b.id)
   );
@@ -68,6 +68,38 @@ export function selectDutiesAtRisk(rows: readonly JudgedDuty[], f: DutyFilter = 
         (f.unitKind === undefined || r.unitKind === f.unitKind),
     )
     .sort(compareDuties);
+}
+
+/** Where a (duty, unit) stands in the list: the fields of compareDuties, unique per row. */
+export type DutyKey = Pick<JudgedDuty, "status" | "dueOn" | "unitCode" | "id">;
+
+/**
+ * Up to `limit` rows of a list in compareDuties order, after the key `after` (a keyset: rows that
+ * join or leave before it shift nothing after it), and the key of the last when more follow.
+ */
+export function pageDuties(
+  sorted: readonly JudgedDuty[],
+  { limit, after }: { limit: number; after?: DutyKey | undefined },
+): { items: JudgedDuty[]; next: DutyKey | null } {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`page limit must be a positive integer: ${limit}`);
+  let start = 0;
+  if (after) {
+    let hi = sorted.length;
+    while (start < hi) {
+      const mid = (start + hi) >>> 1;
+      if (compareDuties(sorted[mid]!, after) <= 0) start = mid + 1;
+      else hi = mid;
+    }
+  }
+  const items = sorted.slice(start, start + limit);
+  const last = items.at(-1);
+  const more = start + items.length < sorted.length;
+  return {
+    items,
+    next:
+      more && last ? { status: last.status, dueOn: last.dueOn, unitCode: last.unitCode, id: last.id } : null,
+  };
 }
 
 export type DutyTotals = { at_risk: number; missed: number };

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { AtRiskFilter, AtRiskKey } from "../domain/at-risk.js";
+import type { DutyKey } from "../domain/duty-views.js";
 import { isValidLocalDate, type LocalDate } from "../domain/local-date.js";
 
 /** The list a page belongs to: the answer's own asOf and plan year, and the query's filters. */
@@ -48,11 +49,21 @@ export function encodeAtRiskCursor(key: AtRiskKey, list: AtRiskListId): string {
     d: key.dueOn,
     m: key.id,
   };
-  return Buffer.from(JSON.stringify(t), "utf8").toString("base64url");
+  return writeToken(t);
 }
 
 /** The position a token names, or undefined when it is not one this service could have made. */
 export function decodeAtRiskCursor(text: string): AtRiskCursor | undefined {
+  const r = readToken(text, token);
+  if (!r) return undefined;
+  const { l, s, u, p, d, m } = r;
+  return { key: { shortfall: BigInt(s), unitCode: u, program: p, dueOn: d, id: m }, list: l };
+}
+
+const writeToken = (t: object) => Buffer.from(JSON.stringify(t), "utf8").toString("base64url");
+
+/** A token's fields when it is base64url of JSON that the schema accepts whole. */
+function readToken<T extends z.ZodType>(text: string, schema: T): z.output<T> | undefined {
   if (!/^[A-Za-z0-9_-]{1,512}$/.test(text)) return undefined;
   let json: unknown;
   try {
@@ -60,8 +71,39 @@ export function decodeAtRiskCursor(text: string): AtRiskCursor | undefined {
   } catch {
     return undefined;
   }
-  const r = token.safeParse(json);
-  if (!r.success) return undefined;
-  const { l, s, u, p, d, m } = r.data;
-  return { key: { shortfall: BigInt(s), unitCode: u, program: p, dueOn: d, id: m }, list: l };
+  const r = schema.safeParse(json);
+  return r.success ? r.data : undefined;
+}
+
+/** The duties section's token: the last (duty, unit) handed out, and the list's fingerprint. */
+export type DutyCursor = { key: DutyKey; list: string };
+
+const dutyToken = z.strictObject({
+  v: z.literal(1),
+  k: z.literal("duty"),
+  l: z.string().regex(/^[A-Za-z0-9_-]{12}$/),
+  t: z.enum(["missed", "at_risk", "on_track", "met", "not_applicable"]),
+  d: z.string().refine(isValidLocalDate),
+  u: z.string().min(1).max(64),
+  m: z.string().min(1).max(64),
+});
+
+export function encodeDutyCursor(key: DutyKey, list: AtRiskListId): string {
+  const t: z.input<typeof dutyToken> = {
+    v: 1,
+    k: "duty",
+    l: atRiskListFingerprint(list),
+    t: key.status,
+    d: key.dueOn,
+    u: key.unitCode,
+    m: key.id,
+  };
+  return writeToken(t);
+}
+
+export function decodeDutyCursor(text: string): DutyCursor | undefined {
+  const r = readToken(text, dutyToken);
+  if (!r) return undefined;
+  const { l, t, d, u, m } = r;
+  return { key: { status: t, dueOn: d, unitCode: u, id: m }, list: l };
 }

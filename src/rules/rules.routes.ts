@@ -77,7 +77,7 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
       },
     },
     async (req, reply) => {
-      const { milestone, program, kind, limit, cursor } = req.query;
+      const { milestone, program, kind, limit, cursor, dutiesLimit, dutiesCursor } = req.query;
       return sendSliced(
         reply,
         atRiskOut,
@@ -85,7 +85,7 @@ export const rulesRoutes: FastifyPluginAsyncZod<{ rules: RulesService; today: ()
           asOfOf(req.query, today),
           req.query.planYear,
           { milestone, program, kind },
-          { limit, cursor },
+          { limit, cursor, dutiesLimit, dutiesCursor },
           req.query.knownAt,
         ),
       );

@@ -2,7 +2,7 @@
 // dashboard's views (one definition, one OpenAPI description), and the at-risk pager's query.
 import { z } from "zod";
 import { amountOut, code, idOut, queryInt } from "../http/schemas.js";
-import { decodeAtRiskCursor } from "./at-risk-cursor.js";
+import { decodeAtRiskCursor, decodeDutyCursor } from "./at-risk-cursor.js";
 
 const status = z.enum(["not_applicable", "met", "on_track", "at_risk", "missed"]);
 
@@ -151,6 +151,17 @@ export const atRiskQuery = {
     })
     .optional()
     .describe("the nextCursor of the previous page, with the same asOf, planYear, filters and knownAt"),
+  dutiesLimit: queryInt(1, 1000).default(100).describe("duties per page"),
+  dutiesCursor: z
+    .string()
+    .refine((s) => decodeDutyCursor(s) !== undefined, {
+      message: "must be the duties.nextCursor of a previous page",
+      params: { rule: "cursor" },
+    })
+    .optional()
+    .describe(
+      "duties.nextCursor of the previous page: the next duties, with the same asOf, planYear, filters and knownAt",
+    ),
 };
 
 export const atRiskTotals = z
@@ -165,7 +176,7 @@ export const atRiskTotals = z
 
 /**
  * A page of the at-risk list: largest shortfall first, then unit, program, due date, milestone;
- * the duties at risk or missed beside it, not paged.
+ * the duties at risk or missed beside it, paged on their own.
  */
 export const atRiskPage = {
   items: z.array(atRiskItem),
@@ -176,9 +187,10 @@ export const atRiskPage = {
       items: z
         .array(dutyOut)
         .describe(
-          "missed first, then at_risk; nearest due date, unit, duty. Whole on the first page (no cursor), empty on the next ones",
+          "missed first, then at_risk; nearest due date, unit, duty. The first dutiesLimit on the first page (no cursor), the next ones after dutiesCursor; none on a next page of money items without dutiesCursor",
         ),
       totals: z.object({ at_risk: z.number(), missed: z.number() }).describe("on every page"),
+      nextCursor: z.string().nullable().describe("opaque, for dutiesCursor; null when no more duties follow"),
     })
     .describe(
       "(duty, unit) at risk or missed: no shortfall to rank them among the money items, so listed beside them; none when a program is asked for",

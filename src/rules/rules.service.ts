@@ -12,9 +12,11 @@ import {
 import type { RecordedVerdictsReader } from "../domain/closing.js";
 import type { Duty } from "../domain/duties.js";
 import {
+  type DutyKey,
   type DutyTotals,
   dutyTotalsOf,
   type JudgedDuty,
+  pageDuties,
   selectDutiesAtRisk,
   summarizeDuties,
 } from "../domain/duty-views.js";
@@ -43,7 +45,14 @@ import {
 } from "../domain/treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import type { AnswerCache } from "./answer-cache.js";
-import { atRiskListFingerprint, decodeAtRiskCursor, encodeAtRiskCursor } from "./at-risk-cursor.js";
+import {
+  type AtRiskListId,
+  atRiskListFingerprint,
+  decodeAtRiskCursor,
+  decodeDutyCursor,
+  encodeAtRiskCursor,
+  encodeDutyCursor,
+} from "./at-risk-cursor.js";
 import type { EvaluationGate } from "./evaluation-gate.js";
 import type { PlanFigures, RulesRepository } from "./rules.repository.js";
 
@@ -406,8 +415,18 @@ export type RulesService = ReturnType<typeof createRulesService>;
 
 /** The money items (by shortfall) and, beside them, the duties at risk or missed (compareDuties). */
 export type AtRiskList = { asOf: LocalDate; planYear: number; items: AtRiskItem[]; duties: JudgedDuty[] };
-/** A page's size, and the nextCursor of the page before it (none for the first). */
-export type AtRiskPageQuery = { limit: number; cursor?: string | undefined };
+/**
+ * A page's size, and the nextCursor of the page before it (none for the first); the same for the
+ * duties beside the money items (dutiesLimit DEFAULT_DUTIES_PAGE when not given).
+ */
+export type AtRiskPageQuery = {
+  limit: number;
+  cursor?: string | undefined;
+  dutiesLimit?: number | undefined;
+  dutiesCursor?: string | undefined;
+};
+
+export const DEFAULT_DUTIES_PAGE = 100;
 
 /**
  * A page of a whole at-risk list, its totals and the token of the next page. A token that is not
@@ -417,19 +436,15 @@ export type AtRiskPageQuery = { limit: number; cursor?: string | undefined };
 export function pageAtRiskList(
   list: AtRiskList,
   filter: AtRiskFilter,
-  { limit, cursor }: AtRiskPageQuery,
+  { limit, cursor, dutiesLimit = DEFAULT_DUTIES_PAGE, dutiesCursor }: AtRiskPageQuery,
   knownAt?: Date,
 ) {
   const id = { asOf: list.asOf, planYear: list.planYear, filter, knownAt };
   let after: AtRiskKey | undefined;
   if (cursor !== undefined) {
     const c = decodeAtRiskCursor(cursor);
-    if (!c) throw cursorError("cursor", "must be the nextCursor of a previous page");
-    if (c.list !== atRiskListFingerprint(id))
-      throw cursorError(
-        "foreign_cursor",
-        "must be the nextCursor of a page of this same list: the same asOf, planYear, milestone, program, kind and knownAt",
-      );
+    if (!c) throw cursorError("cursor", "cursor", "must be the nextCursor of a previous page");
+    if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("cursor");
     after = c.key;
   }
   const page = pageOf(list.items, { limit, after });
@@ -439,21 +454,41 @@ export function pageAtRiskList(
     items: page.items,
     totals: page.totals,
     nextCursor: page.next ? encodeAtRiskCursor(page.next, id) : null,
-    duties: dutySection(list.duties, cursor === undefined),
+    duties: dutySection(list.duties, id, cursor === undefined, { limit: dutiesLimit, cursor: dutiesCursor }),
   };
 }
 
 /**
- * The duties beside the money items: not paged by the money's cursor (they have no shortfall to
- * rank by, and are a few per unit), so the whole of them comes with the first page and none with
- * the next ones, which a reader appending pages would otherwise repeat. Totals on every page.
+ * The duties beside the money items: no shortfall to rank them among those, so a section of their
+ * own, paged on its own (dutiesLimit, dutiesCursor: a province where every unit is late with a
+ * report lists 10,000 of them). A next page of money items (cursor) carries no duties unless a
+ * duties cursor asks for some, so a reader appending pages does not repeat them. Totals always.
  */
 export function dutySection(
   duties: readonly JudgedDuty[],
+  id: AtRiskListId,
   firstPage: boolean,
-): { items: JudgedDuty[]; totals: DutyTotals } {
-  return { items: firstPage ? [...duties] : [], totals: dutyTotalsOf(duties) };
+  page: { limit: number; cursor?: string | undefined },
+): { items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null } {
+  const totals = dutyTotalsOf(duties);
+  if (!firstPage && page.cursor === undefined) return { items: [], totals, nextCursor: null };
+  let after: DutyKey | undefined;
+  if (page.cursor !== undefined) {
+    const c = decodeDutyCursor(page.cursor);
+    if (!c) throw cursorError("dutiesCursor", "cursor", "must be the duties.nextCursor of a previous page");
+    if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("dutiesCursor");
+    after = c.key;
+  }
+  const { items, next } = pageDuties(duties, { limit: page.limit, after });
+  return { items, totals, nextCursor: next ? encodeDutyCursor(next, id) : null };
 }
 
-const cursorError = (rule: string, message: string) =>
-  new InvalidInputError(`cursor ${message}`, [{ field: "query.cursor", rule, message }]);
+const cursorError = (param: string, rule: string, message: string) =>
+  new InvalidInputError(`${param} ${message}`, [{ field: `query.${param}`, rule, message }]);
+
+const foreignCursor = (param: string) =>
+  cursorError(
+    param,
+    "foreign_cursor",
+    "must be the nextCursor of a page of this same list: the same asOf, planYear, milestone, program, kind and knownAt",
+  );

@@ -226,6 +226,15 @@ describe.skipIf(!hasChromium)("reporting duties in Chromium", () => {
       await page.waitForURL(/\/units\/HOI_AN/);
       await expect.poll(() => dutyRow(page, "BC_6_THANG").getAttribute("data-status")).toBe("missed");
 
+      // The duties page like the money items, by the view's page size: "Xem thêm nghĩa vụ" adds the next.
+      await page.goto(`${base}/at-risk?limit=2`);
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await section.locator(".duties-count").textContent()).toContain(
+        "Đang hiển thị 2 trường hợp đầu.",
+      );
+      await section.getByRole("button", { name: "Xem thêm nghĩa vụ" }).click();
+      await expect.poll(() => rows.count()).toBe(4);
+
       // A program filter: the server leaves the duties out, and the section says why.
       await page.goto(`${base}/at-risk?program=NTM`);
       await expect

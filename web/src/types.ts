@@ -157,7 +157,7 @@ export type AtRiskPage = {
   totals: AtRiskTotals;
   nextCursor: string | null;
   /** Duties at risk or missed: whole on the first page, empty on the next; totals on every page. */
-  duties: { items: DutyRow[]; totals: { at_risk: number; missed: number } };
+  duties: { items: DutyRow[]; totals: { at_risk: number; missed: number }; nextCursor: string | null };
 };
 
 /** /dashboard/at-risk: the view's header and the first page. */

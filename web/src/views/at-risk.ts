@@ -54,6 +54,7 @@ export const atRiskView: View = async (root, ctx) => {
     planYear: ctx.query.get("planYear"),
     ...filter,
     limit,
+    dutiesLimit: limit,
   });
   if (!ctx.isCurrent()) return;
   // The rows fetched so far, the whole list's totals and the token of the next page.
@@ -161,6 +162,7 @@ export const atRiskView: View = async (root, ctx) => {
       planYear: data.planYear,
       ...filter,
       limit,
+      dutiesLimit: limit,
       cursor,
     });
   // Answers arriving after the filters changed again are dropped.
@@ -174,11 +176,13 @@ export const atRiskView: View = async (root, ctx) => {
     try {
       const page = await fetchPage(cursor);
       if (gen !== generation || !ctx.isCurrent()) return;
-      // Duties come whole with the first page only: a next page keeps the ones shown.
+      // Duties come with the first page (and their own pages): a next money page keeps those shown.
       list = {
         ...page,
         items: cursor ? [...list.items, ...page.items] : page.items,
-        duties: cursor ? { ...page.duties, items: list.duties.items } : page.duties,
+        duties: cursor
+          ? { ...page.duties, items: list.duties.items, nextCursor: list.duties.nextCursor }
+          : page.duties,
       };
       drawTable();
       drawDuties();
@@ -363,13 +367,55 @@ export const atRiskView: View = async (root, ctx) => {
   // their own, as the server orders them (missed first, then the nearest due date).
   const dutiesCount = h("p", { class: "duties-count", role: "status", "aria-live": "polite" });
   const dutiesHolder = h("div");
+  const dutiesProblem = h("div");
+  // The next duties, appended: the money items' page size of 1 keeps that part of the answer small.
+  const moreDuties = h(
+    "button",
+    {
+      type: "button",
+      class: "button",
+      onclick: async () => {
+        const next = list.duties.nextCursor;
+        if (!next) return;
+        const gen = generation;
+        moreDuties.disabled = true;
+        dutiesProblem.replaceChildren();
+        try {
+          const page = await getJson<AtRiskPage>("/at-risk", {
+            asOf: data.asOf,
+            planYear: data.planYear,
+            ...filter,
+            limit: 1,
+            dutiesLimit: limit,
+            dutiesCursor: next,
+          });
+          if (gen !== generation || !ctx.isCurrent()) return;
+          list = {
+            ...list,
+            duties: { ...page.duties, items: [...list.duties.items, ...page.duties.items] },
+          };
+          drawDuties();
+        } catch (err) {
+          dutiesProblem.replaceChildren(errorBox((err as Error).message, () => moreDuties.click()));
+        } finally {
+          moreDuties.disabled = false;
+        }
+      },
+    },
+    "Xem thêm nghĩa vụ",
+  );
   function drawDuties() {
     const { items, totals } = list.duties;
+    moreDuties.hidden = !list.duties.nextCursor;
     dutiesCount.textContent = filter.program
       ? "Nghĩa vụ báo cáo không thuộc riêng chương trình nào: bỏ lọc chương trình để xem."
       : totals.missed + totals.at_risk === 0
         ? "Không có nghĩa vụ báo cáo nào chậm hoặc sắp đến hạn."
-        : `${totals.missed} trường hợp ${DUTY_STATUS_LABEL.missed!.toLowerCase()}, ${totals.at_risk} trường hợp ${DUTY_STATUS_LABEL.at_risk!.toLowerCase()}.`;
+        : `${totals.missed} trường hợp ${DUTY_STATUS_LABEL.missed!.toLowerCase()}, ${totals.at_risk} trường hợp ${DUTY_STATUS_LABEL.at_risk!.toLowerCase()}.${
+            items.length < totals.missed + totals.at_risk
+              ? ` Đang hiển thị ${items.length} trường hợp đầu.`
+              : ""
+          }`;
     if (items.length === 0) return dutiesHolder.replaceChildren();
     const table = h(
       "table",
@@ -451,6 +497,8 @@ export const atRiskView: View = async (root, ctx) => {
       h("h2", { id: "duties-title" }, "Nghĩa vụ báo cáo chậm hoặc sắp đến hạn"),
       dutiesCount,
       dutiesHolder,
+      dutiesProblem,
+      moreDuties,
     ),
   );
 };
