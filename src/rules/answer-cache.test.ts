@@ -53,4 +53,27 @@ describe("the answer cache", () => {
     expect((await cache.get("big", async () => list(9, "again"))).tag).toBe("again");
     expect(cache.stats().weight).toBeLessThanOrEqual(5);
   });
+
+  it("makes room before computing for an answer as heavy as the heaviest yet, so two never weigh on the heap at once", async () => {
+    const cache = createAnswerCache({ version: ledger().version, maxWeight: 5 });
+    const list = (n: number) => ({ items: Array.from({ length: n }, (_, i) => i) });
+    await cache.get("2022-09-15", async () => list(3), "atRisk");
+    await Promise.resolve();
+    expect(cache.stats()).toMatchObject({ entries: 1, weight: 3 });
+    let keptWhileComputing = -1;
+    await cache.get(
+      "2022-09-16",
+      async () => {
+        keptWhileComputing = cache.stats().weight;
+        return list(3);
+      },
+      "atRisk",
+    );
+    // Nothing kept while it computes: the list of 3 was let go first, since 3 + 3 > 5.
+    expect(keptWhileComputing).toBe(0);
+    // A light answer beside a heavy one still fits: nothing is dropped for it.
+    await cache.get("summary|2022-09-17", async () => ({ total: 1 }), "summary");
+    await Promise.resolve();
+    expect(cache.stats()).toMatchObject({ entries: 2, weight: 4 });
+  });
 });

@@ -14,8 +14,9 @@ export type AnswerCacheOptions = {
   /**
    * What the kept answers may weigh together (an at-risk list weighs its items, about 350 bytes
    * each; anything else 1): the least recently used go first, and an answer heavier than this is
-   * served but not kept. The default keeps one national list of 10,000 units (61,000 items)
-   * within the service's 160 MB heap beside the next one being computed.
+   * served but not kept. Before a question is computed, room is made for an answer as heavy as
+   * the heaviest of its kind, so the default keeps one national list of 10,000 units (61,000
+   * items) within the service's 160 MB heap, and lets it go before the next one is computed.
    */
   maxWeight?: number;
 };
@@ -28,8 +29,9 @@ const weightOf = (answer: unknown) => {
 
 export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOptions) {
   // Insertion order is recency order: a hit is moved to the end.
-  const answers = new Map<string, { answer: Promise<unknown>; weight: number }>();
+  const answers = new Map<string, { answer: Promise<unknown>; weight: number; settled: boolean }>();
   let weight = 0;
+  const heaviest = new Map<string, number>();
   const drop = (key: string) => {
     const kept = answers.get(key);
     if (!kept) return;
@@ -44,9 +46,10 @@ export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOp
     /**
      * The answer to `question` at the ledger's current version: the kept one, or `compute(key)`,
      * whose promise every asker of the same question and version shares. `key` names both, for
-     * whatever else shares work by key (the evaluation gate). A failure is not kept.
+     * whatever else shares work by key (the evaluation gate). A failure is not kept. `kind` groups
+     * questions whose answers weigh alike (an at-risk list on any date), to make room for them.
      */
-    async get<T>(question: string, compute: (key: string) => Promise<T>): Promise<T> {
+    async get<T>(question: string, compute: (key: string) => Promise<T>, kind = question): Promise<T> {
       const v = await version();
       if (v > newest) {
         // The version only grows: nothing computed before it can be asked for again.
@@ -63,15 +66,24 @@ export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOp
         return kept.answer as Promise<T>;
       }
       misses++;
+      // Room first for an answer as heavy as the heaviest of its kind yet: a kept national list
+      // and the next one being computed beside it must fit the heap together.
+      const expected = heaviest.get(kind) ?? 0;
+      for (const [k, e] of answers) {
+        if (weight + expected <= maxWeight) break;
+        if (e.settled) drop(k);
+      }
       const answer = compute(key);
       // Shared while it is computed (weight 1), then weighed; a failure is not kept.
-      const entry = { answer: answer as Promise<unknown>, weight: 1 };
+      const entry = { answer: answer as Promise<unknown>, weight: 1, settled: false };
       answers.set(key, entry);
       weight += 1;
       answer.then(
         (value) => {
-          if (answers.get(key) !== entry) return;
           const w = weightOf(value);
+          heaviest.set(kind, Math.max(expected, w));
+          if (answers.get(key) !== entry) return;
+          entry.settled = true;
           weight += w - entry.weight;
           entry.weight = w;
           if (w > maxWeight) drop(key);

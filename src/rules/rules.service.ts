@@ -116,7 +116,7 @@ export function createRulesService({
   ): Promise<T> {
     const key = JSON.stringify([...question, knownAt?.toISOString() ?? null]);
     if (!cache || knownAt) return gate.run(key, compute);
-    return cache.get(key, (versioned) => gate.run(versioned, compute));
+    return cache.get(key, (versioned) => gate.run(versioned, compute), String(question[0]));
   }
 
   /**
