@@ -209,7 +209,7 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
  * A MilestoneEvaluation's fields, in their order, for judgeInto to fill. `satisfies` turns a field
  * added to MilestoneEvaluation into a compile error here.
  */
-function blankEvaluation(): MilestoneEvaluation {
+export function blankEvaluation(): MilestoneEvaluation {
   return {
     id: "",
     dueOn: "",

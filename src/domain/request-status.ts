@@ -2,7 +2,7 @@
 // due from every (unit, program) that missed the rate milestone it follows (plan III.5: units
 // that cannot reach the rates after 30/9 send a proposal before 10/11).
 import { daysBetween, type LocalDate } from "./local-date.js";
-import type { MilestoneEvaluation } from "./milestone-status.js";
+import { blankEvaluation, type MilestoneEvaluation } from "./milestone-status.js";
 import type { RequestMilestone } from "./plan.js";
 
 export type RequestEvaluation = MilestoneEvaluation & {
@@ -88,23 +88,15 @@ export function prepareRequest(m: RequestMilestone, asOf: LocalDate) {
   };
 }
 
-/** RequestEvaluation's fields, in their order, for judgeInto to fill; `satisfies` as in newRow. */
+/**
+ * A blank judgement with the request's two fields, for judgeInto to fill (one request judged on
+ * its own; a national evaluation builds its rows in plan-evaluation.ts). `satisfies` turns a field
+ * added to RequestEvaluation into a compile error here.
+ */
 function blankRequest(): RequestEvaluation {
-  return {
-    id: "",
-    dueOn: "",
-    status: "not_applicable",
-    allocated: 0n,
-    disbursed: 0n,
-    rate: null,
-    threshold: 0,
-    comparison: "gt",
-    shortfall: 0n,
-    daysLeft: 0,
-    requiredDailyPace: null,
-    projectedRate: null,
-    projectedDisbursed: null,
-    requestSentOn: null,
-    advisory: false,
-  } satisfies RequestEvaluation & Record<keyof Required<RequestEvaluation>, unknown>;
+  const extra = { requestSentOn: null, advisory: false } satisfies Record<
+    Exclude<keyof Required<RequestEvaluation>, keyof MilestoneEvaluation>,
+    unknown
+  >;
+  return Object.assign(blankEvaluation(), extra);
 }
