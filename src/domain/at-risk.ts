@@ -81,6 +81,18 @@ export function totalsOf(items: readonly Pageable[]): AtRiskTotals {
   return { count: items.length, shortfall, byStatus };
 }
 
+// A list is paged many times (each page, each asker of a kept answer) and never changed once
+// sorted: its totals, a pass over every item (61,000 for 10,000 units), are summed once.
+const totalsKept = new WeakMap<readonly Pageable[], AtRiskTotals>();
+function listTotals(sorted: readonly Pageable[]): AtRiskTotals {
+  let t = totalsKept.get(sorted);
+  if (!t) {
+    t = totalsOf(sorted);
+    totalsKept.set(sorted, t);
+  }
+  return { ...t, byStatus: { ...t.byStatus } };
+}
+
 /**
  * Up to `limit` items of a list sorted by compareAtRisk, starting after the key `after` (a keyset,
  * not an offset: an item that joins or leaves the list before the boundary shifts nothing after
@@ -96,7 +108,7 @@ export function pageOf<T extends Pageable>(
   const items = sorted.slice(start, start + limit);
   const last = items.at(-1);
   const more = start + items.length < sorted.length;
-  return { items, totals: totalsOf(sorted), next: more && last ? keyOf(last) : null };
+  return { items, totals: listTotals(sorted), next: more && last ? keyOf(last) : null };
 }
 
 /** The index of the first item past `key`: a binary search, the list being sorted. */

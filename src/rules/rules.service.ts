@@ -276,7 +276,18 @@ export function createRulesService({
     return { rows: withRecordedVerdicts(evals, closed, verdicts, asOf), closed, verdicts };
   }
 
-  const unitMap = async () => new Map((await units.listUnits()).map((u) => [u.code, u]));
+  // The units, read once for the askers of the same moment: a national answer asks twice (the
+  // milestones limited to some unit kinds, then the list's names), 10,000 rows each.
+  let unitsReading: Promise<Map<string, UnitInfo>> | undefined;
+  const unitMap = () => {
+    unitsReading ??= units
+      .listUnits()
+      .then((list) => new Map(list.map((u) => [u.code, u])))
+      .finally(() => {
+        unitsReading = undefined;
+      });
+    return unitsReading;
+  };
 
   async function atRisk(
     asOf: LocalDate,
