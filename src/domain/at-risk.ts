@@ -1,7 +1,7 @@
 // The at-risk view: which (unit, program, milestone) will miss or has missed, worst first, and
 // the pages a reader walks it by.
 import type { MilestoneStatus } from "./milestone-status.js";
-import { cmp, type PairEvaluation } from "./plan-evaluation.js";
+import { cmp, copyRow } from "./plan-evaluation.js";
 import type { JudgedRow } from "./recorded-verdicts.js";
 import type { StatusCounts } from "./summary.js";
 
@@ -133,37 +133,11 @@ const keyOf = (i: AtRiskKey): AtRiskKey => ({
 
 const flagged = (s: JudgedRow["status"]) => s === "at_risk" || s === "missed";
 
-/**
- * The row with the unit's fields, built in one go (see newRow in plan-evaluation.ts), then a closed milestone's marks.
- * `satisfies` turns a field added to PairEvaluation into a compile error here until it is copied.
- */
+/** The row, then the unit's fields and a closed milestone's marks (copyRow: no spread). */
 function atRiskItem(e: JudgedRow, unit: UnitInfo): AtRiskItem {
-  const item: AtRiskItem = {
-    id: e.id,
-    dueOn: e.dueOn,
-    status: e.status,
-    allocated: e.allocated,
-    disbursed: e.disbursed,
-    rate: e.rate,
-    threshold: e.threshold,
-    comparison: e.comparison,
-    shortfall: e.shortfall,
-    daysLeft: e.daysLeft,
-    workingDaysLeft: e.workingDaysLeft,
-    requiredDailyPace: e.requiredDailyPace,
-    projectedRate: e.projectedRate,
-    projectedDisbursed: e.projectedDisbursed,
-    unitCode: e.unitCode,
-    program: e.program,
-    planYear: e.planYear,
-    kind: e.kind,
-    requestSentOn: e.requestSentOn,
-    advisory: e.advisory,
-    lapsed: e.lapsed,
-    readings: e.readings,
-    unitName: unit.name,
-    unitKind: unit.kind,
-  } satisfies Record<keyof Required<PairEvaluation> | "unitName" | "unitKind", unknown>;
+  const item = copyRow(e) as AtRiskItem;
+  item.unitName = unit.name;
+  item.unitKind = unit.kind;
   if (e.closed) {
     item.closed = e.closed;
     item.recordedStatus = e.recordedStatus;

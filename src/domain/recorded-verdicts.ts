@@ -5,7 +5,7 @@
 import type { ClosedMilestone, RecordedFigures, RecordedVerdict } from "./closing.js";
 import type { LocalDate } from "./local-date.js";
 import type { MilestoneStatus } from "./milestone-status.js";
-import type { PairEvaluation } from "./plan-evaluation.js";
+import { copyRow, type PairEvaluation } from "./plan-evaluation.js";
 import type { StatusCounts } from "./summary.js";
 
 export type ClosedMarks = {
@@ -87,38 +87,12 @@ export function withRecordedVerdicts(
   });
 }
 
-/**
- * A copy built field by field (see newRow in plan-evaluation.ts), with the marks every closed row carries: the
- * evaluation stays untouched. `satisfies` turns a field added to PairEvaluation into a compile
- * error here until it is copied.
- */
+/** A copy of the row with the marks every closed row carries: the evaluation stays untouched. */
 function closedRow(e: PairEvaluation, recordedStatus: MilestoneStatus): JudgedRow {
-  return {
-    id: e.id,
-    dueOn: e.dueOn,
-    status: e.status,
-    allocated: e.allocated,
-    disbursed: e.disbursed,
-    rate: e.rate,
-    threshold: e.threshold,
-    comparison: e.comparison,
-    shortfall: e.shortfall,
-    daysLeft: e.daysLeft,
-    workingDaysLeft: e.workingDaysLeft,
-    requiredDailyPace: e.requiredDailyPace,
-    projectedRate: e.projectedRate,
-    projectedDisbursed: e.projectedDisbursed,
-    unitCode: e.unitCode,
-    program: e.program,
-    planYear: e.planYear,
-    kind: e.kind,
-    requestSentOn: e.requestSentOn,
-    advisory: e.advisory,
-    lapsed: e.lapsed,
-    readings: e.readings,
-    closed: true as const,
-    recordedStatus,
-  } satisfies Record<keyof Required<PairEvaluation> | "closed" | "recordedStatus", unknown>;
+  const row = copyRow(e) as JudgedRow;
+  row.closed = true;
+  row.recordedStatus = recordedStatus;
+  return row;
 }
 
 export type ClosingCounts = {
