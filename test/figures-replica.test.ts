@@ -84,13 +84,39 @@ describe("the kept figures' copy in memory", () => {
   it("answers reads made while posts commit as the ledger stood at some moment no older than the read", async () => {
     const replica = createFiguresReplica(t.db.prisma);
     const repo = createRulesRepository(t.db.prisma, { replica });
-    await repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20");
-    const posts = Array.from({ length: 12 }, (_, i) =>
-      postDisbursement(t, { unitCode: UNITS[i % UNITS.length], amount: 1000 + i, disbursedOn: "2022-11-01" }),
-    );
-    const reads = Array.from({ length: 6 }, () => repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20"));
-    await Promise.all([...posts, ...reads]);
-    // Every post has committed: the next read holds all of them.
+    // What M90 counts as disbursed, all pairs together, in a read started now.
+    const disbursedNow = async () =>
+      (await repo.planFigures(DEFAULT_PLAN_2022, "2022-12-20")).reduce(
+        (sum, p) => sum + (p.byMilestone.get("M90")?.disbursed ?? 0n),
+        0n,
+      );
+    const before = await disbursedNow();
+    let committed = 0n;
+    const posting = (async () => {
+      for (let i = 0; i < 12; i++) {
+        const amount = 1000 + i;
+        await postDisbursement(t, { unitCode: UNITS[i % UNITS.length], amount, disbursedOn: "2022-11-01" });
+        committed += BigInt(amount);
+      }
+    })();
+    const reads: { floor: bigint; got: bigint }[] = [];
+    let done = false;
+    void posting.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      // Every post answered before the read began is in it: read-your-writes, across the copy's refreshes.
+      const floor = before + committed;
+      reads.push({ floor, got: await disbursedNow() });
+    }
+    await posting;
+    const all = before + committed;
+    expect(reads.length).toBeGreaterThan(1);
+    for (const r of reads) {
+      expect(r.got).toBeGreaterThanOrEqual(r.floor);
+      expect(r.got).toBeLessThanOrEqual(all);
+    }
+    expect(await disbursedNow()).toBe(all);
     await expectSameAsLedger(repo);
   });
 
