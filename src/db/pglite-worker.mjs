@@ -51,9 +51,23 @@ function connection(id) {
     id,
     push(bytes) {
       pending = pending.length ? Buffer.concat([pending, bytes]) : Buffer.from(bytes);
+      // The driver writes a query's Parse, Bind, Describe, Execute and Sync at once: PGlite runs
+      // them in one call (its main loop reads until the input is spent), not one call each.
+      let run = [];
+      const flush = () => {
+        if (run.length === 0) return;
+        const bytes = run.length === 1 ? run[0] : Buffer.concat(run);
+        run = [];
+        enqueue(() => this.run({ kind: "message", bytes }));
+      };
       for (;;) {
         const message = this.next();
-        if (!message) return;
+        if (!message) return flush();
+        if (message.kind === "message") {
+          run.push(message.bytes);
+          continue;
+        }
+        flush();
         enqueue(() => this.run(message));
       }
     },
