@@ -20,16 +20,26 @@ export function selectAtRisk(
 ): AtRiskItem[] {
   const items: AtRiskItem[] = [];
   for (const e of evals) {
-    // A closed milestone recorded as missed stays listed after a restatement changed today's
-    // reading: the view shows both.
-    if (!flagged(e.status) && !(e.recordedStatus && flagged(e.recordedStatus))) continue;
-    if (f.milestone && e.id !== f.milestone) continue;
-    if (f.program && e.program !== f.program) continue;
-    const unit = units.get(e.unitCode);
-    if (!unit || (f.kind && unit.kind !== f.kind)) continue;
-    items.push(atRiskItem(e, unit));
+    const item = atRiskItemOf(e, units, f);
+    if (item) items.push(item);
   }
   return items.sort(compareAtRisk);
+}
+
+/** The row as an item of the at-risk list, or undefined when the list leaves it out (unsorted). */
+export function atRiskItemOf(
+  e: JudgedRow,
+  units: ReadonlyMap<string, UnitInfo>,
+  f: AtRiskFilter,
+): AtRiskItem | undefined {
+  // A closed milestone recorded as missed stays listed after a restatement changed today's
+  // reading: the view shows both.
+  if (!flagged(e.status) && !(e.recordedStatus && flagged(e.recordedStatus))) return undefined;
+  if (f.milestone && e.id !== f.milestone) return undefined;
+  if (f.program && e.program !== f.program) return undefined;
+  const unit = units.get(e.unitCode);
+  if (!unit || (f.kind && unit.kind !== f.kind)) return undefined;
+  return atRiskItem(e, unit);
 }
 
 /**

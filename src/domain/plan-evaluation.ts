@@ -64,6 +64,27 @@ export function evaluatePlan<P extends UnitProgram>(
   /** Moves the due dates a plan says to move, and counts working days left. */
   calendar: WorkingCalendar = WEEKENDS_ONLY,
 ): PairEvaluation[] {
+  const out: PairEvaluation[] = [];
+  evaluatePlanEach(writtenPlan, asOf, pairs, figuresOf, requestSentOn, unitKindOf, calendar, (row) => {
+    out.push(row);
+  });
+  return out;
+}
+
+/**
+ * evaluatePlan, handing each row to `emit` in the same order instead of keeping them: a view that
+ * keeps a few rows (the at-risk list) never holds all 150,000 of a province at once.
+ */
+export function evaluatePlanEach<P extends UnitProgram>(
+  writtenPlan: Plan,
+  asOf: LocalDate,
+  pairs: readonly P[],
+  figuresOf: FiguresOf<P>,
+  requestSentOn: RequestSentOn<P>,
+  unitKindOf: UnitKindOf<P>,
+  calendar: WorkingCalendar,
+  emit: (row: PairEvaluation) => void,
+): void {
   // figuresOf is handed these milestones, so figures cut at the moved date too; a caller that
   // reads figures on its own (SQL) moves the plan first with the same calendar.
   const plan = withJudgedDueDates(writtenPlan, calendar);
@@ -82,7 +103,6 @@ export function evaluatePlan<P extends UnitProgram>(
   }));
   // The pair's rows by milestone position, reused from pair to pair.
   const judged: (PairEvaluation | undefined)[] = milestones.map(() => undefined);
-  const out: PairEvaluation[] = [];
   for (const pair of sortedPairs) {
     const { unitCode, program } = pair;
     const unitKind = unitKindOf(pair);
@@ -118,10 +138,9 @@ export function evaluatePlan<P extends UnitProgram>(
           newRow(unitCode, program, plan.year, m.kind, workingDaysLeft),
         );
       }
-      if (row) out.push(row);
+      if (row) emit(row);
     }
   }
-  return out;
 }
 
 const comparePairs = (a: UnitProgram, b: UnitProgram) =>

@@ -63,10 +63,23 @@ export function withRecordedVerdicts(
   verdicts: readonly RecordedVerdict[],
   asOf: LocalDate,
 ): JudgedRow[] {
+  const mark = recordedVerdictMarks(closings, verdicts, asOf);
+  return mark ? evals.map(mark) : (evals as JudgedRow[]);
+}
+
+/**
+ * withRecordedVerdicts one row at a time: what marks a row, or undefined when no milestone is
+ * closed by asOf (every row then stands as it is).
+ */
+export function recordedVerdictMarks(
+  closings: readonly ClosedMilestone[],
+  verdicts: readonly RecordedVerdict[],
+  asOf: LocalDate,
+): ((e: PairEvaluation) => JudgedRow) | undefined {
   const closed = closingsAfterDue(closings, asOf);
-  if (closed.size === 0) return evals as JudgedRow[];
+  if (closed.size === 0) return undefined;
   const recorded = new Map(verdicts.map((v) => [key(v.milestoneId, v.unitCode, v.program), v]));
-  return evals.map((e) => {
+  return (e) => {
     if (!closed.has(e.id)) return e;
     const v: RecordedFigures = recorded.get(key(e.id, e.unitCode, e.program)) ?? NOT_JUDGED;
     const row = closedRow(e, v.status);
@@ -84,7 +97,7 @@ export function withRecordedVerdicts(
             };
     }
     return row;
-  });
+  };
 }
 
 /** A copy of the row with the marks every closed row carries: the evaluation stays untouched. */

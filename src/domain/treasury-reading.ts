@@ -96,26 +96,34 @@ export function withTreasuryReadings(
   policy: VerdictFigures,
 ): PairEvaluation[] {
   if (treasuryRows.size === 0) return reportedRows as PairEvaluation[];
-  return reportedRows.map((reported) => {
-    const k = rowKey(reported.id, reported.unitCode, reported.program);
-    const treasury = treasuryRows.get(k);
-    if (!treasury) return reported;
-    const used = policy === "reported" ? "reported" : "treasury";
-    const row = used === "treasury" ? treasury : reported;
-    const s = statementOf.get(k);
-    if (!s) return row;
-    return {
-      ...row,
-      readings: {
-        used,
-        reported: readingOf(reported),
-        treasury: {
-          ...readingOf(treasury),
-          statementId: s.id,
-          statementAsOf: s.asOf,
-          documentRef: s.documentRef,
-        },
+  return reportedRows.map((reported) => treasuryReading(reported, treasuryRows, statementOf, policy));
+}
+
+/** withTreasuryReadings for one row: the row as the policy reads it, with both readings beside. */
+export function treasuryReading(
+  reported: PairEvaluation,
+  treasuryRows: ReadonlyMap<string, PairEvaluation>,
+  statementOf: ReadonlyMap<string, StatementOnFile>,
+  policy: VerdictFigures,
+): PairEvaluation {
+  const k = rowKey(reported.id, reported.unitCode, reported.program);
+  const treasury = treasuryRows.get(k);
+  if (!treasury) return reported;
+  const used = policy === "reported" ? "reported" : "treasury";
+  const row = used === "treasury" ? treasury : reported;
+  const s = statementOf.get(k);
+  if (!s) return row;
+  return {
+    ...row,
+    readings: {
+      used,
+      reported: readingOf(reported),
+      treasury: {
+        ...readingOf(treasury),
+        statementId: s.id,
+        statementAsOf: s.asOf,
+        documentRef: s.documentRef,
       },
-    };
-  });
+    },
+  };
 }

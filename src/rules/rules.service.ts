@@ -5,8 +5,9 @@ import {
   type AtRiskFilter,
   type AtRiskItem,
   type AtRiskKey,
+  atRiskItemOf,
+  compareAtRisk,
   pageOf,
-  selectAtRisk,
   type UnitInfo,
 } from "../domain/at-risk.js";
 import type { RecordedVerdictsReader } from "../domain/closing.js";
@@ -27,12 +28,12 @@ import { withJudgedDueDates } from "../domain/non-working-due-date.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
 import {
   cmp,
-  evaluatePlan,
+  evaluatePlanEach,
   type FiguresOf,
   type PairEvaluation,
   planNarrowedTo,
 } from "../domain/plan-evaluation.js";
-import { closingCounts, withRecordedVerdicts } from "../domain/recorded-verdicts.js";
+import { closingCounts, type JudgedRow, recordedVerdictMarks } from "../domain/recorded-verdicts.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
 import { summarize } from "../domain/summary.js";
 import {
@@ -40,8 +41,8 @@ import {
   rowKey,
   type StatementOnFile,
   statementFor,
+  treasuryReading,
   treasuryScopeFigures,
-  withTreasuryReadings,
 } from "../domain/treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import type { AnswerCache } from "./answer-cache.js";
@@ -84,6 +85,17 @@ type Deps = {
     ): Promise<JudgedDuty[]>;
   };
 };
+
+/** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
+type RowWalk<R> = (emit: (row: R) => void) => void;
+
+function collect<R>(walk: RowWalk<R>): R[] {
+  const rows: R[] = [];
+  walk((row) => {
+    rows.push(row);
+  });
+  return rows;
+}
 
 const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
 const WEEKENDS = { workingCalendar: async () => WEEKENDS_ONLY };
@@ -130,6 +142,20 @@ export function createRulesService({
     knownAt?: Date,
     workingCalendar?: WorkingCalendar,
   ): Promise<PairEvaluation[]> {
+    return collect(await evaluation(writtenPlan, asOf, unitCodes, knownAt, workingCalendar));
+  }
+
+  /**
+   * What evaluate reads, then its rows handed one at a time, in its order, to whoever walks them:
+   * a view that keeps only some rows (the at-risk list) never holds them all.
+   */
+  async function evaluation(
+    writtenPlan: Plan,
+    asOf: LocalDate,
+    unitCodes?: string[],
+    knownAt?: Date,
+    workingCalendar?: WorkingCalendar,
+  ): Promise<RowWalk<PairEvaluation>> {
     const calendar = workingCalendar ?? (await calendars.workingCalendar());
     const plan = withJudgedDueDates(writtenPlan, calendar);
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
@@ -145,8 +171,12 @@ export function createRulesService({
       ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes, knownAt)),
     ]);
     const refundsOf = new Map(refundMilestones.map((m, i) => [m.id, refunds[i]!]));
-    const judgeOn = (pairs: PlanFigures[], figuresOf: FiguresOf<PlanFigures>) =>
-      evaluatePlan(
+    const judgeOn = (
+      pairs: PlanFigures[],
+      figuresOf: FiguresOf<PlanFigures>,
+      emit: (row: PairEvaluation) => void,
+    ) =>
+      evaluatePlanEach(
         plan,
         asOf,
         pairs,
@@ -161,23 +191,25 @@ export function createRulesService({
         (pair) => requests.get(`${pair.unitCode}|${pair.program}`) ?? null,
         (pair) => kinds.get(pair.unitCode)?.kind,
         calendar,
+        emit,
       );
-    const reported = judgeOn(rows, (m, pair) => pair.byMilestone.get(m.id));
-    if (statements.length === 0) return reported;
+    const reportedFigures: FiguresOf<PlanFigures> = (m, pair) => pair.byMilestone.get(m.id);
+    if (statements.length === 0) return (emit) => judgeOn(rows, reportedFigures, emit);
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
     const treasury = await treasuryFigures(plan, asOf, rows, statements, knownAt);
     const covered = rows.filter((p) => statements.some((s) => s.unitCodes.has(p.unitCode)));
-    const treasuryRows = judgeOn(
+    const treasuryRows = new Map<string, PairEvaluation>();
+    judgeOn(
       covered,
       (m, pair) =>
         treasury.figures.get(rowKey(m.id, pair.unitCode, pair.program)) ?? pair.byMilestone.get(m.id),
+      (r) => treasuryRows.set(rowKey(r.id, r.unitCode, r.program), r),
     );
-    return withTreasuryReadings(
-      reported,
-      new Map(treasuryRows.map((r) => [rowKey(r.id, r.unitCode, r.program), r])),
-      treasury.statementOf,
-      plan.verdictFigures ?? DEFAULT_VERDICT_FIGURES,
-    );
+    const policy = plan.verdictFigures ?? DEFAULT_VERDICT_FIGURES;
+    return (emit) =>
+      judgeOn(rows, reportedFigures, (r) =>
+        emit(treasuryReading(r, treasuryRows, treasury.statementOf, policy)),
+      );
   }
 
   /**
@@ -265,15 +297,29 @@ export function createRulesService({
     unitCodes?: string[],
     knownAt?: Date,
   ) {
+    const { walk, closed, verdicts } = await judging(plan, asOf, calendar, unitCodes, knownAt);
+    return { rows: collect(walk), closed, verdicts };
+  }
+
+  /** judgeNow's rows one at a time (evaluation), each marked with its recorded verdict. */
+  async function judging(
+    plan: Plan,
+    asOf: LocalDate,
+    calendar: WorkingCalendar,
+    unitCodes?: string[],
+    knownAt?: Date,
+  ) {
     const ids = new Set(plan.milestones.map((m) => m.id));
     const closed = (await closings.closedMilestones(plan.year, knownAt)).filter(
       (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
     );
     const [evals, verdicts] = await Promise.all([
-      evaluate(plan, asOf, unitCodes, knownAt, calendar),
+      evaluation(plan, asOf, unitCodes, knownAt, calendar),
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
-    return { rows: withRecordedVerdicts(evals, closed, verdicts, asOf), closed, verdicts };
+    const mark = recordedVerdictMarks(closed, verdicts, asOf);
+    const walk: RowWalk<JudgedRow> = mark ? (emit) => evals((r) => emit(mark(r))) : evals;
+    return { walk, closed, verdicts };
   }
 
   // The units, read once for the askers of the same moment: a national answer asks twice (the
@@ -331,8 +377,21 @@ export function createRulesService({
   ) {
     const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-    const [{ rows }, map] = await Promise.all([judge(judged, asOf, calendar, undefined, knownAt), unitMap()]);
-    return selectAtRisk(rows, map, filter);
+    // Only the listed rows are kept as the evaluation walks the pairs (a third of 150,000 for a
+    // province), so its own computation: the rows judge() shares hold them all.
+    const key = JSON.stringify(["atRiskItems", judged, asOf, filter, knownAt?.toISOString() ?? null]);
+    return gate.run(key, async () => {
+      const [{ walk }, map] = await Promise.all([
+        judging(judged, asOf, calendar, undefined, knownAt),
+        unitMap(),
+      ]);
+      const items: AtRiskItem[] = [];
+      walk((row) => {
+        const item = atRiskItemOf(row, map, filter);
+        if (item) items.push(item);
+      });
+      return items.sort(compareAtRisk);
+    });
   }
 
   function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
