@@ -67,6 +67,12 @@ export function createPlansService({ repo, closings, audit, calendar }: Deps) {
     return [...new Set([...BUILT_IN.keys(), ...(await repo.years(knownAt))])].sort((a, b) => a - b);
   }
 
+  /** The latest plan year not after asOf's year, else the first (the years read only when asked). */
+  async function yearOf(asOf: LocalDate, knownAt?: Date): Promise<number> {
+    const all = await years(knownAt);
+    return all.filter((y) => y <= Number(asOf.slice(0, 4))).at(-1) ?? all[0] ?? 0;
+  }
+
   async function getPlan(year: number) {
     const cur = await current(year);
     if (!cur) throw new NotFoundError(`no plan for ${year}`);
@@ -108,8 +114,7 @@ export function createPlansService({ repo, closings, audit, calendar }: Deps) {
      * with knownAt, as it stood at that moment.
      */
     async planFor(asOf: LocalDate, year?: number, knownAt?: Date): Promise<Plan> {
-      const all = await years(knownAt);
-      const wanted = year ?? all.filter((y) => y <= Number(asOf.slice(0, 4))).at(-1) ?? all[0] ?? 0;
+      const wanted = year ?? (await yearOf(asOf, knownAt));
       const cur = await current(wanted, knownAt);
       if (!cur) throw new NotFoundError(`no plan for ${wanted}`);
       return cur.plan;
