@@ -322,6 +322,14 @@ export function createRulesRepository(
       knownAt ? entries.ownCapitalTotals(year, asOf, knownAt) : figures.ownCapitalTotals(year, asOf),
 
     /** Bumped by every change an evaluation can see (src/rules/answer-cache.ts). */
+    /** Moves with every change to the units (migration ..._units_epoch). */
+    async unitsEpoch(): Promise<bigint> {
+      const [row] = await prisma.$queryRaw<
+        { units_epoch: bigint }[]
+      >`SELECT units_epoch FROM ledger_version WHERE id = 1`;
+      return row?.units_epoch ?? 0n;
+    },
+
     async ledgerVersion(): Promise<bigint> {
       const [row] = await prisma.$queryRaw<
         { version: bigint }[]
