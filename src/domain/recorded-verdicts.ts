@@ -129,12 +129,28 @@ export function closingCounts(
   verdicts: readonly RecordedVerdict[],
   asOf: LocalDate,
 ): Map<string, ClosingCounts> {
+  const restated = new Map<string, number>();
+  for (const r of rows) countRestated(restated, r);
+  return closingCountsOf(restated, closings, verdicts, asOf);
+}
+
+/** Adds a restated row to the counts by milestone closingCountsOf takes (rows counted as they pass). */
+export function countRestated(counts: Map<string, number>, r: JudgedRow): void {
+  if (r.restated) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
+}
+
+/** closingCounts, with the restated rows already counted by milestone (countRestated). */
+export function closingCountsOf(
+  restatedById: ReadonlyMap<string, number>,
+  closings: readonly (ClosedMilestone & { automatic?: boolean })[],
+  verdicts: readonly RecordedVerdict[],
+  asOf: LocalDate,
+): Map<string, ClosingCounts> {
   const out = new Map<string, ClosingCounts>();
   for (const c of closingsAfterDue(closings, asOf).values()) {
     const recordedCounts: StatusCounts = { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 };
     for (const v of verdicts) if (v.milestoneId === c.milestoneId) recordedCounts[v.status] += 1;
-    let restated = 0;
-    for (const r of rows) if (r.id === c.milestoneId && r.restated) restated += 1;
+    const restated = restatedById.get(c.milestoneId) ?? 0;
     out.set(c.milestoneId, {
       closedAt: c.closedAt,
       closedBy: c.closedBy,

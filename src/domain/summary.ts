@@ -64,10 +64,66 @@ function groupBy<T, K extends string>(rows: readonly T[], keyOf: (r: T) => K): [
   return [...groups.entries()].sort(([a], [b]) => cmp(a, b));
 }
 
-function countStatuses(rows: readonly PairEvaluation[]): StatusCounts {
-  const c = zeroCounts();
-  for (const e of rows) c[e.status] += 1;
-  return c;
+type Tally = { allocated: bigint; disbursed: bigint; counts: StatusCounts };
+const blankTally = (): Tally => ({ allocated: 0n, disbursed: 0n, counts: zeroCounts() });
+const count = (t: Tally, e: PairEvaluation) => {
+  t.allocated += e.allocated;
+  t.disbursed += e.disbursed;
+  t.counts[e.status] += 1;
+};
+
+/**
+ * The summary's milestones counted one row at a time (`add`), so a national summary never holds
+ * its 150,000 rows; rows of milestones the plan does not have are left out.
+ */
+export function milestoneTally(plan: Plan) {
+  const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
+  const byId = new Map(
+    milestones.map((m) => [
+      m.id,
+      { all: blankTally(), worstByUnit: new Map<string, number>(), byProgram: new Map<string, Tally>() },
+    ]),
+  );
+  return {
+    add(e: PairEvaluation): void {
+      const t = byId.get(e.id);
+      if (!t) return;
+      count(t.all, e);
+      const rank = ORDER.indexOf(e.status);
+      if (rank > (t.worstByUnit.get(e.unitCode) ?? -1)) t.worstByUnit.set(e.unitCode, rank);
+      let p = t.byProgram.get(e.program);
+      if (!p) {
+        p = blankTally();
+        t.byProgram.set(e.program, p);
+      }
+      count(p, e);
+    },
+    byMilestone(): Summary["byMilestone"] {
+      return milestones.map((m) => {
+        const t = byId.get(m.id)!;
+        const unitCounts = zeroCounts();
+        for (const rank of t.worstByUnit.values()) unitCounts[ORDER[rank]!] += 1;
+        return {
+          id: m.id,
+          kind: m.kind,
+          title: m.title,
+          dueOn: m.dueOn,
+          threshold: m.kind === "request" ? null : Number(m.thresholdPercent),
+          comparison: m.kind === "request" ? null : m.comparison,
+          total: totalsOf(t.all.allocated, t.all.disbursed),
+          counts: t.all.counts,
+          unitCounts,
+          byProgram: [...t.byProgram]
+            .sort(([a], [b]) => cmp(a, b))
+            .map(([program, pr]) => ({
+              program,
+              ...totalsOf(pr.allocated, pr.disbursed),
+              counts: pr.counts,
+            })),
+        };
+      });
+    },
+  };
 }
 
 export function summarize(
@@ -76,35 +132,19 @@ export function summarize(
   evals: readonly PairEvaluation[],
   units: ReadonlyMap<string, UnitInfo>,
 ): Summary {
+  const tally = milestoneTally(plan);
+  for (const e of evals) tally.add(e);
+  return summaryOf(plan, pairTotals, units, tally.byMilestone());
+}
+
+/** The summary of a plan year: its own capital's totals beside the milestones' (milestoneTally). */
+export function summaryOf(
+  plan: Plan,
+  pairTotals: readonly PairTotals[],
+  units: ReadonlyMap<string, UnitInfo>,
+  byMilestone: Summary["byMilestone"],
+): Summary {
   const kindOf = (code: string) => units.get(code)?.kind ?? "department";
-  const byMilestone = [...plan.milestones]
-    .sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id))
-    .map((m) => {
-      const rows = evals.filter((e) => e.id === m.id);
-      const worstByUnit = new Map<string, MilestoneStatus>();
-      for (const e of rows) {
-        const prev = worstByUnit.get(e.unitCode);
-        if (!prev || ORDER.indexOf(e.status) > ORDER.indexOf(prev)) worstByUnit.set(e.unitCode, e.status);
-      }
-      const unitCounts = zeroCounts();
-      for (const s of worstByUnit.values()) unitCounts[s] += 1;
-      return {
-        id: m.id,
-        kind: m.kind,
-        title: m.title,
-        dueOn: m.dueOn,
-        threshold: m.kind === "request" ? null : Number(m.thresholdPercent),
-        comparison: m.kind === "request" ? null : m.comparison,
-        total: sum(rows),
-        counts: countStatuses(rows),
-        unitCounts,
-        byProgram: groupBy(rows, (e) => e.program).map(([program, pr]) => ({
-          program,
-          ...sum(pr),
-          counts: countStatuses(pr),
-        })),
-      };
-    });
   return {
     planYear: plan.year,
     total: sum(pairTotals),

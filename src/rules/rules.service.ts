@@ -33,9 +33,14 @@ import {
   type PairEvaluation,
   planNarrowedTo,
 } from "../domain/plan-evaluation.js";
-import { closingCounts, type JudgedRow, recordedVerdictMarks } from "../domain/recorded-verdicts.js";
+import {
+  closingCountsOf,
+  countRestated,
+  type JudgedRow,
+  recordedVerdictMarks,
+} from "../domain/recorded-verdicts.js";
 import { NO_REFUNDS, refundScopeFigures } from "../domain/refund.js";
-import { summarize } from "../domain/summary.js";
+import { milestoneTally, summaryOf } from "../domain/summary.js";
 import {
   DEFAULT_VERDICT_FIGURES,
   rowKey,
@@ -274,22 +279,9 @@ export function createRulesService({
 
   /**
    * The evaluation with each closed milestone's recorded verdict beside today's reading (closings
-   * made by knownAt, read after their due date); verdicts are loaded only when one applies.
+   * made by knownAt, read after their due date); verdicts are loaded only when one applies. A
+   * national view walks the rows instead (judging), keeping only what it shows.
    */
-  async function judge(
-    plan: Plan,
-    asOf: LocalDate,
-    calendar: WorkingCalendar,
-    unitCodes?: string[],
-    knownAt?: Date,
-  ) {
-    if (unitCodes !== undefined) return judgeNow(plan, asOf, calendar, unitCodes, knownAt);
-    // The same plan, date and knowledge give the same verdicts: one computation serves those asking
-    // at once. Not kept: 150,000 judged rows weigh more than the answers built from them.
-    const key = JSON.stringify([plan, asOf, knownAt?.toISOString() ?? null]);
-    return gate.run(key, () => judgeNow(plan, asOf, calendar, undefined, knownAt));
-  }
-
   async function judgeNow(
     plan: Plan,
     asOf: LocalDate,
@@ -382,7 +374,8 @@ export function createRulesService({
     const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
     // Only the listed rows are kept as the evaluation walks the pairs (a third of 150,000 for a
-    // province), so its own computation: the rows judge() shares hold them all.
+    // province). The same plan, date and knowledge give the same list: one computation serves
+    // those asking at once.
     const key = JSON.stringify(["atRiskItems", judged, asOf, filter, knownAt?.toISOString() ?? null]);
     return gate.run(key, async () => {
       const [{ walk }, map] = await Promise.all([
@@ -404,16 +397,34 @@ export function createRulesService({
     );
   }
 
+  /**
+   * The summary's milestones, counted as the evaluation walks the pairs (none of its 150,000 rows
+   * kept), and the restated rows of the closed ones. Shared by those asking at once.
+   */
+  function tallied(plan: Plan, asOf: LocalDate, calendar: WorkingCalendar, knownAt?: Date) {
+    const key = JSON.stringify(["summaryTally", plan, asOf, knownAt?.toISOString() ?? null]);
+    return gate.run(key, async () => {
+      const { walk, closed, verdicts } = await judging(plan, asOf, calendar, undefined, knownAt);
+      const tally = milestoneTally(plan);
+      const restated = new Map<string, number>();
+      walk((row) => {
+        tally.add(row);
+        countRestated(restated, row);
+      });
+      return { byMilestone: tally.byMilestone(), closed, verdicts, restated };
+    });
+  }
+
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
-    const [{ rows, closed, verdicts }, totals, map, dutyRows] = await Promise.all([
-      judge(plan, asOf, calendar, undefined, knownAt),
+    const [{ byMilestone, closed, verdicts, restated }, totals, map, dutyRows] = await Promise.all([
+      tallied(plan, asOf, calendar, knownAt),
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
       unitMap(),
       judgeDuties(plan, asOf, undefined, knownAt),
     ]);
-    const summary = summarize(plan, totals, rows, map);
-    const byClosing = closingCounts(rows, closed, verdicts, asOf);
+    const summary = summaryOf(plan, totals, map, byMilestone);
+    const byClosing = closingCountsOf(restated, closed, verdicts, asOf);
     return {
       asOf,
       ...summary,
@@ -439,7 +450,7 @@ export function createRulesService({
       await units.getUnit(unitCode);
       const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
       const [{ rows }, dutyRows] = await Promise.all([
-        judge(plan, asOf, calendar, [unitCode], knownAt),
+        judgeNow(plan, asOf, calendar, [unitCode], knownAt),
         judgeDuties(plan, asOf, [unitCode], knownAt),
       ]);
       return { unitCode, asOf, planYear: plan.year, milestones: rows, duties: dutyRows };
