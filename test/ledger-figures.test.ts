@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW, generateDemoProvince, loadDemoProvince } from "../scripts/demo-data.js";
 import { createClosingsRepository } from "../src/closings/closings.repository.js";
 import { createLedgerFiguresRepository } from "../src/ledger/ledger-figures.repository.js";
+import { createEvaluationGate, DEFAULT_GATE } from "../src/rules/evaluation-gate.js";
 import { createFiguresReplica } from "../src/rules/figures-replica.js";
 import { createRulesRepository } from "../src/rules/rules.repository.js";
 import { createRulesService } from "../src/rules/rules.service.js";
@@ -102,5 +103,39 @@ describe("db:verify's check", () => {
 
     await figures.rebuild();
     expect(await figures.differences()).toEqual({ count: 0, first: [] });
+  });
+});
+
+describe("the national views of one evaluation", () => {
+  it("judge the pairs once when the summary and the at-risk list are asked together", async () => {
+    const repo = createRulesRepository(t.db.prisma, { source: "figures" });
+    let reads = 0;
+    const counted = {
+      ...repo,
+      // The reads at the question's date; a Treasury statement's reading reads at its own date.
+      planFigures: (...args: Parameters<typeof repo.planFigures>) => {
+        if (args[1] === "2022-10-01") reads += 1;
+        return repo.planFigures(...args);
+      },
+    };
+    const gate = createEvaluationGate(DEFAULT_GATE);
+    const rules = createRulesService({
+      repo: counted,
+      plans: t.container.plans,
+      units: t.container.catalog,
+      closings: createClosingsRepository(t.db.prisma),
+      gate,
+    });
+    // As the dashboard's overview asks: both in one slot of the gate.
+    const [summary, list] = await gate.run("overview", () =>
+      Promise.all([rules.summary("2022-10-01", 2022), rules.atRisk("2022-10-01", 2022, {})]),
+    );
+    expect(reads).toBe(1);
+    expect(list.items.length).toBeGreaterThan(0);
+    // A filtered list is the whole one narrowed, in the same order.
+    const ntm = await rules.atRisk("2022-10-01", 2022, { program: "NTM" });
+    expect(ntm.items).toEqual(list.items.filter((i) => i.program === "NTM"));
+    const counts = summary.byMilestone.reduce((n, m) => n + m.counts.at_risk + m.counts.missed, 0);
+    expect(list.items.filter((i) => i.status === "at_risk" || i.status === "missed")).toHaveLength(counts);
   });
 });

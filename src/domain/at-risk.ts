@@ -35,11 +35,19 @@ export function atRiskItemOf(
   // A closed milestone recorded as missed stays listed after a restatement changed today's
   // reading: the view shows both.
   if (!flagged(e.status) && !(e.recordedStatus && flagged(e.recordedStatus))) return undefined;
-  if (f.milestone && e.id !== f.milestone) return undefined;
-  if (f.program && e.program !== f.program) return undefined;
   const unit = units.get(e.unitCode);
-  if (!unit || (f.kind && unit.kind !== f.kind)) return undefined;
-  return atRiskItem(e, unit);
+  if (!unit) return undefined;
+  const item = atRiskItem(e, unit);
+  return inAtRiskFilter(item, f) ? item : undefined;
+}
+
+/** Whether a listed item is one the filter asks for (a filtered list is the whole one, narrowed). */
+export function inAtRiskFilter(i: AtRiskItem, f: AtRiskFilter): boolean {
+  return (
+    (!f.milestone || i.id === f.milestone) &&
+    (!f.program || i.program === f.program) &&
+    (!f.kind || i.unitKind === f.kind)
+  );
 }
 
 /**

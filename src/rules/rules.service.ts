@@ -7,6 +7,7 @@ import {
   type AtRiskKey,
   atRiskItemOf,
   compareAtRisk,
+  inAtRiskFilter,
   pageOf,
   type UnitInfo,
 } from "../domain/at-risk.js";
@@ -373,21 +374,41 @@ export function createRulesService({
   ) {
     const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-    // Only the listed rows are kept as the evaluation walks the pairs (a third of 150,000 for a
-    // province). The same plan, date and knowledge give the same list: one computation serves
-    // those asking at once.
-    const key = JSON.stringify(["atRiskItems", judged, asOf, filter, knownAt?.toISOString() ?? null]);
+    const { items } = await views(judged, asOf, calendar, knownAt);
+    // The whole list is sorted already: a filter narrows it and keeps its order.
+    const narrowed = filter.milestone || filter.program || filter.kind;
+    return narrowed ? items.filter((i) => inAtRiskFilter(i, filter)) : items;
+  }
+
+  /**
+   * What the national views need of one evaluation, in one walk over its rows, none of them kept:
+   * the at-risk list (every listed row, sorted), the summary's milestone counts and the restated
+   * rows of the closed milestones. The same plan, date and knowledge give the same answer: one
+   * walk serves those asking at once (the overview asks for the list and the summary together).
+   */
+  function views(plan: Plan, asOf: LocalDate, calendar: WorkingCalendar, knownAt?: Date) {
+    const key = JSON.stringify(["views", plan, asOf, knownAt?.toISOString() ?? null]);
     return gate.run(key, async () => {
-      const [{ walk }, map] = await Promise.all([
-        judging(judged, asOf, calendar, undefined, knownAt),
+      const [{ walk, closed, verdicts }, units] = await Promise.all([
+        judging(plan, asOf, calendar, undefined, knownAt),
         unitMap(),
       ]);
       const items: AtRiskItem[] = [];
+      const tally = milestoneTally(plan);
+      const restated = new Map<string, number>();
       walk((row) => {
-        const item = atRiskItemOf(row, map, filter);
+        const item = atRiskItemOf(row, units, {});
         if (item) items.push(item);
+        tally.add(row);
+        countRestated(restated, row);
       });
-      return items.sort(compareAtRisk);
+      return {
+        items: items.sort(compareAtRisk),
+        byMilestone: tally.byMilestone(),
+        restated,
+        closed,
+        verdicts,
+      };
     });
   }
 
@@ -397,28 +418,10 @@ export function createRulesService({
     );
   }
 
-  /**
-   * The summary's milestones, counted as the evaluation walks the pairs (none of its 150,000 rows
-   * kept), and the restated rows of the closed ones. Shared by those asking at once.
-   */
-  function tallied(plan: Plan, asOf: LocalDate, calendar: WorkingCalendar, knownAt?: Date) {
-    const key = JSON.stringify(["summaryTally", plan, asOf, knownAt?.toISOString() ?? null]);
-    return gate.run(key, async () => {
-      const { walk, closed, verdicts } = await judging(plan, asOf, calendar, undefined, knownAt);
-      const tally = milestoneTally(plan);
-      const restated = new Map<string, number>();
-      walk((row) => {
-        tally.add(row);
-        countRestated(restated, row);
-      });
-      return { byMilestone: tally.byMilestone(), closed, verdicts, restated };
-    });
-  }
-
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
     const [{ byMilestone, closed, verdicts, restated }, totals, map, dutyRows] = await Promise.all([
-      tallied(plan, asOf, calendar, knownAt),
+      views(plan, asOf, calendar, knownAt),
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
       unitMap(),
       judgeDuties(plan, asOf, undefined, knownAt),
