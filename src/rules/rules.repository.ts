@@ -321,7 +321,6 @@ export function createRulesRepository(
     ownCapitalTotals: (year: number, asOf: LocalDate, knownAt?: Date) =>
       knownAt ? entries.ownCapitalTotals(year, asOf, knownAt) : figures.ownCapitalTotals(year, asOf),
 
-    /** Bumped by every change an evaluation can see (src/rules/answer-cache.ts). */
     /** Moves with every change to the units (migration ..._units_epoch). */
     async unitsEpoch(): Promise<bigint> {
       const [row] = await prisma.$queryRaw<
@@ -330,6 +329,7 @@ export function createRulesRepository(
       return row?.units_epoch ?? 0n;
     },
 
+    /** Bumped by every change an evaluation can see (src/rules/answer-cache.ts). */
     async ledgerVersion(): Promise<bigint> {
       const [row] = await prisma.$queryRaw<
         { version: bigint }[]
