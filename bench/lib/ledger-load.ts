@@ -4,7 +4,7 @@
 import autocannon from "autocannon";
 import type { ScriptRunner } from "../../src/db/database.js";
 import { addDays, type LocalDate, todayIn } from "../../src/domain/local-date.js";
-import { SCOPE_HISTORIES_SQL } from "../../src/ledger/ledger.repository.js";
+import { LOCK_SCOPE_HISTORIES_SQL } from "../../src/ledger/ledger.repository.js";
 import { percentile } from "./stats.js";
 
 export const PROGRAMS = ["NTM", "GNBV", "DTTS"] as const;
@@ -233,19 +233,15 @@ const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source,
 
 /**
  * The statements the service sends for one post (no idempotency key), sent directly: lock the
- * scopes, read their movements per kind and date from the kept figures (what the ledger's rules
- * judge the post against: SCOPE_HISTORIES_SQL), insert, run the database's guard.
+ * scopes and read their movements per kind and date from the kept figures in one call (what the
+ * ledger's rules judge the post against: LOCK_SCOPE_HISTORIES_SQL), then insert; the database's
+ * guard runs at COMMIT.
  */
 export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
   const { sql, params } = insertStatement(entries, "values");
   await db.transaction(async (q) => {
-    await q(
-      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS t(k, i)`,
-      [[...new Set(entries.map(scopeKey))].sort()],
-    );
-    await q(SCOPE_HISTORIES_SQL, [[...new Set(entries.map(scopeKey))]]);
+    await q(LOCK_SCOPE_HISTORIES_SQL, [[...new Set(entries.map(scopeKey))].sort()]);
     await q(sql, params);
-    await q("SET CONSTRAINTS ALL IMMEDIATE", []);
   });
 }
 

@@ -1,5 +1,6 @@
 // The ledger's tables. Sums happen in SQL; rows are only ever inserted (a trigger rejects the rest).
 
+import { DomainError } from "../domain/errors.js";
 import { type CorrectedEntry, type Movement, scopeKey } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
@@ -25,6 +26,14 @@ export class LedgerGuardError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The guard's refusal carried by a database error (the trigger's RAISE, at COMMIT), or null. */
+function guardRefusal(e: unknown): LedgerGuardError | null {
+  if (e instanceof DomainError || e instanceof LedgerGuardError) return null;
+  const guard = /ledger guard: ([a-z_]+)(.*)/.exec(String((e as Error | undefined)?.message ?? ""));
+  // The pure rules admitted what the guard refuses: a writer outside the service, or a bug.
+  return guard ? new LedgerGuardError(guard[1]!, guard[0].trim()) : null;
 }
 
 type Row = {
@@ -133,39 +142,54 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
 }
 
 /**
- * Each scope's movements per kind and date ($1: the scope keys), from the figures the ledger keeps:
- * the running totals turned back into each date's movement. bench/lib/ledger-load.ts sends it too.
+ * Each scope's movements per kind and date ($1: the scope keys), from the figures the ledger keeps
+ * (migration ..._scope_histories). LOCK_SCOPE_HISTORIES_SQL first takes the scopes' locks ($1
+ * sorted), in the same round trip. bench/lib/ledger-load.ts sends it too.
  */
-export const SCOPE_HISTORIES_SQL = `
-  SELECT f.scope_key AS key, m.kind, to_char(m.d, 'YYYY-MM-DD') AS "date", m.amount::text AS "amount"
-  FROM ledger_figures f, LATERAL (
-    SELECT 'allocation' AS kind, d, t - COALESCE(lag(t) OVER (ORDER BY d), 0) AS amount
-      FROM unnest(f.allocation_days, f.allocation_totals) AS a(d, t)
-    UNION ALL
-    SELECT 'disbursement', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
-      FROM unnest(f.disbursement_days, f.disbursement_totals) AS a(d, t)
-    UNION ALL
-    SELECT 'refund', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
-      FROM unnest(f.refund_days, f.refund_totals) AS a(d, t)
-    UNION ALL
-    SELECT 'carryForward', d, t - COALESCE(lag(t) OVER (ORDER BY d), 0)
-      FROM unnest(f.carry_forward_days, f.carry_forward_totals) AS a(d, t)
-  ) m
-  WHERE f.scope_key = ANY($1::text[])`;
+const historiesFrom = (fn: string) =>
+  `SELECT scope_key AS key, kind, on_date AS "date", amount FROM ${fn}($1::text[])`;
+export const SCOPE_HISTORIES_SQL = historiesFrom("ledger_scope_histories");
+export const LOCK_SCOPE_HISTORIES_SQL = historiesFrom("ledger_lock_scope_histories");
+
+type HistoryRow = { key: string; kind: Movement["kind"]; date: string; amount: string };
+
+function historiesByScope(rows: HistoryRow[]): Map<string, Movement[]> {
+  const out = new Map<string, Movement[]>();
+  for (const r of rows) {
+    const list = out.get(r.key);
+    const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };
+    if (list) list.push(m);
+    else out.set(r.key, [m]);
+  }
+  return out;
+}
+
+/** The scopes' keys, each once, sorted: every locker takes them in this order (no deadlock). */
+const sortedKeys = (scopes: LedgerScope[]) => [...new Set(scopes.map(scopeKey))].sort();
 
 export function createLedgerRepository(prisma: PrismaClient) {
   return {
     /** The client itself, for work that needs no transaction of its own. */
     client: prisma as Db,
-    transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) =>
-      prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 }),
+    /**
+     * A transaction of ledger writes. The database's guards are deferred: they run at COMMIT, and
+     * their refusal comes back as a LedgerGuardError naming the rule (no statement of its own to
+     * run them earlier: each round trip costs a post about a tenth of its time).
+     */
+    async transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+      try {
+        return await prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 });
+      } catch (e) {
+        throw guardRefusal(e) ?? e;
+      }
+    },
 
     /**
      * Serialises writers of the same scopes until the transaction ends, so two concurrent posts
      * cannot both pass the over-disbursement check. Sorted to avoid lock-order deadlocks.
      */
     async lockScopes(tx: Db, scopes: LedgerScope[]): Promise<void> {
-      const keys = [...new Set(scopes.map(scopeKey))].sort();
+      const keys = sortedKeys(scopes);
       if (keys.length === 0) return;
       // One round trip for all of them; unnest yields the sorted keys in order, one lock at a time.
       await tx.$executeRaw`
@@ -173,21 +197,13 @@ export function createLedgerRepository(prisma: PrismaClient) {
     },
 
     /**
-     * Runs the database's deferred guards now (src/ledger/ledger.service.ts calls it before
-     * committing a write): a refusal surfaces inside the transaction, as the statement's error
-     * that names the guard, rather than as a failed COMMIT (which Prisma's PGlite adapter, used
-     * here before PGlite moved to its own thread, did not even report).
+     * lockScopes, then scopeHistories read under the locks, in one round trip: what a write is
+     * admitted against (src/ledger/ledger.service.ts).
      */
-    async checkGuards(tx: Db): Promise<void> {
-      try {
-        await tx.$executeRaw`SET CONSTRAINTS ALL IMMEDIATE`;
-      } catch (e) {
-        const text = `${(e as Error).message ?? ""} ${String((e as { cause?: unknown }).cause ?? "")}`;
-        const guard = /ledger guard: ([a-z_]+)(.*)/.exec(text);
-        if (!guard) throw e;
-        // The pure rules admitted what the guard refuses: a writer outside the service, or a bug.
-        throw new LedgerGuardError(guard[1]!, guard[0].trim());
-      }
+    async lockScopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
+      const keys = sortedKeys(scopes);
+      if (keys.length === 0) return new Map();
+      return historiesByScope(await tx.$queryRawUnsafe<HistoryRow[]>(LOCK_SCOPE_HISTORIES_SQL, keys));
     },
 
     async findEntries(kind: EntryKind, ids: bigint[]): Promise<Map<bigint, CorrectedEntry>> {
@@ -245,18 +261,8 @@ export function createLedgerRepository(prisma: PrismaClient) {
      */
     async scopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
       const keys = [...new Set(scopes.map(scopeKey))];
-      const out = new Map<string, Movement[]>();
-      if (keys.length === 0) return out;
-      const rows = await tx.$queryRawUnsafe<
-        { key: string; kind: Movement["kind"]; date: string; amount: string }[]
-      >(SCOPE_HISTORIES_SQL, keys);
-      for (const r of rows) {
-        const list = out.get(r.key);
-        const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };
-        if (list) list.push(m);
-        else out.set(r.key, [m]);
-      }
-      return out;
+      if (keys.length === 0) return new Map();
+      return historiesByScope(await tx.$queryRawUnsafe<HistoryRow[]>(SCOPE_HISTORIES_SQL, keys));
     },
 
     async listAllocations(f: EntryFilter): Promise<AllocationEntry[]> {

@@ -162,18 +162,18 @@ export function createLedgerService(d: Deps) {
   ): Promise<Map<number, string[]>> {
     const { issues, restated } = datesAndPeriods(moves, by, ctx);
     refuseIf(issues);
-    await repo.lockScopes(tx, moves);
-    refuseIf(admissionIssues(await repo.scopeHistories(tx, moves), moves));
+    refuseIf(admissionIssues(await repo.lockScopeHistories(tx, moves), moves));
     return restated;
   }
 
   /**
-   * The database's own guard over what the transaction wrote, before it commits. It refuses only
-   * what the rules above admitted wrongly (a writer outside the service, or a bug): still a 422.
+   * A transaction of ledger writes. The database's own guard checks what it wrote at COMMIT, and
+   * refuses only what the rules above admitted wrongly (a writer outside the service, or a bug):
+   * still a 422, naming the guard's rule, and nothing is written.
    */
-  async function checkGuards(tx: Db): Promise<void> {
+  async function transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     try {
-      await repo.checkGuards(tx);
+      return await repo.transaction(fn);
     } catch (e) {
       if (!(e instanceof LedgerGuardError)) throw e;
       throw new RuleViolationError(`the ledger's guard refused the write: ${e.message}`, [
@@ -275,7 +275,6 @@ export function createLedgerService(d: Deps) {
     const moves = allocationAdmissions(entries);
     const restated = await admit(tx, moves, by, ctx);
     const rows = await inChunks(entries, (c) => repo.insertAllocations(tx, c, actorOf(by)));
-    await checkGuards(tx);
     await recordRestatements(tx, "allocation", rows, moves, restated, by);
     return rows;
   }
@@ -290,7 +289,6 @@ export function createLedgerService(d: Deps) {
     const moves = disbursementAdmissions(entries);
     const restated = await admit(tx, moves, by, ctx);
     const rows = await inChunks(entries, (c) => repo.insertDisbursements(tx, c, actorOf(by)));
-    await checkGuards(tx);
     await recordRestatements(tx, "disbursement", rows, moves, restated, by);
     return rows;
   }
@@ -334,11 +332,10 @@ export function createLedgerService(d: Deps) {
     admissionContext,
     datesAndPeriods,
     admit,
-    checkGuards,
     recordRestatements,
     writeAllocations,
     writeDisbursements,
-    transaction: repo.transaction,
+    transaction,
 
     /** Units, programs, rights and corrections of allocations, before any lock. */
     allocationReferenceIssues: (entries: AllocationInput[], by: Principal) =>
@@ -351,12 +348,12 @@ export function createLedgerService(d: Deps) {
 
     /** Posts allocations in a transaction of their own (jobs, scripts): the saved entries. */
     async postAllocations(entries: AllocationInput[], by: Principal) {
-      return repo.transaction(await prepareAllocations(entries, by));
+      return transaction(await prepareAllocations(entries, by));
     },
 
     /** Posts disbursements in a transaction of their own (jobs, scripts): the saved entries. */
     async postDisbursements(entries: DisbursementInput[], by: Principal) {
-      return repo.transaction(await prepareDisbursements(entries, by));
+      return transaction(await prepareDisbursements(entries, by));
     },
 
     listAllocations: (f: EntryFilter, by: Principal) => repo.listAllocations(restrict(f, by)),

@@ -17,10 +17,7 @@ import type {
 type Deps = {
   repo: YearEndRepository;
   audit: AuditRepository;
-  ledger: Pick<
-    LedgerService,
-    "admit" | "admissionContext" | "checkGuards" | "recordRestatements" | "transaction"
-  >;
+  ledger: Pick<LedgerService, "admit" | "admissionContext" | "recordRestatements" | "transaction">;
   catalog: {
     existingUnitCodes(c: string[]): Promise<string[]>;
     existingProgramCodes(c: string[]): Promise<string[]>;
@@ -72,7 +69,6 @@ export function createYearEndService(d: Deps) {
     return d.ledger.transaction(async (tx) => {
       const restated = await d.ledger.admit(tx, [move], by, ctx);
       const row = await insert(tx);
-      await d.ledger.checkGuards(tx);
       await d.ledger.recordRestatements(tx, entity, [row], [move], restated, by);
       await d.audit.record(tx, {
         entity,
