@@ -168,8 +168,11 @@ describe("migrating a new database with prisma/migrations", () => {
       "disbursement_version",
       "duty_submission_append_only",
       "duty_submission_version",
+      // Move the admission epoch posts keep the plans and closings by (..._admission_epoch).
+      "milestone_closing_admission_epoch",
       "milestone_closing_version",
       "milestone_verdict_version",
+      "plan_version_admission_epoch",
       "plan_version_version",
       "reallocation_line_version",
       "reallocation_request_version",

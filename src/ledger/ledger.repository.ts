@@ -143,19 +143,26 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
 
 /**
  * Each scope's movements per kind and date ($1: the scope keys), from the figures the ledger keeps
- * (migration ..._scope_histories). LOCK_SCOPE_HISTORIES_SQL first takes the scopes' locks ($1
- * sorted), in the same round trip. bench/lib/ledger-load.ts sends it too.
+ * (migration ..._scope_histories).
  */
-const historiesFrom = (fn: string) =>
-  `SELECT scope_key AS key, kind, on_date AS "date", amount FROM ${fn}($1::text[])`;
-export const SCOPE_HISTORIES_SQL = historiesFrom("ledger_scope_histories");
-export const LOCK_SCOPE_HISTORIES_SQL = historiesFrom("ledger_lock_scope_histories");
+export const SCOPE_HISTORIES_SQL = `SELECT scope_key AS key, kind, on_date AS "date", amount
+  FROM ledger_scope_histories($1::text[])`;
 
-type HistoryRow = { key: string; kind: Movement["kind"]; date: string; amount: string };
+/**
+ * The same, once the scopes' locks are held ($1 sorted), in one round trip; beside it the
+ * admission epoch (migration ..._admission_epoch), on a row of its own when no scope has a
+ * movement yet. bench/lib/ledger-load.ts sends it too.
+ */
+export const LOCK_SCOPE_HISTORIES_SQL = `
+  SELECT v.admission_epoch::text AS epoch, h.scope_key AS key, h.kind, h.on_date AS "date", h.amount
+  FROM ledger_version v LEFT JOIN ledger_lock_scope_histories($1::text[]) h ON true`;
+
+type HistoryRow = { key: string | null; kind: Movement["kind"]; date: string; amount: string };
 
 function historiesByScope(rows: HistoryRow[]): Map<string, Movement[]> {
   const out = new Map<string, Movement[]>();
   for (const r of rows) {
+    if (r.key === null) continue;
     const list = out.get(r.key);
     const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };
     if (list) list.push(m);
@@ -197,13 +204,27 @@ export function createLedgerRepository(prisma: PrismaClient) {
     },
 
     /**
-     * lockScopes, then scopeHistories read under the locks, in one round trip: what a write is
-     * admitted against (src/ledger/ledger.service.ts).
+     * lockScopes, then scopeHistories read under the locks, and the admission epoch, in one round
+     * trip: what a write is admitted against (src/ledger/ledger.service.ts).
      */
-    async lockScopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
-      const keys = sortedKeys(scopes);
-      if (keys.length === 0) return new Map();
-      return historiesByScope(await tx.$queryRawUnsafe<HistoryRow[]>(LOCK_SCOPE_HISTORIES_SQL, keys));
+    async lockScopeHistories(
+      tx: Db,
+      scopes: LedgerScope[],
+    ): Promise<{ histories: Map<string, Movement[]>; admissionEpoch: bigint }> {
+      const rows = await tx.$queryRawUnsafe<(HistoryRow & { epoch: string })[]>(
+        LOCK_SCOPE_HISTORIES_SQL,
+        sortedKeys(scopes),
+      );
+      return { histories: historiesByScope(rows), admissionEpoch: BigInt(rows[0]!.epoch) };
+    },
+
+    /** The admission epoch now: what posts keep the plans and closings by (src/ledger/admission-contexts.ts). */
+    async admissionEpoch(): Promise<bigint> {
+      const v = await prisma.ledgerVersion.findUniqueOrThrow({
+        where: { id: 1 },
+        select: { admissionEpoch: true },
+      });
+      return v.admissionEpoch;
     },
 
     async findEntries(kind: EntryKind, ids: bigint[]): Promise<Map<bigint, CorrectedEntry>> {

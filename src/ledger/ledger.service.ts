@@ -1,13 +1,15 @@
 // Posting and reading the ledger. Every movement of money, whoever writes it (a post, an import,
 // a reallocation approval, a carry-forward, a refund), is admitted here by the ledger's rules
-// (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): dates first, then, under the
-// scopes' locks, the ledger it would leave at every date. The database's guard checks the same.
+// (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): under the scopes' locks, its
+// dates and closed periods, then the ledger it would leave at every date. The database's guard
+// checks the same at COMMIT.
 import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
 import { closedBy, closedPeriodIssue } from "../domain/closed-period.js";
-import type { ClosedMilestone, ClosingsReader, Restatement } from "../domain/closing.js";
+import type { ClosingsReader, Restatement } from "../domain/closing.js";
 import { dateIssues } from "../domain/entry-dates.js";
 import {
+  BusyError,
   type FieldIssue,
   ForbiddenError,
   NotFoundError,
@@ -17,6 +19,11 @@ import {
 import { admissionIssues, correctionIssues, type MovementKind, scopeOf } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
+import {
+  type AdmissionContext,
+  createAdmissionContexts,
+  StaleAdmissionContext,
+} from "./admission-contexts.js";
 import { type Db, LedgerGuardError, type LedgerRepository } from "./ledger.repository.js";
 import type {
   AllocationInput,
@@ -51,12 +58,8 @@ export type Admission = LedgerScope & {
   restatement?: Restatement | undefined;
 };
 
-/** What admission needs besides the scopes' movements, read before the write's transaction. */
-export type AdmissionContext = {
-  today: LocalDate;
-  plans: ReadonlyMap<number, Plan | null>;
-  closings: ReadonlyMap<number, readonly ClosedMilestone[]>;
-};
+/** How many times a post is admitted again when the plans or closings change under it. */
+const STALE_ATTEMPTS = 5;
 
 // createManyAndReturn binds one parameter per column and row; PostgreSQL allows 65,535.
 const INSERT_CHUNK = 1000;
@@ -96,18 +99,29 @@ export function createLedgerService(d: Deps) {
     }
   }
 
+  /** A year's plan and closings, as admission reads them. */
+  const admissionYear = async (y: number) => {
+    const [plan, closings] = await Promise.all([planOf(y), d.closings.closedMilestones(y)]);
+    return { plan, closings };
+  };
+
+  /** Posts' admission contexts, kept while the admission epoch stands. */
+  const contexts = createAdmissionContexts({ epoch: repo.admissionEpoch, year: admissionYear }, today);
+
   /**
-   * What admission reads besides the scopes: today, the years' plans and closings. Read before the
-   * write's transaction opens: PGlite has one connection, so nothing inside a transaction may wait
-   * on another query.
+   * What admission reads besides the scopes: today, the years' plans and closings, read now for
+   * one write (imports, reallocations, year-end movements). Read before the write's transaction
+   * opens: PGlite has one connection, so nothing inside a transaction may wait on another query.
    */
   async function admissionContext(years: Iterable<number>): Promise<AdmissionContext> {
     const ys = [...new Set(years)];
-    const [plans, closings] = await Promise.all([
-      Promise.all(ys.map(async (y) => [y, await planOf(y)] as const)),
-      Promise.all(ys.map(async (y) => [y, await d.closings.closedMilestones(y)] as const)),
-    ]);
-    return { today: today(), plans: new Map(plans), closings: new Map(closings) };
+    const read = await Promise.all(ys.map(async (y) => [y, await admissionYear(y)] as const));
+    return {
+      today: today(),
+      plans: new Map(read.map(([y, v]) => [y, v.plan])),
+      closings: new Map(read.map(([y, v]) => [y, v.closings])),
+      epoch: null,
+    };
   }
 
   /**
@@ -150,9 +164,10 @@ export function createLedgerService(d: Deps) {
   }
 
   /**
-   * The whole admission of a write: dates and closed periods, then, under the scopes' locks (the
-   * same ones the database guard takes), the ledger it would leave at every date. Inside the
-   * caller's transaction; throws the issues, each naming its entry.
+   * The whole admission of a write, inside the caller's transaction: under the scopes' locks (the
+   * same ones the database guard takes), once the plans and closings it was given are known to be
+   * current, its dates and closed periods, then the ledger it would leave at every date. Throws
+   * the issues, each naming its entry.
    */
   async function admit(
     tx: Db,
@@ -160,9 +175,11 @@ export function createLedgerService(d: Deps) {
     by: Principal,
     ctx: AdmissionContext,
   ): Promise<Map<number, string[]>> {
+    const { histories, admissionEpoch } = await repo.lockScopeHistories(tx, moves);
+    contexts.check(ctx, admissionEpoch);
     const { issues, restated } = datesAndPeriods(moves, by, ctx);
     refuseIf(issues);
-    refuseIf(admissionIssues(await repo.lockScopeHistories(tx, moves), moves));
+    refuseIf(admissionIssues(histories, moves));
     return restated;
   }
 
@@ -172,13 +189,22 @@ export function createLedgerService(d: Deps) {
    * still a 422, naming the guard's rule, and nothing is written.
    */
   async function transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    try {
-      return await repo.transaction(fn);
-    } catch (e) {
-      if (!(e instanceof LedgerGuardError)) throw e;
-      throw new RuleViolationError(`the ledger's guard refused the write: ${e.message}`, [
-        { field: "", rule: e.rule, message: e.message },
-      ]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await repo.transaction(fn);
+      } catch (e) {
+        // A post admitted on kept plans or closings that have since changed: again, on fresh ones.
+        if (e instanceof StaleAdmissionContext) {
+          if (attempt >= STALE_ATTEMPTS)
+            throw new BusyError("the plans or closings kept changing while the write was admitted; retry");
+          await contexts.load(e.years);
+          continue;
+        }
+        if (!(e instanceof LedgerGuardError)) throw e;
+        throw new RuleViolationError(`the ledger's guard refused the write: ${e.message}`, [
+          { field: "", rule: e.rule, message: e.message },
+        ]);
+      }
     }
   }
 
@@ -307,8 +333,9 @@ export function createLedgerService(d: Deps) {
         by,
       ),
     );
-    const ctx = await admissionContext(entries.map((e) => e.planYear));
-    return (tx: Db) => writeAllocations(tx, entries, by, ctx);
+    const years = entries.map((e) => e.planYear);
+    await contexts.ensure(years);
+    return (tx: Db) => writeAllocations(tx, entries, by, contexts.current(years));
   }
 
   /** As prepareAllocations, for disbursements. */
@@ -321,8 +348,9 @@ export function createLedgerService(d: Deps) {
         by,
       ),
     );
-    const ctx = await admissionContext(entries.map((e) => e.planYear));
-    return (tx: Db) => writeDisbursements(tx, entries, by, ctx);
+    const years = entries.map((e) => e.planYear);
+    await contexts.ensure(years);
+    return (tx: Db) => writeDisbursements(tx, entries, by, contexts.current(years));
   }
 
   return {
