@@ -59,19 +59,29 @@ describe.runIf(process.env.TEST_DATABASE === "postgres")("posts racing writers o
     throw new Error("the post never waited on the other writer");
   }
 
-  it("a writer that takes no lock: the guard refuses at COMMIT with a 422, and the post writes nothing", async () => {
+  /**
+   * A post of 500 million on a new unit's 1 tỷ, racing another connection's uncommitted 600
+   * million, which commits once the post waits on it (on the scope's lock, or on its figures row).
+   */
+  async function postRacing(opts: { otherHoldsLock: boolean }) {
     const { code } = await createUnit(t);
     await postAllocation(t, { unitCode: code });
     await other.query("BEGIN");
+    if (opts.otherHoldsLock)
+      await other.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [scopeKeyOf(code)]);
     await other.query(rawDisbursement(code, 600_000_000));
-    // Its movements are read before the other commits (no advisory lock held); its insert waits
-    // on the scope's figures row, and the guard sees both at COMMIT.
     const post = t.request("POST", "/api/v1/disbursements", {
       body: makeDisbursement({ unitCode: code, amount: 500_000_000 }),
     });
     await untilBlocked();
     await other.query("COMMIT");
-    const res = await post;
+    return { code, res: await post };
+  }
+
+  it("a writer that takes no lock: the guard refuses at COMMIT with a 422, and the post writes nothing", async () => {
+    // Its movements are read before the other commits (no advisory lock held); its insert waits
+    // on the scope's figures row, and the guard sees both at COMMIT.
+    const { code, res } = await postRacing({ otherHoldsLock: false });
     expect(res.status).toBe(422);
     expect(JSON.stringify(res.body)).toContain("over_allocated");
     const rows = await t.db.raw.query(`SELECT reference FROM disbursement WHERE unit_code = $1`, [code]);
@@ -79,17 +89,7 @@ describe.runIf(process.env.TEST_DATABASE === "postgres")("posts racing writers o
   });
 
   it("a writer holding the scope's lock: the post reads its write once the lock is released, and the rules refuse", async () => {
-    const { code } = await createUnit(t);
-    await postAllocation(t, { unitCode: code });
-    await other.query("BEGIN");
-    await other.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [scopeKeyOf(code)]);
-    await other.query(rawDisbursement(code, 600_000_000));
-    const post = t.request("POST", "/api/v1/disbursements", {
-      body: makeDisbursement({ unitCode: code, amount: 500_000_000 }),
-    });
-    await untilBlocked();
-    await other.query("COMMIT");
-    const res = await post;
+    const { res } = await postRacing({ otherHoldsLock: true });
     expect(res.status).toBe(422);
     // The rules' own refusal, with the figures they read: the other's 600 million counted.
     expect(JSON.stringify(res.body)).toContain("disbursed_above_allocation");
