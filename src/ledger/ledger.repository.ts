@@ -179,9 +179,9 @@ export function createLedgerRepository(prisma: PrismaClient) {
     /** The client itself, for work that needs no transaction of its own. */
     client: prisma as Db,
     /**
-     * A transaction of ledger writes. The database's guards are deferred: they run at COMMIT, and
-     * their refusal comes back as a LedgerGuardError naming the rule (no statement of its own to
-     * run them earlier: each round trip costs a post about a tenth of its time).
+     * A transaction of ledger writes. The database's guards are deferred: they run at COMMIT (no
+     * statement of their own before it, one round trip fewer per write), and their refusal comes
+     * back as a LedgerGuardError naming the rule.
      */
     async transaction<T>(fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
       try {
