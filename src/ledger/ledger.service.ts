@@ -125,8 +125,8 @@ export function createLedgerService(d: Deps) {
   }
 
   /**
-   * What needs no lock: each date can be (not in the future, inside its plan year's window) and
-   * lies outside every closed period unless an admin restates it. Returns the issues, and the
+   * What rests on no scope's movements: each date can be (not in the future, inside its plan
+   * year's window) and lies outside every closed period unless an admin restates it. Returns the issues, and the
    * closed milestones each restating movement rewrites (for the audit trail).
    */
   function datesAndPeriods(moves: Admission[], by: Principal, ctx: AdmissionContext) {
@@ -320,9 +320,10 @@ export function createLedgerService(d: Deps) {
   }
 
   /**
-   * Checks what needs no lock (units, programs, the writer's rights, corrections) and reads what
-   * admission needs, then returns the write itself, for the caller's transaction: a route runs
-   * it once per Idempotency-Key (src/http/idempotent.ts). The write answers the saved entries.
+   * Checks what needs no lock (units, programs, the writer's rights, corrections) and reads the
+   * years' plans and closings unless they are kept, then returns the write itself, for the
+   * caller's transaction: a route runs it once per Idempotency-Key (src/http/idempotent.ts), and
+   * again when the kept plans or closings turn out stale. The write answers the saved entries.
    */
   async function prepareAllocations(entries: AllocationInput[], by: Principal) {
     refuseIf(
