@@ -34,6 +34,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[1-9]\d*(kB|MB|GB)$/, "must be a size such as 32MB")
     .default(DEFAULT_PGLITE_SHARED_BUFFERS),
+  PGLITE_WASM_TIER_UP: z.enum(["true", "false"]).default("false"),
   ADMIN_API_KEY: z
     .string()
     .min(24, "must be at least 24 characters (use a random secret)")
@@ -132,6 +133,8 @@ export type Config = {
   databaseUrl: string | undefined;
   dataDir: string;
   pgliteSharedBuffers: string;
+  /** Let V8 optimise PGlite's hot WebAssembly (src/db/database.ts, openPglite). */
+  pgliteWasmTierUp: boolean;
   adminApiKey: string | undefined;
   logLevel: (typeof logLevels)[number];
   maxBatchSize: number;
@@ -164,6 +167,7 @@ export const databaseOptionsOf = (c: Config) => ({
   databaseUrl: c.databaseUrl,
   dataDir: c.dataDir,
   pgliteSharedBuffers: c.pgliteSharedBuffers,
+  pgliteBaselineWasm: !c.pgliteWasmTierUp,
 });
 
 export class ConfigError extends Error {}
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     pgliteSharedBuffers: e.PGLITE_SHARED_BUFFERS,
+    pgliteWasmTierUp: e.PGLITE_WASM_TIER_UP === "true",
     adminApiKey: e.ADMIN_API_KEY,
     logLevel: e.LOG_LEVEL,
     maxBatchSize: e.MAX_BATCH_SIZE,

@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, databaseOptionsOf, loadConfig } from "../src/config.js";
 
 const GOOD_KEY = "k".repeat(32);
 
@@ -60,6 +60,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://localhost/dm" }).databaseUrl).toBe(
       "postgres://localhost/dm",
     );
+  });
+
+  it("runs PGlite's WebAssembly on the baseline compiler unless PGLITE_WASM_TIER_UP is true", () => {
+    expect(databaseOptionsOf(loadConfig({})).pgliteBaselineWasm).toBe(true);
+    expect(databaseOptionsOf(loadConfig({ PGLITE_WASM_TIER_UP: "false" })).pgliteBaselineWasm).toBe(true);
+    expect(databaseOptionsOf(loadConfig({ PGLITE_WASM_TIER_UP: "true" })).pgliteBaselineWasm).toBe(false);
+    expect(errorFor({ PGLITE_WASM_TIER_UP: "yes" })).toMatch(/PGLITE_WASM_TIER_UP: .*"true"\|"false"/);
   });
 
   it("treats an empty variable as unset (`PORT=` in a .env file), not as port 0", () => {

@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import v8 from "node:v8";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -41,6 +42,11 @@ export type DatabaseOptions = {
   inMemory?: boolean;
   /** PGlite's shared_buffers (default DEFAULT_PGLITE_SHARED_BUFFERS); see openPglite. */
   pgliteSharedBuffers?: string | undefined;
+  /**
+   * Run PGlite's WebAssembly on V8's baseline compiler only, for the whole process (the service
+   * sets it from PGLITE_WASM_TIER_UP; tests and benchmarks leave V8 as it is); see openPglite.
+   */
+  pgliteBaselineWasm?: boolean | undefined;
 };
 
 // Prisma's own lock id for migrations, so a real `prisma migrate deploy` would wait on us too.
@@ -123,6 +129,12 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     await mkdir(dir, { recursive: true });
     lock = await lockDataDir(dataDir);
   }
+  // V8 tiers PGlite's hot functions up to optimised code: compiling them on background threads and
+  // keeping the second copy took the service from 276 to 313-355 MB resident under posting load
+  // (bench/RESULTS.md, part 4). Baseline code runs large scans slower (a grouped sum over a million
+  // rows about 30%) and short statements no slower. A flag read when each function is compiled:
+  // it must be set before the thread below loads PGlite.
+  if (opts.pgliteBaselineWasm) v8.setFlagsFromString("--liftoff-only");
   const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
   let thread: PgliteThread;
   try {
