@@ -3,7 +3,7 @@
 // TypeScript through tsx; this one proves the bundle finds its migrations and the dashboard, and
 // that `npm install` then `npm start` is enough to sign in (issue 16.9).
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -47,6 +47,39 @@ describe.skipIf(onPostgres)("npm start", () => {
     expect(s.stdout()).not.toContain("admin key:");
     expect(await s.stop()).toEqual({ code: 0, signal: null });
   }, 120_000);
+
+  it("reads the bundle's source map and no package's (stack traces name our .ts files)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dm-source-maps-"));
+    try {
+      // Run before the start script's own code; reports at exit which source maps were read.
+      const hook = join(dir, "maps.mjs");
+      await writeFile(
+        hook,
+        [
+          'import { createRequire, findSourceMap } from "node:module";',
+          'import { pathToFileURL } from "node:url";',
+          'process.on("exit", () => {',
+          `  const bundle = pathToFileURL(${JSON.stringify(resolve(ROOT, "dist/server/main.mjs"))}).href;`,
+          `  const pkg = createRequire(${JSON.stringify(resolve(ROOT, "package.json"))}).resolve("@prisma/client/runtime/client");`,
+          '  console.log("maps " + JSON.stringify({ bundle: !!findSourceMap(bundle), pkg: !!findSourceMap(pkg) }));',
+          "});",
+        ].join("\n"),
+      );
+      // An invalid PORT stops the service right after the bundle has loaded, with exit code 78.
+      const run = promisify(execFile)(process.execPath, ["--import", hook, ...start], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", PORT: "not-a-port" },
+      });
+      const failed = (await run.then(
+        () => expect.unreachable("the service started with PORT=not-a-port"),
+        (e: unknown) => e,
+      )) as { code: number; stdout: string };
+      expect(failed.code).toBe(78);
+      expect(failed.stdout).toContain(`maps ${JSON.stringify({ bundle: true, pkg: false })}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it("without ADMIN_API_KEY, the first start makes an admin key and shows it once with the address", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "dm-first-start-"));
