@@ -142,7 +142,7 @@ export function createExportsService({ rules, catalog }: Deps) {
       });
       if (format === "csv")
         return { body: toCsv(AT_RISK_COLUMNS, records), contentType: CSV_TYPE, ...file("csv") };
-      const wb = newWorkbook(name);
+      const wb = await newWorkbook(name);
       // One sheet per program (every program of the catalog, or the one asked for), even if empty.
       const programs = filter.program ? [filter.program] : [...names.keys()];
       for (const p of new Set([...programs, ...records.map((r) => String(r.program))]))
@@ -191,7 +191,7 @@ export function createExportsService({ rules, catalog }: Deps) {
       });
       if (format === "csv")
         return { body: toCsv(DUTY_COLUMNS, records), contentType: CSV_TYPE, ...file("csv") };
-      const wb = newWorkbook(name);
+      const wb = await newWorkbook(name);
       addTableSheet(wb, "Nghĩa vụ báo cáo", DUTY_COLUMNS, records);
       return { body: await workbookBuffer(wb), contentType: XLSX_TYPE, ...file("xlsx") };
     },
@@ -289,7 +289,7 @@ export function createExportsService({ rules, catalog }: Deps) {
         const records = sheets.flatMap((sh) => sh.records.map((r) => ({ table: sh.name, ...r })));
         return { body: toCsv(columns, records), contentType: CSV_TYPE, ...file("csv") };
       }
-      const wb = newWorkbook(name);
+      const wb = await newWorkbook(name);
       for (const sh of sheets) addTableSheet(wb, sh.name, sh.columns, sh.records);
       return { body: await workbookBuffer(wb), contentType: XLSX_TYPE, ...file("xlsx") };
     },

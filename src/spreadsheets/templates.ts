@@ -111,7 +111,7 @@ export async function importTemplate(kind: ImportKind, format: "xlsx" | "csv"): 
       ...file,
     };
 
-  const wb = newWorkbook(name);
+  const wb = await newWorkbook(name);
   const ws = wb.addWorksheet(sheetName(wb, SHEETS[kind]), {
     views: [{ state: "frozen", ySplit: 2, xSplit: 0 }],
   });
