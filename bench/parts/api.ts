@@ -26,7 +26,8 @@ import {
 import { BENCH_ADMIN_KEY, type Memory, serviceCommand, startService } from "../lib/service.js";
 import { median, ms, num, ratio, spread } from "../lib/stats.js";
 
-const TARGET = 3;
+/** Issue 13: single posts within 3x of the floor, batches of 100 within 2x. */
+const TARGET = { single: 3, batch: 2 } as const;
 
 type Figure = {
   db: "pglite" | "postgres";
@@ -235,8 +236,8 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
     `runs API, floor, then checked statements, ${ctx.opts.durationS} s each; ${ctx.opts.rounds} rounds after a warm-up;`,
     "median (min–max); ratios are of the medians.",
     "",
-    "| database | body | API requests/s | API entries/s | API p99 | floor entries/s | floor p99 | floor ÷ API | within 3x | failed requests |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| database | body | API requests/s | API entries/s | API p99 | floor entries/s | floor p99 | floor ÷ API | target | within it | failed requests |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   const analysis = [
     "",
@@ -249,11 +250,12 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
       const floorEps = median(f.floor.map((x) => x.entriesPerS));
       const checkedEps = median(f.checked.map((x) => x.entriesPerS));
       const failed = f.api.reduce((s, x) => s + x.failures, 0);
-      const within = floorEps / apiEps <= TARGET;
+      const target = TARGET[f.mode];
+      const within = floorEps / apiEps <= target;
       const body = f.mode === "single" ? "1 entry" : "100 entries";
       if (!within)
         problems.push(
-          `api ${r.db} ${f.mode}: floor ÷ API = ${ratio(floorEps, apiEps)} (target ≤ ${TARGET}x)`,
+          `api ${r.db} ${f.mode}: floor ÷ API = ${ratio(floorEps, apiEps)} (target ≤ ${target}x)`,
         );
       if (failed > 0)
         failures.push(
@@ -274,7 +276,7 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
             f.floor.map((x) => x.p99Ms),
             ms,
           )}` +
-          ` | ${ratio(floorEps, apiEps)} | ${within ? "yes" : "**no**"} | ${failed} |`,
+          ` | ${ratio(floorEps, apiEps)} | ≤ ${target}x | ${within ? "yes" : "**no**"} | ${failed} |`,
       );
       analysis.push(
         `| ${DB_LABEL[r.db]} | ${body} | ${spread(f.checked.map((x) => x.entriesPerS))} | ${spread(
