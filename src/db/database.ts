@@ -129,11 +129,11 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
     await mkdir(dir, { recursive: true });
     lock = await lockDataDir(dataDir);
   }
-  // V8 tiers PGlite's hot functions up to optimised code: compiling them on background threads and
-  // keeping the second copy took the service from 276 to 313-355 MB resident under posting load
-  // (bench/RESULTS.md, part 4). Baseline code runs large scans slower (a grouped sum over a million
-  // rows about 30%) and short statements no slower. A flag read when each function is compiled:
-  // it must be set before the thread below loads PGlite.
+  // V8 tiers PGlite's hot functions up to optimised code, compiled on background threads and kept
+  // beside the baseline copy: under posting load the service peaked at 316-355 MB that way, 276 MB
+  // without (bench/RESULTS.md, part 4). Baseline code runs large scans slower (a grouped sum over a
+  // million rows took 591-670 against 451-542 ms) and short statements no slower. V8 reads the
+  // flag as it compiles each function: it must be set before the thread below loads PGlite.
   if (opts.pgliteBaselineWasm) v8.setFlagsFromString("--liftoff-only");
   const postgresqlconf = [`shared_buffers = '${opts.pgliteSharedBuffers ?? DEFAULT_PGLITE_SHARED_BUFFERS}'`];
   let thread: PgliteThread;

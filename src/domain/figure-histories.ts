@@ -263,8 +263,8 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
 /**
  * A pair's sums read where planFiguresOf left them, when asked. A Map of figures per pair kept the
  * figures of a province's 30,000 pairs live through a national read, in the service's 160 MB heap
- * where full collections took most of such a read's time. Each get builds the figures afresh:
- * short-lived garbage, which the young generation clears cheaply.
+ * where collecting took 44% of such a read's busy time (bench/RESULTS.md, part 8). Each get builds
+ * the figures afresh: short-lived garbage, which the young generation clears cheaply.
  */
 class PairSums implements MilestoneFigures {
   constructor(
