@@ -2,7 +2,7 @@
 // dist/server/main.mjs, which plain `node` runs: no TypeScript loader in the process, which saves
 // memory (about 70 MB resident with tsx; bench/RESULTS.md, part 4) and start-up time.
 // `npm run build:server` (and `npm run build`, and `npm start` through prestart) runs it; it takes
-// about a second.
+// about a second, and about ten more the first time (the database template, at the end).
 // dist/server sits two folders below the root, as src/db and src/dashboard do, so the paths those
 // modules resolve from their own folder (prisma/migrations, dist/web) hold in the bundle too.
 //
@@ -11,7 +11,9 @@
 // while the packages' own source maps (with their sources inside) are never read. At idle on
 // PGlite the heap held 70 MB under --enable-source-maps and holds 62 MB this way (52 MB with no
 // source map at all; bench/RESULTS.md, part 4).
-import { writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { build } from "esbuild";
 
 const OUT = "dist/server/main.mjs";
@@ -53,3 +55,20 @@ await writeFile(
     "",
   ].join("\n"),
 );
+
+// A new embedded database, made once per version of PGlite: the service's first start copies it
+// (createPgliteFolder in src/db/database.ts) instead of running initdb, which peaks near 800 MB.
+// The peak happens here, at the first build, once.
+const TEMPLATE = "dist/server/pglite-template";
+const version = async (file) => JSON.parse(await readFile(file, "utf8")).version;
+const installed = await version("node_modules/@electric-sql/pglite/package.json");
+const made = await version(`${TEMPLATE}.json`).catch(() => null);
+if (made !== installed) {
+  await rm(`${TEMPLATE}.json`, { force: true });
+  await rm(TEMPLATE, { recursive: true, force: true });
+  // Made under a name of this process's own: two builds at once each make one, the first in place wins.
+  const next = `${TEMPLATE}.${process.pid}.new`;
+  await promisify(execFile)(process.execPath, ["src/db/pglite-create.mjs", next, "[]"], { timeout: 120_000 });
+  await rename(next, TEMPLATE).catch(() => rm(next, { recursive: true, force: true }));
+  await writeFile(`${TEMPLATE}.json`, `${JSON.stringify({ version: installed })}\n`);
+}

@@ -2,7 +2,7 @@
 // raw script runner the migrator needs (Prisma runs one statement per call).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -110,13 +110,46 @@ async function openPostgres(url: string): Promise<Database> {
 const CREATE_SCRIPT = fileURLToPath(new URL("../../src/db/pglite-create.mjs", import.meta.url));
 
 /**
- * A new embedded database is made by another process (src/db/pglite-create.mjs): its initdb
- * peaks near 800 MB, which this process would otherwise keep as its own high-water mark.
+ * A new database made once by the build (scripts/build-server.mjs), for this version of PGlite: its
+ * `.json` beside it names the version. Beside the bundle; as deep below the root as src/db.
  */
-async function createPgliteFolder(dir: string, postgresqlconf: string[]): Promise<void> {
+export const PGLITE_TEMPLATE = fileURLToPath(new URL("../../dist/server/pglite-template", import.meta.url));
+const PGLITE_PACKAGE = fileURLToPath(
+  new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url),
+);
+
+const versionIn = async (file: string) =>
+  ((JSON.parse(await readFile(file, "utf8")) as { version?: unknown }).version as string | undefined) ?? null;
+
+/**
+ * A new embedded database in the empty folder `dir`. A copy of the build's template when it was
+ * made by this version of PGlite; else initdb in another process (src/db/pglite-create.mjs).
+ * initdb peaks near 800 MB (797 MB measured on 2026-12-01): this process would keep that as its own
+ * high-water mark, and a service given 300 MB could not start at all. The copy is written beside
+ * `dir` and renamed into place, so a copy cut short is never taken for a database.
+ */
+export async function createPgliteFolder(
+  dir: string,
+  postgresqlconf: string[],
+  template = PGLITE_TEMPLATE,
+): Promise<"template" | "initdb"> {
+  const [made, installed] = await Promise.all([
+    versionIn(`${template}.json`).catch(() => null),
+    versionIn(PGLITE_PACKAGE).catch(() => null),
+  ]);
+  // Only into an empty folder: whatever a folder without PG_VERSION holds is left to initdb, as before.
+  if (made !== null && made === installed && (await readdir(dir)).length === 0) {
+    const next = `${dir}.new`;
+    await rm(next, { recursive: true, force: true });
+    await cp(template, next, { recursive: true });
+    await rm(dir, { recursive: true, force: true });
+    await rename(next, dir);
+    return "template";
+  }
   await promisify(execFile)(process.execPath, [CREATE_SCRIPT, dir, JSON.stringify(postgresqlconf)], {
     timeout: 120_000,
   });
+  return "initdb";
 }
 
 async function openPglite(opts: DatabaseOptions): Promise<Database> {
