@@ -113,7 +113,7 @@ const CREATE_SCRIPT = fileURLToPath(new URL("../../src/db/pglite-create.mjs", im
  * A new database made once by the build (scripts/build-server.mjs), for this version of PGlite: its
  * `.json` beside it names the version. Beside the bundle; as deep below the root as src/db.
  */
-export const PGLITE_TEMPLATE = fileURLToPath(new URL("../../dist/server/pglite-template", import.meta.url));
+const PGLITE_TEMPLATE = fileURLToPath(new URL("../../dist/server/pglite-template", import.meta.url));
 const PGLITE_PACKAGE = fileURLToPath(
   new URL("../../node_modules/@electric-sql/pglite/package.json", import.meta.url),
 );

@@ -126,8 +126,8 @@ export function createLedgerService(d: Deps) {
 
   /**
    * What rests on no scope's movements: each date can be (not in the future, inside its plan
-   * year's window) and lies outside every closed period unless an admin restates it. Returns the issues, and the
-   * closed milestones each restating movement rewrites (for the audit trail).
+   * year's window) and lies outside every closed period unless an admin restates it. Returns the
+   * issues, and the closed milestones each restating movement rewrites (for the audit trail).
    */
   function datesAndPeriods(moves: Admission[], by: Principal, ctx: AdmissionContext) {
     const issues: FieldIssue[] = [];

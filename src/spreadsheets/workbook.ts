@@ -127,7 +127,7 @@ export async function workbookBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
 
 /**
  * A new workbook. ExcelJS is loaded on the first one: only downloads write workbooks, and loading
- * it at start cost every idle service 3-5 MB of heap and 5-10 MB resident.
+ * it at start cost every idle service 2-5 MB of heap.
  */
 export async function newWorkbook(title: string): Promise<ExcelJS.Workbook> {
   const { default: Excel } = await import("exceljs");
