@@ -23,21 +23,47 @@ const unitSelect = {
 /**
  * Units and programs are never deleted, so a code once seen stays valid: known codes are answered
  * from memory (every ledger post checks them), unknown ones always ask the database, so a unit
- * created by another instance is found at once.
+ * created by another instance is found at once. The first unknown code reads every code (10,000
+ * units are a few hundred kilobytes): otherwise each unit's first post paid a round trip.
  */
-async function existing(
-  known: Set<string>,
-  codes: string[],
-  lookUp: (missing: string[]) => Promise<string[]>,
-) {
-  const missing = [...new Set(codes.filter((c) => !known.has(c)))];
-  if (missing.length > 0) for (const c of await lookUp(missing)) known.add(c);
-  return codes.filter((c) => known.has(c));
+function knownCodes(all: () => Promise<string[]>, lookUp: (missing: string[]) => Promise<string[]>) {
+  const known = new Set<string>();
+  let loaded: Promise<void> | null = null;
+  return async (codes: string[]): Promise<string[]> => {
+    if (codes.some((c) => !known.has(c))) {
+      if (!loaded)
+        loaded = all().then(
+          (cs) => {
+            for (const c of cs) known.add(c);
+          },
+          (e) => {
+            loaded = null;
+            throw e;
+          },
+        );
+      await loaded;
+    }
+    const missing = [...new Set(codes.filter((c) => !known.has(c)))];
+    if (missing.length > 0) for (const c of await lookUp(missing)) known.add(c);
+    return codes.filter((c) => known.has(c));
+  };
 }
 
 export function createCatalogRepository(prisma: PrismaClient) {
-  const knownUnits = new Set<string>();
-  const knownPrograms = new Set<string>();
+  const unitCodes = knownCodes(
+    async () => (await prisma.unit.findMany({ select: { code: true } })).map((r) => r.code),
+    async (missing) =>
+      (await prisma.unit.findMany({ where: { code: { in: missing } }, select: { code: true } })).map(
+        (r) => r.code,
+      ),
+  );
+  const programCodes = knownCodes(
+    async () => (await prisma.program.findMany({ select: { code: true } })).map((r) => r.code),
+    async (missing) =>
+      (await prisma.program.findMany({ where: { code: { in: missing } }, select: { code: true } })).map(
+        (r) => r.code,
+      ),
+  );
   return {
     listPrograms: (): Promise<Program[]> =>
       prisma.program.findMany({ select: { code: true, name: true }, orderBy: { code: "asc" } }),
@@ -58,18 +84,8 @@ export function createCatalogRepository(prisma: PrismaClient) {
       const res = await prisma.unit.createMany({ data: [{ ...u, createdBy }], skipDuplicates: true });
       return res.count === 1;
     },
-    existingUnitCodes: (codes: string[]) =>
-      existing(knownUnits, codes, async (missing) =>
-        (await prisma.unit.findMany({ where: { code: { in: missing } }, select: { code: true } })).map(
-          (r) => r.code,
-        ),
-      ),
-    existingProgramCodes: (codes: string[]) =>
-      existing(knownPrograms, codes, async (missing) =>
-        (await prisma.program.findMany({ where: { code: { in: missing } }, select: { code: true } })).map(
-          (r) => r.code,
-        ),
-      ),
+    existingUnitCodes: unitCodes,
+    existingProgramCodes: programCodes,
   };
 }
 
