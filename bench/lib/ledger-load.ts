@@ -4,7 +4,7 @@
 import autocannon from "autocannon";
 import type { ScriptRunner } from "../../src/db/database.js";
 import { addDays, type LocalDate, todayIn } from "../../src/domain/local-date.js";
-import { LOCK_SCOPE_HISTORIES_SQL } from "../../src/ledger/ledger.repository.js";
+import { SCOPE_SNAPSHOT_SQL } from "../../src/ledger/ledger.repository.js";
 import { percentile } from "./stats.js";
 
 export const PROGRAMS = ["NTM", "GNBV", "DTTS"] as const;
@@ -226,23 +226,37 @@ export function insertStatement(
 export const floorForm = (mode: Mode) => (mode === "single" ? "values" : "unnest");
 
 export type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
-/** The floor's connections; `transaction` runs its statements on one connection, committed at the end. */
-export type Direct = { query: Query; transaction<T>(fn: (q: Query) => Promise<T>): Promise<T> };
+/** The floor's connections: each statement alone in its transaction. */
+export type Direct = { query: Query };
 
 const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source, e.capitalType].join("|");
 
 /**
- * The statements the service sends for one post (no idempotency key), sent directly: lock the
- * scopes and read their movements per kind and date from the kept figures in one call (what the
- * ledger's rules judge the post against: LOCK_SCOPE_HISTORIES_SQL), then insert; the database's
- * guard runs at COMMIT.
+ * The statements the service sends for one post (no idempotency key), sent directly, each in a
+ * transaction of its own: read the scopes' movements per kind and date from the kept figures,
+ * with their stamps and the admission epoch (SCOPE_SNAPSHOT_SQL: what the ledger's rules judge
+ * the post against), then the INSERT that first takes the scopes' locks and checks that nothing
+ * moved since (src/ledger/ledger.repository.ts, insertDisbursements with `seen`); the database's
+ * guard runs at its COMMIT.
  */
 export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
-  const { sql, params } = insertStatement(entries, "values");
-  await db.transaction(async (q) => {
-    await q(LOCK_SCOPE_HISTORIES_SQL, [[...new Set(entries.map(scopeKey))].sort()]);
-    await q(sql, params);
-  });
+  const keys = [...new Set(entries.map(scopeKey))].sort();
+  const rows = (await db.query(SCOPE_SNAPSHOT_SQL, [keys])) as {
+    epoch: string;
+    key: string | null;
+    kind: string;
+    amount: string;
+  }[];
+  const stamps = new Map(rows.filter((r) => r.kind === "changed").map((r) => [r.key, r.amount]));
+  const { sql, params } = insertStatement(entries, "unnest");
+  const n = params.length;
+  const inserted = await db.query(
+    `WITH admitted AS MATERIALIZED (
+       SELECT ledger_lock_scopes_unchanged($${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::bigint) AS ok)
+     ${sql.replace("ORDER BY o", "WHERE (SELECT ok FROM admitted) ORDER BY o")}`,
+    [...params, keys, keys.map((k) => stamps.get(k) ?? "-1"), rows[0]!.epoch],
+  );
+  if (inserted.length !== entries.length) throw new Error("a checked post's scopes moved under it");
 }
 
 /** The floor: `concurrency` loops each doing what one request would, until the time is up. */

@@ -28,7 +28,8 @@ export type IdempotentRequest = {
 };
 
 /**
- * Runs `write` in one transaction and sends its answer as 201, once per key: a retry with the
+ * Runs `write` in one transaction and sends its answer as 201, once per key (without a key, the
+ * writer's `alone` when it has one, which needs no transaction of ours): a retry with the
  * same body gets the first answer (marked `idempotent-replayed: true`), another body a 409.
  * Domain errors thrown by `write` roll the claim back with everything else, so a refused request
  * may be retried with the same key.
@@ -38,10 +39,31 @@ export async function sendIdempotent<Tx>(
   records: IdempotencyRecords<Tx>,
   req: IdempotentRequest,
   write: (tx: Tx) => Promise<unknown>,
+  /** The same write in a transaction of its own, run instead when no key is sent. */
+  alone?: () => Promise<unknown>,
+) {
+  const answer =
+    !req.key && alone
+      ? { statusCode: 201, body: stringifyJson(await alone()), replayed: false }
+      : await inTransaction(records, req, write);
+  if (answer.replayed) reply.header("idempotent-replayed", "true");
+  // Already serialised (and, for a replay, stored): send the exact first answer.
+  return reply
+    .status(answer.statusCode)
+    .type("application/json; charset=utf-8")
+    .serializer((s: string) => s)
+    .send(answer.body);
+}
+
+/** The write and its key's record in one transaction: the first answer, or the one stored. */
+async function inTransaction<Tx>(
+  records: IdempotencyRecords<Tx>,
+  req: IdempotentRequest,
+  write: (tx: Tx) => Promise<unknown>,
 ) {
   const { scope, key } = req;
   const requestHash = key ? createHash("sha256").update(stringifyJson(req.body)).digest("hex") : "";
-  const answer = await records.transaction(async (tx) => {
+  return records.transaction(async (tx) => {
     if (key && !(await records.claimIdempotencyKey(tx, scope, key, requestHash))) {
       // The unique key made us wait until the first request committed; answer as it did.
       const first = await records.findIdempotencyRecord(tx, scope, key);
@@ -59,11 +81,4 @@ export async function sendIdempotent<Tx>(
     if (key) await records.completeIdempotencyKey(tx, scope, key, 201, body);
     return { statusCode: 201, body, replayed: false };
   });
-  if (answer.replayed) reply.header("idempotent-replayed", "true");
-  // Already serialised (and, for a replay, stored): send the exact first answer.
-  return reply
-    .status(answer.statusCode)
-    .type("application/json; charset=utf-8")
-    .serializer((s: string) => s)
-    .send(answer.body);
 }

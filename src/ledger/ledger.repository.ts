@@ -51,6 +51,21 @@ type Row = {
   postedAt: Date;
 };
 
+/**
+ * What an INSERT alone in its transaction waits for and checks first: its scopes' locks, then
+ * that nothing changed since `seen` was read. An uncorrelated subquery is evaluated once, before
+ * the first row; when the check fails, no row is inserted.
+ */
+function unchangedSince(seen: ScopeSnapshot | undefined) {
+  if (!seen) return { head: Prisma.empty, where: Prisma.empty };
+  return {
+    head: Prisma.sql`WITH admitted AS MATERIALIZED (
+      SELECT ledger_lock_scopes_unchanged(${seen.keys}::text[], ${seen.changed.map(String)}::bigint[],
+                                          ${seen.admissionEpoch.toString()}::bigint) AS ok)`,
+    where: Prisma.sql`WHERE (SELECT ok FROM admitted)`,
+  };
+}
+
 /** The scope columns of an entry row, as the ledger's rules name them. */
 function scopeOfRow(r: Row): LedgerScope {
   return {
@@ -142,31 +157,83 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
 }
 
 /**
- * Each scope's movements per kind and date ($1: the scope keys), from the figures the ledger keeps
- * (migration ..._scope_histories).
+ * A scope's kept figures (migration ..._ledger_figures) as text, exact whatever the server's
+ * DateStyle: per kind of movement, the dates that have any as JSON (always ISO dates) and the
+ * running total at the end of each; beside them the stamp of the transaction that last changed
+ * the row (0 when none is kept).
  */
-export const SCOPE_HISTORIES_SQL = `SELECT scope_key AS key, kind, on_date AS "date", amount
-  FROM ledger_scope_histories($1::text[])`;
+const FIGURES_COLUMNS = `f.scope_key AS key, COALESCE(f.changed_tx, 0)::text AS changed,
+  to_json(f.allocation_days)::text AS "allocationDays", f.allocation_totals::text AS "allocationTotals",
+  to_json(f.disbursement_days)::text AS "disbursementDays", f.disbursement_totals::text AS "disbursementTotals",
+  to_json(f.refund_days)::text AS "refundDays", f.refund_totals::text AS "refundTotals",
+  to_json(f.carry_forward_days)::text AS "carryForwardDays", f.carry_forward_totals::text AS "carryForwardTotals"`;
+
+/** The scopes' figures ($1: the scope keys), without their locks. */
+export const SCOPE_FIGURES_SQL = `SELECT ${FIGURES_COLUMNS} FROM ledger_figures f WHERE f.scope_key = ANY($1::text[])`;
 
 /**
- * The same, once the scopes' locks are held ($1 sorted), in one round trip; beside it the
- * admission epoch (migration ..._admission_epoch), on a row of its own when no scope has a
- * movement yet. bench/lib/ledger-load.ts sends it too.
+ * The same, once the scopes' locks are held ($1 sorted), in one round trip
+ * (ledger_lock_scope_figures, migration ..._scopes_unchanged); beside it the admission epoch
+ * (migration ..._admission_epoch), on a row of its own when no scope has figures yet.
  */
 export const LOCK_SCOPE_HISTORIES_SQL = `
-  SELECT v.admission_epoch::text AS epoch, h.scope_key AS key, h.kind, h.on_date AS "date", h.amount
-  FROM ledger_version v LEFT JOIN ledger_lock_scope_histories($1::text[]) h ON true`;
+  SELECT v.admission_epoch::text AS epoch, ${FIGURES_COLUMNS}
+  FROM ledger_version v LEFT JOIN ledger_lock_scope_figures($1::text[]) f ON true`;
 
-type HistoryRow = { key: string | null; kind: Movement["kind"]; date: string; amount: string };
+/**
+ * The same without the locks, all from one snapshot: what a write alone is judged on, before
+ * ledger_lock_scopes_unchanged checks that no stamp (nor the epoch) moved since.
+ * bench/lib/ledger-load.ts sends it too.
+ */
+export const SCOPE_SNAPSHOT_SQL = `
+  SELECT v.admission_epoch::text AS epoch, ${FIGURES_COLUMNS}
+  FROM ledger_version v LEFT JOIN ledger_figures f ON f.scope_key = ANY($1::text[])`;
 
-function historiesByScope(rows: HistoryRow[]): Map<string, Movement[]> {
+/** What a write alone was judged on: its scopes (sorted), the stamp of each (-1: no figures yet), the epoch. */
+export type ScopeSnapshot = {
+  histories: Map<string, Movement[]>;
+  keys: string[];
+  changed: bigint[];
+  admissionEpoch: bigint;
+};
+
+type FiguresRow = {
+  key: string | null;
+  changed: string;
+  allocationDays: string | null;
+  allocationTotals: string | null;
+  disbursementDays: string | null;
+  disbursementTotals: string | null;
+  refundDays: string | null;
+  refundTotals: string | null;
+  carryForwardDays: string | null;
+  carryForwardTotals: string | null;
+};
+
+/** A kind's running totals turned back into each date's movement. */
+function pushMovements(into: Movement[], kind: Movement["kind"], days: string | null, totals: string | null) {
+  if (!days || !totals || totals === "{}") return;
+  const ds = JSON.parse(days) as string[];
+  const ts = totals.slice(1, -1).split(",");
+  let before = 0n;
+  for (let i = 0; i < ds.length; i++) {
+    const total = BigInt(ts[i]!);
+    into.push({ kind, date: ds[i]!, amount: total - before });
+    before = total;
+  }
+}
+
+/** Each scope's movements per kind and date: what the ledger's rules judge a write against. */
+function historiesByScope(rows: FiguresRow[]): Map<string, Movement[]> {
   const out = new Map<string, Movement[]>();
   for (const r of rows) {
     if (r.key === null) continue;
-    const list = out.get(r.key);
-    const m: Movement = { kind: r.kind, date: r.date, amount: BigInt(r.amount) };
-    if (list) list.push(m);
-    else out.set(r.key, [m]);
+    const moves: Movement[] = [];
+    pushMovements(moves, "allocation", r.allocationDays, r.allocationTotals);
+    pushMovements(moves, "disbursement", r.disbursementDays, r.disbursementTotals);
+    pushMovements(moves, "refund", r.refundDays, r.refundTotals);
+    pushMovements(moves, "carryForward", r.carryForwardDays, r.carryForwardTotals);
+    if (moves.length > 0) out.set(r.key, moves);
   }
   return out;
 }
@@ -211,11 +278,36 @@ export function createLedgerRepository(prisma: PrismaClient) {
       tx: Db,
       scopes: LedgerScope[],
     ): Promise<{ histories: Map<string, Movement[]>; admissionEpoch: bigint }> {
-      const rows = await tx.$queryRawUnsafe<(HistoryRow & { epoch: string })[]>(
+      const rows = await tx.$queryRawUnsafe<(FiguresRow & { epoch: string })[]>(
         LOCK_SCOPE_HISTORIES_SQL,
         sortedKeys(scopes),
       );
       return { histories: historiesByScope(rows), admissionEpoch: BigInt(rows[0]!.epoch) };
+    },
+
+    /** The scopes as SCOPE_SNAPSHOT_SQL reads them, without locks, in one round trip. */
+    async scopeSnapshot(scopes: LedgerScope[]): Promise<ScopeSnapshot> {
+      const keys = sortedKeys(scopes);
+      const rows = await prisma.$queryRawUnsafe<(FiguresRow & { epoch: string })[]>(SCOPE_SNAPSHOT_SQL, keys);
+      const stamps = new Map(rows.map((r) => [r.key, BigInt(r.changed ?? -1)]));
+      return {
+        histories: historiesByScope(rows),
+        keys,
+        changed: keys.map((k) => stamps.get(k) ?? -1n),
+        admissionEpoch: BigInt(rows[0]!.epoch),
+      };
+    },
+
+    /**
+     * A write in a transaction of its own, its statements sent on the client itself (one round
+     * trip each, each committed alone), with the guard's refusal named as in `transaction`.
+     */
+    async alone<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      try {
+        return await fn(prisma);
+      } catch (e) {
+        throw guardRefusal(e) ?? e;
+      }
     },
 
     /** The admission epoch now: what posts keep the plans and closings by (src/ledger/admission-contexts.ts). */
@@ -236,9 +328,20 @@ export function createLedgerRepository(prisma: PrismaClient) {
       return new Map(rows.map((r) => [r.id, { ...scopeOfRow(r), date: utcDateToLocalDate(r.date) }]));
     },
 
-    async insertAllocations(tx: Db, inputs: AllocationInput[], postedBy: string): Promise<AllocationEntry[]> {
+    /**
+     * Inserts the allocations; with `seen` (a write alone, on the client), only once their scopes'
+     * locks are held and nothing changed since `seen` was read: none is inserted otherwise.
+     */
+    async insertAllocations(
+      tx: Db,
+      inputs: AllocationInput[],
+      postedBy: string,
+      seen?: ScopeSnapshot,
+    ): Promise<AllocationEntry[]> {
       const c = scopeArrays(inputs);
+      const u = unchangedSince(seen);
       const rows = await tx.$queryRaw<(Row & { decisionRef: string; decidedOn: Date })[]>`
+        ${u.head}
         INSERT INTO allocation (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
                                 amount, decision_ref, decided_on, corrects_id, reallocation_id, note, posted_by)
         SELECT u, p, y, co, s::"CapitalSource", ct::"CapitalType", a, r, d, k, re, n, ${postedBy}
@@ -249,18 +352,23 @@ export function createLedgerRepository(prisma: PrismaClient) {
                     ${inputs.map((a) => a.reallocationId?.toString() ?? null)}::bigint[],
                     ${inputs.map((a) => a.note ?? null)}::text[])
              WITH ORDINALITY AS t(u, p, y, co, s, ct, a, r, d, k, re, n, i)
+        ${u.where}
         ORDER BY i
         RETURNING ${ALLOCATION_COLUMNS}`;
       return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toAllocation);
     },
 
+    /** As insertAllocations, for disbursements. */
     async insertDisbursements(
       tx: Db,
       inputs: DisbursementInput[],
       postedBy: string,
+      seen?: ScopeSnapshot,
     ): Promise<DisbursementEntry[]> {
       const c = scopeArrays(inputs);
+      const u = unchangedSince(seen);
       const rows = await tx.$queryRaw<(Row & { reference: string; disbursedOn: Date })[]>`
+        ${u.head}
         INSERT INTO disbursement (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
                                   amount, disbursed_on, reference, corrects_id, note, posted_by)
         SELECT u, p, y, co, s::"CapitalSource", ct::"CapitalType", a, d, r, k, n, ${postedBy}
@@ -270,6 +378,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
                     ${inputs.map((d) => d.corrects?.toString() ?? null)}::bigint[],
                     ${inputs.map((d) => d.note ?? null)}::text[])
              WITH ORDINALITY AS t(u, p, y, co, s, ct, a, d, r, k, n, i)
+        ${u.where}
         ORDER BY i
         RETURNING ${DISBURSEMENT_COLUMNS}`;
       return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toDisbursement);
@@ -283,7 +392,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
     async scopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
       const keys = [...new Set(scopes.map(scopeKey))];
       if (keys.length === 0) return new Map();
-      return historiesByScope(await tx.$queryRawUnsafe<HistoryRow[]>(SCOPE_HISTORIES_SQL, keys));
+      return historiesByScope(await tx.$queryRawUnsafe<FiguresRow[]>(SCOPE_FIGURES_SQL, keys));
     },
 
     async listAllocations(f: EntryFilter): Promise<AllocationEntry[]> {

@@ -69,7 +69,8 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
         reply,
         records,
         { scope: `allocations:${by.keyId}`, key, body: req.body },
-        async (tx) => answerOf(batch, await write(tx)),
+        async (tx) => answerOf(batch, await write.inTransaction(tx)),
+        async () => answerOf(batch, await write.alone()),
       );
     },
   );
@@ -98,7 +99,8 @@ export const ledgerRoutes: FastifyPluginAsyncZod<Opts> = async (app, { ledger, m
         reply,
         records,
         { scope: `disbursements:${by.keyId}`, key, body: req.body },
-        async (tx) => answerOf(batch, await write(tx)),
+        async (tx) => answerOf(batch, await write.inTransaction(tx)),
+        async () => answerOf(batch, await write.alone()),
       );
     },
   );
