@@ -4,7 +4,7 @@
 import autocannon from "autocannon";
 import type { ScriptRunner } from "../../src/db/database.js";
 import { addDays, type LocalDate, todayIn } from "../../src/domain/local-date.js";
-import { SCOPE_SNAPSHOT_SQL } from "../../src/ledger/ledger.repository.js";
+import { LOCK_SCOPE_HISTORIES_SQL, SCOPE_SNAPSHOT_SQL } from "../../src/ledger/ledger.repository.js";
 import { percentile } from "./stats.js";
 
 export const PROGRAMS = ["NTM", "GNBV", "DTTS"] as const;
@@ -226,28 +226,28 @@ export function insertStatement(
 export const floorForm = (mode: Mode) => (mode === "single" ? "values" : "unnest");
 
 export type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
-/** The floor's connections: each statement alone in its transaction. */
-export type Direct = { query: Query };
+/** The floor's connections; `transaction` runs its statements on one connection, committed at the end. */
+export type Direct = { query: Query; transaction<T>(fn: (q: Query) => Promise<T>): Promise<T> };
 
 const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source, e.capitalType].join("|");
 
 /**
  * The statements the service sends for one post (no idempotency key), sent directly, each in a
- * transaction of its own: read the scopes' movements per kind and date from the kept figures,
- * with their stamps and the admission epoch (SCOPE_SNAPSHOT_SQL: what the ledger's rules judge
- * the post against), then the INSERT that first takes the scopes' locks and checks that nothing
- * moved since (src/ledger/ledger.repository.ts, insertDisbursements with `seen`); the database's
- * guard runs at its COMMIT.
+ * transaction of its own: read the scopes' kept figures with their stamps and the admission epoch
+ * (SCOPE_SNAPSHOT_SQL: what the ledger's rules judge the post against), then the INSERT that
+ * first takes the scopes' locks and checks that nothing moved since (src/ledger/ledger.repository.ts,
+ * insertDisbursements with `seen`); the database's guard runs at its COMMIT. When a concurrent
+ * post moved a scope, the service's fallback: in one transaction, the scopes' locks and figures
+ * (LOCK_SCOPE_HISTORIES_SQL), then the INSERT.
  */
 export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
   const keys = [...new Set(entries.map(scopeKey))].sort();
   const rows = (await db.query(SCOPE_SNAPSHOT_SQL, [keys])) as {
     epoch: string;
     key: string | null;
-    kind: string;
-    amount: string;
+    changed: string;
   }[];
-  const stamps = new Map(rows.filter((r) => r.kind === "changed").map((r) => [r.key, r.amount]));
+  const stamps = new Map(rows.map((r) => [r.key, r.changed]));
   const { sql, params } = insertStatement(entries, "unnest");
   const n = params.length;
   const inserted = await db.query(
@@ -256,7 +256,11 @@ export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
      ${sql.replace("ORDER BY o", "WHERE (SELECT ok FROM admitted) ORDER BY o")}`,
     [...params, keys, keys.map((k) => stamps.get(k) ?? "-1"), rows[0]!.epoch],
   );
-  if (inserted.length !== entries.length) throw new Error("a checked post's scopes moved under it");
+  if (inserted.length > 0) return;
+  await db.transaction(async (q) => {
+    await q(LOCK_SCOPE_HISTORIES_SQL, [keys]);
+    await q(sql, params);
+  });
 }
 
 /** The floor: `concurrency` loops each doing what one request would, until the time is up. */

@@ -88,6 +88,20 @@ async function openDirect(
     const pool = new pg.Pool({ connectionString: env.databaseUrl, max: size });
     return {
       query: async (sql, params) => (await pool.query(sql, params)).rows,
+      async transaction(fn) {
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          const out = await fn(async (sql, params) => (await client.query(sql, params)).rows);
+          await client.query("COMMIT");
+          return out;
+        } catch (e) {
+          await client.query("ROLLBACK");
+          throw e;
+        } finally {
+          client.release();
+        }
+      },
       close: () => pool.end(),
     };
   }
@@ -97,6 +111,8 @@ async function openDirect(
   await lite.waitReady;
   return {
     query: async (sql, params) => (await lite.query(sql, params)).rows,
+    transaction: (fn) =>
+      lite.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows)),
     close: async () => {
       await lite.close();
       await lock.release();
@@ -215,7 +231,7 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
     "own `INSERT ... SELECT FROM unnest(...)`), made",
     `directly by ${ctx.opts.connections} concurrent loops in one process (a \`pg\` pool of ${ctx.opts.connections}, or PGlite's \`query\` in process)`,
     "into a second database seeded alike. Beside it, for the analysis only, the statements the service sends",
-    "for a post without an Idempotency-Key (its scopes' movements read, then the INSERT that takes their locks and checks nothing moved; the guard at its COMMIT)",
+    "for a post without an Idempotency-Key (its scopes' kept figures read, then the INSERT that takes their locks and checks nothing moved; the guard at its COMMIT)",
     "sent the same direct way: what the checks cost without HTTP, Fastify, zod and Prisma. Each round",
     `runs API, floor, then checked statements, ${ctx.opts.durationS} s each; ${ctx.opts.rounds} rounds after a warm-up;`,
     "median (min–max); ratios are of the medians.",
