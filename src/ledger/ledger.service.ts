@@ -69,39 +69,38 @@ const STALE_ATTEMPTS = 5;
 // createManyAndReturn binds one parameter per column and row; PostgreSQL allows 65,535.
 const INSERT_CHUNK = 1000;
 
-// Built field by field, not from a spread scope: V8 copies spreads through a slow generic path
-// (a third of a millisecond per batch of 100 in a CPU profile of batch posts).
-const allocationAdmissions = (entries: AllocationInput[]): Admission[] =>
-  entries.map((e, entry) => ({
+/**
+ * An entry as admission sees it, built field by field, not from a spread scope: V8 copies spreads
+ * through a slow generic path (3.5% of a CPU profile of batch posts on PostgreSQL).
+ */
+function admissionOf(
+  e: AllocationInput | DisbursementInput,
+  kind: MovementKind,
+  date: LocalDate,
+  entry: number,
+  dateField: string,
+): Admission {
+  return {
     unitCode: e.unitCode,
     program: e.program,
     planYear: e.planYear,
     carriedOverFrom: e.carriedOverFrom,
     source: e.source,
     capitalType: e.capitalType,
-    kind: "allocation",
-    date: e.decidedOn,
+    kind,
+    date,
     amount: e.amount,
     entry,
-    dateField: "decidedOn",
+    dateField,
     restatement: e.restatement,
-  }));
+  };
+}
+
+const allocationAdmissions = (entries: AllocationInput[]): Admission[] =>
+  entries.map((e, entry) => admissionOf(e, "allocation", e.decidedOn, entry, "decidedOn"));
 
 const disbursementAdmissions = (entries: DisbursementInput[]): Admission[] =>
-  entries.map((e, entry) => ({
-    unitCode: e.unitCode,
-    program: e.program,
-    planYear: e.planYear,
-    carriedOverFrom: e.carriedOverFrom,
-    source: e.source,
-    capitalType: e.capitalType,
-    kind: "disbursement",
-    date: e.disbursedOn,
-    amount: e.amount,
-    entry,
-    dateField: "disbursedOn",
-    restatement: e.restatement,
-  }));
+  entries.map((e, entry) => admissionOf(e, "disbursement", e.disbursedOn, entry, "disbursedOn"));
 
 export function createLedgerService(d: Deps) {
   const { repo, catalog, today } = d;
