@@ -1,8 +1,9 @@
 // Posting and reading the ledger. Every movement of money, whoever writes it (a post, an import,
 // a reallocation approval, a carry-forward, a refund), is admitted here by the ledger's rules
-// (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): under the scopes' locks, its
-// dates and closed periods, then the ledger it would leave at every date. The database's guard
-// checks the same at COMMIT.
+// (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): its dates and closed periods,
+// then the ledger it would leave at every date, judged on the scopes as read under their locks
+// (or, for a post alone in its transaction, as read just before and found unchanged once the
+// locks are held: writeAlone). The database's guard checks the same at COMMIT.
 import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
 import { closedBy, closedPeriodIssue } from "../domain/closed-period.js";
