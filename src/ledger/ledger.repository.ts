@@ -168,11 +168,8 @@ const FIGURES_COLUMNS = `f.scope_key AS key, COALESCE(f.changed_tx, 0)::text AS 
   to_json(f.refund_days)::text AS "refundDays", f.refund_totals::text AS "refundTotals",
   to_json(f.carry_forward_days)::text AS "carryForwardDays", f.carry_forward_totals::text AS "carryForwardTotals"`;
 
-/** The scopes' figures ($1: the scope keys), without their locks. */
-export const SCOPE_FIGURES_SQL = `SELECT ${FIGURES_COLUMNS} FROM ledger_figures f WHERE f.scope_key = ANY($1::text[])`;
-
 /**
- * The same, once the scopes' locks are held ($1 sorted), in one round trip
+ * The scopes' figures ($1: the scope keys) once their locks are held ($1 sorted), in one round trip
  * (ledger_lock_scope_figures, migration ..._scopes_unchanged); beside it the admission epoch
  * (migration ..._admission_epoch), on a row of its own when no scope has figures yet.
  */
@@ -182,8 +179,8 @@ export const LOCK_SCOPE_HISTORIES_SQL = `
 
 /**
  * The same without the locks, all from one snapshot: what a write alone is judged on, before
- * ledger_lock_scopes_unchanged checks that no stamp (nor the epoch) moved since.
- * bench/lib/ledger-load.ts sends it too.
+ * ledger_lock_scopes_unchanged checks that no stamp (nor the epoch) moved since; and what imports
+ * and reallocations read in their own transactions. bench/lib/ledger-load.ts sends it too.
  */
 export const SCOPE_SNAPSHOT_SQL = `
   SELECT v.admission_epoch::text AS epoch, ${FIGURES_COLUMNS}
@@ -392,7 +389,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
     async scopeHistories(tx: Db, scopes: LedgerScope[]): Promise<Map<string, Movement[]>> {
       const keys = [...new Set(scopes.map(scopeKey))];
       if (keys.length === 0) return new Map();
-      return historiesByScope(await tx.$queryRawUnsafe<FiguresRow[]>(SCOPE_FIGURES_SQL, keys));
+      return historiesByScope(await tx.$queryRawUnsafe<FiguresRow[]>(SCOPE_SNAPSHOT_SQL, keys));
     },
 
     async listAllocations(f: EntryFilter): Promise<AllocationEntry[]> {
