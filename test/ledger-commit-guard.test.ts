@@ -1,6 +1,6 @@
 // The database's guard runs at COMMIT (no statement of its own before it): its refusal is still a
 // 422 naming the guard's rule, and nothing is written. And a post reads its scopes' movements only
-// once it holds their locks (ledger_lock_scope_figures): a write committed while it waited counts.
+// once it holds their locks (ledger_scope_rows): a write committed while it waited counts.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RuleViolationError } from "../src/domain/errors.js";

@@ -157,34 +157,21 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
 }
 
 /**
- * A scope's kept figures (migration ..._ledger_figures) as text, exact whatever the server's
- * DateStyle: per kind of movement, the dates that have any as JSON (always ISO dates) and the
- * running total at the end of each; beside them the stamp of the transaction that last changed
- * the row (0 when none is kept).
+ * The scopes' kept figures ($1: the scope keys, sorted) as text, exact whatever the server's
+ * DateStyle, with the stamp of the transaction that last changed each and the admission epoch
+ * (migration ..._admission_epoch), in one round trip: ledger_scope_rows (migration ..._scope_rows),
+ * a PL/pgSQL function so that its plan is kept.
+ *
+ * Under the scopes' locks: what a write in a transaction is admitted against.
  */
-const FIGURES_COLUMNS = `f.scope_key AS key, COALESCE(f.changed_tx, 0)::text AS changed,
-  to_json(f.allocation_days)::text AS "allocationDays", f.allocation_totals::text AS "allocationTotals",
-  to_json(f.disbursement_days)::text AS "disbursementDays", f.disbursement_totals::text AS "disbursementTotals",
-  to_json(f.refund_days)::text AS "refundDays", f.refund_totals::text AS "refundTotals",
-  to_json(f.carry_forward_days)::text AS "carryForwardDays", f.carry_forward_totals::text AS "carryForwardTotals"`;
-
-/**
- * The scopes' figures ($1: the scope keys) once their locks are held ($1 sorted), in one round trip
- * (ledger_lock_scope_figures, migration ..._scopes_unchanged); beside it the admission epoch
- * (migration ..._admission_epoch), on a row of its own when no scope has figures yet.
- */
-export const LOCK_SCOPE_HISTORIES_SQL = `
-  SELECT v.admission_epoch::text AS epoch, ${FIGURES_COLUMNS}
-  FROM ledger_version v LEFT JOIN ledger_lock_scope_figures($1::text[]) f ON true`;
+export const LOCK_SCOPE_HISTORIES_SQL = "SELECT * FROM ledger_scope_rows($1::text[], true)";
 
 /**
  * The same without the locks, all from one snapshot: what a write alone is judged on, before
  * ledger_lock_scopes_unchanged checks that no stamp (nor the epoch) moved since; and what imports
  * and reallocations read in their own transactions. bench/lib/ledger-load.ts sends it too.
  */
-export const SCOPE_SNAPSHOT_SQL = `
-  SELECT v.admission_epoch::text AS epoch, ${FIGURES_COLUMNS}
-  FROM ledger_version v LEFT JOIN ledger_figures f ON f.scope_key = ANY($1::text[])`;
+export const SCOPE_SNAPSHOT_SQL = "SELECT * FROM ledger_scope_rows($1::text[], false)";
 
 /** What a write alone was judged on: its scopes (sorted), the stamp of each (-1: no figures yet), the epoch. */
 export type ScopeSnapshot = {
