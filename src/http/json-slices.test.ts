@@ -8,6 +8,34 @@ async function text(v: unknown): Promise<string> {
   return s;
 }
 
+describe("stringifyJson", () => {
+  it("writes what JSON.stringify writes, where JSON.stringify can", () => {
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.string(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.date({ noInvalidDate: true }),
+        fc.array(tie("node"), { maxLength: 20 }),
+        fc.dictionary(fc.string(), tie("node"), { maxKeys: 5 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(stringifyJson(v)).toBe(JSON.stringify(v) ?? "null");
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("writes big integers as plain integers", () => {
+    expect(stringifyJson({ a: 2n ** 70n, b: [-1n, { c: 0n }] })).toBe(`{"a":${2n ** 70n},"b":[-1,{"c":0}]}`);
+  });
+});
+
 describe("jsonSlices", () => {
   it("writes exactly what stringifyJson writes, big integers included", async () => {
     const value = fc.letrec((tie) => ({

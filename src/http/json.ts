@@ -4,6 +4,20 @@ export function stringifyJson(value: unknown): string {
   return write(value) ?? "null";
 }
 
+// Keys are few and repeat in every item of a list: each is quoted once. Request bodies are written
+// here too (idempotency hashes), so the keys kept are bounded; others are quoted each time.
+const quotedKeys = new Map<string, string>();
+function quoted(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = JSON.stringify(key);
+    if (quotedKeys.size < 2048) quotedKeys.set(key, q);
+  }
+  return q;
+}
+
+// Concatenation, not arrays of parts joined: a batch answer of 100 entries spent 4.6% of the
+// service's time here, much of it building and collecting those arrays.
 function write(value: unknown): string | undefined {
   switch (typeof value) {
     case "bigint":
@@ -21,13 +35,22 @@ function write(value: unknown): string | undefined {
   }
   if (value === null) return "null";
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map((v) => write(v) ?? "null").join(",")}]`;
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    const s = write(v);
-    if (s !== undefined) parts.push(`${JSON.stringify(k)}:${s}`);
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? "," : ""}${write(value[i]) ?? "null"}`;
+    return `${out}]`;
   }
-  return `{${parts.join(",")}}`;
+  let out = "{";
+  let first = true;
+  const record = value as Record<string, unknown>;
+  for (const k in record) {
+    if (!Object.hasOwn(record, k)) continue;
+    const s = write(record[k]);
+    if (s === undefined) continue;
+    out += `${first ? "" : ","}${quoted(k)}:${s}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /** Arrays at least this long are written element by element, yielding between slices. */
@@ -67,7 +90,7 @@ export async function* jsonSlices(value: unknown): AsyncGenerator<string> {
     let first = true;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (x === undefined || typeof x === "function" || typeof x === "symbol") continue;
-      pending += `${first ? "" : ","}${JSON.stringify(k)}:`;
+      pending += `${first ? "" : ","}${quoted(k)}:`;
       first = false;
       yield* walk(x);
     }
