@@ -113,7 +113,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   });
   // Started by the caller (src/main.ts) and closed by it, like the schedule.
   const revocations = opts.revocations ? createKeyRevocations({ ...opts.revocations, sink: apiKeys }) : null;
-  const ledgerRepo = createLedgerRepository(db.prisma);
+  const ledgerRepo = createLedgerRepository(db.prisma, db.direct);
   const audit = createAuditRepository(db.prisma);
   // Working days: read by the plans (due-date flags), the rules and closings (moved due dates).
   const calendar = createCalendarService({ repo: createCalendarRepository(db.prisma), audit, today });

@@ -13,7 +13,7 @@ let t: TestApp;
 let repo: ReturnType<typeof createLedgerRepository>;
 beforeAll(async () => {
   t = await createTestApp();
-  repo = createLedgerRepository(t.db.prisma);
+  repo = createLedgerRepository(t.db.prisma, t.db.direct);
 });
 afterAll(() => t?.close());
 
@@ -82,7 +82,21 @@ describe("a write alone in its transaction", () => {
       reference: "ALONE-1",
       postedBy: "test",
     });
-    expect(await disbursed(code)).toBe(2);
+    // Read without Prisma (db.direct), the row is what Prisma reads: ids and amounts as BigInt,
+    // the date as entered whatever the process's time zone (pg alone reads a date as local midnight).
+    const listed = await repo.listDisbursements({ unitCodes: [code] });
+    expect(rows[0]).toEqual(listed.find((e) => e.id === rows[0]!.id));
+    expect(rows[0]!.disbursedOn).toBe("2022-06-30");
+    const zone = process.env.TZ;
+    process.env.TZ = "Asia/Ho_Chi_Minh"; // east of UTC: a local midnight falls on the day before in UTC
+    try {
+      const again = await repo.scopeSnapshot([scopeOf(code)]);
+      expect((await insertIfUnchanged(code, again))[0]!.disbursedOn).toBe("2022-06-30");
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    expect(await disbursed(code)).toBe(3);
   });
 
   it("inserts nothing when a scope read without figures has some by then", async () => {

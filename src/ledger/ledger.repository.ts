@@ -1,5 +1,6 @@
 // The ledger's tables. Sums happen in SQL; rows are only ever inserted (a trigger rejects the rest).
 
+import type { RawSql } from "../db/database.js";
 import { DomainError } from "../domain/errors.js";
 import { type CorrectedEntry, type Movement, scopeKey } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
@@ -225,7 +226,11 @@ function historiesByScope(rows: FiguresRow[]): Map<string, Movement[]> {
 /** The scopes' keys, each once, sorted: every locker takes them in this order (no deadlock). */
 const sortedKeys = (scopes: LedgerScope[]) => [...new Set(scopes.map(scopeKey))].sort();
 
-export function createLedgerRepository(prisma: PrismaClient) {
+/**
+ * `direct` answers the statements a write alone sends (its read and its INSERT): the Prisma client
+ * by default, the database's pool without Prisma in the service (src/db/database.ts).
+ */
+export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = prisma) {
   return {
     /** The client itself, for work that needs no transaction of its own. */
     client: prisma as Db,
@@ -272,7 +277,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
     /** The scopes as SCOPE_SNAPSHOT_SQL reads them, without locks, in one round trip. */
     async scopeSnapshot(scopes: LedgerScope[]): Promise<ScopeSnapshot> {
       const keys = sortedKeys(scopes);
-      const rows = await prisma.$queryRawUnsafe<(FiguresRow & { epoch: string })[]>(SCOPE_SNAPSHOT_SQL, keys);
+      const rows = await direct.$queryRawUnsafe<(FiguresRow & { epoch: string })[]>(SCOPE_SNAPSHOT_SQL, keys);
       const stamps = new Map(rows.map((r) => [r.key, BigInt(r.changed ?? -1)]));
       return {
         histories: historiesByScope(rows),
@@ -286,9 +291,9 @@ export function createLedgerRepository(prisma: PrismaClient) {
      * A write in a transaction of its own, its statements sent on the client itself (one round
      * trip each, each committed alone), with the guard's refusal named as in `transaction`.
      */
-    async alone<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    async alone<T>(fn: (db: RawSql) => Promise<T>): Promise<T> {
       try {
-        return await fn(prisma);
+        return await fn(direct);
       } catch (e) {
         throw guardRefusal(e) ?? e;
       }
@@ -317,7 +322,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
      * locks are held and nothing changed since `seen` was read: none is inserted otherwise.
      */
     async insertAllocations(
-      tx: Db,
+      tx: RawSql,
       inputs: AllocationInput[],
       postedBy: string,
       seen?: ScopeSnapshot,
@@ -344,7 +349,7 @@ export function createLedgerRepository(prisma: PrismaClient) {
 
     /** As insertAllocations, for disbursements. */
     async insertDisbursements(
-      tx: Db,
+      tx: RawSql,
       inputs: DisbursementInput[],
       postedBy: string,
       seen?: ScopeSnapshot,

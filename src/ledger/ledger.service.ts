@@ -6,6 +6,7 @@
 // locks are held: writeAlone). The database's guard checks the same at COMMIT.
 import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
+import type { RawSql } from "../db/database.js";
 import { closedBy, closedPeriodIssue } from "../domain/closed-period.js";
 import type { ClosingsReader, Restatement } from "../domain/closing.js";
 import { dateIssues } from "../domain/entry-dates.js";
@@ -243,7 +244,7 @@ export function createLedgerService(d: Deps) {
     moves: Admission[],
     by: Principal,
     years: number[],
-    insert: (db: Db, seen: ScopeSnapshot) => Promise<R[]>,
+    insert: (db: RawSql, seen: ScopeSnapshot) => Promise<R[]>,
     inTransaction: (tx: Db) => Promise<R[]>,
   ): Promise<R[]> {
     if (moves.length > INSERT_CHUNK || moves.some((m) => m.restatement)) return transaction(inTransaction);
@@ -395,7 +396,8 @@ export function createLedgerService(d: Deps) {
     const years = entries.map((e) => e.planYear);
     await contexts.ensure(years);
     const inTransaction = (tx: Db) => writeAllocations(tx, entries, by, contexts.current(years));
-    const insert = (db: Db, seen: ScopeSnapshot) => repo.insertAllocations(db, entries, actorOf(by), seen);
+    const insert = (db: RawSql, seen: ScopeSnapshot) =>
+      repo.insertAllocations(db, entries, actorOf(by), seen);
     return {
       inTransaction,
       alone: () => writeAlone(allocationAdmissions(entries), by, years, insert, inTransaction),
@@ -418,7 +420,8 @@ export function createLedgerService(d: Deps) {
     const years = entries.map((e) => e.planYear);
     await contexts.ensure(years);
     const inTransaction = (tx: Db) => writeDisbursements(tx, entries, by, contexts.current(years));
-    const insert = (db: Db, seen: ScopeSnapshot) => repo.insertDisbursements(db, entries, actorOf(by), seen);
+    const insert = (db: RawSql, seen: ScopeSnapshot) =>
+      repo.insertDisbursements(db, entries, actorOf(by), seen);
     return {
       inTransaction,
       alone: () => writeAlone(disbursementAdmissions(entries), by, years, insert, inTransaction),
