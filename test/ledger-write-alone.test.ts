@@ -84,7 +84,7 @@ describe("a write alone in its transaction", () => {
     });
     // Read without Prisma (db.direct), the row is what Prisma reads: ids and amounts as BigInt,
     // the date as entered whatever the process's time zone (pg alone reads a date as local midnight).
-    const listed = await repo.listDisbursements({ unitCodes: [code] });
+    const listed = await repo.listDisbursements({ unitCodes: [code], limit: 100 });
     expect(rows[0]).toEqual(listed.find((e) => e.id === rows[0]!.id));
     expect(rows[0]!.disbursedOn).toBe("2022-06-30");
     const zone = process.env.TZ;
