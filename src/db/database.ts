@@ -222,6 +222,9 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
   };
 }
 
+/** Statement texts the direct client prepares: its few statements, with room to spare. */
+const MAX_PREPARED = 32;
+
 // The types Prisma's raw queries answer differently from pg: int8 as BigInt (pg: a string) and a
 // date as UTC midnight (pg: local midnight, which moves the day west of UTC).
 const PRISMA_TYPES = {
@@ -261,16 +264,29 @@ function overPool(
       }
     },
   };
+  // On PostgreSQL each statement text is prepared once per connection, so the server parses and
+  // plans a post's INSERT once, not on every post (about 80 µs each time). Not on PGlite: its pool
+  // clients share one session, where a replaced client's statements would still be prepared.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    if (kind !== "postgres") return undefined;
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) {
+      name = `dm_direct_${names.size}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const send = async <T>(text: string, values: unknown[]) =>
+    (await pool.query({ name: nameOf(text), text, values, types: PRISMA_TYPES })).rows as T;
   const direct: RawSql = {
-    async $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
+    $queryRaw<T>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) {
       const q = Array.isArray(query)
         ? Prisma.sql(query as TemplateStringsArray, ...values)
         : (query as Prisma.Sql);
-      return (await pool.query({ text: q.text, values: q.values, types: PRISMA_TYPES })).rows as T;
+      return send<T>(q.text, q.values);
     },
-    async $queryRawUnsafe<T>(query: string, ...values: unknown[]) {
-      return (await pool.query({ text: query, values, types: PRISMA_TYPES })).rows as T;
-    },
+    $queryRawUnsafe: <T>(query: string, ...values: unknown[]) => send<T>(query, values),
   };
   return {
     kind,
