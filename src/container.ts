@@ -22,7 +22,7 @@ import { createCalendarRepository } from "./calendar/calendar.repository.js";
 import { createCalendarService } from "./calendar/calendar.service.js";
 import { createCatalogRepository } from "./catalog/catalog.repository.js";
 import { createCatalogService } from "./catalog/catalog.service.js";
-import { type Clock, systemClock } from "./clock.js";
+import { type Clock, systemClock, todayOn } from "./clock.js";
 import { createClosingsRepository } from "./closings/closings.repository.js";
 import { createClosingsService } from "./closings/closings.service.js";
 import { type Config, DEFAULT_OUTBOX, type OutboxConfig } from "./config.js";
@@ -30,7 +30,6 @@ import { createDashboardRepository } from "./dashboard/dashboard.repository.js";
 import { createDashboardService } from "./dashboard/dashboard.service.js";
 import type { Database } from "./db/database.js";
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from "./domain/alert-policy-settings.js";
-import { type LocalDate, todayIn } from "./domain/local-date.js";
 import type { WorkingCalendar } from "./domain/working-days.js";
 import { createDutiesRepository } from "./duties/duties.repository.js";
 import { createDutiesService } from "./duties/duties.service.js";
@@ -103,7 +102,7 @@ const EVALUATION_LOCK = 0x646d_616c;
 
 export function createContainer(db: Database, opts: ContainerOptions) {
   const clock = opts.clock ?? systemClock;
-  const today = (): LocalDate => todayIn(clock.now());
+  const today = todayOn(clock);
   const catalogRepo = createCatalogRepository(db.prisma);
   const catalog = createCatalogService({ repo: catalogRepo });
   const apiKeys = createApiKeysService({
