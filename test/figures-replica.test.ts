@@ -55,7 +55,7 @@ async function expectSameAsLedger(repo: ReturnType<typeof createRulesRepository>
 
 describe("the kept figures' copy in memory", () => {
   it("follows every post, re-reading only the scopes written since its last read", async () => {
-    const replica = createFiguresReplica(t.db.prisma);
+    const replica = createFiguresReplica(t.db.direct);
     const repo = createRulesRepository(t.db.prisma, { replica });
     await expectSameAsLedger(repo);
     expect(replica.stats()).toMatchObject({ reloads: 1, refreshes: 0 });
@@ -80,7 +80,7 @@ describe("the kept figures' copy in memory", () => {
   });
 
   it("sees a post made through another instance (another copy over the same database)", async () => {
-    const here = createFiguresReplica(t.db.prisma);
+    const here = createFiguresReplica(t.db.direct);
     const repo = createRulesRepository(t.db.prisma, { replica: here });
     await expectSameAsLedger(repo);
     // The service's own container keeps its own copy: a post through it is another writer here.
@@ -91,7 +91,7 @@ describe("the kept figures' copy in memory", () => {
   });
 
   it("answers reads made while posts commit as the ledger stood at some moment no older than the read", async () => {
-    const replica = createFiguresReplica(t.db.prisma);
+    const replica = createFiguresReplica(t.db.direct);
     const repo = createRulesRepository(t.db.prisma, { replica });
     // What M90 counts as disbursed, all pairs together, in a read started now.
     const disbursedNow = async () =>
@@ -130,7 +130,7 @@ describe("the kept figures' copy in memory", () => {
   });
 
   it("reloads whole after the figures are rebuilt, dropping a scope the rebuild dropped", async () => {
-    const replica = createFiguresReplica(t.db.prisma);
+    const replica = createFiguresReplica(t.db.direct);
     const repo = createRulesRepository(t.db.prisma, { replica });
     await expectSameAsLedger(repo);
     // A scope kept by mistake (no entry makes it), then a rebuild that removes it.

@@ -34,7 +34,7 @@ const rulesOver = (source: "figures" | "copy" | "entries") =>
   createRulesService({
     repo:
       source === "copy"
-        ? createRulesRepository(t.db.prisma, { replica: createFiguresReplica(t.db.prisma) })
+        ? createRulesRepository(t.db.prisma, { replica: createFiguresReplica(t.db.direct) })
         : createRulesRepository(t.db.prisma, { source }),
     plans: t.container.plans,
     units: t.container.catalog,

@@ -63,7 +63,7 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", db: Database):
   // The copy of the kept figures a national read answers from: its whole load, and what it holds.
   gc?.();
   const heapBefore = process.memoryUsage();
-  const replica = createFiguresReplica(db.prisma);
+  const replica = createFiguresReplica(db.direct);
   const loadStart = performance.now();
   await replica.figures(2022);
   const copyLoadMs = performance.now() - loadStart;
