@@ -226,8 +226,16 @@ export function insertStatement(
 export const floorForm = (mode: Mode) => (mode === "single" ? "values" : "unnest");
 
 export type Query = (sql: string, params: unknown[]) => Promise<unknown[]>;
-/** The floor's connections; `transaction` runs its statements on one connection, committed at the end. */
-export type Direct = { query: Query; transaction<T>(fn: (q: Query) => Promise<T>): Promise<T> };
+/**
+ * The floor's connections; `transaction` runs its statements on one connection, committed at the
+ * end. `named`, where given (PostgreSQL), sends a named statement, prepared once per connection:
+ * what the service does with a post alone's statements (src/db/database.ts, Database.direct).
+ */
+export type Direct = {
+  query: Query;
+  transaction<T>(fn: (q: Query) => Promise<T>): Promise<T>;
+  named?(name: string, sql: string, params: unknown[]): Promise<unknown[]>;
+};
 
 const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source, e.capitalType].join("|");
 
@@ -241,8 +249,10 @@ const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source,
  * (LOCK_SCOPE_HISTORIES_SQL), then the INSERT.
  */
 export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
+  const alone = (name: string, sql: string, params: unknown[]) =>
+    db.named ? db.named(name, sql, params) : db.query(sql, params);
   const keys = [...new Set(entries.map(scopeKey))].sort();
-  const rows = (await db.query(SCOPE_SNAPSHOT_SQL, [keys])) as {
+  const rows = (await alone("checked_read", SCOPE_SNAPSHOT_SQL, [keys])) as {
     epoch: string;
     key: string | null;
     changed: string;
@@ -250,7 +260,8 @@ export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
   const stamps = new Map(rows.map((r) => [r.key, r.changed]));
   const { sql, params } = insertStatement(entries, "unnest");
   const n = params.length;
-  const inserted = await db.query(
+  const inserted = await alone(
+    "checked_insert",
     `WITH admitted AS MATERIALIZED (
        SELECT ledger_lock_scopes_unchanged($${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::bigint) AS ok)
      ${sql.replace("ORDER BY o", "WHERE (SELECT ok FROM admitted) ORDER BY o")}`,

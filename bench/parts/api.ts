@@ -102,6 +102,7 @@ async function openDirect(
           client.release();
         }
       },
+      named: async (name, sql, params) => (await pool.query({ name, text: sql, values: params })).rows,
       close: () => pool.end(),
     };
   }
@@ -232,7 +233,7 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
     `directly by ${ctx.opts.connections} concurrent loops in one process (a \`pg\` pool of ${ctx.opts.connections}, or PGlite's \`query\` in process)`,
     "into a second database seeded alike. Beside it, for the analysis only, the statements the service sends",
     "for a post without an Idempotency-Key (its scopes' kept figures read, then the INSERT that takes their locks and checks nothing moved; the guard at its COMMIT)",
-    "sent the same direct way: what the checks cost without HTTP, Fastify, zod and Prisma. Each round",
+    "sent the same direct way (on PostgreSQL as named statements, as the service sends them): what the checks cost without HTTP, Fastify and zod. Each round",
     `runs API, floor, then checked statements, ${ctx.opts.durationS} s each; ${ctx.opts.rounds} rounds after a warm-up;`,
     "median (min–max); ratios are of the medians.",
     "",
