@@ -39,8 +39,9 @@ export type Database = {
   prisma: PrismaClient;
   raw: ScriptRunner;
   /**
-   * The ledger's statements that commit alone (a post's read and INSERT), sent on the pool without
-   * Prisma: its request pipeline and row conversion were a tenth of the service's time on posts.
+   * Statements that need no transaction and run often (a post alone's read and INSERT, the figures'
+   * copy's reads), sent on the pool without Prisma: its request pipeline and row conversion were a
+   * tenth of the service's time on posts.
    */
   direct: RawSql;
   ping(): Promise<void>;
@@ -226,7 +227,7 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
 const MAX_PREPARED = 32;
 
 // The types Prisma's raw queries answer differently from pg: int8 as BigInt (pg: a string) and a
-// date as UTC midnight (pg: local midnight, which moves the day west of UTC).
+// date as UTC midnight (pg: local midnight, which moves the day back a day east of UTC).
 const PRISMA_TYPES = {
   getTypeParser(oid: number, format?: string) {
     if (oid === pg.types.builtins.INT8) return (s: string) => BigInt(s);
