@@ -90,7 +90,7 @@ export type FiguresReplicaOptions = {
   maxYears?: number;
 };
 
-export function createFiguresReplica(prisma: RawSql, { maxYears = 2 }: FiguresReplicaOptions = {}) {
+export function createFiguresReplica(db: RawSql, { maxYears = 2 }: FiguresReplicaOptions = {}) {
   const copies = new Map<number, Copy>();
   // One refresh of a year at a time. A reader arriving during one waits for it, then checks the
   // version again: the one under way may have read before the reader's own post committed.
@@ -99,7 +99,7 @@ export function createFiguresReplica(prisma: RawSql, { maxYears = 2 }: FiguresRe
   let refreshes = 0;
 
   const read = (year: number, since: bigint | null, after = "") =>
-    prisma.$queryRaw<Row[]>(readSql(year, since, after));
+    db.$queryRaw<Row[]>(readSql(year, since, after));
 
   /** Applies rows read after the copy's snapshot; false when the figures were rebuilt meanwhile. */
   async function catchUp(year: number, copy: Copy): Promise<boolean> {
@@ -150,7 +150,7 @@ export function createFiguresReplica(prisma: RawSql, { maxYears = 2 }: FiguresRe
     copies.delete(year);
     if (copy) {
       copies.set(year, copy);
-      const [now] = await prisma.$queryRaw<{ version: bigint; epoch: bigint }[]>`
+      const [now] = await db.$queryRaw<{ version: bigint; epoch: bigint }[]>`
         SELECT version, figures_epoch AS epoch FROM ledger_version WHERE id = 1`;
       if (now && now.version === copy.version && now.epoch === copy.epoch) return copy.histories;
       if (now?.epoch === copy.epoch && (await catchUp(year, copy))) {
