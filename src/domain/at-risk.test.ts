@@ -219,4 +219,16 @@ describe("selectAtRisk's order", () => {
       { numRuns: 500 },
     );
   });
+
+  // atRiskItemOf makes items of the rows it is handed, in place; selectAtRisk copies first.
+  it("leaves the rows it was handed untouched", () => {
+    const input = [row(2n, "A", "NTM", "M60"), row(0n, "B", "NTM", "M90")];
+    input[1]!.status = "met";
+    const before = structuredClone(input);
+    const items = selectAtRisk(input, units, {});
+    expect(items.map((i) => [i.unitCode, i.unitName, i.unitKind])).toEqual([["A", "A", "district"]]);
+    expect(items[0]).not.toBe(input[0]);
+    expect(input).toEqual(before);
+    expect(Object.keys(input[0]!)).not.toContain("unitName");
+  });
 });

@@ -32,6 +32,12 @@ export type PairEvaluation = MilestoneEvaluation & {
   workingDaysLeft?: number;
   /** Where a Treasury statement speaks for the row: both readings, and the one it is (treasury-reading.ts). */
   readings?: Readings;
+  /**
+   * The unit's name and kind, set where a row is listed with its unit (the at-risk list makes
+   * items of rows in place: atRiskItemOf). Slots in every row, so setting them changes no shape.
+   */
+  unitName?: string;
+  unitKind?: UnitKind;
 };
 
 /** The earliest reallocation request covering a pair, sent on or before asOf; null if none. */
@@ -187,6 +193,8 @@ function newRow(
     advisory: undefined,
     lapsed: undefined,
     readings: undefined,
+    unitName: undefined,
+    unitKind: undefined,
   } satisfies PairEvaluation & Record<keyof Required<PairEvaluation>, unknown>;
 }
 
@@ -219,6 +227,8 @@ export function copyRow(e: PairEvaluation): PairEvaluation {
     advisory: e.advisory,
     lapsed: e.lapsed,
     readings: e.readings,
+    unitName: e.unitName,
+    unitKind: e.unitKind,
   } satisfies Record<keyof Required<PairEvaluation>, unknown>;
 }
 
