@@ -66,11 +66,27 @@ function groupBy<T, K extends string>(rows: readonly T[], keyOf: (r: T) => K): [
 
 type Tally = { allocated: bigint; disbursed: bigint; counts: StatusCounts };
 const blankTally = (): Tally => ({ allocated: 0n, disbursed: 0n, counts: zeroCounts() });
-const count = (t: Tally, e: PairEvaluation) => {
-  t.allocated += e.allocated;
-  t.disbursed += e.disbursed;
-  t.counts[e.status] += 1;
+const RANK = Object.fromEntries(ORDER.map((s, i) => [s, i])) as Record<MilestoneStatus, number>;
+
+/** One milestone's counts: by program as rows pass, the whole of it summed from those at the end. */
+type MilestoneTally = {
+  byProgram: Map<string, Tally>;
+  worstByUnit: Map<string, number>;
+  // The evaluation hands a unit's rows together and a program's rows of one milestone mostly in
+  // a run, so the last unit and program are kept at hand: a Map is touched once per unit, not per
+  // row (150,000 rows a national read).
+  unit: string | undefined;
+  worst: number;
+  program: string | undefined;
+  tally: Tally;
 };
+
+/** The unit at hand's worst status into worstByUnit (rows of a unit may also come apart). */
+function settleUnit(t: MilestoneTally): void {
+  if (t.unit === undefined) return;
+  const before = t.worstByUnit.get(t.unit);
+  if (before === undefined || t.worst > before) t.worstByUnit.set(t.unit, t.worst);
+}
 
 /**
  * The summary's milestones counted one row at a time (`add`), so a national summary never holds
@@ -79,30 +95,56 @@ const count = (t: Tally, e: PairEvaluation) => {
 export function milestoneTally(plan: Plan) {
   const milestones = [...plan.milestones].sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id));
   const byId = new Map(
-    milestones.map((m) => [
+    milestones.map((m): [string, MilestoneTally] => [
       m.id,
-      { all: blankTally(), worstByUnit: new Map<string, number>(), byProgram: new Map<string, Tally>() },
+      {
+        byProgram: new Map(),
+        worstByUnit: new Map(),
+        unit: undefined,
+        worst: -1,
+        program: undefined,
+        tally: blankTally(),
+      },
     ]),
   );
   return {
     add(e: PairEvaluation): void {
       const t = byId.get(e.id);
       if (!t) return;
-      count(t.all, e);
-      const rank = ORDER.indexOf(e.status);
-      if (rank > (t.worstByUnit.get(e.unitCode) ?? -1)) t.worstByUnit.set(e.unitCode, rank);
-      let p = t.byProgram.get(e.program);
-      if (!p) {
-        p = blankTally();
-        t.byProgram.set(e.program, p);
+      const rank = RANK[e.status];
+      if (e.unitCode !== t.unit) {
+        settleUnit(t);
+        t.unit = e.unitCode;
+        t.worst = rank;
+      } else if (rank > t.worst) t.worst = rank;
+      if (e.program !== t.program) {
+        t.program = e.program;
+        let p = t.byProgram.get(e.program);
+        if (!p) {
+          p = blankTally();
+          t.byProgram.set(e.program, p);
+        }
+        t.tally = p;
       }
-      count(p, e);
+      const p = t.tally;
+      p.allocated += e.allocated;
+      p.disbursed += e.disbursed;
+      p.counts[e.status] += 1;
     },
     byMilestone(): Summary["byMilestone"] {
       return milestones.map((m) => {
         const t = byId.get(m.id)!;
+        settleUnit(t);
+        t.unit = undefined;
         const unitCounts = zeroCounts();
         for (const rank of t.worstByUnit.values()) unitCounts[ORDER[rank]!] += 1;
+        const all = blankTally();
+        const byProgram = [...t.byProgram].sort(([a], [b]) => cmp(a, b));
+        for (const [, pr] of byProgram) {
+          all.allocated += pr.allocated;
+          all.disbursed += pr.disbursed;
+          for (const s of ORDER) all.counts[s] += pr.counts[s];
+        }
         return {
           id: m.id,
           kind: m.kind,
@@ -110,16 +152,14 @@ export function milestoneTally(plan: Plan) {
           dueOn: m.dueOn,
           threshold: m.kind === "request" ? null : Number(m.thresholdPercent),
           comparison: m.kind === "request" ? null : m.comparison,
-          total: totalsOf(t.all.allocated, t.all.disbursed),
-          counts: t.all.counts,
+          total: totalsOf(all.allocated, all.disbursed),
+          counts: all.counts,
           unitCounts,
-          byProgram: [...t.byProgram]
-            .sort(([a], [b]) => cmp(a, b))
-            .map(([program, pr]) => ({
-              program,
-              ...totalsOf(pr.allocated, pr.disbursed),
-              counts: pr.counts,
-            })),
+          byProgram: byProgram.map(([program, pr]) => ({
+            program,
+            ...totalsOf(pr.allocated, pr.disbursed),
+            counts: pr.counts,
+          })),
         };
       });
     },
