@@ -200,11 +200,19 @@ export function createDutiesService(d: Deps) {
       planYear: number,
       duties: readonly Duty[],
       asOf: LocalDate,
-      o: { unitCodes?: string[] | undefined; knownAt?: Date | undefined } = {},
+      o: {
+        unitCodes?: string[] | undefined;
+        knownAt?: Date | undefined;
+        /**
+         * Every unit, by code, when the caller holds the list already (the rules service keeps it
+         * per units epoch): a national read then does not read 10,000 units again.
+         */
+        allUnits?: readonly Unit[] | undefined;
+      } = {},
     ): Promise<JudgedDuty[]> {
       if (duties.length === 0) return [];
       const [units, rows, calendar] = await Promise.all([
-        d.units.listUnits(undefined, o.unitCodes),
+        o.allUnits && !o.unitCodes ? o.allUnits : d.units.listUnits(undefined, o.unitCodes),
         d.repo.listSubmissions(planYear, o.unitCodes ? { unitCodes: o.unitCodes } : {}),
         d.calendar.workingCalendar(),
       ]);

@@ -87,7 +87,11 @@ type Deps = {
       planYear: number,
       duties: readonly Duty[],
       asOf: LocalDate,
-      o?: { unitCodes?: string[] | undefined; knownAt?: Date | undefined },
+      o?: {
+        unitCodes?: string[] | undefined;
+        knownAt?: Date | undefined;
+        allUnits?: readonly UnitInfo[] | undefined;
+      },
     ): Promise<JudgedDuty[]>;
   };
 };
@@ -116,10 +120,11 @@ export function createRulesService({
   calendar: calendars = WEEKENDS,
   duties,
 }: Deps) {
-  /** The plan's duties judged on asOf, for the units named or all. */
-  function judgeDuties(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
-    if (!duties || !plan.duties?.length) return Promise.resolve([] as JudgedDuty[]);
-    return duties.judgedDuties(plan.year, plan.duties, asOf, { unitCodes, knownAt });
+  /** The plan's duties judged on asOf, for the units named or all (the kept list: unitMap). */
+  async function judgeDuties(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
+    if (!duties || !plan.duties?.length) return [] as JudgedDuty[];
+    const allUnits = unitCodes ? undefined : [...(await unitMap()).values()];
+    return duties.judgedDuties(plan.year, plan.duties, asOf, { unitCodes, knownAt, allUnits });
   }
 
   /**
