@@ -71,21 +71,42 @@ const RANK = Object.fromEntries(ORDER.map((s, i) => [s, i])) as Record<Milestone
 /** One milestone's counts: by program as rows pass, the whole of it summed from those at the end. */
 type MilestoneTally = {
   byProgram: Map<string, Tally>;
-  worstByUnit: Map<string, number>;
-  // The evaluation hands a unit's rows together and a program's rows of one milestone mostly in
-  // a run, so the last unit and program are kept at hand: a Map is touched once per unit, not per
-  // row (150,000 rows a national read).
+  // The evaluation hands a unit's rows together, units in order, and a program's rows of one
+  // milestone mostly in a run: the unit and program at hand are kept, and each unit's worst
+  // status is appended once the unit is done. No Map is touched per row or per unit (one per
+  // unit cost a national read 25 ms); only rows out of that order are grouped, at the end.
   unit: string | undefined;
   worst: number;
+  units: string[];
+  worsts: number[];
+  ordered: boolean;
   program: string | undefined;
   tally: Tally;
 };
 
-/** The unit at hand's worst status into worstByUnit (rows of a unit may also come apart). */
+/** The unit at hand done: its worst status appended. */
 function settleUnit(t: MilestoneTally): void {
   if (t.unit === undefined) return;
-  const before = t.worstByUnit.get(t.unit);
-  if (before === undefined || t.worst > before) t.worstByUnit.set(t.unit, t.worst);
+  const last = t.units.at(-1);
+  if (last !== undefined && t.unit <= last) t.ordered = false;
+  t.units.push(t.unit);
+  t.worsts.push(t.worst);
+  t.unit = undefined;
+}
+
+/** Units by their worst status: each unit counted once, however its rows came. */
+function unitCountsOf(t: MilestoneTally): StatusCounts {
+  const counts = zeroCounts();
+  if (t.ordered) {
+    for (const rank of t.worsts) counts[ORDER[rank]!] += 1;
+    return counts;
+  }
+  const worst = new Map<string, number>();
+  t.units.forEach((u, i) => {
+    worst.set(u, Math.max(worst.get(u) ?? -1, t.worsts[i]!));
+  });
+  for (const rank of worst.values()) counts[ORDER[rank]!] += 1;
+  return counts;
 }
 
 /**
@@ -99,9 +120,11 @@ export function milestoneTally(plan: Plan) {
       m.id,
       {
         byProgram: new Map(),
-        worstByUnit: new Map(),
         unit: undefined,
         worst: -1,
+        units: [],
+        worsts: [],
+        ordered: true,
         program: undefined,
         tally: blankTally(),
       },
@@ -135,9 +158,7 @@ export function milestoneTally(plan: Plan) {
       return milestones.map((m) => {
         const t = byId.get(m.id)!;
         settleUnit(t);
-        t.unit = undefined;
-        const unitCounts = zeroCounts();
-        for (const rank of t.worstByUnit.values()) unitCounts[ORDER[rank]!] += 1;
+        const unitCounts = unitCountsOf(t);
         const all = blankTally();
         const byProgram = [...t.byProgram].sort(([a], [b]) => cmp(a, b));
         for (const [, pr] of byProgram) {
