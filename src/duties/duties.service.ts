@@ -225,13 +225,23 @@ export function createDutiesService(d: Deps) {
         facts.push({ ...factOf(r), documentNumber: r.documentNumber });
         byPair.set(k, facts);
       }
-      return duties.flatMap((duty) =>
-        units
+      return duties.flatMap((duty) => {
+        // Every unit without a submission gets the same verdict: worked out once per duty (a
+        // national read judges 10,000 units, mostly without one).
+        let unsubmittedVerdict: ReturnType<typeof evaluateDuty> | undefined;
+        const unsubmitted = (u: Unit) => {
+          unsubmittedVerdict ??= evaluateDuty(duty, u, [], asOf, calendar);
+          return unsubmittedVerdict;
+        };
+        const daysLeft = Math.max(0, daysBetween(asOf, duty.dueOn));
+        return units
           .filter((u) => dutyAsks(duty, u))
           .map((u): JudgedDuty => {
-            const facts = byPair.get(`${duty.id}|${u.code}`) ?? [];
-            const { status, workingDaysLeft } = evaluateDuty(duty, u, facts, asOf, calendar);
-            const latest = latestSubmission(standingSubmissions(facts, asOf));
+            const facts = byPair.size > 0 ? byPair.get(`${duty.id}|${u.code}`) : undefined;
+            const { status, workingDaysLeft } = facts
+              ? evaluateDuty(duty, u, facts, asOf, calendar)
+              : unsubmitted(u);
+            const latest = facts ? latestSubmission(standingSubmissions(facts, asOf)) : undefined;
             return {
               kind: "duty",
               id: duty.id,
@@ -243,13 +253,13 @@ export function createDutiesService(d: Deps) {
               unitKind: u.kind,
               status,
               workingDaysLeft,
-              daysLeft: Math.max(0, daysBetween(asOf, duty.dueOn)),
+              daysLeft,
               submission: latest
                 ? { id: latest.id, documentNumber: latest.documentNumber, submittedOn: latest.submittedOn }
                 : null,
             };
-          }),
-      );
+          });
+      });
     },
 
     /** Every duty of the plan year; an officer sees the units of their key only. */
