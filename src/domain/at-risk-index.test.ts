@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { type AtRiskItem, atRiskItemOf, compareAtRisk, inAtRiskFilter, pageOf, totalsOf } from "./at-risk.js";
 import { AtRiskIndex } from "./at-risk-index.js";
 import { DEFAULT_PLAN_2022 } from "./plan.js";
-import { evaluatePlan, evaluatePlanEach } from "./plan-evaluation.js";
+import { evaluatePlanEach, type PairEvaluation } from "./plan-evaluation.js";
 import { WEEKENDS_ONLY } from "./working-days.js";
 
 const amount = fc.oneof(
@@ -120,32 +120,30 @@ describe("AtRiskIndex", () => {
     const kindOf = (p: { unitCode: string }) => units.get(p.unitCode)?.kind;
     const figures = { allocated: 1_000_000n, disbursed: 100_000n, recentDisbursed: 10_000n };
     for (const asOf of ["2022-06-15", "2022-10-15", "2023-02-15"]) {
-      const rows = evaluatePlan(
-        DEFAULT_PLAN_2022,
-        asOf,
-        pairs,
-        () => figures,
-        () => null,
-        kindOf,
-      );
-      const items = rows.flatMap((r) => atRiskItemOf(r, units, {}) ?? []);
+      const walk = (emit: (r: PairEvaluation) => void, rows: "fresh" | "reused") =>
+        evaluatePlanEach(
+          DEFAULT_PLAN_2022,
+          asOf,
+          pairs,
+          () => figures,
+          () => null,
+          kindOf,
+          WEEKENDS_ONLY,
+          emit,
+          rows,
+        );
+      const items: AtRiskItem[] = [];
+      walk((r) => {
+        const item = atRiskItemOf(r, units, {});
+        if (item) items.push(item);
+      }, "fresh");
       expect(items.length).toBeGreaterThan(0);
       // The walk a national list makes: rows reused from pair to pair, pushed as they come.
       const index = new AtRiskIndex();
-      evaluatePlanEach(
-        DEFAULT_PLAN_2022,
-        asOf,
-        pairs,
-        () => figures,
-        () => null,
-        kindOf,
-        WEEKENDS_ONLY,
-        (r) => {
-          const item = atRiskItemOf(r, units, {});
-          if (item) index.push(item);
-        },
-        "reused",
-      );
+      walk((r) => {
+        const item = atRiskItemOf(r, units, {});
+        if (item) index.push(item);
+      }, "reused");
       expect(index.length).toBe(items.length);
       items.forEach((item, at) => {
         expect(index.item(at)).toStrictEqual(item);
