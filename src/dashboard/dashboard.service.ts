@@ -20,7 +20,7 @@ import { decodeEntryCursor, encodeEntryCursor } from "./entry-cursor.js";
 type Deps = {
   repo: DashboardRepository;
   plans: Pick<PlansService, "planFor" | "years">;
-  rules: Pick<RulesService, "summary" | "atRiskIndexed" | "atRiskPage" | "unitStatus">;
+  rules: Pick<RulesService, "summary" | "atRisk" | "atRiskPage" | "unitStatus">;
   catalog: Pick<CatalogService, "listPrograms" | "getUnit">;
   ledger: Pick<LedgerService, "unitLedger">;
   alerts: Pick<AlertLedgerRepository, "list">;
@@ -104,7 +104,7 @@ export function createDashboardService(d: Deps) {
     const [head, summary, atRisk] = await Promise.all([
       header(asOf, plan),
       d.rules.summary(asOf, plan.year),
-      d.rules.atRiskIndexed(asOf, plan.year, {}),
+      d.rules.atRisk(asOf, plan.year, {}),
     ]);
     return { ...head, summary, atRisk };
   }

@@ -79,9 +79,7 @@ export function evaluatePlan<P extends UnitProgram>(
 
 /**
  * evaluatePlan, handing each row to `emit` in the same order instead of keeping them: a view that
- * keeps a few rows (the at-risk list) never holds all 150,000 of a province at once. With `rows`
- * "reused", each milestone's row is one object from pair to pair, valid only while `emit` runs:
- * for a view that copies what it keeps, a national walk then allocates no rows at all.
+ * keeps a few rows (the at-risk list) never holds all 150,000 of a province at once.
  */
 export function evaluatePlanEach<P extends UnitProgram>(
   writtenPlan: Plan,
@@ -92,7 +90,6 @@ export function evaluatePlanEach<P extends UnitProgram>(
   unitKindOf: UnitKindOf<P>,
   calendar: WorkingCalendar,
   emit: (row: PairEvaluation) => void,
-  rows: "fresh" | "reused" = "fresh",
 ): void {
   // figuresOf is handed these milestones, so figures cut at the moved date too; a caller that
   // reads figures on its own (SQL) moves the plan first with the same calendar.
@@ -112,16 +109,6 @@ export function evaluatePlanEach<P extends UnitProgram>(
   }));
   // The pair's rows by milestone position, reused from pair to pair.
   const judged: (PairEvaluation | undefined)[] = milestones.map(() => undefined);
-  // With rows reused, each position's one row.
-  const scratch: (PairEvaluation | undefined)[] = milestones.map(() => undefined);
-  const rowAt = (i: number, unitCode: string, program: string, kind: Milestone["kind"], days: number) => {
-    if (rows === "fresh") return newRow(unitCode, program, plan.year, kind, days);
-    const row = scratch[i];
-    if (row) return resetRow(row, unitCode, program, plan.year, kind, days);
-    const first = newRow(unitCode, program, plan.year, kind, days);
-    scratch[i] = first;
-    return first;
-  };
   for (const pair of sortedPairs) {
     const { unitCode, program } = pair;
     const unitKind = unitKindOf(pair);
@@ -130,7 +117,7 @@ export function evaluatePlanEach<P extends UnitProgram>(
       const { m, rate, workingDaysLeft } = steps[i]!;
       judged[i] = undefined;
       if (!rate || m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
-      const row = rowAt(i, unitCode, program, m.kind, workingDaysLeft);
+      const row = newRow(unitCode, program, plan.year, m.kind, workingDaysLeft);
       if (!concerns(m, unitKind)) {
         rate.judgeInto(NONE, row);
         if (m.kind === "refund") {
@@ -154,7 +141,7 @@ export function evaluatePlanEach<P extends UnitProgram>(
           required < 0 ? undefined : judged[required],
           advisory < 0 ? undefined : judged[advisory],
           requestSentOn(pair),
-          rowAt(i, unitCode, program, m.kind, workingDaysLeft),
+          newRow(unitCode, program, plan.year, m.kind, workingDaysLeft),
         );
       }
       if (row) emit(row);
@@ -209,32 +196,6 @@ function newRow(
     unitName: undefined,
     unitKind: undefined,
   } satisfies PairEvaluation & Record<keyof Required<PairEvaluation>, unknown>;
-}
-
-/**
- * A row made blank again for the next pair (evaluatePlanEach's reused rows): newRow's fields that
- * judgeInto does not write. judgeInto writes every field of a judgement.
- */
-function resetRow(
-  row: PairEvaluation,
-  unitCode: string,
-  program: string,
-  planYear: number,
-  kind: Milestone["kind"],
-  workingDaysLeft: number,
-): PairEvaluation {
-  row.workingDaysLeft = workingDaysLeft;
-  row.unitCode = unitCode;
-  row.program = program;
-  row.planYear = planYear;
-  row.kind = kind;
-  row.requestSentOn = undefined;
-  row.advisory = undefined;
-  row.lapsed = undefined;
-  row.readings = undefined;
-  row.unitName = undefined;
-  row.unitKind = undefined;
-  return row;
 }
 
 /**

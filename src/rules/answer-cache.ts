@@ -21,15 +21,10 @@ export type AnswerCacheOptions = {
   maxWeight?: number;
 };
 
-/**
- * 1 for an answer that is not a list; its items for one that is; 3/5 of its items for one held
- * compactly (AtRiskIndex: about 210 bytes an item, against about 350 as objects).
- */
+/** 1 for an answer that is not a list; its items for one that is. */
 const weightOf = (answer: unknown) => {
-  const a = answer as { items?: unknown; view?: { length?: unknown } } | null;
-  if (Array.isArray(a?.items)) return Math.max(1, a.items.length);
-  const compact = a?.view?.length;
-  return typeof compact === "number" ? Math.max(1, Math.ceil((compact * 3) / 5)) : 1;
+  const items = (answer as { items?: unknown } | null)?.items;
+  return Array.isArray(items) ? Math.max(1, items.length) : 1;
 };
 
 export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOptions) {

@@ -11,7 +11,6 @@ import {
   pageOf,
   type UnitInfo,
 } from "../domain/at-risk.js";
-import { AtRiskIndex, type AtRiskView } from "../domain/at-risk-index.js";
 import type { RecordedVerdictsReader } from "../domain/closing.js";
 import type { Duty } from "../domain/duties.js";
 import {
@@ -97,12 +96,8 @@ type Deps = {
   };
 };
 
-/**
- * Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). With
- * `rows` "reused", a row is valid only while `emit` runs (evaluatePlanEach): for walkers that copy
- * what they keep.
- */
-type RowWalk<R> = (emit: (row: R) => void, rows?: "fresh" | "reused") => void;
+/** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
+type RowWalk<R> = (emit: (row: R) => void) => void;
 
 function collect<R>(walk: RowWalk<R>): R[] {
   const rows: R[] = [];
@@ -191,7 +186,6 @@ export function createRulesService({
       pairs: PlanFigures[],
       figuresOf: FiguresOf<PlanFigures>,
       emit: (row: PairEvaluation) => void,
-      reuse: "fresh" | "reused" = "fresh",
     ) =>
       evaluatePlanEach(
         plan,
@@ -209,10 +203,9 @@ export function createRulesService({
         (pair) => kinds.get(pair.unitCode)?.kind,
         calendar,
         emit,
-        reuse,
       );
     const reportedFigures: FiguresOf<PlanFigures> = (m, pair) => pair.byMilestone.get(m.id);
-    if (statements.length === 0) return (emit, reuse) => judgeOn(rows, reportedFigures, emit, reuse);
+    if (statements.length === 0) return (emit) => judgeOn(rows, reportedFigures, emit);
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
     const treasury = await treasuryFigures(plan, asOf, rows, statements, knownAt);
     const covered = rows.filter((p) => statements.some((s) => s.unitCodes.has(p.unitCode)));
@@ -323,7 +316,7 @@ export function createRulesService({
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
     const mark = recordedVerdictMarks(closed, verdicts, asOf);
-    const walk: RowWalk<JudgedRow> = mark ? (emit, rows) => evals((r) => emit(mark(r)), rows) : evals;
+    const walk: RowWalk<JudgedRow> = mark ? (emit) => evals((r) => emit(mark(r))) : evals;
     return { walk, closed, verdicts };
   }
 
@@ -344,14 +337,12 @@ export function createRulesService({
     return kept.map;
   };
 
-  /** The list in either shape (views): the money items, and the duties at risk beside them. */
   async function atRisk(
     asOf: LocalDate,
     planYear: number | undefined,
     filter: AtRiskFilter,
-    knownAt: Date | undefined,
-    shape: ListShape,
-  ) {
+    knownAt?: Date,
+  ): Promise<AtRiskList> {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
     const wanted = filter.milestone;
     // Milestones and duties share one id space: `milestone` may name either.
@@ -369,14 +360,14 @@ export function createRulesService({
         },
       ]);
     // Duties have no program: a program filter leaves them out; a duty's id leaves the money out.
-    const [money, dutyRows] = await Promise.all([
-      wantedDuty ? emptyList(shape) : moneyAtRisk(plan, calendar, asOf, filter, knownAt, shape),
+    const [items, dutyRows] = await Promise.all([
+      wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt),
       filter.program !== undefined || (wanted !== undefined && !wantedDuty)
         ? ([] as JudgedDuty[])
         : judgeDuties(plan, asOf, undefined, knownAt),
     ]);
     const dutyItems = selectDutiesAtRisk(dutyRows, { duty: wanted, unitKind: filter.kind });
-    return { asOf, planYear: plan.year, money, duties: dutyItems };
+    return { asOf, planYear: plan.year, items, duties: dutyItems };
   }
 
   async function moneyAtRisk(
@@ -384,16 +375,14 @@ export function createRulesService({
     calendar: WorkingCalendar,
     asOf: LocalDate,
     filter: AtRiskFilter,
-    knownAt: Date | undefined,
-    shape: ListShape,
-  ): Promise<MoneyList> {
+    knownAt?: Date,
+  ) {
     const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-    const { list } = await views(judged, asOf, calendar, knownAt, shape);
+    const { items } = await views(judged, asOf, calendar, knownAt);
     // The whole list is sorted already: a filter narrows it and keeps its order.
-    if (list instanceof AtRiskIndex) return list.view(filter);
     const narrowed = filter.milestone || filter.program || filter.kind;
-    return narrowed ? list.filter((i) => inAtRiskFilter(i, filter)) : list;
+    return narrowed ? items.filter((i) => inAtRiskFilter(i, filter)) : items;
   }
 
   /**
@@ -402,38 +391,24 @@ export function createRulesService({
    * rows of the closed milestones. The same plan, date and knowledge give the same answer: one
    * walk serves those asking at once (the overview asks for the list and the summary together).
    */
-  function views(
-    plan: Plan,
-    asOf: LocalDate,
-    calendar: WorkingCalendar,
-    knownAt?: Date,
-    shape: ListShape = "index",
-  ) {
-    const key = JSON.stringify(["views", shape, plan, asOf, knownAt?.toISOString() ?? null]);
+  function views(plan: Plan, asOf: LocalDate, calendar: WorkingCalendar, knownAt?: Date) {
+    const key = JSON.stringify(["views", plan, asOf, knownAt?.toISOString() ?? null]);
     return gate.run(key, async () => {
       const [{ walk, closed, verdicts }, units] = await Promise.all([
         judging(plan, asOf, calendar, undefined, knownAt),
         unitMap(),
       ]);
-      const index = shape === "index" ? new AtRiskIndex() : undefined;
       const items: AtRiskItem[] = [];
       const tally = milestoneTally(plan);
       const restated = new Map<string, number>();
-      // Into the index, nothing keeps a row (it copies what it lists): the walk reuses them.
-      walk(
-        (row) => {
-          const item = atRiskItemOf(row, units, {});
-          if (item) {
-            if (index) index.push(item);
-            else items.push(item);
-          }
-          tally.add(row);
-          countRestated(restated, row);
-        },
-        index ? "reused" : "fresh",
-      );
+      walk((row) => {
+        const item = atRiskItemOf(row, units, {});
+        if (item) items.push(item);
+        tally.add(row);
+        countRestated(restated, row);
+      });
       return {
-        list: index ? index.sort() : items.sort(compareAtRisk),
+        items: items.sort(compareAtRisk),
         byMilestone: tally.byMilestone(),
         restated,
         closed,
@@ -442,30 +417,10 @@ export function createRulesService({
     });
   }
 
-  /** The list held compactly (AtRiskIndex): what pages and totals are cut from. */
-  function atRiskIndexed(
-    asOf: LocalDate,
-    planYear: number | undefined,
-    filter: AtRiskFilter,
-    knownAt?: Date,
-  ): Promise<AtRiskIndexedList> {
-    return national(["atRiskIndexed", asOf, planYear ?? null, filter], knownAt, async () => {
-      const { money, ...list } = await atRisk(asOf, planYear, filter, knownAt, "index");
-      return { ...list, view: money as AtRiskView };
-    });
-  }
-
-  /** The whole list as items, walked for them (building them from the index took longer). */
-  function atRiskList(
-    asOf: LocalDate,
-    planYear: number | undefined,
-    filter: AtRiskFilter,
-    knownAt?: Date,
-  ): Promise<AtRiskList> {
-    return national(["atRisk", asOf, planYear ?? null, filter], knownAt, async () => {
-      const { money, ...list } = await atRisk(asOf, planYear, filter, knownAt, "items");
-      return { ...list, items: money as AtRiskItem[] };
-    });
+  function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
+    return national(["atRisk", asOf, planYear ?? null, filter], knownAt, () =>
+      atRisk(asOf, planYear, filter, knownAt),
+    );
   }
 
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
@@ -509,15 +464,12 @@ export function createRulesService({
       return { unitCode, asOf, planYear: plan.year, milestones: rows, duties: dutyRows };
     },
 
-    /** The whole at-risk list, sorted: for exports and the feeds. */
+    /** The whole at-risk list, sorted: for exports and for the pager below. */
     atRisk: atRiskList,
-
-    /** The list held compactly, for views that show pages of it (pageAtRiskList). */
-    atRiskIndexed,
 
     /**
      * One page of the list. Every page of a list shares one computation of the whole of it (the
-     * gate's key names no cursor or limit); only the page's items are built.
+     * gate's key names no cursor or limit).
      */
     async atRiskPage(
       asOf: LocalDate,
@@ -526,7 +478,7 @@ export function createRulesService({
       page: AtRiskPageQuery,
       knownAt?: Date,
     ) {
-      return pageAtRiskList(await atRiskIndexed(asOf, planYear, filter, knownAt), filter, page, knownAt);
+      return pageAtRiskList(await atRiskList(asOf, planYear, filter, knownAt), filter, page, knownAt);
     },
 
     /**
@@ -554,18 +506,8 @@ export function createRulesService({
 
 export type RulesService = ReturnType<typeof createRulesService>;
 
-/**
- * A national list's two shapes: its items (the whole list: exports, feeds), or held compactly
- * (AtRiskIndex) for views that show pages of it, which build only the page's items.
- */
-type ListShape = "items" | "index";
-type MoneyList = AtRiskItem[] | AtRiskView;
-const emptyList = (shape: ListShape): MoneyList => (shape === "index" ? new AtRiskIndex().sort().view() : []);
-
 /** The money items (by shortfall) and, beside them, the duties at risk or missed (compareDuties). */
 export type AtRiskList = { asOf: LocalDate; planYear: number; items: AtRiskItem[]; duties: JudgedDuty[] };
-/** The same list with its money items held compactly (AtRiskIndex's view). */
-export type AtRiskIndexedList = Omit<AtRiskList, "items"> & { view: AtRiskView };
 /**
  * A page's size, and the nextCursor of the page before it (none for the first); the same for the
  * duties beside the money items (dutiesLimit DEFAULT_DUTIES_PAGE when not given).
@@ -585,7 +527,7 @@ export const DEFAULT_DUTIES_PAGE = 100;
  * refused.
  */
 export function pageAtRiskList(
-  list: AtRiskList | AtRiskIndexedList,
+  list: AtRiskList,
   filter: AtRiskFilter,
   { limit, cursor, dutiesLimit = DEFAULT_DUTIES_PAGE, dutiesCursor }: AtRiskPageQuery,
   knownAt?: Date,
@@ -598,7 +540,7 @@ export function pageAtRiskList(
     if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("cursor");
     after = c.key;
   }
-  const page = "view" in list ? list.view.page({ limit, after }) : pageOf(list.items, { limit, after });
+  const page = pageOf(list.items, { limit, after });
   return {
     asOf: list.asOf,
     planYear: list.planYear,
