@@ -30,8 +30,8 @@ export function selectAtRisk(
 /**
  * The row made an item of the at-risk list in place (the unit's fields set on it), or undefined
  * when the list leaves it out; unsorted. The caller hands over a row nothing else holds: a
- * national list makes items of 90,000 rows as they are judged, and copying each cost about a
- * third of that walk.
+ * national list makes items of 90,000 rows as they are judged, and copying each made that walk
+ * 185-207 ms against 163-176 without.
  */
 export function atRiskItemOf(
   e: JudgedRow,
