@@ -107,7 +107,7 @@ describe("db:verify's check", () => {
 });
 
 describe("the national views of one evaluation", () => {
-  it("judge the pairs once when the summary and the at-risk list are asked together", async () => {
+  it("judge the pairs once for the overview (the summary and a page), and agree with the whole list", async () => {
     const repo = createRulesRepository(t.db.prisma, { source: "figures" });
     let reads = 0;
     const counted = {
@@ -126,12 +126,19 @@ describe("the national views of one evaluation", () => {
       closings: createClosingsRepository(t.db.prisma),
       gate,
     });
-    // As the dashboard's overview asks: both in one slot of the gate.
-    const [summary, list] = await gate.run("overview", () =>
-      Promise.all([rules.summary("2022-10-01", 2022), rules.atRisk("2022-10-01", 2022, {})]),
-    );
+    const { summary: overviewSummary, atRisk: page } = await rules.overview("2022-10-01", 2022, { limit: 3 });
     expect(reads).toBe(1);
-    expect(list.items.length).toBeGreaterThan(0);
+    // The whole list (exports, feeds) and the summary alone: a walk each, the same figures.
+    const [summary, list] = await Promise.all([
+      rules.summary("2022-10-01", 2022),
+      rules.atRisk("2022-10-01", 2022, {}),
+    ]);
+    expect(reads).toBe(3);
+    expect(overviewSummary).toEqual(summary);
+    expect(list.items.length).toBeGreaterThan(3);
+    expect(page.items).toEqual(list.items.slice(0, 3));
+    expect(page.totals.count).toBe(list.items.length);
+    expect(page.totals.shortfall).toBe(list.items.reduce((n, i) => n + i.shortfall, 0n));
     // A filtered list is the whole one narrowed, in the same order.
     const ntm = await rules.atRisk("2022-10-01", 2022, { program: "NTM" });
     expect(ntm.items).toEqual(list.items.filter((i) => i.program === "NTM"));

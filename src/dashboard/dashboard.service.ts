@@ -13,14 +13,14 @@ import type { LedgerService } from "../ledger/ledger.service.js";
 import { ledgerTotal } from "../ledger/ledger.types.js";
 import type { PlansService } from "../plans/plans.service.js";
 import type { EvaluationGate } from "../rules/evaluation-gate.js";
-import { type AtRiskPageQuery, pageAtRiskList, type RulesService } from "../rules/rules.service.js";
+import type { AtRiskPageQuery, RulesService } from "../rules/rules.service.js";
 import type { DashboardRepository, EntryRow, SeriesRow } from "./dashboard.repository.js";
 import { decodeEntryCursor, encodeEntryCursor } from "./entry-cursor.js";
 
 type Deps = {
   repo: DashboardRepository;
   plans: Pick<PlansService, "planFor" | "years">;
-  rules: Pick<RulesService, "summary" | "atRisk" | "atRiskPage" | "unitStatus">;
+  rules: Pick<RulesService, "overview" | "atRiskPage" | "unitStatus">;
   catalog: Pick<CatalogService, "listPrograms" | "getUnit">;
   ledger: Pick<LedgerService, "unitLedger">;
   alerts: Pick<AlertLedgerRepository, "list">;
@@ -99,30 +99,23 @@ export function createDashboardService(d: Deps) {
     return { asOf, today: d.today(), planYear: plan.year, planYears, plan: planInfo(plan), programs };
   }
 
-  async function overview(asOf: LocalDate, planYear: number | undefined) {
+  async function overview(asOf: LocalDate, planYear: number | undefined, atRiskLimit: number) {
     const plan = await d.plans.planFor(asOf, planYear);
-    const [head, summary, atRisk] = await Promise.all([
+    const [head, { summary, atRisk }] = await Promise.all([
       header(asOf, plan),
-      d.rules.summary(asOf, plan.year),
-      d.rules.atRisk(asOf, plan.year, {}),
+      d.rules.overview(asOf, plan.year, { limit: atRiskLimit, dutiesLimit: atRiskLimit }),
     ]);
-    return { ...head, summary, atRisk };
+    const { asOf: _a, planYear: _y, ...page } = atRisk;
+    return { ...head, summary, atRisk: page };
   }
 
   return {
     /** The overview: the summary, and the first items of the at-risk list with its totals. */
     async overview(asOf: LocalDate, planYear: number | undefined, opts: { atRiskLimit: number }) {
-      // One slot of the gate for the whole view: its summary and list share one evaluation. The
-      // page is cut after it, so the key names no page size.
-      const view = await d.gate.run(JSON.stringify(["overview", asOf, planYear ?? null]), () =>
-        overview(asOf, planYear),
+      // One slot of the gate for the whole view: its summary and page share one evaluation.
+      return d.gate.run(JSON.stringify(["overview", asOf, planYear ?? null, opts.atRiskLimit]), () =>
+        overview(asOf, planYear, opts.atRiskLimit),
       );
-      const {
-        asOf: _a,
-        planYear: _y,
-        ...atRisk
-      } = pageAtRiskList(view.atRisk, {}, { limit: opts.atRiskLimit, dutiesLimit: opts.atRiskLimit });
-      return { ...view, atRisk };
     },
 
     /** The at-risk view: the header and a page of the list (further pages: this or /at-risk). */

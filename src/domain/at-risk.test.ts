@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type AtRiskKey, compareAtRisk, pageOf, selectAtRisk } from "./at-risk.js";
+import { type AtRiskKey, type AtRiskPage, atRiskPager, compareAtRisk, selectAtRisk } from "./at-risk.js";
 import type { MilestoneStatus } from "./milestone-status.js";
 import type { JudgedRow } from "./recorded-verdicts.js";
 
@@ -29,6 +29,39 @@ function oracleCompare(a: AtRiskKey, b: AtRiskKey): number {
   const y = tuple(b);
   for (let i = 0; i < x.length; i += 1) if (x[i]! !== y[i]!) return x[i]! < y[i]! ? -1 : 1;
   return 0;
+}
+
+/** The page a walk handing these items to the pager answers. */
+function pageOf(items: readonly Item[], opts: { limit: number; after?: AtRiskKey }): AtRiskPage<Item> {
+  const pager = atRiskPager<Item>(opts);
+  for (const i of items) pager.add(i);
+  return pager.page();
+}
+
+/** Independent oracle of a page: the sorted list filtered past the key, then cut. */
+function oraclePage(
+  sorted: readonly Item[],
+  { limit, after }: { limit: number; after?: AtRiskKey | undefined },
+) {
+  const byStatus = { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 };
+  for (const i of sorted) byStatus[i.status] += 1;
+  const past = sorted.filter((i) => !after || oracleCompare(i, after) > 0);
+  const items = past.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    totals: { count: sorted.length, shortfall: sorted.reduce((t, i) => t + i.shortfall, 0n), byStatus },
+    next:
+      past.length > limit && last
+        ? {
+            shortfall: last.shortfall,
+            unitCode: last.unitCode,
+            program: last.program,
+            dueOn: last.dueOn,
+            id: last.id,
+          }
+        : null,
+  };
 }
 
 /** Every page from the first, following `next`; fails past a page count no walk can need. */
@@ -65,7 +98,7 @@ describe("the at-risk order", () => {
   });
 });
 
-describe("pageOf", () => {
+describe("a page of the list (atRiskPager)", () => {
   const list = [
     item(30n, "A", "NTM", "M60", "missed"),
     item(20n, "B"),
@@ -172,6 +205,40 @@ describe("walking the pages (property)", () => {
     );
   });
 });
+
+describe("atRiskPager (property)", () => {
+  // The items in any order, a page size and maybe a cursor: the oracle's page of the sorted list.
+  it("gives the oracle's page of the sorted list, whatever order the items come in", () => {
+    fc.assert(
+      fc.property(
+        listArb,
+        fc.option(itemArb, { nil: undefined }),
+        fc.integer({ min: 1, max: 45 }),
+        fc.boolean(),
+        fc.nat(),
+        (sorted, after, limit, inOrder, seed) => {
+          const handed = inOrder ? sorted : shuffled(sorted, seed);
+          expect(pageOf(handed, { limit, ...(after ? { after } : {}) })).toEqual(
+            oraclePage(sorted, { limit, after }),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** A deterministic shuffle (Fisher-Yates on a small linear congruential sequence). */
+function shuffled<T>(xs: readonly T[], seed: number): T[] {
+  const out = [...xs];
+  let s = seed >>> 0;
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 
 describe("selectAtRisk's order", () => {
   const row = (shortfall: bigint, unitCode: string, program: string, id: "M60" | "M90") =>

@@ -107,46 +107,78 @@ export function totalsOf(items: readonly Pageable[]): AtRiskTotals {
   return { count: items.length, shortfall, byStatus };
 }
 
-// A list is paged many times (each page, each asker of a kept answer) and never changed once
-// sorted: its totals, a pass over every item (61,000 for 10,000 units), are summed once.
-const totalsKept = new WeakMap<readonly Pageable[], AtRiskTotals>();
-function listTotals(sorted: readonly Pageable[]): AtRiskTotals {
-  let t = totalsKept.get(sorted);
-  if (!t) {
-    t = totalsOf(sorted);
-    totalsKept.set(sorted, t);
-  }
-  return { ...t, byStatus: { ...t.byStatus } };
-}
-
 /**
- * Up to `limit` items of a list sorted by compareAtRisk, starting after the key `after` (a keyset,
- * not an offset: an item that joins or leaves the list before the boundary shifts nothing after
- * it), with the totals of the whole list.
+ * One page of a list whose items are handed over one at a time, in any order: up to `limit` items
+ * in compareAtRisk's order, starting after the key `after` (a keyset, not an offset: an item that
+ * joins or leaves the list before the boundary shifts nothing after it), with the totals of the
+ * whole list. It holds the page's candidates only (at most `limit`, in a heap whose top is the
+ * last of them): a national list is 60,000 to 90,000 items, and keeping them all through the walk
+ * and sorting them was most of a cold read.
  */
-export function pageOf<T extends Pageable>(
-  sorted: readonly T[],
-  { limit, after }: { limit: number; after?: AtRiskKey | undefined },
-): AtRiskPage<T> {
+export function atRiskPager<T extends Pageable>({
+  limit,
+  after,
+}: {
+  limit: number;
+  after?: AtRiskKey | undefined;
+}) {
   if (!Number.isInteger(limit) || limit < 1)
     throw new RangeError(`page limit must be a positive integer: ${limit}`);
-  const start = after ? firstAfter(sorted, after) : 0;
-  const items = sorted.slice(start, start + limit);
-  const last = items.at(-1);
-  const more = start + items.length < sorted.length;
-  return { items, totals: listTotals(sorted), next: more && last ? keyOf(last) : null };
-}
-
-/** The index of the first item past `key`: a binary search, the list being sorted. */
-function firstAfter(sorted: readonly AtRiskKey[], key: AtRiskKey): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareAtRisk(sorted[mid]!, key) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  const byStatus: StatusCounts = { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 };
+  let count = 0;
+  let shortfall = 0n;
+  /** Items past `after`, whether on this page or beyond it. */
+  let past = 0;
+  // A max-heap by compareAtRisk: heap[0] is the candidate a better item pushes out.
+  const heap: T[] = [];
+  const above = (i: number, j: number) => compareAtRisk(heap[i]!, heap[j]!) > 0;
+  const swap = (i: number, j: number) => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && above(l, top)) top = l;
+      if (r < heap.length && above(r, top)) top = r;
+      if (top === i) return;
+      swap(i, top);
+      i = top;
+    }
+  };
+  return {
+    add(item: T): void {
+      count += 1;
+      shortfall += item.shortfall;
+      byStatus[item.status] += 1;
+      if (after && compareAtRisk(item, after) <= 0) return;
+      past += 1;
+      if (heap.length < limit) {
+        heap.push(item);
+        for (let i = heap.length - 1; i > 0; ) {
+          const parent = (i - 1) >>> 1;
+          if (!above(i, parent)) break;
+          swap(i, parent);
+          i = parent;
+        }
+      } else if (compareAtRisk(item, heap[0]!) < 0) {
+        heap[0] = item;
+        siftDown(0);
+      }
+    },
+    page(): AtRiskPage<T> {
+      const items = [...heap].sort(compareAtRisk);
+      const last = items.at(-1);
+      return {
+        items,
+        totals: { count, shortfall, byStatus: { ...byStatus } },
+        next: past > items.length && last ? keyOf(last) : null,
+      };
+    },
+  };
 }
 
 const keyOf = (i: AtRiskKey): AtRiskKey => ({

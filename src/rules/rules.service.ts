@@ -6,9 +6,10 @@ import {
   type AtRiskItem,
   type AtRiskKey,
   atRiskItemOf,
+  atRiskPager,
   compareAtRisk,
   inAtRiskFilter,
-  pageOf,
+  totalsOf,
   type UnitInfo,
 } from "../domain/at-risk.js";
 import type { RecordedVerdictsReader } from "../domain/closing.js";
@@ -98,6 +99,15 @@ type Deps = {
 
 /** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
 type RowWalk<R> = (emit: (row: R) => void) => void;
+
+/**
+ * What a walk over a national evaluation keeps (`views`): of the at-risk list, every item sorted
+ * (exports, feeds), one page, or nothing; and the summary's counts or not.
+ */
+type Wanted = {
+  list: "whole" | "none" | { filter: AtRiskFilter; limit: number; after: AtRiskKey | undefined };
+  summary?: boolean;
+};
 
 function collect<R>(walk: RowWalk<R>): R[] {
   const rows: R[] = [];
@@ -337,17 +347,14 @@ export function createRulesService({
     return kept.map;
   };
 
-  async function atRisk(
-    asOf: LocalDate,
-    planYear: number | undefined,
-    filter: AtRiskFilter,
-    knownAt?: Date,
-  ): Promise<AtRiskList> {
-    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+  /**
+   * The milestone or duty a filter names (they share one id space), refused when the plan has
+   * neither: an unknown id would narrow the plan to nothing and answer an empty list, as if all
+   * were well.
+   */
+  function wantedIn(plan: Plan, filter: AtRiskFilter) {
     const wanted = filter.milestone;
-    // Milestones and duties share one id space: `milestone` may name either.
     const wantedDuty = wanted !== undefined && (plan.duties ?? []).some((d) => d.id === wanted);
-    // An unknown id would narrow the plan to nothing and answer an empty list, as if all were well.
     if (wanted !== undefined && !wantedDuty && !plan.milestones.some((m) => m.id === wanted))
       throw new InvalidInputError(`plan ${plan.year} has no milestone ${JSON.stringify(wanted)}`, [
         {
@@ -359,15 +366,32 @@ export function createRulesService({
           ].join(", ")}`,
         },
       ]);
-    // Duties have no program: a program filter leaves them out; a duty's id leaves the money out.
-    const [items, dutyRows] = await Promise.all([
+    return { wanted, wantedDuty };
+  }
+
+  /** The duties the list shows beside the money: none under a program filter or a milestone's id. */
+  async function dutiesAtRisk(plan: Plan, asOf: LocalDate, filter: AtRiskFilter, knownAt?: Date) {
+    const { wanted, wantedDuty } = wantedIn(plan, filter);
+    if (filter.program !== undefined || (wanted !== undefined && !wantedDuty)) return [];
+    return selectDutiesAtRisk(await judgeDuties(plan, asOf, undefined, knownAt), {
+      duty: wanted,
+      unitKind: filter.kind,
+    });
+  }
+
+  async function atRisk(
+    asOf: LocalDate,
+    planYear: number | undefined,
+    filter: AtRiskFilter,
+    knownAt?: Date,
+  ): Promise<AtRiskList> {
+    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+    const { wantedDuty } = wantedIn(plan, filter);
+    const [items, duties] = await Promise.all([
       wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt),
-      filter.program !== undefined || (wanted !== undefined && !wantedDuty)
-        ? ([] as JudgedDuty[])
-        : judgeDuties(plan, asOf, undefined, knownAt),
+      dutiesAtRisk(plan, asOf, filter, knownAt),
     ]);
-    const dutyItems = selectDutiesAtRisk(dutyRows, { duty: wanted, unitKind: filter.kind });
-    return { asOf, planYear: plan.year, items, duties: dutyItems };
+    return { asOf, planYear: plan.year, items, duties };
   }
 
   async function moneyAtRisk(
@@ -379,42 +403,107 @@ export function createRulesService({
   ) {
     const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-    const { items } = await views(judged, asOf, calendar, knownAt);
+    const { items } = await views(judged, asOf, calendar, knownAt, { list: "whole" });
     // The whole list is sorted already: a filter narrows it and keeps its order.
     const narrowed = filter.milestone || filter.program || filter.kind;
     return narrowed ? items.filter((i) => inAtRiskFilter(i, filter)) : items;
   }
 
   /**
-   * What the national views need of one evaluation, in one walk over its rows, none of them kept:
-   * the at-risk list (every listed row, sorted), the summary's milestone counts and the restated
-   * rows of the closed milestones. The same plan, date and knowledge give the same answer: one
-   * walk serves those asking at once (the overview asks for the list and the summary together).
+   * What the national views need of one evaluation, in one walk over its rows: the at-risk list
+   * (every listed row sorted, or one page of it and the whole list's totals, or nothing), and for
+   * the summary its milestone counts and the restated rows of the closed milestones. Only what is
+   * asked for is kept: the rows of a page are its at most `limit` items, whatever the list's length.
+   * The same plan, date, knowledge and question give the same answer: one walk serves those
+   * asking at once.
    */
-  function views(plan: Plan, asOf: LocalDate, calendar: WorkingCalendar, knownAt?: Date) {
-    const key = JSON.stringify(["views", plan, asOf, knownAt?.toISOString() ?? null]);
+  function views(
+    plan: Plan,
+    asOf: LocalDate,
+    calendar: WorkingCalendar,
+    knownAt: Date | undefined,
+    want: Wanted,
+  ) {
+    const key = JSON.stringify(["views", plan, asOf, knownAt?.toISOString() ?? null, want], (_k, v) =>
+      typeof v === "bigint" ? v.toString() : v,
+    );
     return gate.run(key, async () => {
       const [{ walk, closed, verdicts }, units] = await Promise.all([
         judging(plan, asOf, calendar, undefined, knownAt),
         unitMap(),
       ]);
       const items: AtRiskItem[] = [];
-      const tally = milestoneTally(plan);
+      const pager = typeof want.list === "object" ? atRiskPager<AtRiskItem>(want.list) : undefined;
+      const filter = typeof want.list === "object" ? want.list.filter : {};
+      const listed = want.list !== "none";
+      const tally = want.summary ? milestoneTally(plan) : undefined;
       const restated = new Map<string, number>();
       walk((row) => {
-        const item = atRiskItemOf(row, units, {});
-        if (item) items.push(item);
-        tally.add(row);
-        countRestated(restated, row);
+        if (listed) {
+          const item = atRiskItemOf(row, units, filter);
+          if (item) {
+            if (pager) pager.add(item);
+            else items.push(item);
+          }
+        }
+        if (tally) {
+          tally.add(row);
+          countRestated(restated, row);
+        }
       });
       return {
         items: items.sort(compareAtRisk),
-        byMilestone: tally.byMilestone(),
+        page: pager?.page(),
+        byMilestone: tally?.byMilestone() ?? [],
         restated,
         closed,
         verdicts,
       };
     });
+  }
+
+  /**
+   * One page of the at-risk list (its money items from one lean walk, `views`), the duties beside
+   * them, and the whole list's totals. A cursor handed out for another list is refused before any
+   * work.
+   */
+  async function atRiskPageOf(
+    plan: Plan,
+    calendar: WorkingCalendar,
+    asOf: LocalDate,
+    filter: AtRiskFilter,
+    page: AtRiskPageQuery,
+    knownAt: Date | undefined,
+    summary: boolean,
+  ) {
+    const { wanted, wantedDuty } = wantedIn(plan, filter);
+    const id = { asOf, planYear: plan.year, filter, knownAt };
+    const after = page.cursor === undefined ? undefined : cursorKey(page.cursor, id);
+    // A duties cursor is checked before the walk too (dutySection checks it again).
+    if (page.dutiesCursor !== undefined) dutyCursorKey(page.dutiesCursor, id);
+    const judged = wanted !== undefined && !wantedDuty ? planNarrowedTo(plan, wanted) : plan;
+    const list = { filter, limit: page.limit, after };
+    const [view, duties] = await Promise.all([
+      wantedDuty && !summary
+        ? undefined
+        : views(judged, asOf, calendar, knownAt, { list: wantedDuty ? "none" : list, summary }),
+      dutiesAtRisk(plan, asOf, filter, knownAt),
+    ]);
+    const money = view?.page ?? { items: [], totals: totalsOf([]), next: null };
+    return {
+      view,
+      page: {
+        asOf,
+        planYear: plan.year,
+        items: money.items,
+        totals: money.totals,
+        nextCursor: money.next ? encodeAtRiskCursor(money.next, id) : null,
+        duties: dutySection(duties, id, page.cursor === undefined, {
+          limit: page.dutiesLimit ?? DEFAULT_DUTIES_PAGE,
+          cursor: page.dutiesCursor,
+        }),
+      },
+    };
   }
 
   function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
@@ -425,8 +514,22 @@ export function createRulesService({
 
   async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+    return summaryOfViews(
+      plan,
+      asOf,
+      views(plan, asOf, calendar, knownAt, { list: "none", summary: true }),
+      knownAt,
+    );
+  }
+
+  async function summaryOfViews(
+    plan: Plan,
+    asOf: LocalDate,
+    judged: ReturnType<typeof views>,
+    knownAt: Date | undefined,
+  ) {
     const [{ byMilestone, closed, verdicts, restated }, totals, map, dutyRows] = await Promise.all([
-      views(plan, asOf, calendar, knownAt),
+      judged,
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
       unitMap(),
       judgeDuties(plan, asOf, undefined, knownAt),
@@ -464,21 +567,36 @@ export function createRulesService({
       return { unitCode, asOf, planYear: plan.year, milestones: rows, duties: dutyRows };
     },
 
-    /** The whole at-risk list, sorted: for exports and for the pager below. */
+    /** The whole at-risk list, sorted: for exports and feeds. */
     atRisk: atRiskList,
 
     /**
-     * One page of the list. Every page of a list shares one computation of the whole of it (the
-     * gate's key names no cursor or limit).
+     * One page of the list, computed for the page: the walk keeps its items only, with the whole
+     * list's totals. Kept per ledger version like the other national answers.
      */
-    async atRiskPage(
+    atRiskPage(
       asOf: LocalDate,
       planYear: number | undefined,
       filter: AtRiskFilter,
       page: AtRiskPageQuery,
       knownAt?: Date,
     ) {
-      return pageAtRiskList(await atRiskList(asOf, planYear, filter, knownAt), filter, page, knownAt);
+      return national(["atRiskPage", asOf, planYear ?? null, filter, page], knownAt, async () => {
+        const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+        return (await atRiskPageOf(plan, calendar, asOf, filter, page, knownAt, false)).page;
+      });
+    },
+
+    /**
+     * The dashboard's overview: the summary and the first page of the at-risk list, from one
+     * walk over the evaluation.
+     */
+    overview(asOf: LocalDate, planYear: number | undefined, page: AtRiskPageQuery) {
+      return national(["overview", asOf, planYear ?? null, page], undefined, async () => {
+        const { plan, calendar } = await judgedPlanFor(asOf, planYear);
+        const { view, page: atRisk } = await atRiskPageOf(plan, calendar, asOf, {}, page, undefined, true);
+        return { summary: await summaryOfViews(plan, asOf, Promise.resolve(view!), undefined), atRisk };
+      });
     },
 
     /**
@@ -522,33 +640,21 @@ export type AtRiskPageQuery = {
 export const DEFAULT_DUTIES_PAGE = 100;
 
 /**
- * A page of a whole at-risk list, its totals and the token of the next page. A token that is not
- * one of ours, or that was handed out for another list (date, plan year, filters, knownAt), is
- * refused.
+ * The key a cursor names: one of ours, handed out for this same list (date, plan year, filters,
+ * knownAt), or refused.
  */
-export function pageAtRiskList(
-  list: AtRiskList,
-  filter: AtRiskFilter,
-  { limit, cursor, dutiesLimit = DEFAULT_DUTIES_PAGE, dutiesCursor }: AtRiskPageQuery,
-  knownAt?: Date,
-) {
-  const id = { asOf: list.asOf, planYear: list.planYear, filter, knownAt };
-  let after: AtRiskKey | undefined;
-  if (cursor !== undefined) {
-    const c = decodeAtRiskCursor(cursor);
-    if (!c) throw cursorError("cursor", "cursor", "must be the nextCursor of a previous page");
-    if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("cursor");
-    after = c.key;
-  }
-  const page = pageOf(list.items, { limit, after });
-  return {
-    asOf: list.asOf,
-    planYear: list.planYear,
-    items: page.items,
-    totals: page.totals,
-    nextCursor: page.next ? encodeAtRiskCursor(page.next, id) : null,
-    duties: dutySection(list.duties, id, cursor === undefined, { limit: dutiesLimit, cursor: dutiesCursor }),
-  };
+function cursorKey(cursor: string, id: AtRiskListId): AtRiskKey {
+  const c = decodeAtRiskCursor(cursor);
+  if (!c) throw cursorError("cursor", "cursor", "must be the nextCursor of a previous page");
+  if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("cursor");
+  return c.key;
+}
+
+function dutyCursorKey(cursor: string, id: AtRiskListId): DutyKey {
+  const c = decodeDutyCursor(cursor);
+  if (!c) throw cursorError("dutiesCursor", "cursor", "must be the duties.nextCursor of a previous page");
+  if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("dutiesCursor");
+  return c.key;
 }
 
 /**
@@ -565,13 +671,7 @@ export function dutySection(
 ): { items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null } {
   const totals = dutyTotalsOf(duties);
   if (!firstPage && page.cursor === undefined) return { items: [], totals, nextCursor: null };
-  let after: DutyKey | undefined;
-  if (page.cursor !== undefined) {
-    const c = decodeDutyCursor(page.cursor);
-    if (!c) throw cursorError("dutiesCursor", "cursor", "must be the duties.nextCursor of a previous page");
-    if (c.list !== atRiskListFingerprint(id)) throw foreignCursor("dutiesCursor");
-    after = c.key;
-  }
+  const after = page.cursor === undefined ? undefined : dutyCursorKey(page.cursor, id);
   const { items, next } = pageDuties(duties, { limit: page.limit, after });
   return { items, totals, nextCursor: next ? encodeDutyCursor(next, id) : null };
 }
