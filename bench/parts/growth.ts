@@ -125,6 +125,7 @@ async function readInProcess(
   const { value: samples, peakMb } = await withPeakRss(async () => ({
     ...(await sample(ctx, [
       ["floor", () => db.raw.query(FLOOR_SQL)],
+      ["viewCold", () => c.rules.atRiskPage(cold.next(), 2022, {}, { limit: 100 })],
       ["atRiskCold", () => c.rules.atRisk(cold.next(), 2022, {})],
       ["evaluateCold", () => c.rules.evaluate(DEFAULT_PLAN_2022, cold.next())],
       ["summaryCold", () => c.rules.summary(cold.next(), 2022)],
@@ -259,7 +260,18 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", failures: stri
 }
 
 const brief = (r: SizeResult) =>
-  (["floor", "atRiskCold", "atRiskRepeated", "evaluateCold", "summaryCold", "unitCold", "knownAt"] as const)
+  (
+    [
+      "floor",
+      "viewCold",
+      "atRiskCold",
+      "atRiskRepeated",
+      "evaluateCold",
+      "summaryCold",
+      "unitCold",
+      "knownAt",
+    ] as const
+  )
     .map((id) => `${id} ${ms(percentile(r.samples[id] ?? [], 50))}`)
     .join(", ");
 
