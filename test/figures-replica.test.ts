@@ -79,6 +79,12 @@ describe("the kept figures' copy in memory", () => {
     expect(refreshes).toBeGreaterThanOrEqual(2);
   });
 
+  it("loads a year a few rows per statement, each statement's rows after the last one's", async () => {
+    const replica = createFiguresReplica(t.db.direct, { chunk: 2 });
+    await expectSameAsLedger(createRulesRepository(t.db.prisma, { replica }));
+    expect(replica.stats()).toMatchObject({ reloads: 1 });
+  });
+
   it("sees a post made through another instance (another copy over the same database)", async () => {
     const here = createFiguresReplica(t.db.direct);
     const repo = createRulesRepository(t.db.prisma, { replica: here });

@@ -189,4 +189,31 @@ describe("the rules' figures read from the kept histories", () => {
     h.trim();
     same();
   });
+
+  it("holds a load it was told the size of in arrays allocated once, and answers the same", () => {
+    const moves: Movement[] = [];
+    for (let i = 0; i < 20_000; i++)
+      moves.push({ scope: i % SCOPES.length, kind: (i >> 2) % 4, day: DAY0 + (i % 1500), amount: BigInt(i) });
+    const dates = SCOPES.reduce((n, _s, scope) => n + historyOf(scope, moves).days.flat().length, 0);
+    const h = new FigureHistories();
+    h.reserve(dates + 5000);
+    expect(h.capacity).toBe(dates + 5000);
+    const fresh = new FigureHistories();
+    for (let scope = 0; scope < SCOPES.length; scope++) {
+      h.put(historyOf(scope, moves));
+      fresh.put(historyOf(scope, moves));
+    }
+    expect(h.capacity).toBe(dates + 5000);
+    // Spare room beyond an eighth is given back; within it, the arrays stay.
+    expect(dates).toBeGreaterThan(4096);
+    h.trim();
+    expect(h.capacity).toBe(dates);
+    h.reserve(dates + 10);
+    h.trim();
+    expect(h.capacity).toBe(dates + 10);
+    for (let slot = 0; slot < SCOPES.length; slot++)
+      for (let kind = 0; kind < 4; kind++)
+        for (let day = DAY0; day < DAY0 + 330; day += 7)
+          expect(h.totalAt(slot, kind, day)).toBe(fresh.totalAt(slot, kind, day));
+  });
 });

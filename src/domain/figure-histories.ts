@@ -157,8 +157,25 @@ export class FigureHistories {
     return this.pairOfSlot[slot]!;
   }
 
-  /** Drops the garbage and the spare room (after a whole load). */
+  /**
+   * Room for `n` dates in all, allocated once: a whole load that knows its size up front grows no
+   * arrays. Arrays grown and dropped on the way (a million dates make 12 MB) left the process's
+   * allocator up to 34 MB larger after a national load (21 MB in two runs), 11-14 MB this way.
+   */
+  reserve(n: number): void {
+    if (n <= this.days.length) return;
+    const capacity = Math.max(n, this.live);
+    this.compactInto(new Int32Array(capacity), new BigInt64Array(capacity));
+  }
+
+  /** Dates the arrays hold room for. */
+  get capacity(): number {
+    return this.days.length;
+  }
+
+  /** Drops the garbage and the spare room (after a whole load), unless there is little of either. */
   trim(): void {
+    if (this.used === this.live && this.days.length <= Math.max(this.live * 1.125, 4096)) return;
     const capacity = Math.max(this.live, 4096);
     this.compactInto(new Int32Array(capacity), new BigInt64Array(capacity));
   }
