@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createAnswerCache } from "./answer-cache.js";
+import { createAnswerCache, weightOf } from "./answer-cache.js";
 
 function ledger() {
   let v = 1n;
@@ -75,5 +75,17 @@ describe("the answer cache", () => {
     await cache.get("summary|2022-09-17", async () => ({ total: 1 }), "summary");
     await Promise.resolve();
     expect(cache.stats()).toMatchObject({ entries: 2, weight: 4 });
+  });
+
+  it("weighs every list an answer carries: a page's items and duties, the overview's page", () => {
+    const n = (k: number) => Array.from({ length: k }, (_, i) => i);
+    expect(weightOf({ asOf: "2022-09-30", byMilestone: n(7) })).toBe(1);
+    expect(weightOf({ items: [] })).toBe(1);
+    expect(weightOf({ items: n(61_000), duties: n(9_000) })).toBe(70_000);
+    expect(weightOf({ items: n(100), totals: {}, duties: { items: n(40), totals: {} } })).toBe(140);
+    expect(
+      weightOf({ summary: { byMilestone: n(5) }, atRisk: { items: n(100), duties: { items: n(100) } } }),
+    ).toBe(200);
+    expect(weightOf(null)).toBe(1);
   });
 });

@@ -12,8 +12,8 @@ export type AnswerCacheOptions = {
   /** The ledger's current version (one indexed row). */
   version: () => Promise<bigint>;
   /**
-   * What the kept answers may weigh together (an at-risk list weighs its items, about 350 bytes
-   * each; anything else 1): the least recently used go first, and an answer heavier than this is
+   * What the kept answers may weigh together (an answer weighs the items of its lists, about 350
+   * bytes each, weightOf; anything else 1): the least recently used go first, and an answer heavier than this is
    * served but not kept. Before a question is computed, room is made for an answer as heavy as
    * the heaviest of its kind, so the default keeps one national list of 10,000 units (61,000
    * items) within the service's 160 MB heap, and lets it go before the next one is computed.
@@ -21,11 +21,21 @@ export type AnswerCacheOptions = {
   maxWeight?: number;
 };
 
-/** 1 for an answer that is not a list; its items for one that is. */
-const weightOf = (answer: unknown) => {
-  const items = (answer as { items?: unknown } | null)?.items;
-  return Array.isArray(items) ? Math.max(1, items.length) : 1;
-};
+type Lists = { items?: unknown; duties?: unknown; atRisk?: unknown } | null | undefined;
+
+/**
+ * The items of every list an answer carries (an at-risk list's items and duties, a page's items
+ * and duties' items, the overview's page), or 1 for an answer without one: a page is as heavy as
+ * what it holds, so that many small pages weigh what one whole list does.
+ */
+export function weightOf(answer: unknown, depth = 0): number {
+  const a = answer as Lists;
+  if (typeof a !== "object" || a === null || depth > 2) return depth === 0 ? 1 : 0;
+  let w = 0;
+  for (const list of [a.items, a.duties]) w += Array.isArray(list) ? list.length : weightOf(list, depth + 1);
+  w += weightOf(a.atRisk, depth + 1);
+  return depth === 0 ? Math.max(1, w) : w;
+}
 
 export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOptions) {
   // Insertion order is recency order: a hit is moved to the end.
