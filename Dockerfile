@@ -49,4 +49,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The command of package.json's `start` script, without npm in between (signals reach node).
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "dist/server/start.mjs"]
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "--heap-growing-percent=20", "dist/server/start.mjs"]
