@@ -31,12 +31,13 @@ type Row = Head & {
 type Copy = { histories: FigureHistories; version: bigint; epoch: bigint; xmin: bigint };
 
 /**
- * Rows read per statement on a whole load. A statement's answer is held whole on its way here (in
- * PGlite's memory, which never shrinks, then in this process): with 5,000 rows a statement, the
- * PGlite service peaked at 303 MB over its first national read of 1,000,000 entries, 282-296 MB
- * with 1,000 (and 266-273 MB once FigureHistories.reserve sized the copy up front).
+ * Rows read per statement on a whole load. PGlite's memory grows with the rows of a statement
+ * (and never shrinks), then this process holds them as text. The PGlite service's peak over its
+ * first national read: at 1,000,000 entries, 303 MB with 5,000 rows a statement, 282-296 MB with
+ * 1,000 (266-273 MB once FigureHistories.reserve sized the copy up front); at 3,000,000, 303 and
+ * 307 MB with 1,000, 285-288 MB with 250, 291 MB with 100.
  */
-const CHUNK = 1000;
+const CHUNK = 250;
 
 /** A kind's dates as day numbers since 1970-01-01 (toDayNumber's), then its totals. */
 const kindText = (kind: string) =>
