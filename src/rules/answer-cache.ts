@@ -21,21 +21,28 @@ export type AnswerCacheOptions = {
   maxWeight?: number;
 };
 
-type Lists = { items?: unknown; duties?: unknown; atRisk?: unknown } | null | undefined;
+type Lists = { items?: unknown; duties?: unknown; atRisk?: unknown };
+
+const lengthOf = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+
+/** The items of the lists an answer carries: its items and duties (a list, or a section's items), and its page's. */
+function itemsIn(answer: unknown): number {
+  if (typeof answer !== "object" || answer === null) return 0;
+  const a = answer as Lists;
+  return (
+    lengthOf(a.items) +
+    lengthOf(a.duties) +
+    lengthOf((a.duties as Lists | undefined)?.items) +
+    itemsIn(a.atRisk)
+  );
+}
 
 /**
- * The items of every list an answer carries (an at-risk list's items and duties, a page's items
- * and duties' items, the overview's page), or 1 for an answer without one: a page is as heavy as
- * what it holds, so that many small pages weigh what one whole list does.
+ * What an answer weighs: the items of every list it carries (an at-risk list's items and duties, a
+ * page's items and duties' items, the overview's page), or 1 for an answer without one, so that
+ * many small pages weigh what one whole list does.
  */
-export function weightOf(answer: unknown, depth = 0): number {
-  const a = answer as Lists;
-  if (typeof a !== "object" || a === null || depth > 2) return depth === 0 ? 1 : 0;
-  let w = 0;
-  for (const list of [a.items, a.duties]) w += Array.isArray(list) ? list.length : weightOf(list, depth + 1);
-  w += weightOf(a.atRisk, depth + 1);
-  return depth === 0 ? Math.max(1, w) : w;
-}
+export const weightOf = (answer: unknown): number => Math.max(1, itemsIn(answer));
 
 export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOptions) {
   // Insertion order is recency order: a hit is moved to the end.

@@ -370,8 +370,13 @@ export function createRulesService({
   }
 
   /** The duties the list shows beside the money: none under a program filter or a milestone's id. */
-  async function dutiesAtRisk(plan: Plan, asOf: LocalDate, filter: AtRiskFilter, knownAt?: Date) {
-    const { wanted, wantedDuty } = wantedIn(plan, filter);
+  async function dutiesAtRisk(
+    plan: Plan,
+    asOf: LocalDate,
+    filter: AtRiskFilter,
+    { wanted, wantedDuty }: ReturnType<typeof wantedIn>,
+    knownAt?: Date,
+  ) {
     if (filter.program !== undefined || (wanted !== undefined && !wantedDuty)) return [];
     return selectDutiesAtRisk(await judgeDuties(plan, asOf, undefined, knownAt), {
       duty: wanted,
@@ -386,10 +391,10 @@ export function createRulesService({
     knownAt?: Date,
   ): Promise<AtRiskList> {
     const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
-    const { wantedDuty } = wantedIn(plan, filter);
+    const wanted = wantedIn(plan, filter);
     const [items, duties] = await Promise.all([
-      wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt),
-      dutiesAtRisk(plan, asOf, filter, knownAt),
+      wanted.wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt),
+      dutiesAtRisk(plan, asOf, filter, wanted, knownAt),
     ]);
     return { asOf, planYear: plan.year, items, duties };
   }
@@ -474,20 +479,21 @@ export function createRulesService({
     filter: AtRiskFilter,
     page: AtRiskPageQuery,
     knownAt: Date | undefined,
-    summary: boolean,
+    withSummary: boolean,
   ) {
-    const { wanted, wantedDuty } = wantedIn(plan, filter);
+    const asked = wantedIn(plan, filter);
+    const { wanted, wantedDuty } = asked;
     const id = { asOf, planYear: plan.year, filter, knownAt };
+    // Both cursors are checked before any walk.
     const after = page.cursor === undefined ? undefined : cursorKey(page.cursor, id);
-    // A duties cursor is checked before the walk too (dutySection checks it again).
-    if (page.dutiesCursor !== undefined) dutyCursorKey(page.dutiesCursor, id);
+    const dutiesAfter = page.dutiesCursor === undefined ? undefined : dutyCursorKey(page.dutiesCursor, id);
     const judged = wanted !== undefined && !wantedDuty ? planNarrowedTo(plan, wanted) : plan;
     const list = { filter, limit: page.limit, after };
     const [view, duties] = await Promise.all([
-      wantedDuty && !summary
+      wantedDuty && !withSummary
         ? undefined
-        : views(judged, asOf, calendar, knownAt, { list: wantedDuty ? "none" : list, summary }),
-      dutiesAtRisk(plan, asOf, filter, knownAt),
+        : views(judged, asOf, calendar, knownAt, { list: wantedDuty ? "none" : list, summary: withSummary }),
+      dutiesAtRisk(plan, asOf, filter, asked, knownAt),
     ]);
     const money = view?.page ?? { items: [], totals: totalsOf([]), next: null };
     return {
@@ -500,7 +506,7 @@ export function createRulesService({
         nextCursor: money.next ? encodeAtRiskCursor(money.next, id) : null,
         duties: dutySection(duties, id, page.cursor === undefined, {
           limit: page.dutiesLimit ?? DEFAULT_DUTIES_PAGE,
-          cursor: page.dutiesCursor,
+          after: dutiesAfter,
         }),
       },
     };
@@ -663,16 +669,15 @@ function dutyCursorKey(cursor: string, id: AtRiskListId): DutyKey {
  * report lists 10,000 of them). A next page of money items (cursor) carries no duties unless a
  * duties cursor asks for some, so a reader appending pages does not repeat them. Totals always.
  */
-export function dutySection(
+function dutySection(
   duties: readonly JudgedDuty[],
   id: AtRiskListId,
   firstPage: boolean,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; after?: DutyKey | undefined },
 ): { items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null } {
   const totals = dutyTotalsOf(duties);
-  if (!firstPage && page.cursor === undefined) return { items: [], totals, nextCursor: null };
-  const after = page.cursor === undefined ? undefined : dutyCursorKey(page.cursor, id);
-  const { items, next } = pageDuties(duties, { limit: page.limit, after });
+  if (!firstPage && page.after === undefined) return { items: [], totals, nextCursor: null };
+  const { items, next } = pageDuties(duties, { limit: page.limit, after: page.after });
   return { items, totals, nextCursor: next ? encodeDutyCursor(next, id) : null };
 }
 
