@@ -81,6 +81,22 @@ describe("FigureHistories", () => {
     expect(h.firstDay(0, 2)).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it("holds dates outside 16 bits (before 1970, after 2149) exactly, beside those held before", () => {
+    const h = new FigureHistories();
+    const d = toDayNumber("2022-03-01");
+    h.put({ key: "k0", ...SCOPES[0]!, days: [[d], [], [], []], totals: [[5n], [], [], []] });
+    const early = toDayNumber("1969-12-29");
+    const late = toDayNumber("2150-01-01");
+    h.put({ key: "k1", ...SCOPES[1]!, days: [[early, late], [], [], []], totals: [[7n, 9n], [], [], []] });
+    // Rewrites move and compact the arrays after the widening.
+    for (let i = 0; i < 50; i++)
+      h.put({ key: "k0", ...SCOPES[0]!, days: [[d], [], [], []], totals: [[6n], [], [], []] });
+    expect([early - 1, early, late - 1, late].map((x) => h.totalAt(1, 0, x))).toEqual([0n, 7n, 7n, 9n]);
+    expect(h.firstDay(1, 0)).toBe(early);
+    expect([d - 1, d].map((x) => h.totalAt(0, 0, x))).toEqual([0n, 6n]);
+    expect(h.firstDay(0, 0)).toBe(d);
+  });
+
   it("refuses a kind whose dates and totals do not pair up", () => {
     const h = new FigureHistories();
     expect(() =>

@@ -47,7 +47,7 @@ export type MilestoneFigures = { get(milestoneId: string): ScopeFigures | undefi
 export type PlanFigures = UnitProgram & { byMilestone: MilestoneFigures };
 
 /**
- * A plan year's scopes, their dates and totals in two flat arrays (12 bytes a date, against a few
+ * A plan year's scopes, their dates and totals in two flat arrays (10 bytes a date, against a few
  * hundred for small arrays of their own per scope). A scope written again is appended and its old
  * place left as garbage, compacted once it outweighs what is live.
  */
@@ -60,7 +60,12 @@ export class FigureHistories {
   private pairOfSlot: Int32Array = new Int32Array(256);
   /** Per slot and kind: start and end of its run in `days` and `totals`. */
   private bounds: Int32Array = new Int32Array(8 * 256);
-  private days: Int32Array = new Int32Array(4096);
+  /**
+   * Day numbers in 16 bits, which hold 1970-01-01 to 2149-06-06: every date plan years 2000 to 2100
+   * allow. A day outside widens them to 32 bits for good. 10 bytes a date instead of 12: at
+   * 3,000,000 entries the copy's arrays are 6 MB smaller.
+   */
+  private days: Uint16Array | Int32Array = new Uint16Array(4096);
   private totals: BigInt64Array = new BigInt64Array(4096);
   private used = 0;
   private live = 0;
@@ -104,7 +109,11 @@ export class FigureHistories {
       this.live -= this.bounds[slot * 8 + 7]! - this.bounds[slot * 8]!;
     }
     let n = 0;
-    for (const d of h.days) n += d.length;
+    for (const kind of h.days) {
+      n += kind.length;
+      if (this.days instanceof Uint16Array && kind.some((d) => d < 0 || d > 0xffff))
+        this.days = Int32Array.from(this.days);
+    }
     if (this.used + n > this.days.length) this.makeRoom(n);
     for (let k = 0; k < 4; k++) {
       const days = h.days[k] ?? [];
@@ -165,7 +174,7 @@ export class FigureHistories {
   reserve(n: number): void {
     if (n <= this.days.length) return;
     const capacity = Math.max(n, this.live);
-    this.compactInto(new Int32Array(capacity), new BigInt64Array(capacity));
+    this.compactInto(this.daysOf(capacity), new BigInt64Array(capacity));
   }
 
   /** Dates the arrays hold room for. */
@@ -177,16 +186,20 @@ export class FigureHistories {
   trim(): void {
     if (this.used === this.live && this.days.length <= Math.max(this.live * 1.125, 4096)) return;
     const capacity = Math.max(this.live, 4096);
-    this.compactInto(new Int32Array(capacity), new BigInt64Array(capacity));
+    this.compactInto(this.daysOf(capacity), new BigInt64Array(capacity));
   }
 
   /** Room for n more dates: what is live moved into arrays twice its size, garbage left behind. */
   private makeRoom(n: number): void {
     const capacity = Math.max((this.live + n) * 2, 4096);
-    this.compactInto(new Int32Array(capacity), new BigInt64Array(capacity));
+    this.compactInto(this.daysOf(capacity), new BigInt64Array(capacity));
   }
 
-  private compactInto(days: Int32Array, totals: BigInt64Array): void {
+  private daysOf(n: number): Uint16Array | Int32Array {
+    return this.days instanceof Uint16Array ? new Uint16Array(n) : new Int32Array(n);
+  }
+
+  private compactInto(days: Uint16Array | Int32Array, totals: BigInt64Array): void {
     let at = 0;
     for (let slot = 0; slot < this.ids.length; slot++) {
       const from = this.bounds[slot * 8]!;
