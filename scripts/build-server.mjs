@@ -7,10 +7,13 @@
 // modules resolve from their own folder (prisma/migrations, dist/web) hold in the bundle too.
 //
 // `npm start` runs dist/server/start.mjs, written here too: it loads the packages the bundle
-// imports, then turns source maps on and loads the bundle. Stack traces then name our .ts files,
-// while the packages' own source maps (with their sources inside) are never read. At idle on
-// PGlite the heap held 70 MB under --enable-source-maps and holds 62 MB this way (52 MB with no
-// source map at all; bench/RESULTS.md, part 4).
+// imports, then the bundle. With SOURCE_MAPS=1 it turns source maps on in between, so that stack
+// traces name our .ts files while the packages' own source maps (with their sources inside) are
+// never read. They are off by default: at idle on PGlite the heap held 70 MB under
+// --enable-source-maps, 62 MB with our map alone and 52 MB with none (bench/RESULTS.md, part 4),
+// and over national reads of 3,000,000 entries on PGlite the service peaked at 305 MB with our
+// map and 294-295 MB without it. A trace without them names lines of dist/server/main.mjs, which
+// main.mjs.map (written beside it) maps back.
 import { execFile } from "node:child_process";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
@@ -47,10 +50,10 @@ await writeFile(
   "dist/server/start.mjs",
   [
     "// Written by scripts/build-server.mjs: the packages first, without their source maps, then the",
-    "// bundle with its own.",
+    "// bundle, with its own when SOURCE_MAPS=1.",
     ...packages.map((p) => `import ${JSON.stringify(p)};`),
     "",
-    "process.setSourceMapsEnabled(true);",
+    'if (process.env.SOURCE_MAPS === "1") process.setSourceMapsEnabled(true);',
     'await import("./main.mjs");',
     "",
   ].join("\n"),
