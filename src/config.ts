@@ -1,4 +1,5 @@
-// The environment, parsed once. Nothing else in the service reads process.env.
+// The environment, parsed once. Nothing else in the service reads process.env (only its launcher,
+// dist/server/start.mjs, reads SOURCE_MAPS before loading it: scripts/build-server.mjs).
 // Parsing only: this file imports zod, node builtins and small modules of plain values, never the
 // database, the alerts or a service, so that reading the environment loads none of them (a
 // process that only checks its configuration stays light). test/config.test.ts proves it.
