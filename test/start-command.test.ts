@@ -48,38 +48,49 @@ describe.skipIf(onPostgres)("npm start", () => {
     expect(await s.stop()).toEqual({ code: 0, signal: null });
   }, 120_000);
 
-  it("reads the bundle's source map and no package's (stack traces name our .ts files)", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "dm-source-maps-"));
-    try {
-      // Run before the start script's own code; reports at exit which source maps were read.
-      const hook = join(dir, "maps.mjs");
-      await writeFile(
-        hook,
-        [
-          'import { createRequire, findSourceMap } from "node:module";',
-          'import { pathToFileURL } from "node:url";',
-          'process.on("exit", () => {',
-          `  const bundle = pathToFileURL(${JSON.stringify(resolve(ROOT, "dist/server/main.mjs"))}).href;`,
-          `  const pkg = createRequire(${JSON.stringify(resolve(ROOT, "package.json"))}).resolve("@prisma/client/runtime/client");`,
-          '  console.log("maps " + JSON.stringify({ bundle: !!findSourceMap(bundle), pkg: !!findSourceMap(pkg) }));',
-          "});",
-        ].join("\n"),
-      );
-      // An invalid PORT stops the service right after the bundle has loaded, with exit code 78.
-      const run = promisify(execFile)(process.execPath, ["--import", hook, ...start], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", PORT: "not-a-port" },
-      });
-      const failed = (await run.then(
-        () => expect.unreachable("the service started with PORT=not-a-port"),
-        (e: unknown) => e,
-      )) as { code: number; stdout: string };
-      expect(failed.code).toBe(78);
-      expect(failed.stdout).toContain(`maps ${JSON.stringify({ bundle: true, pkg: false })}`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.each([
+    { env: {}, bundle: false, says: "reads no source map by default" },
+    {
+      env: { SOURCE_MAPS: "1" },
+      bundle: true,
+      says: "with SOURCE_MAPS=1, reads the bundle's source map and no package's",
+    },
+  ])(
+    "$says",
+    async ({ env, bundle }) => {
+      const dir = await mkdtemp(join(tmpdir(), "dm-source-maps-"));
+      try {
+        // Run before the start script's own code; reports at exit which source maps were read.
+        const hook = join(dir, "maps.mjs");
+        await writeFile(
+          hook,
+          [
+            'import { createRequire, findSourceMap } from "node:module";',
+            'import { pathToFileURL } from "node:url";',
+            'process.on("exit", () => {',
+            `  const bundle = pathToFileURL(${JSON.stringify(resolve(ROOT, "dist/server/main.mjs"))}).href;`,
+            `  const pkg = createRequire(${JSON.stringify(resolve(ROOT, "package.json"))}).resolve("@prisma/client/runtime/client");`,
+            '  console.log("maps " + JSON.stringify({ bundle: !!findSourceMap(bundle), pkg: !!findSourceMap(pkg) }));',
+            "});",
+          ].join("\n"),
+        );
+        // An invalid PORT stops the service right after the bundle has loaded, with exit code 78.
+        const run = promisify(execFile)(process.execPath, ["--import", hook, ...start], {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? "", PORT: "not-a-port", ...env },
+        });
+        const failed = (await run.then(
+          () => expect.unreachable("the service started with PORT=not-a-port"),
+          (e: unknown) => e,
+        )) as { code: number; stdout: string };
+        expect(failed.code).toBe(78);
+        expect(failed.stdout).toContain(`maps ${JSON.stringify({ bundle, pkg: false })}`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it("without ADMIN_API_KEY, the first start makes an admin key and shows it once with the address", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "dm-first-start-"));
