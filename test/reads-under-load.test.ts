@@ -61,7 +61,9 @@ describe("reads under load", () => {
 
   it("queues distinct evaluations one at a time and answers 503 busy past the queue, never 5xx else", async () => {
     const dates = ["2022-06-01", "2022-06-02", "2022-06-03", "2022-06-04", "2022-06-05", "2022-06-06"];
-    const all = Promise.all(dates.map((d) => get(`/api/v1/at-risk?asOf=${d}`)));
+    // Answers as known at a moment, which read the entries: over the kept figures the first one
+    // could finish before the last request reached the gate (a fresh-clone CI run saw a peak of 3).
+    const all = Promise.all(dates.map((d) => get(`/api/v1/at-risk?asOf=${d}&knownAt=2100-01-01T00:00:00Z`)));
     const peak = await peakLoad(all);
     const answers = await all;
     const statuses = answers.map((a) => a.statusCode);
