@@ -31,6 +31,9 @@ export default defineConfig({
           include: ["test/e2e/**/*.e2e.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 240_000,
+          // A page waits on the service and the browser: under a full CI run on 2 cores, a unit's
+          // page once drew its duties after vitest's default 1 s of polling.
+          expect: { poll: { timeout: 15_000 } },
           execArgv: ["--experimental-wasm-modules", "--no-warnings"],
         },
       },
