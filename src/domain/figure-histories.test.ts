@@ -125,6 +125,9 @@ describe("the rules' figures read from the kept histories", () => {
           const listed = new Set(moves.filter((x) => x.kind <= 1 && x.day <= asOfDay).map(pairOf));
           const got = planFiguresOf(h, plan, asOf);
           expect(new Set(got.map((p) => `${p.unitCode}|${p.program}`))).toEqual(listed);
+          // In (unit, program) order, whatever order the pairs came in: the rules walk them so.
+          const order = got.map((p) => `${p.unitCode}|${p.program}`);
+          expect(order).toEqual([...order].sort());
           for (const p of got) {
             const mine = moves.filter((x) => pairOf(x) === `${p.unitCode}|${p.program}`);
             for (const m of rateLike) {

@@ -58,6 +58,7 @@ export class FigureHistories {
   private readonly pairIndex = new Map<string, number>();
   readonly pairs: UnitProgram[] = [];
   private pairOfSlot: Int32Array = new Int32Array(256);
+  private order: Int32Array = new Int32Array(0);
   /** Per slot and kind: start and end of its run in `days` and `totals`. */
   private bounds: Int32Array = new Int32Array(8 * 256);
   /**
@@ -159,6 +160,33 @@ export class FigureHistories {
 
   scope(slot: number): ScopeIdentity {
     return this.ids[slot]!;
+  }
+
+  /**
+   * Indexes into `pairs` in (unit, program) order, which the rules walk pairs in. Pairs come in the
+   * order of their first scope: a whole load reads scopes by key, so in order, but a pair first seen
+   * on a catch-up comes last, and the rules then sorted 30,000 pairs on every read.
+   */
+  pairOrder(): Int32Array {
+    if (this.order.length !== this.pairs.length) {
+      const order = Int32Array.from(this.pairs.keys());
+      const ps = this.pairs;
+      order.sort((a, b) => {
+        const x = ps[a]!;
+        const y = ps[b]!;
+        return x.unitCode < y.unitCode
+          ? -1
+          : x.unitCode > y.unitCode
+            ? 1
+            : x.program < y.program
+              ? -1
+              : x.program > y.program
+                ? 1
+                : 0;
+      });
+      this.order = order;
+    }
+    return this.order;
   }
 
   /** The index in `pairs` of the slot's (unit, program). */
@@ -280,32 +308,38 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
       sums[at + 2] = sums[at + 2]! + d - lookedUp(slot, w.before);
     }
   }
-  const positions = new Map(wanted.map((w, i) => [w.m.id, i]));
+  const ids = wanted.map((w) => w.m.id);
   const out: PlanFigures[] = [];
-  for (let pair = 0; pair < h.pairs.length; pair++) {
+  for (const pair of h.pairOrder()) {
     if (moved[pair] === 0) continue;
     const { unitCode, program } = h.pairs[pair]!;
-    out.push({ unitCode, program, byMilestone: new PairSums(sums, pair * width, positions) });
+    out.push(new PairSums(unitCode, program, sums, pair * width, ids));
   }
   return out;
 }
 
 /**
- * A pair's sums read where planFiguresOf left them, when asked. A Map of figures per pair kept the
- * figures of a province's 30,000 pairs live through a national read, in the service's 160 MB heap
- * where collecting took 44% of such a read's busy time (bench/RESULTS.md, part 8). Each get builds
- * the figures afresh: short-lived garbage, which the young generation clears cheaply.
+ * A pair and its sums, read where planFiguresOf left them when asked. A Map of figures per pair
+ * kept the figures of a province's 30,000 pairs live through a national read, in the service's
+ * 160 MB heap where collecting took 44% of such a read's busy time (bench/RESULTS.md, part 8).
+ * Each get builds the figures afresh: short-lived garbage, which the young generation clears
+ * cheaply. One object a pair, its own byMilestone: the pairs live through the walk, so the
+ * collector moves each of them twice.
  */
-class PairSums implements MilestoneFigures {
+class PairSums implements PlanFigures, MilestoneFigures {
+  readonly byMilestone: MilestoneFigures = this;
   constructor(
+    readonly unitCode: string,
+    readonly program: string,
     private readonly sums: BigInt64Array,
     private readonly at: number,
-    private readonly positions: ReadonlyMap<string, number>,
+    /** The milestones' ids by position: a handful, found faster by a scan than by a Map. */
+    private readonly ids: readonly string[],
   ) {}
 
   get(milestoneId: string): ScopeFigures | undefined {
-    const i = this.positions.get(milestoneId);
-    if (i === undefined) return undefined;
+    const i = this.ids.indexOf(milestoneId);
+    if (i < 0) return undefined;
     const at = this.at + 3 * i;
     return { allocated: this.sums[at]!, disbursed: this.sums[at + 1]!, recentDisbursed: this.sums[at + 2]! };
   }
