@@ -4,6 +4,7 @@
 // is one of another list, is refused naming querystring.cursor.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedPressureDataset } from "../bench/pressure-dataset.js";
+import { expectPagesAsWholeList } from "./helpers/lean-pages.js";
 import { ADMIN_KEY, createTestApp, type TestApp } from "./helpers/test-app.js";
 
 type Item = {
@@ -89,6 +90,20 @@ describe("GET /api/v1/at-risk, a page at a time", () => {
     expect(csv.statusCode).toBe(200);
     // A header line, then one line per item (the seeded names hold no line breaks).
     expect(csv.body.trimEnd().split("\r\n").length - 1).toBe(first.totals.count);
+  });
+
+  it("shows the whole list's rows, judged in full, though it judges the list lean", async () => {
+    await expectPagesAsWholeList(
+      t,
+      ["2022-06-15", ASOF, "2022-10-15", "2022-11-10", "2022-12-31", "2023-02-15"],
+      [
+        {},
+        { milestone: "M60" },
+        { milestone: "REQ" },
+        { milestone: "REF" },
+        { program: "NTM", kind: "district" },
+      ],
+    );
   });
 
   it("pages 100 items by default and at most 1,000", async () => {

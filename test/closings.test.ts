@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localDateToUtcDate } from "../src/domain/local-date.js";
 import { createUnit, postAllocation, postDisbursement } from "./factories.js";
+import { expectPagesAsWholeList } from "./helpers/lean-pages.js";
 import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
 const TODAY = "2022-12-31T05:00:00Z"; // 2022-12-31 in Hà Nội
@@ -216,6 +217,10 @@ describe("readings of a closed milestone", () => {
     expect(m60(unitView.milestones)).toMatchObject({ closed: true, recordedStatus: "missed" });
   });
 
+  it("an at-risk page judged lean shows the whole list's rows, marks and all", async () => {
+    await expectPagesAsWholeList(t, ["2022-10-15", "2022-12-31"], [{}, { milestone: "M60" }]);
+  });
+
   it("knownAt before the closing answers without it", async () => {
     const row = m60(await statusOf(missing, `?asOf=2022-12-31&knownAt=${at(beforeClose)}`));
     expect(row.status).toBe("missed");
@@ -385,6 +390,12 @@ describe("a restated closed milestone", () => {
       restated: true,
       recordedStatus: "missed",
     });
+  });
+});
+
+describe("a restated closed milestone, a page at a time", () => {
+  it("an at-risk page judged lean shows the whole list's rows, restatements and all", async () => {
+    await expectPagesAsWholeList(t, ["2022-10-15", "2022-12-31"], [{}, { milestone: "M60" }]);
   });
 });
 

@@ -4,6 +4,7 @@
 // reported disbursing after its date; a plan may say `verdictFigures: "reported"`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUnit, postAllocation, postDisbursement } from "./factories.js";
+import { expectPagesAsWholeList } from "./helpers/lean-pages.js";
 import { ADMIN_KEY, createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
 const clock = fixedClock("2022-10-20T05:00:00Z"); // 2022-10-20 in Vietnam: M60 is past, M90 open
@@ -132,6 +133,10 @@ describe("a statement that contradicts the reported figures", () => {
     ]);
     const unit = await t.request("GET", "/api/v1/dashboard/units/TKY");
     expect(row((unit.body as { milestones: Row[] }).milestones, "M60").readings?.used).toBe("treasury");
+  });
+
+  it("shows the whole list's rows, Treasury readings and all, in an at-risk page judged lean", async () => {
+    await expectPagesAsWholeList(t, ["2022-09-15", "2022-10-20", "2022-12-31"], [{}, { milestone: "M60" }]);
   });
 
   it("judges on the reported figures when the plan says so, the Treasury's still beside them", async () => {

@@ -2,8 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays, type LocalDate } from "./local-date.js";
 import {
+  blankEvaluation,
   evaluateMilestone,
   type MilestoneStatus,
+  prepareMilestone,
   type ScopeFigures,
   STATUS_SEVERITY,
 } from "./milestone-status.js";
@@ -241,6 +243,37 @@ describe("projection properties", () => {
         expectRoundedToward(e.projectedRate!, e.projectedDisbursed!, figures.allocated, projectionHolds);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  // The at-risk page and the summary judge 150,000 rows lean, then the page's rows in full.
+  it("a lean judgement decides as the full one, leaving only the figures shown null", () => {
+    const nothing = milestone.chain((m) =>
+      fc.record({
+        m: fc.constant(m),
+        asOf: asOfFor(m),
+        windowDays,
+        figures: fc.record({
+          allocated: fc.bigInt({ min: -MAX, max: 0n }),
+          disbursed: fc.bigInt({ min: -MAX, max: MAX }),
+          recentDisbursed: fc.bigInt({ min: -MAX, max: MAX }),
+        }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.oneof(scenario, projecting, nothing), ({ m, asOf, windowDays, figures }) => {
+        const judge = prepareMilestone(m, asOf, windowDays);
+        const full = judge.judge(figures);
+        const lean = judge.judgeInto(figures, blankEvaluation(), true);
+        expect(lean).toEqual({
+          ...full,
+          rate: null,
+          projectedRate: null,
+          projectedDisbursed: null,
+          requiredDailyPace: null,
+        });
+      }),
+      { numRuns: 3000 },
     );
   });
 });

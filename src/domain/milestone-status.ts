@@ -94,9 +94,11 @@ export type PreparedMilestone = {
   judge(figures: ScopeFigures): MilestoneEvaluation;
   /**
    * The same judgement written into `row`, every field of MilestoneEvaluation: a national
-   * evaluation builds each row once instead of copying a judgement into it.
+   * evaluation builds each row once instead of copying a judgement into it. `lean` leaves the
+   * figures shown only (rate, projectedRate, projectedDisbursed, requiredDailyPace) null and
+   * decides the rest alike: for a walk that keeps a few rows and judges those again in full.
    */
-  judgeInto<R extends MilestoneEvaluation>(figures: ScopeFigures, row: R): R;
+  judgeInto<R extends MilestoneEvaluation>(figures: ScopeFigures, row: R, lean?: boolean): R;
 };
 
 /**
@@ -119,6 +121,7 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
   function judgeInto<R extends MilestoneEvaluation>(
     { allocated, disbursed, recentDisbursed }: ScopeFigures,
     row: R,
+    lean = false,
   ): R {
     let status: MilestoneStatus = "not_applicable";
     let rate: number | null = null;
@@ -141,7 +144,8 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
       // Rounded toward the verdict: exactly 60.00% against "above 60%" shows a true 60.00 and
       // is missed (60 is not above 60); 59.996% shows 59.99, never the 60.00 it did not reach.
       // (rateTowardVerdict, with the product above.)
-      rate = Number(held ? ceilDiv(disbursed10k, allocated) : floorDiv(disbursed10k, allocated)) / 100;
+      if (!lean)
+        rate = Number(held ? ceilDiv(disbursed10k, allocated) : floorDiv(disbursed10k, allocated)) / 100;
       if (pastDue) {
         status = held ? "met" : "missed";
       } else {
@@ -175,10 +179,12 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
           // Decided on the unfloored projection: flooring could flip a boundary case.
           projectedHolds = meets(comparison, projectedW, bp, allocatedW);
           // Whole đồng rounded toward that verdict, so amount, rate and status agree.
-          projectedDisbursed = projectedHolds ? ceilDiv(projectedW, W) : floorDiv(projectedW, W);
-          projectedRate = rateTowardVerdict(projectedDisbursed, allocated, projectedHolds);
+          if (!lean) {
+            projectedDisbursed = projectedHolds ? ceilDiv(projectedW, W) : floorDiv(projectedW, W);
+            projectedRate = rateTowardVerdict(projectedDisbursed, allocated, projectedHolds);
+          }
         }
-        requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
+        if (!lean) requiredDailyPace = held ? 0n : daysLeft > 0 ? ceilDiv(shortfall, D) : shortfall;
         status = held ? "met" : projectedHolds ? "on_track" : "at_risk";
       }
     }
@@ -194,8 +200,8 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
     row.shortfall = shortfall;
     row.daysLeft = daysLeft;
     row.requiredDailyPace = requiredDailyPace;
-    row.projectedRate = projectedRate;
-    row.projectedDisbursed = projectedDisbursed;
+    row.projectedRate = lean ? null : projectedRate;
+    row.projectedDisbursed = lean ? null : projectedDisbursed;
     return row;
   }
 

@@ -79,7 +79,9 @@ export function evaluatePlan<P extends UnitProgram>(
 
 /**
  * evaluatePlan, handing each row to `emit` in the same order instead of keeping them: a view that
- * keeps a few rows (the at-risk list) never holds all 150,000 of a province at once.
+ * keeps a few rows (the at-risk list) never holds all 150,000 of a province at once. `lean` rows
+ * leave the figures shown only null (PreparedMilestone.judgeInto): a view that keeps a page of
+ * them judges its pairs again in full.
  */
 export function evaluatePlanEach<P extends UnitProgram>(
   writtenPlan: Plan,
@@ -90,6 +92,7 @@ export function evaluatePlanEach<P extends UnitProgram>(
   unitKindOf: UnitKindOf<P>,
   calendar: WorkingCalendar,
   emit: (row: PairEvaluation) => void,
+  lean = false,
 ): void {
   // figuresOf is handed these milestones, so figures cut at the moved date too; a caller that
   // reads figures on its own (SQL) moves the plan first with the same calendar.
@@ -119,14 +122,14 @@ export function evaluatePlanEach<P extends UnitProgram>(
       if (!rate || m.kind === "request" || (m.program !== undefined && m.program !== program)) continue;
       const row = newRow(unitCode, program, plan.year, m.kind, workingDaysLeft);
       if (!concerns(m, unitKind)) {
-        rate.judgeInto(NONE, row);
+        rate.judgeInto(NONE, row, lean);
         if (m.kind === "refund") {
           // What would be due back (refundScopeFigures' allocated) is not owed by this unit.
           const dueBack = figuresOf(m, pair)?.allocated ?? 0n;
           row.lapsed = dueBack > 0n ? dueBack : 0n;
         }
       } else {
-        rate.judgeInto(figuresOf(m, pair) ?? NONE, row);
+        rate.judgeInto(figuresOf(m, pair) ?? NONE, row, lean);
         // A refund is paid in one go at the end of the adjustment period, so a pace projection says
         // nothing before then: until the due date it shows the refund the unit is heading for.
         if (m.kind === "refund" && row.status === "at_risk") row.status = "on_track";

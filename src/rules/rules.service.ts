@@ -5,6 +5,7 @@ import {
   type AtRiskFilter,
   type AtRiskItem,
   type AtRiskKey,
+  type AtRiskPage,
   atRiskItemOf,
   atRiskPager,
   compareAtRisk,
@@ -34,6 +35,7 @@ import {
   type FiguresOf,
   type PairEvaluation,
   planNarrowedTo,
+  type UnitProgram,
 } from "../domain/plan-evaluation.js";
 import {
   closingCountsOf,
@@ -98,7 +100,19 @@ type Deps = {
 };
 
 /** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
-type RowWalk<R> = (emit: (row: R) => void) => void;
+type RowWalk<R> = (emit: (row: R) => void, how?: WalkHow) => void;
+
+/**
+ * `lean`: rows with the figures shown only left null (evaluatePlanEach), for a view that keeps
+ * counts and a page; `pairs` (unit code to programs): only those pairs, to judge a page's rows
+ * again in full.
+ */
+type WalkHow = { lean?: boolean; pairs?: ReadonlyMap<string, ReadonlySet<string>> };
+
+const onlyPairs = <P extends UnitProgram>(pairs: P[], how: WalkHow | undefined) => {
+  const wanted = how?.pairs;
+  return wanted ? pairs.filter((p) => wanted.get(p.unitCode)?.has(p.program)) : pairs;
+};
 
 /**
  * What a walk over a national evaluation keeps (`views`): of the at-risk list, every item sorted
@@ -196,6 +210,7 @@ export function createRulesService({
       pairs: PlanFigures[],
       figuresOf: FiguresOf<PlanFigures>,
       emit: (row: PairEvaluation) => void,
+      lean = false,
     ) =>
       evaluatePlanEach(
         plan,
@@ -213,9 +228,11 @@ export function createRulesService({
         (pair) => kinds.get(pair.unitCode)?.kind,
         calendar,
         emit,
+        lean,
       );
     const reportedFigures: FiguresOf<PlanFigures> = (m, pair) => pair.byMilestone.get(m.id);
-    if (statements.length === 0) return (emit) => judgeOn(rows, reportedFigures, emit);
+    if (statements.length === 0)
+      return (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how?.lean);
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
     const treasury = await treasuryFigures(plan, asOf, rows, statements, knownAt);
     const covered = rows.filter((p) => statements.some((s) => s.unitCodes.has(p.unitCode)));
@@ -227,9 +244,12 @@ export function createRulesService({
       (r) => treasuryRows.set(rowKey(r.id, r.unitCode, r.program), r),
     );
     const policy = plan.verdictFigures ?? DEFAULT_VERDICT_FIGURES;
-    return (emit) =>
-      judgeOn(rows, reportedFigures, (r) =>
-        emit(treasuryReading(r, treasuryRows, treasury.statementOf, policy)),
+    return (emit, how) =>
+      judgeOn(
+        onlyPairs(rows, how),
+        reportedFigures,
+        (r) => emit(treasuryReading(r, treasuryRows, treasury.statementOf, policy)),
+        how?.lean,
       );
   }
 
@@ -326,7 +346,7 @@ export function createRulesService({
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
     const mark = recordedVerdictMarks(closed, verdicts, asOf);
-    const walk: RowWalk<JudgedRow> = mark ? (emit) => evals((r) => emit(mark(r))) : evals;
+    const walk: RowWalk<JudgedRow> = mark ? (emit, how) => evals((r) => emit(mark(r)), how) : evals;
     return { walk, closed, verdicts };
   }
 
@@ -443,22 +463,56 @@ export function createRulesService({
       const listed = want.list !== "none";
       const tally = want.summary ? milestoneTally(plan) : undefined;
       const restated = new Map<string, number>();
-      walk((row) => {
-        if (listed) {
-          const item = atRiskItemOf(row, units, filter);
-          if (item) {
-            if (pager) pager.add(item);
-            else items.push(item);
+      // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
+      // bigint divisions each) are left out of the walk over 150,000 rows, and the page's rows are
+      // judged again in full.
+      const lean = want.list !== "whole";
+      walk(
+        (row) => {
+          if (listed) {
+            const item = atRiskItemOf(row, units, filter);
+            if (item) {
+              if (pager) pager.add(item);
+              else items.push(item);
+            }
           }
-        }
-        if (tally) {
-          tally.add(row);
-          countRestated(restated, row);
-        }
-      });
+          if (tally) {
+            tally.add(row);
+            countRestated(restated, row);
+          }
+        },
+        { lean },
+      );
+      const page = pager?.page();
+      /** The page's lean items, judged again in full: the same rows, every figure shown. */
+      function inFull(page: AtRiskPage<AtRiskItem>): AtRiskPage<AtRiskItem> {
+        if (page.items.length === 0) return page;
+        const pairs = new Map<string, Set<string>>();
+        for (const i of page.items)
+          pairs.set(i.unitCode, (pairs.get(i.unitCode) ?? new Set()).add(i.program));
+        const full = new Map<string, AtRiskItem>();
+        walk(
+          (row) => {
+            const item = atRiskItemOf(row, units, filter);
+            if (item) full.set(rowKey(item.id, item.unitCode, item.program), item);
+          },
+          { pairs },
+        );
+        const items = page.items.map((lean) => {
+          const item = full.get(rowKey(lean.id, lean.unitCode, lean.program));
+          // Lean and full rows share every verdict by construction (milestone-status.ts); a
+          // difference is a bug to stop at, not a page to show.
+          if (item?.status !== lean.status || item.shortfall !== lean.shortfall)
+            throw new Error(
+              `a lean and a full judgement differ: ${lean.id} ${lean.unitCode} ${lean.program}`,
+            );
+          return item;
+        });
+        return { ...page, items };
+      }
       return {
         items: items.sort(compareAtRisk),
-        page: pager?.page(),
+        page: page && lean ? inFull(page) : page,
         byMilestone: tally?.byMilestone() ?? [],
         restated,
         closed,
