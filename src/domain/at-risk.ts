@@ -35,7 +35,7 @@ export function selectAtRisk(
  */
 export function atRiskItemOf(
   e: JudgedRow,
-  units: ReadonlyMap<string, UnitInfo>,
+  units: Pick<ReadonlyMap<string, UnitInfo>, "get">,
   f: AtRiskFilter,
 ): AtRiskItem | undefined {
   // A closed milestone recorded as missed stays listed after a restatement changed today's
