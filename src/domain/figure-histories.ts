@@ -15,7 +15,7 @@ import {
   type RateMilestone,
   scopeCovers,
 } from "./plan.js";
-import type { UnitProgram } from "./plan-evaluation.js";
+import { comparePairs, type UnitProgram } from "./plan-evaluation.js";
 import type { RefundFigures } from "./refund.js";
 import type { PairTotals } from "./summary.js";
 
@@ -171,19 +171,7 @@ export class FigureHistories {
     if (this.order.length !== this.pairs.length) {
       const order = Int32Array.from(this.pairs.keys());
       const ps = this.pairs;
-      order.sort((a, b) => {
-        const x = ps[a]!;
-        const y = ps[b]!;
-        return x.unitCode < y.unitCode
-          ? -1
-          : x.unitCode > y.unitCode
-            ? 1
-            : x.program < y.program
-              ? -1
-              : x.program > y.program
-                ? 1
-                : 0;
-      });
+      order.sort((a, b) => comparePairs(ps[a]!, ps[b]!));
       this.order = order;
     }
     return this.order;

@@ -152,7 +152,8 @@ export function evaluatePlanEach<P extends UnitProgram>(
   }
 }
 
-const comparePairs = (a: UnitProgram, b: UnitProgram) =>
+/** The order pairs are judged and listed in: by unit, then program. */
+export const comparePairs = (a: UnitProgram, b: UnitProgram) =>
   cmp(a.unitCode, b.unitCode) || cmp(a.program, b.program);
 
 function isSorted<T>(xs: readonly T[], compare: (a: T, b: T) => number): boolean {
