@@ -164,8 +164,9 @@ export class FigureHistories {
 
   /**
    * Indexes into `pairs` in (unit, program) order, which the rules walk pairs in. Pairs come in the
-   * order of their first scope: a whole load reads scopes by key, so in order, but a pair first seen
-   * on a catch-up comes last, and the rules then sorted 30,000 pairs on every read.
+   * order of their first scope: a whole load reads scopes by key, in order where codes have one
+   * length, but a pair first seen on a catch-up comes last, and the rules then sorted 30,000 pairs
+   * on every read.
    */
   pairOrder(): Int32Array {
     if (this.order.length !== this.pairs.length) {
