@@ -35,7 +35,10 @@ const disbursement = (unitCode: string, amount: bigint): DisbursementInput => ({
   note: undefined,
 });
 
-const insertIfUnchanged = (unitCode: string, seen: ScopeSnapshot) =>
+const insertIfUnchanged = async (unitCode: string, seen: ScopeSnapshot) =>
+  (await insertAlone(unitCode, seen)).rows;
+
+const insertAlone = (unitCode: string, seen: ScopeSnapshot) =>
   repo.alone((db) => repo.insertDisbursements(db, [disbursement(unitCode, 1_000_000n)], "test", seen));
 
 const disbursed = async (unitCode: string) =>
@@ -49,7 +52,7 @@ describe("a write alone in its transaction", () => {
   it("reads each scope's movements and stamp, -1 for a scope with no figures yet", async () => {
     const { code } = await createUnit(t);
     await postAllocation(t, { unitCode: code });
-    const seen = await repo.scopeSnapshot([scopeOf(code, "NTM"), scopeOf(code, "GNBV")]);
+    const seen = await repo.unitScopes([scopeOf(code, "NTM"), scopeOf(code, "GNBV")]);
     expect(seen.keys).toEqual([
       `${code}|GNBV|2022||central|investment`,
       `${code}|NTM|2022||central|investment`,
@@ -65,14 +68,14 @@ describe("a write alone in its transaction", () => {
   it("inserts when nothing moved since the read, and nothing once another write moved the scope", async () => {
     const { code } = await createUnit(t);
     await postAllocation(t, { unitCode: code });
-    const seen = await repo.scopeSnapshot([scopeOf(code)]);
+    const seen = await repo.unitScopes([scopeOf(code)]);
     const res = await t.request("POST", "/api/v1/disbursements", {
       body: makeDisbursement({ unitCode: code }),
     });
     expect(res.status).toBe(201);
     expect(await insertIfUnchanged(code, seen)).toEqual([]);
     expect(await disbursed(code)).toBe(1);
-    const fresh = await repo.scopeSnapshot([scopeOf(code)]);
+    const fresh = await repo.unitScopes([scopeOf(code)]);
     expect(fresh.changed[0]).not.toBe(seen.changed[0]);
     const rows = await insertIfUnchanged(code, fresh);
     expect(rows).toHaveLength(1);
@@ -90,7 +93,7 @@ describe("a write alone in its transaction", () => {
     const zone = process.env.TZ;
     process.env.TZ = "Asia/Ho_Chi_Minh"; // east of UTC: a local midnight falls on the day before in UTC
     try {
-      const again = await repo.scopeSnapshot([scopeOf(code)]);
+      const again = await repo.unitScopes([scopeOf(code)]);
       expect((await insertIfUnchanged(code, again))[0]!.disbursedOn).toBe("2022-06-30");
     } finally {
       if (zone === undefined) delete process.env.TZ;
@@ -99,9 +102,22 @@ describe("a write alone in its transaction", () => {
     expect(await disbursed(code)).toBe(3);
   });
 
+  it("answers the transaction that wrote: the stamp the scope's figures now carry", async () => {
+    const { code } = await createUnit(t);
+    await postAllocation(t, { unitCode: code });
+    const seen = await repo.unitScopes([scopeOf(code)]);
+    const written = await insertAlone(code, seen);
+    expect(written.rows).toHaveLength(1);
+    const after = await repo.unitScopes([scopeOf(code)]);
+    expect(written.tx).toBe(after.changed[0]);
+    expect(written.tx).not.toBe(seen.changed[0]);
+    // Nothing written, no transaction named.
+    expect(await insertAlone(code, seen)).toEqual({ rows: [], tx: null });
+  });
+
   it("inserts nothing when a scope read without figures has some by then", async () => {
     const { code } = await createUnit(t);
-    const seen = await repo.scopeSnapshot([scopeOf(code)]);
+    const seen = await repo.unitScopes([scopeOf(code)]);
     expect(seen.changed).toEqual([-1n]);
     await postAllocation(t, { unitCode: code });
     expect(await insertIfUnchanged(code, seen)).toEqual([]);
@@ -111,7 +127,7 @@ describe("a write alone in its transaction", () => {
   it("inserts nothing when the plans or closings moved since the read (the admission epoch)", async () => {
     const { code } = await createUnit(t);
     await postAllocation(t, { unitCode: code });
-    const seen = await repo.scopeSnapshot([scopeOf(code)]);
+    const seen = await repo.unitScopes([scopeOf(code)]);
     expect(await insertIfUnchanged(code, { ...seen, admissionEpoch: seen.admissionEpoch + 1n })).toEqual([]);
     expect(await disbursed(code)).toBe(0);
   });

@@ -4,7 +4,7 @@
 import autocannon from "autocannon";
 import type { ScriptRunner } from "../../src/db/database.js";
 import { addDays, type LocalDate, todayIn } from "../../src/domain/local-date.js";
-import { LOCK_SCOPE_HISTORIES_SQL, SCOPE_SNAPSHOT_SQL } from "../../src/ledger/ledger.repository.js";
+import { LOCK_SCOPE_HISTORIES_SQL, UNIT_SCOPE_ROWS_SQL } from "../../src/ledger/ledger.repository.js";
 import { percentile } from "./stats.js";
 
 export const PROGRAMS = ["NTM", "GNBV", "DTTS"] as const;
@@ -241,37 +241,67 @@ const scopeKey = (e: Entry) => [e.unitCode, e.program, e.planYear, "", e.source,
 
 /**
  * The statements the service sends for one post (no idempotency key), sent directly, each in a
- * transaction of its own: read the scopes' kept figures with their stamps and the admission epoch
- * (SCOPE_SNAPSHOT_SQL: what the ledger's rules judge the post against), then the INSERT that
- * first takes the scopes' locks and checks that nothing moved since (src/ledger/ledger.repository.ts,
+ * transaction of its own. Unless every scope's stamp is known from this poster's own reads and
+ * writes (src/ledger/kept-scopes.ts), first the read of every scope of the post's units and years
+ * with their stamps and the admission epoch (UNIT_SCOPE_ROWS_SQL: what the ledger's rules judge
+ * the post against); then the INSERT that takes the scopes' locks, checks that nothing moved
+ * since, and answers its transaction, the scopes' new stamp (src/ledger/ledger.repository.ts,
  * insertDisbursements with `seen`); the database's guard runs at its COMMIT. When a concurrent
- * post moved a scope, the service's fallback: in one transaction, the scopes' locks and figures
- * (LOCK_SCOPE_HISTORIES_SQL), then the INSERT.
+ * post moved a scope, the service's fallback: the read and the INSERT again, then in one
+ * transaction the scopes' locks and figures (LOCK_SCOPE_HISTORIES_SQL) and the INSERT.
  */
-export async function checkedPost(db: Direct, entries: Entry[]): Promise<void> {
+export function checkedPoster(db: Direct): (entries: Entry[]) => Promise<void> {
   const alone = (name: string, sql: string, params: unknown[]) =>
     db.named ? db.named(name, sql, params) : db.query(sql, params);
-  const keys = [...new Set(entries.map(scopeKey))].sort();
-  const rows = (await alone("checked_read", SCOPE_SNAPSHOT_SQL, [keys])) as {
-    epoch: string;
-    key: string | null;
-    changed: string;
-  }[];
-  const stamps = new Map(rows.map((r) => [r.key, r.changed]));
-  const { sql, params } = insertStatement(entries, "unnest");
-  const n = params.length;
-  const inserted = await alone(
-    "checked_insert",
-    `WITH admitted AS MATERIALIZED (
-       SELECT ledger_lock_scopes_unchanged($${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::bigint) AS ok)
-     ${sql.replace("ORDER BY o", "WHERE (SELECT ok FROM admitted) ORDER BY o")}`,
-    [...params, keys, keys.map((k) => stamps.get(k) ?? "-1"), rows[0]!.epoch],
-  );
-  if (inserted.length > 0) return;
-  await db.transaction(async (q) => {
-    await q(LOCK_SCOPE_HISTORIES_SQL, [keys]);
-    await q(sql, params);
-  });
+  const stamps = new Map<string, string>();
+  const unitsRead = new Set<string>();
+  let epoch: string | null = null;
+  const unitYear = (e: Entry) => `${e.unitCode}|${e.planYear}`;
+  const known = (e: Entry) => stamps.get(scopeKey(e)) ?? (unitsRead.has(unitYear(e)) ? "-1" : undefined);
+  async function insert(entries: Entry[], keys: string[], at: string) {
+    const byKey = new Map(entries.map((e) => [scopeKey(e), e]));
+    const changed = keys.map((k) => known(byKey.get(k)!)!);
+    const { sql, params } = insertStatement(entries, "unnest");
+    const n = params.length;
+    const rows = (await alone(
+      "checked_insert",
+      `WITH admitted AS MATERIALIZED (
+         SELECT ledger_lock_scopes_unchanged($${n + 1}::text[], $${n + 2}::bigint[], $${n + 3}::bigint) AS ok)
+       ${sql.replace("ORDER BY o", "WHERE (SELECT ok FROM admitted) ORDER BY o")}, txid_current()::text AS tx`,
+      [...params, keys, changed, at],
+    )) as { tx: string }[];
+    if (rows.length > 0) for (const k of keys) stamps.set(k, rows[0]!.tx);
+    else for (const e of entries) forget(e);
+    return rows.length > 0;
+  }
+  function forget(e: Entry) {
+    unitsRead.delete(unitYear(e));
+    for (const k of stamps.keys()) if (k.startsWith(`${e.unitCode}|`)) stamps.delete(k);
+  }
+  return async (entries) => {
+    const keys = [...new Set(entries.map(scopeKey))].sort();
+    if (
+      epoch !== null &&
+      entries.every((e) => known(e) !== undefined) &&
+      (await insert(entries, keys, epoch))
+    )
+      return;
+    const units = [...new Map(entries.map((e) => [unitYear(e), e])).values()];
+    const rows = (await alone("checked_read", UNIT_SCOPE_ROWS_SQL, [
+      units.map((e) => e.unitCode),
+      units.map((e) => e.planYear),
+    ])) as { epoch: string; key: string | null; changed: string }[];
+    epoch = rows[0]!.epoch;
+    for (const e of units) forget(e);
+    for (const e of units) unitsRead.add(unitYear(e));
+    for (const r of rows) if (r.key !== null) stamps.set(r.key, r.changed);
+    if (await insert(entries, keys, epoch)) return;
+    const { sql, params } = insertStatement(entries, "unnest");
+    await db.transaction(async (q) => {
+      await q(LOCK_SCOPE_HISTORIES_SQL, [keys]);
+      await q(sql, params);
+    });
+  };
 }
 
 /** The floor: `concurrency` loops each doing what one request would, until the time is up. */

@@ -11,7 +11,7 @@ import { migrate } from "../../src/db/migrator.js";
 import { type Context, DB_LABEL, type PartResult } from "../lib/context.js";
 import {
   apiLoad,
-  checkedPost,
+  checkedPoster,
   type Direct,
   directLoad,
   ENTRIES_PER_REQUEST,
@@ -165,7 +165,7 @@ async function runOnDatabase(ctx: Context, db: "pglite" | "postgres", shape: Loa
       });
     const checked = (mode: Mode, durationS: number) =>
       directLoad({
-        post: (entries) => checkedPost(direct, entries),
+        post: checkedPoster(direct),
         mode,
         concurrency: opts.connections,
         durationS,
@@ -232,7 +232,7 @@ export async function runApiBench(ctx: Context): Promise<PartResult> {
     "own `INSERT ... SELECT FROM unnest(...)`), made",
     `directly by ${ctx.opts.connections} concurrent loops in one process (a \`pg\` pool of ${ctx.opts.connections}, or PGlite's \`query\` in process)`,
     "into a second database seeded alike. Beside it, for the analysis only, the statements the service sends",
-    "for a post without an Idempotency-Key (its scopes' kept figures read, then the INSERT that takes their locks and checks nothing moved; the guard at its COMMIT)",
+    "for a post without an Idempotency-Key (its units' kept figures read unless this poster knows them from its last read or write, then the INSERT that takes the scopes' locks and checks nothing moved; the guard at its COMMIT)",
     "sent the same direct way (on PostgreSQL as named statements, as the service sends them): what the checks cost without HTTP, Fastify and zod. Each round",
     `runs API, floor, then checked statements, ${ctx.opts.durationS} s each; ${ctx.opts.rounds} rounds after a warm-up;`,
     "median (min–max); ratios are of the medians.",

@@ -30,6 +30,10 @@ export function scopeKey(s: LedgerScope): string {
   return [s.unitCode, s.program, s.planYear, s.carriedOverFrom ?? "", s.source, s.capitalType].join("|");
 }
 
+/** A unit's plan year, as migration ..._unit_scope_rows names it: the scopes a post's read covers. */
+export const unitYearOf = (s: Pick<LedgerScope, "unitCode" | "planYear">): string =>
+  `${s.unitCode}|${s.planYear}`;
+
 export function scopeOf(s: LedgerScope): LedgerScope {
   return {
     unitCode: s.unitCode,

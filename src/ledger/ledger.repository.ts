@@ -2,7 +2,7 @@
 
 import type { RawSql } from "../db/database.js";
 import { DomainError } from "../domain/errors.js";
-import { type CorrectedEntry, type Movement, scopeKey } from "../domain/ledger-rules.js";
+import { type CorrectedEntry, type Movement, scopeKey, unitYearOf } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
@@ -58,12 +58,25 @@ type Row = {
  * the first row; when the check fails, no row is inserted.
  */
 function unchangedSince(seen: ScopeSnapshot | undefined) {
-  if (!seen) return { head: Prisma.empty, where: Prisma.empty };
+  if (!seen) return { head: Prisma.empty, where: Prisma.empty, tx: Prisma.empty };
   return {
     head: Prisma.sql`WITH admitted AS MATERIALIZED (
       SELECT ledger_lock_scopes_unchanged(${seen.keys}::text[], ${seen.changed.map(String)}::bigint[],
                                           ${seen.admissionEpoch.toString()}::bigint) AS ok)`,
     where: Prisma.sql`WHERE (SELECT ok FROM admitted)`,
+    // The stamp the figures' triggers give the scopes this statement writes (src/ledger/kept-scopes.ts).
+    tx: Prisma.sql`, txid_current()::text AS "tx"`,
+  };
+}
+
+/** Rows an INSERT returned, and with `seen` the transaction that wrote them (null: none written). */
+export type Inserted<R> = { rows: R[]; tx: bigint | null };
+
+function inserted<T extends { id: bigint; tx?: string }, R>(rows: T[], to: (r: T) => R): Inserted<R> {
+  const tx = rows[0]?.tx;
+  return {
+    rows: rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(to),
+    tx: tx === undefined ? null : BigInt(tx),
   };
 }
 
@@ -167,12 +180,23 @@ function entryWhere(f: EntryFilter, dateField: "decidedOn" | "disbursedOn") {
  */
 export const LOCK_SCOPE_HISTORIES_SQL = "SELECT * FROM ledger_scope_rows($1::text[], true)";
 
-/**
- * The same without the locks, all from one snapshot: what a write alone is judged on, before
- * ledger_lock_scopes_unchanged checks that no stamp (nor the epoch) moved since; and what imports
- * and reallocations read in their own transactions. bench/lib/ledger-load.ts sends it too.
- */
+/** The same without the locks, all from one snapshot: what imports and reallocations read in their own transactions. */
 export const SCOPE_SNAPSHOT_SQL = "SELECT * FROM ledger_scope_rows($1::text[], false)";
+
+/**
+ * Every scope the given units have in the given plan years ($1 units, $2 years, pairwise), as
+ * kept, with each row's "unit|year", without locks, from one snapshot: what a write alone on
+ * scopes this process does not know is judged on (src/ledger/kept-scopes.ts, migration
+ * ..._unit_scope_rows), before ledger_lock_scopes_unchanged checks that no stamp (nor the epoch)
+ * moved since. bench/lib/ledger-load.ts sends it too.
+ */
+export const UNIT_SCOPE_ROWS_SQL = "SELECT * FROM ledger_unit_scope_rows($1::text[], $2::int[])";
+
+/** A scope as UNIT_SCOPE_ROWS_SQL read it. */
+export type UnitScopeRow = { unitYear: string; key: string; changed: bigint; moves: Movement[] };
+
+/** UNIT_SCOPE_ROWS_SQL's answer: the write's own scopes, and every scope of its units and years. */
+export type UnitScopes = ScopeSnapshot & { unitYears: string[]; rows: UnitScopeRow[] };
 
 /** What a write alone was judged on: its scopes (sorted), the stamp of each (-1: no figures yet), the epoch. */
 export type ScopeSnapshot = {
@@ -224,7 +248,7 @@ function historiesByScope(rows: FiguresRow[]): Map<string, Movement[]> {
 }
 
 /** The scopes' keys, each once, sorted: every locker takes them in this order (no deadlock). */
-const sortedKeys = (scopes: LedgerScope[]) => [...new Set(scopes.map(scopeKey))].sort();
+export const sortedKeys = (scopes: LedgerScope[]) => [...new Set(scopes.map(scopeKey))].sort();
 
 /**
  * `direct` answers the statements a write alone sends (its read and its INSERT): the Prisma client
@@ -274,16 +298,33 @@ export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = pr
       return { histories: historiesByScope(rows), admissionEpoch: BigInt(rows[0]!.epoch) };
     },
 
-    /** The scopes as SCOPE_SNAPSHOT_SQL reads them, without locks, in one round trip. */
-    async scopeSnapshot(scopes: LedgerScope[]): Promise<ScopeSnapshot> {
+    /** The scopes' units in the scopes' plan years, as UNIT_SCOPE_ROWS_SQL reads them, in one round trip. */
+    async unitScopes(scopes: LedgerScope[]): Promise<UnitScopes> {
       const keys = sortedKeys(scopes);
-      const rows = await direct.$queryRawUnsafe<(FiguresRow & { epoch: string })[]>(SCOPE_SNAPSHOT_SQL, keys);
-      const stamps = new Map(rows.map((r) => [r.key, BigInt(r.changed ?? -1)]));
+      const pairs = new Map(scopes.map((s) => [unitYearOf(s), s]));
+      const rows = await direct.$queryRawUnsafe<(FiguresRow & { epoch: string; unitYear: string | null })[]>(
+        UNIT_SCOPE_ROWS_SQL,
+        [...pairs.values()].map((s) => s.unitCode),
+        [...pairs.values()].map((s) => s.planYear),
+      );
+      const histories = historiesByScope(rows);
+      const read: UnitScopeRow[] = [];
+      for (const r of rows)
+        if (r.key !== null && r.unitYear !== null)
+          read.push({
+            unitYear: r.unitYear,
+            key: r.key,
+            changed: BigInt(r.changed),
+            moves: histories.get(r.key) ?? [],
+          });
+      const stamps = new Map(read.map((r) => [r.key, r.changed]));
       return {
-        histories: historiesByScope(rows),
+        histories,
         keys,
         changed: keys.map((k) => stamps.get(k) ?? -1n),
         admissionEpoch: BigInt(rows[0]!.epoch),
+        unitYears: [...pairs.keys()],
+        rows: read,
       };
     },
 
@@ -326,10 +367,10 @@ export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = pr
       inputs: AllocationInput[],
       postedBy: string,
       seen?: ScopeSnapshot,
-    ): Promise<AllocationEntry[]> {
+    ): Promise<Inserted<AllocationEntry>> {
       const c = scopeArrays(inputs);
       const u = unchangedSince(seen);
-      const rows = await tx.$queryRaw<(Row & { decisionRef: string; decidedOn: Date })[]>`
+      const rows = await tx.$queryRaw<(Row & { decisionRef: string; decidedOn: Date; tx?: string })[]>`
         ${u.head}
         INSERT INTO allocation (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
                                 amount, decision_ref, decided_on, corrects_id, reallocation_id, note, posted_by)
@@ -343,8 +384,8 @@ export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = pr
              WITH ORDINALITY AS t(u, p, y, co, s, ct, a, r, d, k, re, n, i)
         ${u.where}
         ORDER BY i
-        RETURNING ${ALLOCATION_COLUMNS}`;
-      return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toAllocation);
+        RETURNING ${ALLOCATION_COLUMNS} ${u.tx}`;
+      return inserted(rows, toAllocation);
     },
 
     /** As insertAllocations, for disbursements. */
@@ -353,10 +394,10 @@ export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = pr
       inputs: DisbursementInput[],
       postedBy: string,
       seen?: ScopeSnapshot,
-    ): Promise<DisbursementEntry[]> {
+    ): Promise<Inserted<DisbursementEntry>> {
       const c = scopeArrays(inputs);
       const u = unchangedSince(seen);
-      const rows = await tx.$queryRaw<(Row & { reference: string; disbursedOn: Date })[]>`
+      const rows = await tx.$queryRaw<(Row & { reference: string; disbursedOn: Date; tx?: string })[]>`
         ${u.head}
         INSERT INTO disbursement (unit_code, program_code, plan_year, carried_over_from, source, capital_type,
                                   amount, disbursed_on, reference, corrects_id, note, posted_by)
@@ -369,8 +410,8 @@ export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = pr
              WITH ORDINALITY AS t(u, p, y, co, s, ct, a, d, r, k, n, i)
         ${u.where}
         ORDER BY i
-        RETURNING ${DISBURSEMENT_COLUMNS}`;
-      return rows.sort((x, y) => (x.id < y.id ? -1 : 1)).map(toDisbursement);
+        RETURNING ${DISBURSEMENT_COLUMNS} ${u.tx}`;
+      return inserted(rows, toDisbursement);
     },
 
     /**

@@ -2,8 +2,9 @@
 // a reallocation approval, a carry-forward, a refund), is admitted here by the ledger's rules
 // (src/domain/ledger-rules.ts, entry-dates.ts, closed-period.ts): its dates and closed periods,
 // then the ledger it would leave at every date, judged on the scopes as read under their locks
-// (or, for a post alone in its transaction, as read just before and found unchanged once the
-// locks are held: writeAlone). The database's guard checks the same at COMMIT.
+// (or, for a post alone in its transaction, as read just before or kept from this process's last
+// read or write of them, and found unchanged once the locks are held: writeAlone). The database's
+// guard checks the same at COMMIT.
 import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
 import type { RawSql } from "../db/database.js";
@@ -26,7 +27,15 @@ import {
   createAdmissionContexts,
   StaleAdmissionContext,
 } from "./admission-contexts.js";
-import { type Db, LedgerGuardError, type LedgerRepository, type ScopeSnapshot } from "./ledger.repository.js";
+import { createKeptScopes } from "./kept-scopes.js";
+import {
+  type Db,
+  type Inserted,
+  LedgerGuardError,
+  type LedgerRepository,
+  type ScopeSnapshot,
+  sortedKeys,
+} from "./ledger.repository.js";
 import type {
   AllocationEntry,
   AllocationInput,
@@ -125,6 +134,9 @@ export function createLedgerService(d: Deps) {
 
   /** Posts' admission contexts, kept while the admission epoch stands. */
   const contexts = createAdmissionContexts({ epoch: repo.admissionEpoch, year: admissionYear }, today);
+
+  /** The scopes this process last read or wrote for a post alone, with their stamps. */
+  const keptScopes = createKeptScopes();
 
   /**
    * What admission reads besides the scopes: today, the years' plans and closings, read now for
@@ -233,18 +245,20 @@ export function createLedgerService(d: Deps) {
   }
 
   /**
-   * A write that shares its transaction with nothing (no Idempotency-Key, no restatement), in two
-   * round trips where a transaction makes four: its scopes are read without their locks and the
-   * write judged on them as `admit` judges it, then one statement takes the locks and inserts only
-   * if no writer changed those scopes, nor the plans and closings, since the read; it commits
-   * alone, under the database's guard. When a writer did, or the kept plans and closings are not
-   * current, the write is admitted again as every other one: under the locks (`inTransaction`).
+   * A write that shares its transaction with nothing (no Idempotency-Key, no restatement), in one
+   * or two round trips where a transaction makes four. Its scopes as this process knows them
+   * (src/ledger/kept-scopes.ts), or else as read, with every scope of their units and years,
+   * without their locks; the write judged on them as `admit` judges it; then one statement takes
+   * the locks and inserts only if no writer changed those scopes, nor the plans and closings,
+   * since; it commits alone, under the database's guard. When a writer did, or the kept plans and
+   * closings are not current, the write is admitted again: on a fresh read, then under the locks
+   * (`inTransaction`), as every other one.
    */
   async function writeAlone<R>(
     moves: Admission[],
     by: Principal,
     years: number[],
-    insert: (db: RawSql, seen: ScopeSnapshot) => Promise<R[]>,
+    insert: (db: RawSql, seen: ScopeSnapshot) => Promise<Inserted<R>>,
     inTransaction: (tx: Db) => Promise<R[]>,
   ): Promise<R[]> {
     if (moves.length > INSERT_CHUNK || moves.some((m) => m.restatement)) return transaction(inTransaction);
@@ -255,13 +269,46 @@ export function createLedgerService(d: Deps) {
       if (e instanceof StaleAdmissionContext) return transaction(inTransaction);
       throw e;
     }
-    const seen = await repo.scopeSnapshot(moves);
+    const keys = sortedKeys(moves);
+    const known = ctx.epoch === null ? null : keptScopes.take(keys, moves);
+    // Only an admission is acted on kept figures: any refusal is judged again on a fresh read.
+    if (
+      known &&
+      datesAndPeriods(moves, by, ctx).issues.length === 0 &&
+      admissionIssues(known.histories, moves).length === 0
+    ) {
+      const rows = await insertAlone({ ...known, keys, admissionEpoch: ctx.epoch! }, moves, insert);
+      if (rows) return rows;
+    }
+    keptScopes.forget(moves);
+    const seen = await repo.unitScopes(moves);
     if (seen.admissionEpoch !== ctx.epoch) return transaction(inTransaction);
+    keptScopes.read(seen.unitYears, seen.rows);
     refuseIf(datesAndPeriods(moves, by, ctx).issues);
     refuseIf(admissionIssues(seen.histories, moves));
-    const rows = await guarded(() => repo.alone((db) => insert(db, seen)));
     // No row: a writer moved a scope (or the epoch) between the read and the locks.
-    return rows.length > 0 ? rows : transaction(inTransaction);
+    return (await insertAlone(seen, moves, insert)) ?? transaction(inTransaction);
+  }
+
+  /** The INSERT of a write alone judged on `seen`: its rows, or null when it found `seen` stale. */
+  async function insertAlone<R>(
+    seen: ScopeSnapshot,
+    moves: Admission[],
+    insert: (db: RawSql, seen: ScopeSnapshot) => Promise<Inserted<R>>,
+  ): Promise<R[] | null> {
+    let written: Inserted<R>;
+    try {
+      written = await guarded(() => repo.alone((db) => insert(db, seen)));
+    } catch (e) {
+      keptScopes.forget(moves);
+      throw e;
+    }
+    if (written.tx === null) {
+      keptScopes.forget(moves);
+      return null;
+    }
+    keptScopes.wrote(seen.keys, seen.histories, moves, written.tx);
+    return written.rows;
   }
 
   /** An admin's restatement of a closed period, one audit row per entry that rewrites it. */
@@ -356,7 +403,10 @@ export function createLedgerService(d: Deps) {
   async function writeAllocations(tx: Db, entries: AllocationInput[], by: Principal, ctx: AdmissionContext) {
     const moves = allocationAdmissions(entries);
     const restated = await admit(tx, moves, by, ctx);
-    const rows = await inChunks(entries, (c) => repo.insertAllocations(tx, c, actorOf(by)));
+    const rows = await inChunks(
+      entries,
+      async (c) => (await repo.insertAllocations(tx, c, actorOf(by))).rows,
+    );
     await recordRestatements(tx, "allocation", rows, moves, restated, by);
     return rows;
   }
@@ -370,7 +420,10 @@ export function createLedgerService(d: Deps) {
   ) {
     const moves = disbursementAdmissions(entries);
     const restated = await admit(tx, moves, by, ctx);
-    const rows = await inChunks(entries, (c) => repo.insertDisbursements(tx, c, actorOf(by)));
+    const rows = await inChunks(
+      entries,
+      async (c) => (await repo.insertDisbursements(tx, c, actorOf(by))).rows,
+    );
     await recordRestatements(tx, "disbursement", rows, moves, restated, by);
     return rows;
   }
