@@ -149,6 +149,28 @@ describe("posts judged on the scopes this instance kept", () => {
     await figuresAgree();
   });
 
+  it("admits exactly what fits when both instances post on one scope at once", async () => {
+    const { code } = await createUnit(t);
+    await postAllocation(t, { unitCode: code, amount: 1_000_000_000 });
+    // Both instances know the scope first, so both judge on kept figures that the other moves.
+    await post("disbursements", makeDisbursement({ unitCode: code, amount: 1 }));
+    await t.request("POST", "/api/v1/disbursements", {
+      body: makeDisbursement({ unitCode: code, amount: 1 }),
+    });
+    const posts = Array.from({ length: 24 }, (_, i) => {
+      const body = makeDisbursement({ unitCode: code, amount: 100_000_000, reference: `R-${i}` });
+      return i % 2 === 0
+        ? post("disbursements", body).then((r) => r.status)
+        : t.request("POST", "/api/v1/disbursements", { body }).then((r) => r.status);
+    });
+    const statuses = await Promise.all(posts);
+    // 999,999,998 left: nine posts of 100,000,000 fit, whichever instance sent them.
+    expect(statuses.filter((s) => s === 201)).toHaveLength(9);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(15);
+    expect((await ledgerTotal(t, code)).disbursed).toBe(900_000_002);
+    await figuresAgree();
+  });
+
   it("judges a post spanning known and unknown units on a fresh read of them all", async () => {
     const { code } = await createUnit(t);
     const { code: next } = await createUnit(t);
