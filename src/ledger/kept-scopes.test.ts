@@ -10,14 +10,13 @@ import {
 import type { LocalDate } from "../domain/local-date.js";
 import { createKeptScopes } from "./kept-scopes.js";
 
-const scope = (unitCode: string, program = "NTM"): LedgerScope => ({
-  unitCode,
-  program,
+const CENTRAL_2022 = {
   planYear: 2022,
   carriedOverFrom: null,
   source: "central",
   capitalType: "investment",
-});
+} as const;
+const scope = (unitCode: string, program = "NTM"): LedgerScope => ({ ...CENTRAL_2022, unitCode, program });
 const A = scope("A");
 const B = scope("B");
 const KINDS: MovementKind[] = ["allocation", "disbursement", "refund", "carryForward"];
