@@ -123,8 +123,9 @@ describe("kept scopes", () => {
     ]);
   });
 
-  it("hold at most their bound of movements, dropping the units used longest ago", () => {
-    const kept = createKeptScopes(10);
+  it("hold at most their bound, dropping the units used longest ago", () => {
+    // Each unit's year, each scope and each movement counts one: a unit with a scope of 4 dates, 6.
+    const kept = createKeptScopes(15);
     const day = (d: number) => `2022-05-${String(d).padStart(2, "0")}` as LocalDate;
     const known = (s: LedgerScope) => kept.take([scopeKey(s)], [s]);
     const write = (s: LedgerScope, days: number, tx: bigint) =>
@@ -141,13 +142,13 @@ describe("kept scopes", () => {
       );
     write(scope("U1"), 4, 1n);
     write(scope("U2"), 4, 2n);
-    expect(kept.size()).toEqual({ units: 2, scopes: 2, movements: 8 });
+    expect(kept.size()).toEqual({ units: 2, scopes: 2, movements: 8, weight: 12 });
     write(scope("U3"), 4, 3n);
     expect(known(scope("U1"))).toBeNull();
-    expect(kept.size()).toEqual({ units: 2, scopes: 2, movements: 8 });
-    // Written again, a unit counts as used last; its scope's movements are counted once.
+    expect(kept.size()).toEqual({ units: 2, scopes: 2, movements: 8, weight: 12 });
+    // Written again, a unit counts as used last; its scope is counted once.
     write(scope("U2"), 4, 4n);
-    expect(kept.size().movements).toBe(8);
+    expect(kept.size().weight).toBe(12);
     write(scope("U4"), 4, 5n);
     expect(known(scope("U3"))).toBeNull();
     expect(known(scope("U2"))?.changed).toEqual([4n]);
@@ -155,10 +156,15 @@ describe("kept scopes", () => {
     // Two scopes of one unit count together.
     write(scope("U4", "GNBV"), 4, 6n);
     expect(known(scope("U2"))).toBeNull();
-    expect(kept.size()).toEqual({ units: 1, scopes: 2, movements: 8 });
+    expect(kept.size()).toEqual({ units: 1, scopes: 2, movements: 8, weight: 11 });
     // A unit bigger than the bound alone is not kept at all.
-    write(scope("U5"), 11, 7n);
+    write(scope("U5"), 15, 7n);
     expect(known(scope("U5"))).toBeNull();
-    expect(kept.size().movements).toBeLessThanOrEqual(10);
+    expect(kept.size().weight).toBe(0);
+    // Units read without any figures count too: a clerk trying unit after unit cannot grow it.
+    for (let u = 0; u < 40; u++) kept.read([`E${u}|2022`], []);
+    expect(kept.size()).toEqual({ units: 15, scopes: 0, movements: 0, weight: 15 });
+    expect(kept.take([scopeKey(scope("E39"))], [scope("E39")])?.changed).toEqual([-1n]);
+    expect(kept.take([scopeKey(scope("E0"))], [scope("E0")])).toBeNull();
   });
 });
