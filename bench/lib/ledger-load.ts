@@ -3,6 +3,7 @@
 // at the same concurrency for the same time.
 import autocannon from "autocannon";
 import type { ScriptRunner } from "../../src/db/database.js";
+import { unitYearOf } from "../../src/domain/ledger-rules.js";
 import { addDays, type LocalDate, todayIn } from "../../src/domain/local-date.js";
 import { LOCK_SCOPE_HISTORIES_SQL, UNIT_SCOPE_ROWS_SQL } from "../../src/ledger/ledger.repository.js";
 import { percentile } from "./stats.js";
@@ -256,8 +257,7 @@ export function checkedPoster(db: Direct): (entries: Entry[]) => Promise<void> {
   const stamps = new Map<string, string>();
   const unitsRead = new Set<string>();
   let epoch: string | null = null;
-  const unitYear = (e: Entry) => `${e.unitCode}|${e.planYear}`;
-  const known = (e: Entry) => stamps.get(scopeKey(e)) ?? (unitsRead.has(unitYear(e)) ? "-1" : undefined);
+  const known = (e: Entry) => stamps.get(scopeKey(e)) ?? (unitsRead.has(unitYearOf(e)) ? "-1" : undefined);
   async function insert(entries: Entry[], keys: string[], at: string) {
     const byKey = new Map(entries.map((e) => [scopeKey(e), e]));
     const changed = keys.map((k) => known(byKey.get(k)!)!);
@@ -275,7 +275,7 @@ export function checkedPoster(db: Direct): (entries: Entry[]) => Promise<void> {
     return rows.length > 0;
   }
   function forget(e: Entry) {
-    unitsRead.delete(unitYear(e));
+    unitsRead.delete(unitYearOf(e));
     for (const k of stamps.keys()) if (k.startsWith(`${e.unitCode}|`)) stamps.delete(k);
   }
   return async (entries) => {
@@ -286,14 +286,14 @@ export function checkedPoster(db: Direct): (entries: Entry[]) => Promise<void> {
       (await insert(entries, keys, epoch))
     )
       return;
-    const units = [...new Map(entries.map((e) => [unitYear(e), e])).values()];
+    const units = [...new Map(entries.map((e) => [unitYearOf(e), e])).values()];
     const rows = (await alone("checked_read", UNIT_SCOPE_ROWS_SQL, [
       units.map((e) => e.unitCode),
       units.map((e) => e.planYear),
     ])) as { epoch: string; key: string | null; changed: string }[];
     epoch = rows[0]!.epoch;
     for (const e of units) forget(e);
-    for (const e of units) unitsRead.add(unitYear(e));
+    for (const e of units) unitsRead.add(unitYearOf(e));
     for (const r of rows) if (r.key !== null) stamps.set(r.key, r.changed);
     if (await insert(entries, keys, epoch)) return;
     const { sql, params } = insertStatement(entries, "unnest");

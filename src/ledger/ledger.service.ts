@@ -280,7 +280,7 @@ export function createLedgerService(d: Deps) {
       const rows = await insertAlone({ ...known, keys, admissionEpoch: ctx.epoch! }, moves, insert);
       if (rows) return rows;
     }
-    keptScopes.forget(moves);
+    // What the read finds replaces what was kept of these units' years (keptScopes.read).
     const seen = await repo.unitScopes(moves);
     if (seen.admissionEpoch !== ctx.epoch) return transaction(inTransaction);
     keptScopes.read(seen.unitYears, seen.rows);
