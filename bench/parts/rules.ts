@@ -92,12 +92,13 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", db: Database):
     await time(timings.atRisk, () => c.rules.atRisk(coldDate(), 2022, { milestone: "M60" }));
     await time(timings.full, () => c.rules.evaluate(plan, AS_OF));
     // The two halves of an evaluation: the figures (from the copy, or grouped in SQL) and the judging.
-    let rows: Awaited<ReturnType<typeof repo.planFigures>> = [];
+    let figures: Awaited<ReturnType<typeof repo.planFigures>> | undefined;
     await time(timings.copy, async () => {
-      rows = await repo.planFigures(plan, AS_OF);
+      figures = await repo.planFigures(plan, AS_OF);
     });
     await time(timings.sql, () => sqlRepo.planFigures(plan, AS_OF));
-    await time(timings.js, () => evaluatePlan(plan, AS_OF, rows, (m, pair) => pair.byMilestone.get(m.id)));
+    const { pairs, figuresOf } = figures!;
+    await time(timings.js, () => evaluatePlan(plan, AS_OF, pairs, (m, pair) => figuresOf(m.id, pair)));
     ctx.log(
       `rules: ${DB_LABEL[kind]} run ${i + 1}/${ctx.opts.runs}: floor ${ms(timings.floor.at(-1)!)}, at-risk ${ms(timings.atRisk.at(-1)!)}, full ${ms(timings.full.at(-1)!)}`,
     );

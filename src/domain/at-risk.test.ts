@@ -226,6 +226,19 @@ describe("atRiskPager (property)", () => {
       { numRuns: 500 },
     );
   });
+
+  // A lean walk hands over one row object per milestone, rewritten for every pair.
+  it("holds copies (keep) of items handed over in one object rewritten each time", () => {
+    fc.assert(
+      fc.property(listArb, fc.integer({ min: 1, max: 45 }), fc.nat(), (sorted, limit, seed) => {
+        const pager = atRiskPager<Item>({ limit, keep: (i) => ({ ...i }) });
+        const reused = item(0n, "");
+        for (const i of shuffled(sorted, seed)) pager.add(Object.assign(reused, i));
+        expect(pager.page()).toEqual(oraclePage(sorted, { limit }));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 /** A deterministic shuffle (Fisher-Yates on a small linear congruential sequence). */

@@ -1,5 +1,6 @@
 // The at-risk view: which (unit, program, milestone) will miss or has missed, worst first, and
 // the pages a reader walks it by.
+import { bestOf } from "./best-of.js";
 import type { MilestoneStatus } from "./milestone-status.js";
 import { cmp } from "./plan-evaluation.js";
 import type { JudgedRow } from "./recorded-verdicts.js";
@@ -111,44 +112,25 @@ export function totalsOf(items: readonly Pageable[]): AtRiskTotals {
  * One page of a list whose items are handed over one at a time, in any order: up to `limit` items
  * in compareAtRisk's order, starting after the key `after` (a keyset, not an offset: an item that
  * joins or leaves the list before the boundary shifts nothing after it), with the totals of the
- * whole list. It holds the page's candidates only (at most `limit`, in a heap whose top is the
- * last of them): a national list is 60,000 to 90,000 items, and keeping them all through the walk
- * and sorting them was most of a cold read.
+ * whole list. It holds the page's candidates only (bestOf): a national list is 60,000 to 90,000
+ * items, and keeping them all through the walk and sorting them was most of a cold read.
  */
 export function atRiskPager<T extends Pageable>({
   limit,
   after,
+  keep,
 }: {
   limit: number;
   after?: AtRiskKey | undefined;
+  /** The item as the page holds it: a copy, when the caller reuses the objects it hands over. */
+  keep?: ((item: T) => T) | undefined;
 }) {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError(`page limit must be a positive integer: ${limit}`);
+  const best = bestOf<T>(limit, compareAtRisk, keep);
   const byStatus: StatusCounts = { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 };
   let count = 0;
   let shortfall = 0n;
   /** Items past `after`, whether on this page or beyond it. */
   let past = 0;
-  // A max-heap by compareAtRisk: heap[0] is the candidate a better item pushes out.
-  const heap: T[] = [];
-  const above = (i: number, j: number) => compareAtRisk(heap[i]!, heap[j]!) > 0;
-  const swap = (i: number, j: number) => {
-    const t = heap[i]!;
-    heap[i] = heap[j]!;
-    heap[j] = t;
-  };
-  const siftDown = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let top = i;
-      if (l < heap.length && above(l, top)) top = l;
-      if (r < heap.length && above(r, top)) top = r;
-      if (top === i) return;
-      swap(i, top);
-      i = top;
-    }
-  };
   return {
     add(item: T): void {
       count += 1;
@@ -156,21 +138,10 @@ export function atRiskPager<T extends Pageable>({
       byStatus[item.status] += 1;
       if (after && compareAtRisk(item, after) <= 0) return;
       past += 1;
-      if (heap.length < limit) {
-        heap.push(item);
-        for (let i = heap.length - 1; i > 0; ) {
-          const parent = (i - 1) >>> 1;
-          if (!above(i, parent)) break;
-          swap(i, parent);
-          i = parent;
-        }
-      } else if (compareAtRisk(item, heap[0]!) < 0) {
-        heap[0] = item;
-        siftDown(0);
-      }
+      best.offer(item);
     },
     page(): AtRiskPage<T> {
-      const items = [...heap].sort(compareAtRisk);
+      const items = best.sorted();
       const last = items.at(-1);
       return {
         items,

@@ -1,5 +1,6 @@
 // Duties in the rules' views (status, at-risk, summary, exports): each (duty, unit) judged by
 // evaluateDuty, then selected, ordered and counted here. Pure: rows in, rows out.
+import { bestOf } from "./best-of.js";
 import type { DutyStatus, SubmissionFact } from "./duties.js";
 import type { LocalDate } from "./local-date.js";
 import { cmp } from "./plan-evaluation.js";
@@ -58,57 +59,65 @@ export function compareDuties(a: DutyKey, b: DutyKey): number {
   );
 }
 
+/** Whether the at-risk list shows the row: at risk or missed, and asked for by the filter. */
+const listed = (r: JudgedDuty, f: DutyFilter) =>
+  (r.status === "at_risk" || r.status === "missed") &&
+  (f.duty === undefined || r.id === f.duty) &&
+  (f.unitKind === undefined || r.unitKind === f.unitKind);
+
 /** The (duty, unit) rows at risk or missed, filtered, in compareDuties order. */
 export function selectDutiesAtRisk(rows: readonly JudgedDuty[], f: DutyFilter = {}): JudgedDuty[] {
-  return rows
-    .filter(
-      (r) =>
-        (r.status === "at_risk" || r.status === "missed") &&
-        (f.duty === undefined || r.id === f.duty) &&
-        (f.unitKind === undefined || r.unitKind === f.unitKind),
-    )
-    .sort(compareDuties);
+  return rows.filter((r) => listed(r, f)).sort(compareDuties);
 }
+
+/**
+ * A page of the duties at risk or missed from rows handed over one at a time, in any order: up to
+ * `limit` of selectDutiesAtRisk's list after the key `after` (a keyset: rows that join or leave
+ * before it shift nothing after it), the key of the last when more follow, and the whole list's
+ * totals. It holds the page's candidates only (bestOf).
+ * A national page judges 20,000 (duty, unit) rows; holding them all to sort them made a cold
+ * at-risk page about 12 ms slower (bench/RESULTS.md, part 8).
+ */
+export function dutyPager({
+  filter = {},
+  limit,
+  after,
+}: {
+  filter?: DutyFilter | undefined;
+  limit: number;
+  after?: DutyKey | undefined;
+}) {
+  const best = bestOf<JudgedDuty>(limit, compareDuties);
+  const totals: DutyTotals = { at_risk: 0, missed: 0 };
+  /** Rows past `after`, on this page or beyond it. */
+  let past = 0;
+  return {
+    add(r: JudgedDuty): void {
+      if (!listed(r, filter)) return;
+      totals[r.status as keyof DutyTotals] += 1;
+      if (after && compareDuties(r, after) <= 0) return;
+      past += 1;
+      best.offer(r);
+    },
+    page(): { items: JudgedDuty[]; totals: DutyTotals; next: DutyKey | null } {
+      const items = best.sorted();
+      const last = items.at(-1);
+      return { items, totals: { ...totals }, next: past > items.length && last ? dutyKeyOf(last) : null };
+    },
+  };
+}
+
+const dutyKeyOf = (r: DutyKey): DutyKey => ({
+  status: r.status,
+  dueOn: r.dueOn,
+  unitCode: r.unitCode,
+  id: r.id,
+});
 
 /** Where a (duty, unit) stands in the list: the fields of compareDuties, unique per row. */
 export type DutyKey = Pick<JudgedDuty, "status" | "dueOn" | "unitCode" | "id">;
 
-/**
- * Up to `limit` rows of a list in compareDuties order, after the key `after` (a keyset: rows that
- * join or leave before it shift nothing after it), and the key of the last when more follow.
- */
-export function pageDuties(
-  sorted: readonly JudgedDuty[],
-  { limit, after }: { limit: number; after?: DutyKey | undefined },
-): { items: JudgedDuty[]; next: DutyKey | null } {
-  if (!Number.isInteger(limit) || limit < 1)
-    throw new RangeError(`page limit must be a positive integer: ${limit}`);
-  let start = 0;
-  if (after) {
-    let hi = sorted.length;
-    while (start < hi) {
-      const mid = (start + hi) >>> 1;
-      if (compareDuties(sorted[mid]!, after) <= 0) start = mid + 1;
-      else hi = mid;
-    }
-  }
-  const items = sorted.slice(start, start + limit);
-  const last = items.at(-1);
-  const more = start + items.length < sorted.length;
-  return {
-    items,
-    next:
-      more && last ? { status: last.status, dueOn: last.dueOn, unitCode: last.unitCode, id: last.id } : null,
-  };
-}
-
 export type DutyTotals = { at_risk: number; missed: number };
-
-export function dutyTotalsOf(rows: readonly Pick<JudgedDuty, "status">[]): DutyTotals {
-  const t: DutyTotals = { at_risk: 0, missed: 0 };
-  for (const r of rows) if (r.status === "at_risk" || r.status === "missed") t[r.status] += 1;
-  return t;
-}
 
 export type DutySummary = {
   id: string;
@@ -119,20 +128,25 @@ export type DutySummary = {
   counts: Record<DutyStatus, number>;
 };
 
-/** Per duty (in the plan's order), the units it asks by status. */
-export function summarizeDuties(
-  duties: readonly { id: string; title: string; document: string; dueOn: LocalDate }[],
-  rows: readonly Pick<JudgedDuty, "id" | "status">[],
-): DutySummary[] {
-  return duties.map((d) => {
-    const counts: Record<DutyStatus, number> = {
-      not_applicable: 0,
-      met: 0,
-      on_track: 0,
-      at_risk: 0,
-      missed: 0,
-    };
-    for (const r of rows) if (r.id === d.id) counts[r.status] += 1;
-    return { id: d.id, title: d.title, document: d.document, dueOn: d.dueOn, counts };
-  });
+type DutyHead = { id: string; title: string; document: string; dueOn: LocalDate };
+
+/** Per duty (in the plan's order), the units it asks by status, from rows handed over one at a time. */
+export function dutyTally(duties: readonly DutyHead[]) {
+  const byId = new Map<string, Record<DutyStatus, number>>(
+    duties.map((d) => [d.id, { not_applicable: 0, met: 0, on_track: 0, at_risk: 0, missed: 0 }]),
+  );
+  return {
+    add(r: Pick<JudgedDuty, "id" | "status">): void {
+      const counts = byId.get(r.id);
+      if (counts) counts[r.status] += 1;
+    },
+    summaries: (): DutySummary[] =>
+      duties.map((d) => ({
+        id: d.id,
+        title: d.title,
+        document: d.document,
+        dueOn: d.dueOn,
+        counts: { ...byId.get(d.id)! },
+      })),
+  };
 }

@@ -123,7 +123,8 @@ describe("the rules' figures read from the kept histories", () => {
 
           // Pairs listed: any allocation or disbursement dated by asOf, in any of their scopes.
           const listed = new Set(moves.filter((x) => x.kind <= 1 && x.day <= asOfDay).map(pairOf));
-          const got = planFiguresOf(h, plan, asOf);
+          const figures = planFiguresOf(h, plan, asOf);
+          const got = figures.pairs;
           expect(new Set(got.map((p) => `${p.unitCode}|${p.program}`))).toEqual(listed);
           // In (unit, program) order, whatever order the pairs came in: the rules walk them so.
           const order = got.map((p) => `${p.unitCode}|${p.program}`);
@@ -135,7 +136,7 @@ describe("the rules' figures read from the kept histories", () => {
               const cut = toDayNumber(cutoff);
               const from = toDayNumber(windowStart);
               const inScope = mine.filter(scopeOk(m));
-              expect(p.byMilestone.get(m.id)).toEqual({
+              expect(figures.figuresOf(m.id, p)).toEqual({
                 allocated: sumOf(inScope, (x) => x.kind === 0 && x.day <= cut),
                 disbursed: sumOf(inScope, (x) => x.kind === 1 && x.day <= cut),
                 recentDisbursed: sumOf(inScope, (x) => x.kind === 1 && x.day <= cut && x.day >= from),
@@ -177,6 +178,26 @@ describe("the rules' figures read from the kept histories", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("answer for the set's own pairs, which live as long as the copy, and refuse any other", () => {
+    const moves: Movement[] = [
+      { scope: 0, kind: 0, day: DAY0 + 10, amount: 1_000n },
+      { scope: 0, kind: 1, day: DAY0 + 20, amount: 700n },
+      { scope: 3, kind: 0, day: DAY0 + 10, amount: 5n },
+    ];
+    const h = build(moves, 1);
+    const first = planFiguresOf(h, plan, fromDayNumber(DAY0 + 30));
+    const second = planFiguresOf(h, plan, fromDayNumber(DAY0 + 15));
+    const a = first.pairs.find((p) => p.unitCode === "A" && p.program === "NTM")!;
+    // Two reads hand out the same pair objects, each read with its own figures.
+    expect(second.pairs).toContain(a);
+    expect(first.figuresOf("M60", a)?.disbursed).toBe(700n);
+    expect(second.figuresOf("M60", a)?.disbursed).toBe(0n);
+    expect(first.figuresOf("no-such-milestone", a)).toBeUndefined();
+    // A pair with the same codes that is not one of the set's is a caller's mistake, not "no figures".
+    expect(() => first.figuresOf("M60", { unitCode: "A", program: "NTM" })).toThrow(/not of their set/);
+    expect(() => first.figuresOf("M60", { ...a })).toThrow(/not of their set/);
   });
 
   it("keeps every scope's figures through thousands of rewrites (the arrays compacted many times)", () => {

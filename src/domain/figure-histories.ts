@@ -41,10 +41,27 @@ export type ScopeHistory = ScopeIdentity & {
   totals: readonly (readonly bigint[])[];
 };
 
-/** A pair's figures for each rate-like milestone of the plan asked about (undefined for others). */
-export type MilestoneFigures = { get(milestoneId: string): ScopeFigures | undefined };
+/**
+ * The pairs with any allocation or disbursement dated by asOf, in (unit, program) order, and each
+ * one's figures for each rate-like milestone of the plan asked about (undefined for the others).
+ * figuresOf answers for this set's own pair objects only, and throws for any other: a pair is
+ * found by its place, not by a key built on every call.
+ */
+export type PlanFigures = {
+  readonly pairs: readonly UnitProgram[];
+  figuresOf(milestoneId: string, pair: UnitProgram): ScopeFigures | undefined;
+};
 
-export type PlanFigures = UnitProgram & { byMilestone: MilestoneFigures };
+/** A pair of a figure set, with its place in the set's own list of pairs. */
+export type PlacedPair = UnitProgram & { readonly place: number };
+
+/** The place of a pair of `all`, or a throw for a pair from elsewhere. */
+export function placeOf(all: readonly PlacedPair[], pair: UnitProgram): number {
+  const place = (pair as Partial<PlacedPair>).place;
+  if (place === undefined || all[place] !== pair)
+    throw new Error(`figures asked for a pair not of their set: ${pair.unitCode} ${pair.program}`);
+  return place;
+}
 
 /**
  * A plan year's scopes, their dates and totals in two flat arrays (10 bytes a date, against a few
@@ -54,9 +71,13 @@ export type PlanFigures = UnitProgram & { byMilestone: MilestoneFigures };
 export class FigureHistories {
   private readonly slotOf = new Map<string, number>();
   private readonly ids: ScopeIdentity[] = [];
-  /** Pairs (unit, program) in order of first scope, and each slot's pair: reads sum by index. */
+  /**
+   * Pairs (unit, program) in order of first scope, and each slot's pair: reads sum by index. The
+   * pair objects live as long as the copy, so a national read hands out these and builds none
+   * (30,000 objects a read, which outlived the young generation: 12 ms of a cold page).
+   */
   private readonly pairIndex = new Map<string, number>();
-  readonly pairs: UnitProgram[] = [];
+  readonly pairs: PlacedPair[] = [];
   private pairOfSlot: Int32Array = new Int32Array(256);
   private order: Int32Array = new Int32Array(0);
   /** Per slot and kind: start and end of its run in `days` and `totals`. */
@@ -70,6 +91,15 @@ export class FigureHistories {
   private totals: BigInt64Array = new BigInt64Array(4096);
   private used = 0;
   private live = 0;
+
+  /**
+   * Each slot's class: what a milestone's scope tests of it (scopeCovers: own or carried over,
+   * program, source, capital type), whatever its unit. A province's 60,000 scopes fall in a few
+   * dozen classes, so a read tests the milestones against those, not against every scope.
+   */
+  private readonly classIndex = new Map<string, number>();
+  readonly classes: Omit<ScopeIdentity, "unitCode">[] = [];
+  private classOfSlot: Int32Array = new Int32Array(256);
 
   /** One copy of each code: 60,000 scopes name 10,000 units, 3 programs, 2 sources. */
   private readonly strings = new Map<string, string>();
@@ -102,10 +132,20 @@ export class FigureHistories {
       const pk = `${h.unitCode}|${h.program}`;
       let pair = this.pairIndex.get(pk);
       if (pair === undefined) {
-        pair = this.pairs.push({ unitCode: this.intern(h.unitCode), program: this.intern(h.program) }) - 1;
+        pair = this.pairs.length;
+        this.pairs.push({ unitCode: this.intern(h.unitCode), program: this.intern(h.program), place: pair });
         this.pairIndex.set(pk, pair);
       }
       this.pairOfSlot[slot] = pair;
+      if (this.classOfSlot.length < slot + 1) this.classOfSlot = grown(this.classOfSlot, slot + 1);
+      const ck = `${h.carriedOverFrom}|${h.program}|${h.source}|${h.capitalType}`;
+      let cls = this.classIndex.get(ck);
+      if (cls === undefined) {
+        const { carriedOverFrom, program, source, capitalType } = this.ids[slot]!;
+        cls = this.classes.push({ carriedOverFrom, program, source, capitalType }) - 1;
+        this.classIndex.set(ck, cls);
+      }
+      this.classOfSlot[slot] = cls;
     } else {
       this.live -= this.bounds[slot * 8 + 7]! - this.bounds[slot * 8]!;
     }
@@ -178,6 +218,11 @@ export class FigureHistories {
     return this.order;
   }
 
+  /** The index in `classes` of what the slot's scope is. */
+  classOf(slot: number): number {
+    return this.classOfSlot[slot]!;
+  }
+
   /** The index in `pairs` of the slot's (unit, program). */
   pairOf(slot: number): number {
     return this.pairOfSlot[slot]!;
@@ -240,14 +285,16 @@ function grown(a: Int32Array, atLeast: number): Int32Array {
 
 const pairKey = (s: ScopeIdentity) => `${s.unitCode}|${s.program}`;
 
+export const NO_FIGURES: PlanFigures = { pairs: [], figuresOf: () => undefined };
+
 /**
  * Per pair with any allocation or disbursement dated up to asOf (in any of its scopes), per rate
  * milestone: allocated and disbursed in its scope up to its cutoff, and disbursed in its
  * projection window.
  */
-export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): PlanFigures[] {
+export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): PlanFigures {
   const rateLike = plan.milestones.filter(isRateLike);
-  if (rateLike.length === 0) return [];
+  if (rateLike.length === 0) return NO_FIGURES;
   const asOfDay = toDayNumber(asOf);
   // Each distinct (kind, day) is looked up once per scope, whatever the milestones sharing it.
   const lookups: { kind: number; day: number }[] = [];
@@ -256,20 +303,28 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
     if (i < 0) i = lookups.push({ kind, day }) - 1;
     return i;
   };
-  const wanted = rateLike.map((m) => {
+  // Milestones that cut on the same days over the same scopes share one set of sums: until 30/9
+  // the 2022 plan's M60 and M90 both count own capital up to asOf, and so does REF for its sources.
+  const groups: { a: number; d: number; before: number; covers: Uint8Array }[] = [];
+  const groupOf = rateLike.map((m) => {
     const { cutoff, windowStart } = figuresWindow(m, asOf, plan.projectionWindowDays);
     const cut = toDayNumber(cutoff);
-    return {
-      m,
+    const g = {
       a: lookup(ALLOCATION, cut),
       d: lookup(DISBURSEMENT, cut),
       before: lookup(DISBURSEMENT, toDayNumber(addDays(windowStart, -1))),
+      covers: Uint8Array.from(h.classes, (c) => (scopeCovers(m, c) ? 1 : 0)),
     };
+    const same = groups.findIndex(
+      (x) =>
+        x.a === g.a && x.d === g.d && x.before === g.before && x.covers.every((c, i) => c === g.covers[i]),
+    );
+    return same >= 0 ? same : groups.push(g) - 1;
   });
   // Sums kept in a typed array: a total held in a JavaScript array is a heap object the
   // collector copies on every scavenge (half the time of a national read went there). A pair's
   // sums stay far within 64 bits: the ledger guard holds each scope within 10^15 đồng.
-  const width = wanted.length * 3;
+  const width = groups.length * 3;
   const sums = new BigInt64Array(h.pairs.length * width);
   const moved = new Uint8Array(h.pairs.length);
   const values = new BigInt64Array(lookups.length);
@@ -283,55 +338,35 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
     return values[i]!;
   };
   for (let slot = 0; slot < h.size; slot++) {
-    const s = h.scope(slot);
+    const cls = h.classOf(slot);
     const pair = h.pairOf(slot);
     if (h.firstDay(slot, ALLOCATION) <= asOfDay || h.firstDay(slot, DISBURSEMENT) <= asOfDay) moved[pair] = 1;
     known.fill(0);
-    for (let i = 0; i < wanted.length; i++) {
-      const w = wanted[i]!;
-      if (!scopeCovers(w.m, s)) continue;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i]!;
+      if (g.covers[cls] !== 1) continue;
       const at = pair * width + 3 * i;
-      const d = lookedUp(slot, w.d);
-      sums[at] = sums[at]! + lookedUp(slot, w.a);
+      const d = lookedUp(slot, g.d);
+      sums[at] = sums[at]! + lookedUp(slot, g.a);
       sums[at + 1] = sums[at + 1]! + d;
-      sums[at + 2] = sums[at + 2]! + d - lookedUp(slot, w.before);
+      sums[at + 2] = sums[at + 2]! + d - lookedUp(slot, g.before);
     }
   }
-  const ids = wanted.map((w) => w.m.id);
-  const out: PlanFigures[] = [];
-  for (const pair of h.pairOrder()) {
-    if (moved[pair] === 0) continue;
-    const { unitCode, program } = h.pairs[pair]!;
-    out.push(new PairSums(unitCode, program, sums, pair * width, ids));
-  }
-  return out;
-}
-
-/**
- * A pair and its sums, read where planFiguresOf left them when asked. A Map of figures per pair
- * kept the figures of a province's 30,000 pairs live through a national read, in the service's
- * 160 MB heap where collecting took 44% of such a read's busy time (bench/RESULTS.md, part 8).
- * Each get builds the figures afresh: short-lived garbage, which the young generation clears
- * cheaply. One object a pair, its own byMilestone: the pairs live through the walk, so the
- * collector moves each of them twice.
- */
-class PairSums implements PlanFigures, MilestoneFigures {
-  readonly byMilestone: MilestoneFigures = this;
-  constructor(
-    readonly unitCode: string,
-    readonly program: string,
-    private readonly sums: BigInt64Array,
-    private readonly at: number,
-    /** The milestones' ids by position: a handful, found faster by a scan than by a Map. */
-    private readonly ids: readonly string[],
-  ) {}
-
-  get(milestoneId: string): ScopeFigures | undefined {
-    const i = this.ids.indexOf(milestoneId);
-    if (i < 0) return undefined;
-    const at = this.at + 3 * i;
-    return { allocated: this.sums[at]!, disbursed: this.sums[at + 1]!, recentDisbursed: this.sums[at + 2]! };
-  }
+  const ids = rateLike.map((m) => m.id);
+  const pairs: PlacedPair[] = [];
+  for (const pair of h.pairOrder()) if (moved[pair] === 1) pairs.push(h.pairs[pair]!);
+  const all = h.pairs;
+  return {
+    pairs,
+    figuresOf(milestoneId, pair) {
+      const at = placeOf(all, pair) * width;
+      // The milestones' ids by position: a handful, found faster by a scan than by a Map.
+      const i = ids.indexOf(milestoneId);
+      if (i < 0 || at >= sums.length) return undefined;
+      const k = at + 3 * groupOf[i]!;
+      return { allocated: sums[k]!, disbursed: sums[k + 1]!, recentDisbursed: sums[k + 2]! };
+    },
+  };
 }
 
 /**

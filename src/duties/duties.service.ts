@@ -73,12 +73,82 @@ function submissionView(r: SubmissionRecord, withdrawal: SubmissionRecord | unde
   };
 }
 
+type JudgedDutiesOptions = {
+  unitCodes?: string[] | undefined;
+  knownAt?: Date | undefined;
+  /**
+   * Every unit, by code, when the caller holds the list already (the rules service keeps it
+   * per units epoch): a national read then does not read 10,000 units again.
+   */
+  allUnits?: readonly Unit[] | undefined;
+};
+
 export function createDutiesService(d: Deps) {
   async function dutyOf(planYear: number, dutyId: string): Promise<{ plan: Plan; duty: Duty }> {
     const { plan } = await d.plans.getPlan(planYear);
     const duty = plan.duties?.find((x) => x.id === dutyId);
     if (!duty) throw new NotFoundError(`plan ${planYear} has no duty ${dutyId}`);
     return { plan, duty };
+  }
+
+  /**
+   * judgedDuties' rows handed one at a time to `emit`, in the same order: a view that keeps a page
+   * of them or counts them (the national at-risk page, the summary) never holds them all.
+   */
+  async function eachJudgedDuty(
+    planYear: number,
+    duties: readonly Duty[],
+    asOf: LocalDate,
+    o: JudgedDutiesOptions,
+    emit: (row: JudgedDuty) => void,
+  ): Promise<void> {
+    if (duties.length === 0) return;
+    const [units, rows, calendar] = await Promise.all([
+      o.allUnits && !o.unitCodes ? o.allUnits : d.units.listUnits(undefined, o.unitCodes),
+      d.repo.listSubmissions(planYear, o.unitCodes ? { unitCodes: o.unitCodes } : {}),
+      d.calendar.workingCalendar(),
+    ]);
+    const knownAt = o.knownAt;
+    const known = knownAt ? rows.filter((r) => r.createdAt <= knownAt) : rows;
+    const byPair = new Map<string, (SubmissionFact & { documentNumber: string })[]>();
+    for (const r of known) {
+      const k = `${r.dutyId}|${r.unitCode}`;
+      const facts = byPair.get(k) ?? [];
+      facts.push({ ...factOf(r), documentNumber: r.documentNumber });
+      byPair.set(k, facts);
+    }
+    // Plain loops: flatMap over 10,000 units a duty took 4.4 ms for three duties in a loop of
+    // nothing else, against 1.8 ms this way (a national page judges these on every cold read).
+    for (const duty of duties) {
+      // Every unit without a submission gets the same verdict: worked out once per duty (a
+      // national read judges 10,000 units, mostly without one).
+      let unsubmittedVerdict: ReturnType<typeof evaluateDuty> | undefined;
+      const daysLeft = Math.max(0, daysBetween(asOf, duty.dueOn));
+      for (const u of units) {
+        if (!dutyAsks(duty, u)) continue;
+        const facts = byPair.size > 0 ? byPair.get(`${duty.id}|${u.code}`) : undefined;
+        let verdict: ReturnType<typeof evaluateDuty>;
+        if (facts) verdict = evaluateDuty(duty, u, facts, asOf, calendar);
+        else verdict = unsubmittedVerdict ??= evaluateDuty(duty, u, [], asOf, calendar);
+        const latest = facts ? latestSubmission(standingSubmissions(facts, asOf)) : undefined;
+        emit({
+          kind: "duty",
+          id: duty.id,
+          title: duty.title,
+          document: duty.document,
+          dueOn: duty.dueOn,
+          unitCode: u.code,
+          unitName: u.name,
+          unitKind: u.kind,
+          status: verdict.status,
+          workingDaysLeft: verdict.workingDaysLeft,
+          daysLeft,
+          submission: latest
+            ? { id: latest.id, documentNumber: latest.documentNumber, submittedOn: latest.submittedOn }
+            : null,
+        });
+      }
+    }
   }
 
   /**
@@ -200,67 +270,16 @@ export function createDutiesService(d: Deps) {
       planYear: number,
       duties: readonly Duty[],
       asOf: LocalDate,
-      o: {
-        unitCodes?: string[] | undefined;
-        knownAt?: Date | undefined;
-        /**
-         * Every unit, by code, when the caller holds the list already (the rules service keeps it
-         * per units epoch): a national read then does not read 10,000 units again.
-         */
-        allUnits?: readonly Unit[] | undefined;
-      } = {},
+      o: JudgedDutiesOptions = {},
     ): Promise<JudgedDuty[]> {
-      if (duties.length === 0) return [];
-      const [units, rows, calendar] = await Promise.all([
-        o.allUnits && !o.unitCodes ? o.allUnits : d.units.listUnits(undefined, o.unitCodes),
-        d.repo.listSubmissions(planYear, o.unitCodes ? { unitCodes: o.unitCodes } : {}),
-        d.calendar.workingCalendar(),
-      ]);
-      const knownAt = o.knownAt;
-      const known = knownAt ? rows.filter((r) => r.createdAt <= knownAt) : rows;
-      const byPair = new Map<string, (SubmissionFact & { documentNumber: string })[]>();
-      for (const r of known) {
-        const k = `${r.dutyId}|${r.unitCode}`;
-        const facts = byPair.get(k) ?? [];
-        facts.push({ ...factOf(r), documentNumber: r.documentNumber });
-        byPair.set(k, facts);
-      }
-      return duties.flatMap((duty) => {
-        // Every unit without a submission gets the same verdict: worked out once per duty (a
-        // national read judges 10,000 units, mostly without one).
-        let unsubmittedVerdict: ReturnType<typeof evaluateDuty> | undefined;
-        const unsubmitted = (u: Unit) => {
-          unsubmittedVerdict ??= evaluateDuty(duty, u, [], asOf, calendar);
-          return unsubmittedVerdict;
-        };
-        const daysLeft = Math.max(0, daysBetween(asOf, duty.dueOn));
-        return units
-          .filter((u) => dutyAsks(duty, u))
-          .map((u): JudgedDuty => {
-            const facts = byPair.size > 0 ? byPair.get(`${duty.id}|${u.code}`) : undefined;
-            const { status, workingDaysLeft } = facts
-              ? evaluateDuty(duty, u, facts, asOf, calendar)
-              : unsubmitted(u);
-            const latest = facts ? latestSubmission(standingSubmissions(facts, asOf)) : undefined;
-            return {
-              kind: "duty",
-              id: duty.id,
-              title: duty.title,
-              document: duty.document,
-              dueOn: duty.dueOn,
-              unitCode: u.code,
-              unitName: u.name,
-              unitKind: u.kind,
-              status,
-              workingDaysLeft,
-              daysLeft,
-              submission: latest
-                ? { id: latest.id, documentNumber: latest.documentNumber, submittedOn: latest.submittedOn }
-                : null,
-            };
-          });
+      const out: JudgedDuty[] = [];
+      await eachJudgedDuty(planYear, duties, asOf, o, (row) => {
+        out.push(row);
       });
+      return out;
     },
+
+    eachJudgedDuty,
 
     /** Every duty of the plan year; an officer sees the units of their key only. */
     async planDuties(planYear: number, asOf: LocalDate, by: Principal) {

@@ -6,8 +6,11 @@
 // National reads of the kept figures come from their copy in memory when one is given
 // (figures-replica.ts); a few units' come from their indexed rows here.
 import {
+  NO_FIGURES,
   ownCapitalTotalsOf,
+  type PlacedPair,
   type PlanFigures,
+  placeOf,
   planFiguresOf,
   refundFiguresOf,
 } from "../domain/figure-histories.js";
@@ -109,17 +112,22 @@ function columnSet() {
 
 type MilestoneAliases = { id: string; a: string; d: string; r: string };
 
-function planRows(rows: Record<string, bigint | string>[], aliases: MilestoneAliases[]): PlanFigures[] {
-  return rows.map((r) => ({
+function planRows(rows: Record<string, bigint | string>[], aliases: MilestoneAliases[]): PlanFigures {
+  const pairs: PlacedPair[] = rows.map((r, place) => ({
     unitCode: r.unitCode as string,
     program: r.program as string,
-    byMilestone: new Map(
-      aliases.map(({ id, a, d, r: recent }) => [
-        id,
-        { allocated: r[a] as bigint, disbursed: r[d] as bigint, recentDisbursed: r[recent] as bigint },
-      ]),
-    ),
+    place,
   }));
+  return {
+    pairs,
+    figuresOf(milestoneId, pair) {
+      const r = rows[placeOf(pairs, pair)]!;
+      const m = aliases.find((x) => x.id === milestoneId);
+      return (
+        m && { allocated: r[m.a] as bigint, disbursed: r[m.d] as bigint, recentDisbursed: r[m.r] as bigint }
+      );
+    },
+  };
 }
 
 /** A scope that had any allocation or disbursement dated up to asOf: its pair is listed, as the entries would list it. */
@@ -132,11 +140,11 @@ const hadMovementBy = (asOf: LocalDate) =>
  */
 function figuresSource(prisma: PrismaClient, replica?: FiguresReplica) {
   return {
-    async planFigures(plan: Plan, asOf: LocalDate, units?: string[]): Promise<PlanFigures[]> {
+    async planFigures(plan: Plan, asOf: LocalDate, units?: string[]): Promise<PlanFigures> {
       // National reads from the copy in memory; a few units' from their indexed rows.
       if (replica && !units) return planFiguresOf(await replica.figures(plan.year), plan, asOf);
       const rateLike = plan.milestones.filter(isRateLike);
-      if (rateLike.length === 0) return [];
+      if (rateLike.length === 0) return NO_FIGURES;
       const t = lookupSet();
       const columns = columnSet();
       const aliases = rateLike.map((m) => {
@@ -212,9 +220,9 @@ function entriesSource(prisma: PrismaClient) {
      * with, per milestone, allocated and disbursed up to the milestone's cutoff and disbursed in
      * its projection window (conditional sums, so more milestones cost no extra scan).
      */
-    async planFigures(plan: Plan, asOf: LocalDate, units?: string[], knownAt?: Date): Promise<PlanFigures[]> {
+    async planFigures(plan: Plan, asOf: LocalDate, units?: string[], knownAt?: Date): Promise<PlanFigures> {
       const rateLike = plan.milestones.filter(isRateLike);
-      if (rateLike.length === 0) return [];
+      if (rateLike.length === 0) return NO_FIGURES;
       // FILTER rather than CASE: a row feeds only the sums it belongs to (about 30% faster).
       const columns = columnSet();
       const column = (kind: "a" | "d", inScope: Prisma.Sql, cutoff: LocalDate, windowStart?: LocalDate) => {

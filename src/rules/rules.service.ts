@@ -18,11 +18,10 @@ import type { Duty } from "../domain/duties.js";
 import {
   type DutyKey,
   type DutyTotals,
-  dutyTotalsOf,
+  dutyPager,
+  dutyTally,
   type JudgedDuty,
-  pageDuties,
   selectDutiesAtRisk,
-  summarizeDuties,
 } from "../domain/duty-views.js";
 import { InvalidInputError } from "../domain/errors.js";
 import type { LocalDate } from "../domain/local-date.js";
@@ -90,13 +89,23 @@ type Deps = {
       planYear: number,
       duties: readonly Duty[],
       asOf: LocalDate,
-      o?: {
-        unitCodes?: string[] | undefined;
-        knownAt?: Date | undefined;
-        allUnits?: readonly UnitInfo[] | undefined;
-      },
+      o?: DutyOptions,
     ): Promise<JudgedDuty[]>;
+    /** judgedDuties' rows one at a time, for views that keep a page of them or count them. */
+    eachJudgedDuty(
+      planYear: number,
+      duties: readonly Duty[],
+      asOf: LocalDate,
+      o: DutyOptions,
+      emit: (row: JudgedDuty) => void,
+    ): Promise<void>;
   };
+};
+
+type DutyOptions = {
+  unitCodes?: string[] | undefined;
+  knownAt?: Date | undefined;
+  allUnits?: readonly UnitInfo[] | undefined;
 };
 
 /** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
@@ -126,7 +135,7 @@ function lastHit<V>(look: (code: string) => V): (code: string) => V {
   };
 }
 
-const onlyPairs = <P extends UnitProgram>(pairs: P[], how: WalkHow | undefined) => {
+const onlyPairs = <P extends UnitProgram>(pairs: readonly P[], how: WalkHow | undefined) => {
   const wanted = how?.pairs;
   return wanted ? pairs.filter((p) => wanted.get(p.unitCode)?.has(p.program)) : pairs;
 };
@@ -213,7 +222,7 @@ export function createRulesService({
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
     // Milestones limited to some unit kinds (the 2022 refund: districts) need each pair's kind.
     const byKind = plan.milestones.some((m) => isRateLike(m) && m.appliesTo?.unitKinds);
-    const [kinds, rows, requests, statements, ...refunds] = await Promise.all([
+    const [kinds, figures, requests, statements, ...refunds] = await Promise.all([
       byKind ? unitMap() : new Map<string, UnitInfo>(),
       repo.planFigures(plan, asOf, unitCodes, knownAt),
       plan.milestones.some((m) => m.kind === "request")
@@ -227,9 +236,10 @@ export function createRulesService({
       refundMilestones.flatMap((m, i) => (refunds[i]!.size > 0 ? [[m.id, refunds[i]!] as const] : [])),
     );
     const kindOf = lastHit((code: string) => kinds.get(code)?.kind);
+    const rows = figures.pairs;
     const judgeOn = (
-      pairs: PlanFigures[],
-      figuresOf: FiguresOf<PlanFigures>,
+      pairs: readonly UnitProgram[],
+      figuresOf: FiguresOf,
       emit: (row: PairEvaluation) => void,
       lean = false,
     ) =>
@@ -251,17 +261,17 @@ export function createRulesService({
         emit,
         lean,
       );
-    const reportedFigures: FiguresOf<PlanFigures> = (m, pair) => pair.byMilestone.get(m.id);
+    const reportedFigures: FiguresOf = (m, pair) => figures.figuresOf(m.id, pair);
     if (statements.length === 0)
       return (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how?.lean);
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
-    const treasury = await treasuryFigures(plan, asOf, rows, statements, knownAt);
+    const treasury = await treasuryFigures(plan, asOf, figures, statements, knownAt);
     const covered = rows.filter((p) => statements.some((s) => s.unitCodes.has(p.unitCode)));
     const treasuryRows = new Map<string, PairEvaluation>();
     judgeOn(
       covered,
       (m, pair) =>
-        treasury.figures.get(rowKey(m.id, pair.unitCode, pair.program)) ?? pair.byMilestone.get(m.id),
+        treasury.figures.get(rowKey(m.id, pair.unitCode, pair.program)) ?? figures.figuresOf(m.id, pair),
       (r) => treasuryRows.set(rowKey(r.id, r.unitCode, r.program), r),
     );
     const policy = plan.verdictFigures ?? DEFAULT_VERDICT_FIGURES;
@@ -282,10 +292,11 @@ export function createRulesService({
   async function treasuryFigures(
     plan: Plan,
     asOf: LocalDate,
-    pairs: PlanFigures[],
+    figures: PlanFigures,
     statements: StatementOnFile[],
     knownAt?: Date,
   ) {
+    const { pairs } = figures;
     const rateLike = plan.milestones.filter(isRateLike);
     const statementOf = new Map<string, StatementOnFile>();
     const unitsOf = new Map<StatementOnFile, Set<string>>();
@@ -306,23 +317,24 @@ export function createRulesService({
           // Cut at the statement's date: each milestone's cut-off using it is on or after it.
           repo.planFigures(plan, s.asOf, [...units], knownAt),
         ]);
-        const reported = new Map(atDate.map((p) => [`${p.unitCode}|${p.program}`, p.byMilestone]));
-        return [s, { stated, reported }] as const;
+        const reported = new Map(atDate.pairs.map((p) => [`${p.unitCode}|${p.program}`, p]));
+        return [s, { stated, reported, atDate }] as const;
       }),
     );
     const byStatement = new Map(read);
-    const figures = new Map<string, ScopeFigures>();
+    const treasury = new Map<string, ScopeFigures>();
     for (const pair of pairs)
       for (const m of rateLike) {
         const k = rowKey(m.id, pair.unitCode, pair.program);
         const s = statementOf.get(k);
-        const now = pair.byMilestone.get(m.id);
+        const now = s && figures.figuresOf(m.id, pair);
         if (!s || !now) continue;
         const r = byStatement.get(s)!;
-        const before = r.reported.get(`${pair.unitCode}|${pair.program}`)?.get(m.id);
-        figures.set(k, treasuryScopeFigures(now, before, r.stated.get(k) ?? 0n));
+        const then = r.reported.get(`${pair.unitCode}|${pair.program}`);
+        const before = then && r.atDate.figuresOf(m.id, then);
+        treasury.set(k, treasuryScopeFigures(now, before, r.stated.get(k) ?? 0n));
       }
-    return { figures, statementOf };
+    return { figures: treasury, statementOf };
   }
 
   /** The plan judged on asOf, its due dates moved as it says (what every answer shows). */
@@ -410,19 +422,57 @@ export function createRulesService({
     return { wanted, wantedDuty };
   }
 
+  /** Every unit's duties judged on asOf, one row at a time (judgeDuties, without holding them). */
+  async function eachNationalDuty(
+    plan: Plan,
+    asOf: LocalDate,
+    knownAt: Date | undefined,
+    emit: (row: JudgedDuty) => void,
+  ) {
+    if (!duties || !plan.duties?.length) return;
+    const allUnits = [...(await unitMap()).values()];
+    await duties.eachJudgedDuty(plan.year, plan.duties, asOf, { knownAt, allUnits }, emit);
+  }
+
+  /** Whether the list shows duties beside the money: not under a program filter or a milestone's id. */
+  const listsDuties = (filter: AtRiskFilter, { wanted, wantedDuty }: ReturnType<typeof wantedIn>) =>
+    filter.program === undefined && (wanted === undefined || wantedDuty);
+
   /** The duties the list shows beside the money: none under a program filter or a milestone's id. */
   async function dutiesAtRisk(
     plan: Plan,
     asOf: LocalDate,
     filter: AtRiskFilter,
-    { wanted, wantedDuty }: ReturnType<typeof wantedIn>,
+    asked: ReturnType<typeof wantedIn>,
     knownAt?: Date,
   ) {
-    if (filter.program !== undefined || (wanted !== undefined && !wantedDuty)) return [];
+    if (!listsDuties(filter, asked)) return [];
     return selectDutiesAtRisk(await judgeDuties(plan, asOf, undefined, knownAt), {
-      duty: wanted,
+      duty: asked.wanted,
       unitKind: filter.kind,
     });
+  }
+
+  /**
+   * A page of the duties the list shows beside the money (dutiesAtRisk), with the totals of them
+   * all, from one walk that keeps the page only. After the first page of money items, a page
+   * without a duties cursor carries the totals only.
+   */
+  async function dutiesPage(
+    plan: Plan,
+    asOf: LocalDate,
+    filter: AtRiskFilter,
+    asked: ReturnType<typeof wantedIn>,
+    knownAt: Date | undefined,
+    id: AtRiskListId,
+    firstPage: boolean,
+    page: { limit: number; after?: DutyKey | undefined },
+  ): Promise<{ items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null }> {
+    const pager = dutyPager({ filter: { duty: asked.wanted, unitKind: filter.kind }, ...page });
+    if (listsDuties(filter, asked)) await eachNationalDuty(plan, asOf, knownAt, (r) => pager.add(r));
+    const { items, totals, next } = pager.page();
+    if (!firstPage && page.after === undefined) return { items: [], totals, nextCursor: null };
+    return { items, totals, nextCursor: next ? encodeDutyCursor(next, id) : null };
   }
 
   async function atRisk(
@@ -478,16 +528,19 @@ export function createRulesService({
         judging(plan, asOf, calendar, undefined, knownAt),
         unitMap(),
       ]);
+      // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
+      // bigint divisions each) are left out of the walk over 150,000 rows, and the page's rows are
+      // judged again in full. A lean walk reuses its rows (evaluatePlanEach): the page keeps copies.
+      const lean = want.list !== "whole";
       const items: AtRiskItem[] = [];
-      const pager = typeof want.list === "object" ? atRiskPager<AtRiskItem>(want.list) : undefined;
+      const pager =
+        typeof want.list === "object"
+          ? atRiskPager<AtRiskItem>({ ...want.list, keep: lean ? (i) => ({ ...i }) : undefined })
+          : undefined;
       const filter = typeof want.list === "object" ? want.list.filter : {};
       const listed = want.list !== "none";
       const tally = want.summary ? milestoneTally(plan) : undefined;
       const restated = new Map<string, number>();
-      // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
-      // bigint divisions each) are left out of the walk over 150,000 rows, and the page's rows are
-      // judged again in full.
-      const lean = want.list !== "whole";
       const unitOf = { get: lastHit((code: string) => units.get(code)) };
       walk(
         (row) => {
@@ -569,7 +622,10 @@ export function createRulesService({
       wantedDuty && !withSummary
         ? undefined
         : views(judged, asOf, calendar, knownAt, { list: wantedDuty ? "none" : list, summary: withSummary }),
-      dutiesAtRisk(plan, asOf, filter, asked, knownAt),
+      dutiesPage(plan, asOf, filter, asked, knownAt, id, page.cursor === undefined, {
+        limit: page.dutiesLimit ?? DEFAULT_DUTIES_PAGE,
+        after: dutiesAfter,
+      }),
     ]);
     const money = view?.page ?? { items: [], totals: totalsOf([]), next: null };
     return {
@@ -580,10 +636,7 @@ export function createRulesService({
         items: money.items,
         totals: money.totals,
         nextCursor: money.next ? encodeAtRiskCursor(money.next, id) : null,
-        duties: dutySection(duties, id, page.cursor === undefined, {
-          limit: page.dutiesLimit ?? DEFAULT_DUTIES_PAGE,
-          after: dutiesAfter,
-        }),
+        duties,
       },
     };
   }
@@ -610,11 +663,12 @@ export function createRulesService({
     judged: ReturnType<typeof views>,
     knownAt: Date | undefined,
   ) {
-    const [{ byMilestone, closed, verdicts, restated }, totals, map, dutyRows] = await Promise.all([
+    const dutyCounts = dutyTally(plan.duties ?? []);
+    const [{ byMilestone, closed, verdicts, restated }, totals, map] = await Promise.all([
       judged,
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
       unitMap(),
-      judgeDuties(plan, asOf, undefined, knownAt),
+      eachNationalDuty(plan, asOf, knownAt, (r) => dutyCounts.add(r)),
     ]);
     const summary = summaryOf(plan, totals, map, byMilestone);
     const byClosing = closingCountsOf(restated, closed, verdicts, asOf);
@@ -625,7 +679,7 @@ export function createRulesService({
         const closing = byClosing.get(m.id);
         return closing ? { ...m, closing } : m;
       }),
-      byDuty: summarizeDuties(plan.duties ?? [], dutyRows),
+      byDuty: dutyCounts.summaries(),
     };
   }
 
@@ -745,18 +799,6 @@ function dutyCursorKey(cursor: string, id: AtRiskListId): DutyKey {
  * report lists 10,000 of them). A next page of money items (cursor) carries no duties unless a
  * duties cursor asks for some, so a reader appending pages does not repeat them. Totals always.
  */
-function dutySection(
-  duties: readonly JudgedDuty[],
-  id: AtRiskListId,
-  firstPage: boolean,
-  page: { limit: number; after?: DutyKey | undefined },
-): { items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null } {
-  const totals = dutyTotalsOf(duties);
-  if (!firstPage && page.after === undefined) return { items: [], totals, nextCursor: null };
-  const { items, next } = pageDuties(duties, { limit: page.limit, after: page.after });
-  return { items, totals, nextCursor: next ? encodeDutyCursor(next, id) : null };
-}
-
 const cursorError = (param: string, rule: string, message: string) =>
   new InvalidInputError(`${param} ${message}`, [{ field: `query.${param}`, rule, message }]);
 
