@@ -74,7 +74,8 @@ export class FigureHistories {
   /**
    * Pairs (unit, program) in order of first scope, and each slot's pair: reads sum by index. The
    * pair objects live as long as the copy, so a national read hands out these and builds none
-   * (30,000 objects a read, which outlived the young generation: 12 ms of a cold page).
+   * (30,000 objects a read, which outlived the young generation: about 12 ms of a cold page of
+   * 10,000 units in a probe).
    */
   private readonly pairIndex = new Map<string, number>();
   readonly pairs: PlacedPair[] = [];

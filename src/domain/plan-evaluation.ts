@@ -83,7 +83,7 @@ export function evaluatePlan<P extends UnitProgram>(
  * leave the figures shown only null (PreparedMilestone.judgeInto): a view that keeps a page of
  * them judges its pairs again in full. A lean walk also hands out the same row objects for every
  * pair, each rewritten for the next one: who keeps a lean row keeps a copy. Building 150,000 rows
- * was 33 of the 85 MB a cold national page allocated (V8's sampling heap profiler).
+ * was about 32 of the 85 MB a cold national page allocated (V8's sampling heap profiler).
  */
 export function evaluatePlanEach<P extends UnitProgram>(
   writtenPlan: Plan,
