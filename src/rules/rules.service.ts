@@ -533,9 +533,10 @@ export function createRulesService({
       // judged again in full. A lean walk reuses its rows (evaluatePlanEach): the page keeps copies.
       const lean = want.list !== "whole";
       const items: AtRiskItem[] = [];
+      // A page's walk is always lean.
       const pager =
         typeof want.list === "object"
-          ? atRiskPager<AtRiskItem>({ ...want.list, keep: lean ? (i) => ({ ...i }) : undefined })
+          ? atRiskPager<AtRiskItem>({ ...want.list, keep: (i) => ({ ...i }) })
           : undefined;
       const filter = typeof want.list === "object" ? want.list.filter : {};
       const listed = want.list !== "none";
