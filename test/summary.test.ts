@@ -87,6 +87,10 @@ describe("GET /api/v1/reports/summary", () => {
     expect(m60.unitCounts).toEqual({ not_applicable: 0, met: 1, on_track: 0, at_risk: 0, missed: 2 });
     const c100 = s.byMilestone.find((m) => m.id === "C100")!;
     expect(c100.counts).toMatchObject({ not_applicable: 4 });
+    // The refund cannot be flagged before its due date, yet its counts cover every pair: the
+    // at-risk list leaves it unjudged until then, the summary does not (planForFlagged).
+    const ref = s.byMilestone.find((m) => m.id === "REF")!;
+    expect(Object.values(ref.counts).reduce((n: number, c) => n + (c as number), 0)).toBe(4);
   });
 
   it("is for admins and viewers; officers use their units' status", async () => {

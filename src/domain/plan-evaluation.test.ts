@@ -2,12 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays } from "./local-date.js";
 import type { ScopeFigures } from "./milestone-status.js";
-import { DEFAULT_PLAN_2022 } from "./plan.js";
+import { withJudgedDueDates } from "./non-working-due-date.js";
+import { DEFAULT_PLAN_2022, type Plan } from "./plan.js";
 import {
+  canBeFlagged,
   copyRow,
   evaluatePlanEach,
   newRow,
   type PairEvaluation,
+  planForFlagged,
   reusedRows,
   type UnitProgram,
 } from "./plan-evaluation.js";
@@ -44,12 +47,12 @@ type Given = {
 };
 
 /** Every row of one walk, copied as it is handed over, and the row objects handed over. */
-function walk(given: Given[], on: string, lean: boolean) {
+function walk(given: Given[], on: string, lean: boolean, walked: Plan = plan) {
   const of = new Map(given.map((g) => [g.pair, g]));
   const rows: PairEvaluation[] = [];
   const objects = new Set<PairEvaluation>();
   evaluatePlanEach(
-    plan,
+    walked,
     on,
     given.map((g) => g.pair),
     (m, p) => of.get(p)!.figures[m.id],
@@ -112,5 +115,48 @@ describe("reusedRows", () => {
       if (!["planYear", "kind", "workingDaysLeft"].includes(k))
         (used as unknown as Record<string, unknown>)[k] = Symbol(k);
     expect(reusedRows([used])(0, "TAMKY", "NTM")).toEqual(fresh);
+  });
+});
+
+describe("planForFlagged", () => {
+  const judged = withJudgedDueDates(plan, WEEKENDS_ONLY);
+  const flagged = (rows: PairEvaluation[]) =>
+    rows.filter((r) => r.status === "at_risk" || r.status === "missed");
+
+  it("no row of a milestone that cannot be flagged on asOf is at risk or missed", () => {
+    fc.assert(
+      fc.property(pairs, asOf, (given, on) => {
+        const cannot = new Set(judged.milestones.filter((m) => !canBeFlagged(m, on)).map((m) => m.id));
+        expect(flagged(walk(given, on, false, judged).rows).filter((r) => cannot.has(r.id))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("walked instead of the plan, hands out every flagged row of the plan, in order", () => {
+    fc.assert(
+      fc.property(pairs, asOf, (given, on) => {
+        const narrowed = planForFlagged(judged, on, new Set());
+        expect(flagged(walk(given, on, true, narrowed).rows)).toEqual(
+          flagged(walk(given, on, true, judged).rows),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("drops the refund until its due date has passed, unless recorded or rested on", () => {
+    const due = judged.milestones.find((m) => m.id === "REF")!.dueOn;
+    const ids = (p: Plan) => p.milestones.map((m) => m.id);
+    expect(ids(planForFlagged(judged, due, new Set()))).toEqual(ids(judged).filter((id) => id !== "REF"));
+    expect(planForFlagged(judged, addDays(due, 1), new Set())).toBe(judged);
+    expect(planForFlagged(judged, due, new Set(["REF"]))).toBe(judged);
+    const resting: Plan = {
+      ...judged,
+      milestones: judged.milestones.map((m) =>
+        m.kind === "request" ? { ...m, advisoryWhenAtRisk: "REF" } : m,
+      ),
+    };
+    expect(planForFlagged(resting, due, new Set())).toBe(resting);
   });
 });

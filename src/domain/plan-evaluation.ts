@@ -140,6 +140,7 @@ export function evaluatePlanEach<P extends UnitProgram>(
         rate.judgeInto(figuresOf(m, pair) ?? NONE, row, lean);
         // A refund is paid in one go at the end of the adjustment period, so a pace projection says
         // nothing before then: until the due date it shows the refund the unit is heading for.
+        // (Hence canBeFlagged.)
         if (m.kind === "refund" && row.status === "at_risk") row.status = "on_track";
       }
       judged[i] = row;
@@ -275,6 +276,35 @@ export function copyRow(e: PairEvaluation): PairEvaluation {
     unitName: e.unitName,
     unitKind: e.unitKind,
   } satisfies Record<keyof Required<PairEvaluation>, unknown>;
+}
+
+/**
+ * Whether a milestone's rows can be at risk or missed on asOf, its due date as judged
+ * (withJudgedDueDates). A refund's cannot until its due date has passed: evaluatePlanEach shows
+ * the refund a pair is heading for as on track until then, and met or missed after.
+ */
+export function canBeFlagged(m: Milestone, asOf: LocalDate): boolean {
+  return m.kind !== "refund" || asOf > m.dueOn;
+}
+
+/**
+ * The plan cut down to the milestones whose rows can be flagged on asOf (canBeFlagged), those
+ * `recorded` names (a row is listed on a closed milestone's recorded verdict too) and those their
+ * judgement rests on: for a list of flagged rows only, which then judges no row it would drop
+ * (30,000 refund rows of a province until 31/01 of the next year).
+ */
+export function planForFlagged(plan: Plan, asOf: LocalDate, recorded: ReadonlySet<string>): Plan {
+  const needed = new Set<string>();
+  for (const m of plan.milestones) {
+    if (!canBeFlagged(m, asOf) && !recorded.has(m.id)) continue;
+    needed.add(m.id);
+    if (m.kind === "request") {
+      needed.add(m.requiredAfterMissing);
+      if (m.advisoryWhenAtRisk) needed.add(m.advisoryWhenAtRisk);
+    }
+  }
+  if (needed.size === plan.milestones.length) return plan;
+  return { ...plan, milestones: plan.milestones.filter((m) => needed.has(m.id)) };
 }
 
 /**

@@ -33,6 +33,7 @@ import {
   evaluatePlanEach,
   type FiguresOf,
   type PairEvaluation,
+  planForFlagged,
   planNarrowedTo,
   type UnitProgram,
 } from "../domain/plan-evaluation.js";
@@ -362,20 +363,26 @@ export function createRulesService({
     return { rows: collect(walk), closed, verdicts };
   }
 
-  /** judgeNow's rows one at a time (evaluation), each marked with its recorded verdict. */
+  /**
+   * judgeNow's rows one at a time (evaluation), each marked with its recorded verdict.
+   * `flaggedOnly`: for a walker that keeps flagged rows only, the rows of milestones that cannot
+   * be flagged on asOf are neither judged nor handed over (planForFlagged).
+   */
   async function judging(
     plan: Plan,
     asOf: LocalDate,
     calendar: WorkingCalendar,
     unitCodes?: string[],
     knownAt?: Date,
+    flaggedOnly = false,
   ) {
     const ids = new Set(plan.milestones.map((m) => m.id));
     const closed = (await closings.closedMilestones(plan.year, knownAt)).filter(
       (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
     );
+    const judged = flaggedOnly ? planForFlagged(plan, asOf, new Set(closed.map((c) => c.milestoneId))) : plan;
     const [evals, verdicts] = await Promise.all([
-      evaluation(plan, asOf, unitCodes, knownAt, calendar),
+      evaluation(judged, asOf, unitCodes, knownAt, calendar),
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
     const mark = recordedVerdictMarks(closed, verdicts, asOf);
@@ -524,8 +531,9 @@ export function createRulesService({
       typeof v === "bigint" ? v.toString() : v,
     );
     return gate.run(key, async () => {
+      // A list without the summary's counts keeps flagged rows only.
       const [{ walk, closed, verdicts }, units] = await Promise.all([
-        judging(plan, asOf, calendar, undefined, knownAt),
+        judging(plan, asOf, calendar, undefined, knownAt, !want.summary),
         unitMap(),
       ]);
       // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
