@@ -95,14 +95,18 @@ function dbTables(r: DbGrowth, problems: string[]): string[] {
   }
   const share = (id: ReadId) =>
     `| **${READS.find((x) => x.id === id)!.label} ÷ floor** (p50) |${sizes.map((s) => ` ${ratio(p50(s.samples[id]), p50(s.samples.floor))} |`).join("")}${sizes.length > 1 ? " |" : ""}`;
-  lines.push(share("viewCold"), share("atRiskCold"));
-  // The targets are the view's: what GET /at-risk answers (a page, with the whole list's totals).
+  lines.push(share("viewCold"), share("atRiskCold"), share("evaluateCold"));
+  // The issue's reads: the view (what GET /at-risk answers: a page, with the whole list's totals)
+  // and a full evaluation (what the alert job asks), each at most half the floor at 1M entries.
   for (const s of sizes) {
     const view = p50(s.samples.viewCold);
-    if (s.entries === 1_000_000 && !(view / p50(s.samples.floor) <= FLOOR_SHARE))
-      problems.push(
-        `growth ${db}: at-risk view cold p50 is ${ratio(view, p50(s.samples.floor))} the floor at 1M entries (target ≤ ${FLOOR_SHARE}x)`,
-      );
+    for (const id of ["viewCold", "evaluateCold"] as const) {
+      const x = p50(s.samples[id]);
+      if (s.entries === 1_000_000 && !(x / p50(s.samples.floor) <= FLOOR_SHARE))
+        problems.push(
+          `growth ${db}: ${READS.find((r) => r.id === id)!.label} p50 is ${ratio(x, p50(s.samples.floor))} the floor at 1M entries (target ≤ ${FLOOR_SHARE}x)`,
+        );
+    }
     if (r.db === "postgres" && !(view < PG_AT_RISK_MS))
       problems.push(
         `growth ${db}: at-risk view cold p50 ${ms(view)} at ${entriesLabel(s.entries)} entries (target < ${PG_AT_RISK_MS} ms)`,
@@ -177,7 +181,7 @@ export function growthMarkdown(
   for (const r of results) lines.push(...dbTables(r, problems), "");
   lines.push(
     `Targets (issue 13, part 3): at-risk and full evaluation flat as entries grow (here: largest ÷ smallest ≤ ${FLAT}x),`,
-    `the at-risk view cold at most ${FLOOR_SHARE}x the floor at 1,000,000 entries, and under ${PG_AT_RISK_MS} ms on PostgreSQL.`,
+    `the at-risk view and a full evaluation, cold, each at most ${FLOOR_SHARE}x the floor at 1,000,000 entries, and the view under ${PG_AT_RISK_MS} ms on PostgreSQL.`,
   );
   return { markdown: lines.join("\n"), problems };
 }
