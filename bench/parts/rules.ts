@@ -103,15 +103,20 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", db: Database):
       `rules: ${DB_LABEL[kind]} run ${i + 1}/${ctx.opts.runs}: floor ${ms(timings.floor.at(-1)!)}, at-risk ${ms(timings.atRisk.at(-1)!)}, full ${ms(timings.full.at(-1)!)}`,
     );
   }
-  // The heap a full evaluation's result holds (the alerts run keeps it while it decides): with
-  // --expose-gc (npm run bench), collected before and after.
+  // The memory a full evaluation's result holds (the alerts run keeps it while it decides): the
+  // heap and the typed arrays' buffers outside it, with --expose-gc (npm run bench), collected
+  // before and after.
   let retainedMb = Number.NaN;
   if (gc) {
+    const held = () => {
+      const u = process.memoryUsage();
+      return u.heapUsed + u.arrayBuffers;
+    };
     gc();
-    const before = process.memoryUsage().heapUsed;
+    const before = held();
     const kept = await c.rules.evaluate(plan, AS_OF);
     gc();
-    retainedMb = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+    retainedMb = (held() - before) / 2 ** 20;
     if (kept.length !== full.length) throw new Error("evaluations differ between runs");
   }
   const all = await c.rules.atRisk(AS_OF, 2022, {});
@@ -120,7 +125,7 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", db: Database):
     db: kind,
     loadMs,
     timings,
-    pairs: new Set(full.map((e) => `${e.unitCode}|${e.program}`)).size,
+    pairs: new Set(Array.from(full, (e) => `${e.unitCode}|${e.program}`)).size,
     evaluations: full.length,
     atRiskItems: all.items.length,
     m60Items: m60.items.length,
@@ -182,7 +187,7 @@ export async function runRulesBench(ctx: Context): Promise<PartResult> {
     "of the kept figures in memory (what the service does), or grouped in SQL from the same kept figures",
     "(through Prisma, for comparison), and the JavaScript that judges every pair against every milestone.",
     "",
-    "| database | pairs | evaluations | at-risk items (all / M60) | planFigures, copy | planFigures, SQL | ÷ floor | judging in JS | heap held by the result | copy: load, memory |",
+    "| database | pairs | evaluations | at-risk items (all / M60) | planFigures, copy | planFigures, SQL | ÷ floor | judging in JS | memory held by the result | copy: load, memory |",
     "|---|---|---|---|---|---|---|---|---|---|",
   );
   for (const r of results) {

@@ -4,9 +4,9 @@
 import type { Unit } from "../catalog/catalog.repository.js";
 import type { DutyEvaluation } from "../domain/duties.js";
 import { NotFoundError } from "../domain/errors.js";
+import type { Evaluation } from "../domain/evaluation-table.js";
 import { type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
-import type { PairEvaluation } from "../domain/plan-evaluation.js";
 import type { WorkingCalendar } from "../domain/working-days.js";
 import type { AdminRecipients } from "./admin-recipients.js";
 import type { RenderedMessage } from "./alert.types.js";
@@ -47,7 +47,7 @@ type Deps = {
   runs: EvaluationRunsRepository;
   admins: AdminRecipients;
   plans: { years(): Promise<number[]>; planFor(asOf: LocalDate, year?: number): Promise<Plan> };
-  rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<PairEvaluation[]> };
+  rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<Evaluation> };
   catalog: { listUnits(): Promise<Unit[]>; listPrograms(): Promise<{ code: string; name: string }[]> };
   policy: () => Promise<AlertPolicy> | AlertPolicy;
   /** Working days: library holidays and the admins' days off (src/calendar). */

@@ -75,7 +75,8 @@ export type MissedNotice = { sentOn: LocalDate; acknowledged: boolean };
 export type PolicyInput = {
   plan: Plan;
   asOf: LocalDate;
-  evaluations: readonly PairEvaluation[];
+  /** Every pair judged on asOf: walked once per decision, rows made as they are read. */
+  evaluations: Iterable<PairEvaluation>;
   units: ReadonlyMap<string, UnitContact>;
   programNames: ReadonlyMap<string, string>;
   admins: readonly string[];
@@ -456,20 +457,22 @@ function decideDigest(input: PolicyInput): AlertIntent[] {
   const day = digestDayOfWeek(asOf, policy.digestWeekday, cal);
   if (!day || asOf < day.sendOn) return [];
   const milestones = new Map(plan.milestones.map((m) => [m.id, m]));
-  const moneySnapshots = input.evaluations
+  const moneySnapshots: AlertSnapshot[] = [];
+  for (const e of input.evaluations) {
     // A closed milestone's verdict is final: the digest lists only what can still change.
-    .filter((e) => (e.status === "at_risk" || e.status === "missed") && !input.closed?.has(e.id))
-    .map((e) => {
-      const m = milestones.get(e.id);
-      return snapshotOf(
+    if (!(e.status === "at_risk" || e.status === "missed") || input.closed?.has(e.id)) continue;
+    const m = milestones.get(e.id);
+    moneySnapshots.push(
+      snapshotOf(
         e,
         input,
         input.units.get(e.unitCode)?.name ?? e.unitCode,
         m?.title ?? e.id,
         m?.guidance ?? null,
         m?.deadlineText ?? null,
-      );
-    });
+      ),
+    );
+  }
   const dutySnapshots = (input.duties ?? [])
     .filter((e) => e.status === "at_risk" || e.status === "missed")
     .map((e) => dutySnapshotOf(e, input, input.units.get(e.unitCode)?.name ?? e.unitCode));

@@ -5,10 +5,11 @@ import { actorOf, type Principal } from "../access/principal.js";
 import type { AuditRepository } from "../audit/audit.repository.js";
 import type { RecordedVerdict } from "../domain/closing.js";
 import { ConflictError, NotFoundError, RuleViolationError } from "../domain/errors.js";
+import type { Evaluation } from "../domain/evaluation-table.js";
 import { addDays, type LocalDate } from "../domain/local-date.js";
 import { withJudgedDueDates } from "../domain/non-working-due-date.js";
 import type { Milestone, Plan } from "../domain/plan.js";
-import { type PairEvaluation, planNarrowedTo } from "../domain/plan-evaluation.js";
+import { planNarrowedTo } from "../domain/plan-evaluation.js";
 import type { StatusCounts } from "../domain/summary.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
 import type { ClosingRecord, ClosingsRepository } from "./closings.repository.js";
@@ -22,7 +23,7 @@ type Deps = {
     getPlan(year: number): Promise<{ plan: Plan; version: number }>;
     years(): Promise<number[]>;
   };
-  rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<PairEvaluation[]> };
+  rules: { evaluate(plan: Plan, asOf: LocalDate): Promise<Evaluation> };
   audit: Pick<AuditRepository, "record">;
   today: () => LocalDate;
   /** A milestone the plan moves off a non-working day is due, and closed, on the moved date. */
@@ -76,17 +77,18 @@ export function createClosingsService(d: Deps) {
   ): Promise<ClosingResult | null> {
     // Only the milestone and those its verdict rests on are evaluated (a request rests on its rate).
     const evals = await d.rules.evaluate(planNarrowedTo(plan, m.id), addDays(m.dueOn, 1));
-    const verdicts = evals
-      .filter((e) => e.id === m.id)
-      .map((e) => ({
-        unitCode: e.unitCode,
-        program: e.program,
-        status: e.status,
-        allocated: e.allocated,
-        disbursed: e.disbursed,
-        rate: e.rate,
-        shortfall: e.shortfall,
-      }));
+    const verdicts: Omit<RecordedVerdict, "milestoneId">[] = [];
+    for (const e of evals)
+      if (e.id === m.id)
+        verdicts.push({
+          unitCode: e.unitCode,
+          program: e.program,
+          status: e.status,
+          allocated: e.allocated,
+          disbursed: e.disbursed,
+          rate: e.rate,
+          shortfall: e.shortfall,
+        });
     const counts = countStatuses(verdicts);
     return d.repo.transaction(async (tx) => {
       const closing = await d.repo.insertClosing(tx, {

@@ -24,6 +24,7 @@ import {
   selectDutiesAtRisk,
 } from "../domain/duty-views.js";
 import { InvalidInputError } from "../domain/errors.js";
+import { EvaluationTable } from "../domain/evaluation-table.js";
 import type { LocalDate } from "../domain/local-date.js";
 import { figuresWindow, type ScopeFigures } from "../domain/milestone-status.js";
 import { withJudgedDueDates } from "../domain/non-working-due-date.js";
@@ -203,13 +204,17 @@ export function createRulesService({
     unitCodes?: string[],
     knownAt?: Date,
     workingCalendar?: WorkingCalendar,
-  ): Promise<PairEvaluation[]> {
-    return collect(await evaluation(writtenPlan, asOf, unitCodes, knownAt, workingCalendar));
+  ): Promise<EvaluationTable> {
+    const { walk, rowsAtMost } = await evaluation(writtenPlan, asOf, unitCodes, knownAt, workingCalendar);
+    const table = new EvaluationTable(rowsAtMost);
+    walk((row) => table.push(row));
+    return table;
   }
 
   /**
    * What evaluate reads, then its rows handed one at a time, in its order, to whoever walks them:
-   * a view that keeps only some rows (the at-risk list) never holds them all.
+   * a view that keeps only some rows (the at-risk list) never holds them all. `rowsAtMost`: one
+   * per pair and milestone.
    */
   async function evaluation(
     writtenPlan: Plan,
@@ -217,7 +222,7 @@ export function createRulesService({
     unitCodes?: string[],
     knownAt?: Date,
     workingCalendar?: WorkingCalendar,
-  ): Promise<RowWalk<PairEvaluation>> {
+  ): Promise<{ walk: RowWalk<PairEvaluation>; rowsAtMost: number }> {
     const calendar = workingCalendar ?? (await calendars.workingCalendar());
     const plan = withJudgedDueDates(writtenPlan, calendar);
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
@@ -263,8 +268,12 @@ export function createRulesService({
         lean,
       );
     const reportedFigures: FiguresOf = (m, pair) => figures.figuresOf(m.id, pair);
+    const rowsAtMost = rows.length * plan.milestones.length;
     if (statements.length === 0)
-      return (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how?.lean);
+      return {
+        walk: (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how?.lean),
+        rowsAtMost,
+      };
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
     const treasury = await treasuryFigures(plan, asOf, figures, statements, knownAt);
     const covered = rows.filter((p) => statements.some((s) => s.unitCodes.has(p.unitCode)));
@@ -276,13 +285,16 @@ export function createRulesService({
       (r) => treasuryRows.set(rowKey(r.id, r.unitCode, r.program), r),
     );
     const policy = plan.verdictFigures ?? DEFAULT_VERDICT_FIGURES;
-    return (emit, how) =>
-      judgeOn(
-        onlyPairs(rows, how),
-        reportedFigures,
-        (r) => emit(treasuryReading(r, treasuryRows, treasury.statementOf, policy)),
-        how?.lean,
-      );
+    return {
+      walk: (emit, how) =>
+        judgeOn(
+          onlyPairs(rows, how),
+          reportedFigures,
+          (r) => emit(treasuryReading(r, treasuryRows, treasury.statementOf, policy)),
+          how?.lean,
+        ),
+      rowsAtMost,
+    };
   }
 
   /**
@@ -381,7 +393,7 @@ export function createRulesService({
       (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
     );
     const judged = flaggedOnly ? planForFlagged(plan, asOf, new Set(closed.map((c) => c.milestoneId))) : plan;
-    const [evals, verdicts] = await Promise.all([
+    const [{ walk: evals }, verdicts] = await Promise.all([
       evaluation(judged, asOf, unitCodes, knownAt, calendar),
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
