@@ -165,8 +165,9 @@ export function createAlertsService(d: Deps) {
         treasuryDifferences: plan.year === newest ? treasuryDifferences : [],
       };
       const decided = decideAlerts(input);
-      intents.push(...decided);
-      watch.push(...nextPairWatch(input, decided));
+      // One push per item: a spread of a national run's 100,000 intents overflows the stack.
+      for (const i of decided) intents.push(i);
+      for (const w of nextPairWatch(input, decided)) watch.push(w);
     }
     const existing = await d.ledger.existing(intents.map((i) => i.key));
     return { plans, intents, existing, watch };

@@ -189,4 +189,13 @@ describe("the admins' digest", () => {
       ),
     ).toEqual([]);
   });
+
+  it("decides a national run's duties: more alerts than one call takes arguments", () => {
+    // 150,000 alerts (three reminder stages a duty): push(...them) overflowed the stack (about
+    // 120,000 arguments here).
+    const many = Array.from({ length: 50_000 }, (_, i) => duty("at_risk", { id: `D${i}` }));
+    const intents = decideAlerts(input("2022-06-15", many)).filter((i) => i.route.kind !== "digest");
+    expect(intents).toHaveLength(150_000);
+    expect(new Set(intents.map((i) => i.key.milestoneId)).size).toBe(50_000);
+  });
 });

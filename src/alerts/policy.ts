@@ -208,8 +208,9 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
       toHead("recovered", stale ? "skipped" : "queued", stale ? "the milestone had long closed" : undefined);
     }
   }
-  out.push(...decideDuties(input, reminders));
-  out.push(...decideDigest(input));
+  // Not push(...): a national run's duty alerts are too many arguments for one call.
+  for (const i of decideDuties(input, reminders)) out.push(i);
+  for (const i of decideDigest(input)) out.push(i);
   return out;
 }
 

@@ -175,7 +175,7 @@ export function createLedgerService(d: Deps) {
         ctx.today,
         ctx.plans.get(m.planYear) ?? null,
       );
-      issues.push(...dated);
+      for (const issue of dated) issues.push(issue);
       if (dated.length > 0) continue;
       const hit = closedBy(m, ctx.closings.get(m.planYear) ?? []);
       if (hit.length === 0) continue;

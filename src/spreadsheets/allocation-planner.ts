@@ -56,7 +56,7 @@ export function planAllocations(
       );
     return plan;
   });
-  errors.push(...ledgerRuleErrors(c, plans, "allocation", "amount"));
+  for (const e of ledgerRuleErrors(c, plans, "allocation", "amount")) errors.push(e);
   return { plans, errors };
 }
 

@@ -92,7 +92,7 @@ export function planDisbursements(
     }
   }
   const ordered = rows.map((r) => plans.get(r.row)!);
-  errors.push(...ledgerRuleErrors(c, ordered, "disbursement", "cumulativeDisbursed"));
+  for (const e of ledgerRuleErrors(c, ordered, "disbursement", "cumulativeDisbursed")) errors.push(e);
   return { plans: ordered, errors };
 }
 

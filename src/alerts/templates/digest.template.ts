@@ -186,8 +186,8 @@ export function digestSections(m: DigestMessage): { text: string[]; html: string
     html.push(heading(p.name), paragraph(counts), dataTable(HEADERS, p.items.map(row), [3, 4]));
   }
   for (const section of [dutySection(m.items.filter(isDuty)), treasurySection(m.treasury)]) {
-    text.push(...section.text);
-    html.push(...section.html);
+    for (const line of section.text) text.push(line);
+    for (const part of section.html) html.push(part);
   }
   return { text, html };
 }
