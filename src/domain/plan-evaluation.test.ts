@@ -47,7 +47,7 @@ type Given = {
 };
 
 /** Every row of one walk, copied as it is handed over, and the row objects handed over. */
-function walk(given: Given[], on: string, lean: boolean, walked: Plan = plan) {
+function walk(given: Given[], on: string, lean: boolean, walked: Plan = plan, reused = lean) {
   const of = new Map(given.map((g) => [g.pair, g]));
   const rows: PairEvaluation[] = [];
   const objects = new Set<PairEvaluation>();
@@ -67,6 +67,7 @@ function walk(given: Given[], on: string, lean: boolean, walked: Plan = plan) {
       rows.push(copyRow(row));
     },
     lean,
+    reused,
   );
   return { rows, objects };
 }
@@ -103,6 +104,18 @@ describe("evaluatePlanEach, lean", () => {
     expect(full.objects.size).toBe(full.rows.length);
     expect(lean.rows.length).toBe(full.rows.length);
     expect(lean.objects.size).toBe(plan.milestones.length);
+  });
+
+  it("reused but not lean: the rows of a full walk, every figure, in one object per milestone", () => {
+    fc.assert(
+      fc.property(pairs, asOf, (given, on) => {
+        const full = walk(given, on, false);
+        const reused = walk(given, on, false, plan, true);
+        expect(reused.rows).toStrictEqual(full.rows);
+        expect(reused.objects.size).toBeLessThanOrEqual(plan.milestones.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

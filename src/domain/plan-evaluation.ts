@@ -95,6 +95,8 @@ export function evaluatePlanEach<P extends UnitProgram>(
   calendar: WorkingCalendar,
   emit: (row: PairEvaluation) => void,
   lean = false,
+  /** Rows judged in full, handed out as lean ones are: one object per milestone, rewritten. */
+  reused = lean,
 ): void {
   // figuresOf is handed these milestones, so figures cut at the moved date too; a caller that
   // reads figures on its own (SQL) moves the plan first with the same calendar.
@@ -114,7 +116,7 @@ export function evaluatePlanEach<P extends UnitProgram>(
   }));
   // The pair's rows by milestone position, reused from pair to pair.
   const judged: (PairEvaluation | undefined)[] = milestones.map(() => undefined);
-  const rowFor = lean
+  const rowFor = reused
     ? reusedRows(steps.map((s) => newRow("", "", plan.year, s.m.kind, s.workingDaysLeft)))
     : (i: number, unitCode: string, program: string) => {
         const { m, workingDaysLeft } = steps[i]!;

@@ -115,10 +115,11 @@ type RowWalk<R> = (emit: (row: R) => void, how?: WalkHow) => void;
 
 /**
  * `lean`: rows with the figures shown only left null (evaluatePlanEach), for a view that keeps
- * counts and a page; `pairs` (unit code to programs): only those pairs, to judge a page's rows
- * again in full.
+ * counts and a page; `reused`: rows judged in full but, as lean ones are, one object per milestone
+ * rewritten for each pair, for a walker that copies what it keeps (evaluate's table); `pairs` (unit
+ * code to programs): only those pairs, to judge a page's rows again in full.
  */
-type WalkHow = { lean?: boolean; pairs?: ReadonlyMap<string, ReadonlySet<string>> };
+type WalkHow = { lean?: boolean; reused?: boolean; pairs?: ReadonlyMap<string, ReadonlySet<string>> };
 
 /**
  * `look`, remembering its last answer: rows come pair by pair, unit by unit, so a national walk
@@ -207,7 +208,8 @@ export function createRulesService({
   ): Promise<EvaluationTable> {
     const { walk, rowsAtMost } = await evaluation(writtenPlan, asOf, unitCodes, knownAt, workingCalendar);
     const table = new EvaluationTable(rowsAtMost);
-    walk((row) => table.push(row));
+    // The table copies each row: no object is made per row.
+    walk((row) => table.push(row), { reused: true });
     return table;
   }
 
@@ -247,7 +249,7 @@ export function createRulesService({
       pairs: readonly UnitProgram[],
       figuresOf: FiguresOf,
       emit: (row: PairEvaluation) => void,
-      lean = false,
+      how?: WalkHow,
     ) =>
       evaluatePlanEach(
         plan,
@@ -265,13 +267,14 @@ export function createRulesService({
         (pair) => kindOf(pair.unitCode),
         calendar,
         emit,
-        lean,
+        how?.lean,
+        how?.reused,
       );
     const reportedFigures: FiguresOf = (m, pair) => figures.figuresOf(m.id, pair);
     const rowsAtMost = rows.length * plan.milestones.length;
     if (statements.length === 0)
       return {
-        walk: (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how?.lean),
+        walk: (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how),
         rowsAtMost,
       };
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
@@ -291,7 +294,7 @@ export function createRulesService({
           onlyPairs(rows, how),
           reportedFigures,
           (r) => emit(treasuryReading(r, treasuryRows, treasury.statementOf, policy)),
-          how?.lean,
+          how,
         ),
       rowsAtMost,
     };
