@@ -112,6 +112,13 @@ describe("EvaluationTable", () => {
     );
   });
 
+  it("counts the bytes of its columns, 75 a row of capacity", () => {
+    const table = new EvaluationTable(10);
+    expect(table.columnBytes()).toBe(750);
+    for (let i = 0; i < 11; i++) table.push(newRow("TAMKY", "NTM", 2022, "rate", 0));
+    expect(table.columnBytes()).toBe(1500);
+  });
+
   it("refuses a row it does not hold", () => {
     const table = new EvaluationTable();
     table.push(newRow("TAMKY", "NTM", 2022, "rate", 0));

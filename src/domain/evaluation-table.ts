@@ -174,6 +174,26 @@ export class EvaluationTable implements Evaluation {
     };
   }
 
+  /** Bytes the columns take (their capacity, touched or not): what a table holds beyond its heap. */
+  columnBytes(): number {
+    return [
+      this.head,
+      this.pair,
+      this.status,
+      this.absent,
+      this.sentOn,
+      this.advisory,
+      this.rate,
+      this.projectedRate,
+      this.allocated,
+      this.disbursed,
+      this.shortfall,
+      this.pace,
+      this.projected,
+      this.lapsed,
+    ].reduce((n, a) => n + a.byteLength, 0);
+  }
+
   /** Every row as an object: for a reader that needs an array (tests, small plans). */
   rows(): PairEvaluation[] {
     const out = new Array<PairEvaluation>(this.length);
