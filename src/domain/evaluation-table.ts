@@ -1,7 +1,7 @@
 // A full evaluation's rows held in columns, each row made again as it is read. A province's
 // 150,000 rows held as objects took 44 MB, 295 bytes a row, and keeping them was most of a full
 // evaluation's time: judging alone took 41-52 ms of 241-306 (bench/RESULTS.md part 2). Here a row
-// is about 80 bytes of typed arrays, and the rows a reader makes die young.
+// is 75 bytes of typed arrays, and the rows a reader makes die young.
 import { copyRow, type PairEvaluation } from "./plan-evaluation.js";
 
 /** What every row of one milestone shares on one asOf: kept once, each row naming it. */
@@ -38,7 +38,7 @@ export type Evaluation = Iterable<PairEvaluation> & {
 };
 
 export class EvaluationTable implements Evaluation {
-  length = 0;
+  private count = 0;
   private capacity: number;
   private heads: Head[] = [];
   private lastHead = -1;
@@ -66,7 +66,7 @@ export class EvaluationTable implements Evaluation {
   private projected: BigInt64Array;
   private lapsed: BigInt64Array;
 
-  /** `capacity`: the rows expected (more grow the columns). Memory is touched only as rows come. */
+  /** `capacity`: the rows expected; more grow the columns. */
   constructor(capacity = 1024) {
     this.capacity = Math.max(1, capacity);
     const n = this.capacity;
@@ -86,10 +86,14 @@ export class EvaluationTable implements Evaluation {
     this.lapsed = new BigInt64Array(n);
   }
 
+  get length(): number {
+    return this.count;
+  }
+
   /** Appends a copy of the row: the caller may reuse or drop it. */
   push(r: PairEvaluation): void {
-    if (this.length === this.capacity) this.grow();
-    const i = this.length++;
+    if (this.count === this.capacity) this.grow();
+    const i = this.count++;
     this.head[i] = this.headOf(r);
     this.pair[i] = this.pairOf(r);
     if (

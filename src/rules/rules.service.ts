@@ -208,7 +208,7 @@ export function createRulesService({
   ): Promise<EvaluationTable> {
     const { walk, rowsAtMost } = await evaluation(writtenPlan, asOf, unitCodes, knownAt, workingCalendar);
     const table = new EvaluationTable(rowsAtMost);
-    // The table copies each row: no object is made per row.
+    // The table copies each row, so the walk makes no row object per row.
     walk((row) => table.push(row), { reused: true });
     return table;
   }
