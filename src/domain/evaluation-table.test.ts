@@ -124,5 +124,6 @@ describe("EvaluationTable", () => {
     table.push(newRow("TAMKY", "NTM", 2022, "rate", 0));
     expect(() => table.at(1)).toThrow(RangeError);
     expect(() => table.at(-1)).toThrow(RangeError);
+    expect(() => table.at(0.5)).toThrow(RangeError);
   });
 });

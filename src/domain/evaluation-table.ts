@@ -134,7 +134,7 @@ export class EvaluationTable implements Evaluation {
 
   /** Row i, made anew: a reader may keep or change it. */
   at(i: number): PairEvaluation {
-    if (!(i >= 0 && i < this.length)) throw new RangeError(`row ${i} of ${this.length}`);
+    if (!(Number.isInteger(i) && i >= 0 && i < this.count)) throw new RangeError(`row ${i} of ${this.count}`);
     const whole = this.whole.get(i);
     if (whole) return copyRow(whole);
     const h = this.heads[this.head[i]!]!;
