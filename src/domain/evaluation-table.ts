@@ -31,6 +31,27 @@ const NO_PACE = 4;
 const NO_PROJECTED = 8;
 const NO_LAPSED = 16;
 
+/** The columns, one entry a row, made in one place: growing or counting them misses none. */
+const columns = (n: number) => ({
+  head: new Uint16Array(n),
+  pair: new Uint32Array(n),
+  status: new Uint8Array(n),
+  absent: new Uint8Array(n),
+  /** 0: undefined, 1: null, k + 2: dates[k]. */
+  sentOn: new Uint16Array(n),
+  /** 0: undefined, 1: false, 2: true. */
+  advisory: new Uint8Array(n),
+  rate: new Float64Array(n),
+  projectedRate: new Float64Array(n),
+  allocated: new BigInt64Array(n),
+  disbursed: new BigInt64Array(n),
+  shortfall: new BigInt64Array(n),
+  pace: new BigInt64Array(n),
+  projected: new BigInt64Array(n),
+  lapsed: new BigInt64Array(n),
+});
+type Columns = ReturnType<typeof columns>;
+
 /** A full evaluation, in its order: `length` rows, each made by `at` or by iterating. */
 export type Evaluation = Iterable<PairEvaluation> & {
   readonly length: number;
@@ -39,7 +60,6 @@ export type Evaluation = Iterable<PairEvaluation> & {
 
 export class EvaluationTable implements Evaluation {
   private count = 0;
-  private capacity: number;
   private heads: Head[] = [];
   private lastHead = -1;
   private unitCodes: string[] = [];
@@ -49,41 +69,11 @@ export class EvaluationTable implements Evaluation {
   private dateCodes = new Map<string, number>();
   /** Rows a column cannot hold exactly (a Treasury reading, a unit's name, a sum beyond 64 bits). */
   private whole = new Map<number, PairEvaluation>();
-  private head: Uint16Array;
-  private pair: Uint32Array;
-  private status: Uint8Array;
-  private absent: Uint8Array;
-  /** 0: undefined, 1: null, k + 2: dates[k]. */
-  private sentOn: Uint16Array;
-  /** 0: undefined, 1: false, 2: true. */
-  private advisory: Uint8Array;
-  private rate: Float64Array;
-  private projectedRate: Float64Array;
-  private allocated: BigInt64Array;
-  private disbursed: BigInt64Array;
-  private shortfall: BigInt64Array;
-  private pace: BigInt64Array;
-  private projected: BigInt64Array;
-  private lapsed: BigInt64Array;
+  private c: Columns;
 
   /** `capacity`: the rows expected; more grow the columns. */
   constructor(capacity = 1024) {
-    this.capacity = Math.max(1, capacity);
-    const n = this.capacity;
-    this.head = new Uint16Array(n);
-    this.pair = new Uint32Array(n);
-    this.status = new Uint8Array(n);
-    this.absent = new Uint8Array(n);
-    this.sentOn = new Uint16Array(n);
-    this.advisory = new Uint8Array(n);
-    this.rate = new Float64Array(n);
-    this.projectedRate = new Float64Array(n);
-    this.allocated = new BigInt64Array(n);
-    this.disbursed = new BigInt64Array(n);
-    this.shortfall = new BigInt64Array(n);
-    this.pace = new BigInt64Array(n);
-    this.projected = new BigInt64Array(n);
-    this.lapsed = new BigInt64Array(n);
+    this.c = columns(Math.max(1, capacity));
   }
 
   get length(): number {
@@ -92,10 +82,10 @@ export class EvaluationTable implements Evaluation {
 
   /** Appends a copy of the row: the caller may reuse or drop it. */
   push(r: PairEvaluation): void {
-    if (this.count === this.capacity) this.grow();
+    if (this.count === this.c.head.length) this.grow();
     const i = this.count++;
-    this.head[i] = this.headOf(r);
-    this.pair[i] = this.pairOf(r);
+    this.c.head[i] = this.headOf(r);
+    this.c.pair[i] = this.pairOf(r);
     if (
       r.readings !== undefined ||
       r.unitName !== undefined ||
@@ -111,25 +101,25 @@ export class EvaluationTable implements Evaluation {
       this.whole.set(i, copyRow(r));
       return;
     }
-    this.status[i] = this.statusCode(r.status);
-    this.allocated[i] = r.allocated;
-    this.disbursed[i] = r.disbursed;
-    this.shortfall[i] = r.shortfall;
+    this.c.status[i] = this.statusCode(r.status);
+    this.c.allocated[i] = r.allocated;
+    this.c.disbursed[i] = r.disbursed;
+    this.c.shortfall[i] = r.shortfall;
     let absent = 0;
     if (r.rate === null) absent |= NO_RATE;
-    else this.rate[i] = r.rate;
+    else this.c.rate[i] = r.rate;
     if (r.projectedRate === null) absent |= NO_PROJECTED_RATE;
-    else this.projectedRate[i] = r.projectedRate;
+    else this.c.projectedRate[i] = r.projectedRate;
     if (r.requiredDailyPace === null) absent |= NO_PACE;
-    else this.pace[i] = r.requiredDailyPace;
+    else this.c.pace[i] = r.requiredDailyPace;
     if (r.projectedDisbursed === null) absent |= NO_PROJECTED;
-    else this.projected[i] = r.projectedDisbursed;
+    else this.c.projected[i] = r.projectedDisbursed;
     if (r.lapsed === undefined) absent |= NO_LAPSED;
-    else this.lapsed[i] = r.lapsed;
-    this.absent[i] = absent;
+    else this.c.lapsed[i] = r.lapsed;
+    this.c.absent[i] = absent;
     const sent = r.requestSentOn;
-    this.sentOn[i] = sent === undefined ? 0 : sent === null ? 1 : this.dateCode(sent) + 2;
-    this.advisory[i] = r.advisory === undefined ? 0 : r.advisory ? 2 : 1;
+    this.c.sentOn[i] = sent === undefined ? 0 : sent === null ? 1 : this.dateCode(sent) + 2;
+    this.c.advisory[i] = r.advisory === undefined ? 0 : r.advisory ? 2 : 1;
   }
 
   /** Row i, made anew: a reader may keep or change it. */
@@ -137,34 +127,34 @@ export class EvaluationTable implements Evaluation {
     if (!(Number.isInteger(i) && i >= 0 && i < this.count)) throw new RangeError(`row ${i} of ${this.count}`);
     const whole = this.whole.get(i);
     if (whole) return copyRow(whole);
-    const h = this.heads[this.head[i]!]!;
-    const p = this.pair[i]!;
-    const absent = this.absent[i]!;
-    const sent = this.sentOn[i]!;
-    const advisory = this.advisory[i]!;
+    const h = this.heads[this.c.head[i]!]!;
+    const p = this.c.pair[i]!;
+    const absent = this.c.absent[i]!;
+    const sent = this.c.sentOn[i]!;
+    const advisory = this.c.advisory[i]!;
     // Fields in newRow's order, so rows made here share the evaluation's one shape.
     return {
       id: h.id,
       dueOn: h.dueOn,
-      status: this.statuses[this.status[i]!]!,
-      allocated: this.allocated[i]!,
-      disbursed: this.disbursed[i]!,
-      rate: absent & NO_RATE ? null : this.rate[i]!,
+      status: this.statuses[this.c.status[i]!]!,
+      allocated: this.c.allocated[i]!,
+      disbursed: this.c.disbursed[i]!,
+      rate: absent & NO_RATE ? null : this.c.rate[i]!,
       threshold: h.threshold,
       comparison: h.comparison,
-      shortfall: this.shortfall[i]!,
+      shortfall: this.c.shortfall[i]!,
       daysLeft: h.daysLeft,
       workingDaysLeft: h.workingDaysLeft,
-      requiredDailyPace: absent & NO_PACE ? null : this.pace[i]!,
-      projectedRate: absent & NO_PROJECTED_RATE ? null : this.projectedRate[i]!,
-      projectedDisbursed: absent & NO_PROJECTED ? null : this.projected[i]!,
+      requiredDailyPace: absent & NO_PACE ? null : this.c.pace[i]!,
+      projectedRate: absent & NO_PROJECTED_RATE ? null : this.c.projectedRate[i]!,
+      projectedDisbursed: absent & NO_PROJECTED ? null : this.c.projected[i]!,
       unitCode: this.unitCodes[p]!,
       program: this.programs[p]!,
       planYear: h.planYear,
       kind: h.kind,
       requestSentOn: sent === 0 ? undefined : sent === 1 ? null : this.dates[sent - 2],
       advisory: advisory === 0 ? undefined : advisory === 2,
-      lapsed: absent & NO_LAPSED ? undefined : this.lapsed[i]!,
+      lapsed: absent & NO_LAPSED ? undefined : this.c.lapsed[i]!,
       readings: undefined,
       unitName: undefined,
       unitKind: undefined,
@@ -180,22 +170,7 @@ export class EvaluationTable implements Evaluation {
 
   /** Bytes the columns take (their capacity, touched or not): what a table holds beyond its heap. */
   columnBytes(): number {
-    return [
-      this.head,
-      this.pair,
-      this.status,
-      this.absent,
-      this.sentOn,
-      this.advisory,
-      this.rate,
-      this.projectedRate,
-      this.allocated,
-      this.disbursed,
-      this.shortfall,
-      this.pace,
-      this.projected,
-      this.lapsed,
-    ].reduce((n, a) => n + a.byteLength, 0);
+    return Object.values(this.c).reduce((n, a) => n + a.byteLength, 0);
   }
 
   /** Every row as an object: for a reader that needs an array (tests, small plans). */
@@ -246,26 +221,9 @@ export class EvaluationTable implements Evaluation {
   }
 
   private grow(): void {
-    const n = this.capacity * 2;
-    const more = <T extends { length: number; set(a: T): void }>(a: T, make: (n: number) => T) => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.head = more(this.head, (n) => new Uint16Array(n));
-    this.pair = more(this.pair, (n) => new Uint32Array(n));
-    this.status = more(this.status, (n) => new Uint8Array(n));
-    this.absent = more(this.absent, (n) => new Uint8Array(n));
-    this.sentOn = more(this.sentOn, (n) => new Uint16Array(n));
-    this.advisory = more(this.advisory, (n) => new Uint8Array(n));
-    this.rate = more(this.rate, (n) => new Float64Array(n));
-    this.projectedRate = more(this.projectedRate, (n) => new Float64Array(n));
-    this.allocated = more(this.allocated, (n) => new BigInt64Array(n));
-    this.disbursed = more(this.disbursed, (n) => new BigInt64Array(n));
-    this.shortfall = more(this.shortfall, (n) => new BigInt64Array(n));
-    this.pace = more(this.pace, (n) => new BigInt64Array(n));
-    this.projected = more(this.projected, (n) => new BigInt64Array(n));
-    this.lapsed = more(this.lapsed, (n) => new BigInt64Array(n));
-    this.capacity = n;
+    const next = columns(this.c.head.length * 2);
+    for (const k of Object.keys(next) as (keyof Columns)[])
+      (next[k] as unknown as { set(from: unknown): void }).set(this.c[k]);
+    this.c = next;
   }
 }
