@@ -75,6 +75,8 @@ export type ContainerOptions = {
   senderLog?: SenderLog;
   /** Names this process in the evaluation runs it records. */
   instance?: string;
+  /** Units an alert run decides at a time (src/alerts/run-chunks.ts); tests make it small. */
+  alertChunkUnits?: number;
   /** What one spreadsheet import may hold; the defaults where left out. */
   importLimits?: Partial<ImportLimits>;
   /** How many national evaluations run at once and wait (src/rules/evaluation-gate.ts). */
@@ -199,7 +201,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     limits: opts.importLimits,
   });
 
-  const alertLedger = createAlertLedgerRepository(db.prisma);
+  const alertLedger = createAlertLedgerRepository(db.prisma, db.direct);
   const outboxRepo = createOutboxRepository(db.prisma);
   // The watcher's heartbeat is wall time even under a replayed clock: whoever watches it compares
   // it with the real time (test/alerts-delivery.test.ts).
@@ -241,6 +243,7 @@ export function createContainer(db: Database, opts: ContainerOptions) {
     lock: (fn) => db.raw.tryWithLock(EVALUATION_LOCK, fn),
     instance: opts.instance ?? `${os.hostname()}:${process.pid}`,
     onFinished: metrics.evaluationFinished,
+    ...(opts.alertChunkUnits ? { chunkUnits: opts.alertChunkUnits } : {}),
   });
   const dashboard = createDashboardService({
     repo: createDashboardRepository(db.prisma),

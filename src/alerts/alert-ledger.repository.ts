@@ -1,5 +1,7 @@
 // The alert ledger: one row per alert decided (queued or skipped), under a unique key that keeps
 // each alert once however often and wherever a run repeats. Messages are the outbox's.
+
+import type { RawSql } from "../db/database.js";
 import { type LocalDate, localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Acknowledgement } from "./alert.types.js";
@@ -21,8 +23,11 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export type QueuedAlert = AlertKey & { id: bigint };
 
 /** Snapshots hold BigInt amounts; jsonb holds them as decimal strings. */
+const jsonText = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+
 export function toJsonValue(v: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
+  return JSON.parse(jsonText(v));
 }
 
 export type AlertFilter = {
@@ -35,12 +40,17 @@ export type AlertFilter = {
   limit: number;
 };
 
-export function createAlertLedgerRepository(prisma: PrismaClient) {
+/**
+ * `direct`: the pool without Prisma (Database.direct), for the run's bulk lookups and writes.
+ * Prisma's debug log keeps the arguments of its last 100 calls, logging on or off: a national
+ * run's keys and snapshots, 4.5 MB a lookup of 28,000 keys, stayed in the heap through it.
+ */
+export function createAlertLedgerRepository(prisma: PrismaClient, direct: RawSql = prisma) {
   return {
     /** Keys among `keys` that the ledger already holds. */
-    async existing(keys: AlertKey[]): Promise<Set<string>> {
+    async existing(keys: readonly AlertKey[]): Promise<Set<string>> {
       if (keys.length === 0) return new Set();
-      const rows = await prisma.$queryRaw<AlertKey[]>`
+      const rows = await direct.$queryRaw<AlertKey[]>`
         SELECT a.plan_year AS "planYear", a.milestone_id AS "milestoneId", a.unit_code AS "unitCode",
                a.program, a.stage, a.recipient
         FROM alert_record a
@@ -157,19 +167,26 @@ export function createAlertLedgerRepository(prisma: PrismaClient) {
       );
     },
 
-    async recordSkipped(intents: AlertIntent[], asOf: LocalDate): Promise<number> {
+    /** Records stages that went stale unsent; returns how many were new (one statement: all or none). */
+    async recordSkipped(intents: readonly AlertIntent[], asOf: LocalDate): Promise<number> {
       if (intents.length === 0) return 0;
-      const res = await prisma.alertRecord.createMany({
-        data: intents.map((i) => ({
-          ...i.key,
-          outcome: "skipped" as const,
-          skipReason: i.skipReason ?? null,
-          snapshot: toJsonValue(i.snapshots),
-          asOf: localDateToUtcDate(asOf),
-        })),
-        skipDuplicates: true,
-      });
-      return res.count;
+      const keys = intents.map((i) => i.key);
+      const [row] = await direct.$queryRaw<{ n: number }[]>`
+        WITH ins AS (
+          INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
+                                    outcome, skip_reason, snapshot, as_of)
+          SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
+                 'skipped'::"AlertOutcome", k.skip_reason, k.snapshot, ${localDateToUtcDate(asOf)}::date
+          FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
+                      ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
+                      ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
+                      ${intents.map((i) => i.skipReason ?? null)}::text[],
+                      ${intents.map((i) => jsonText(i.snapshots))}::jsonb[])
+               AS k(plan_year, milestone_id, unit_code, program, stage, recipient, skip_reason, snapshot)
+          ON CONFLICT DO NOTHING
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM ins`;
+      return row?.n ?? 0;
     },
 
     transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => prisma.$transaction(fn),

@@ -17,13 +17,16 @@ import type { Composer, OutboxService } from "./outbox.service.js";
 import {
   type AlertIntent,
   type AlertPolicy,
-  decideAlerts,
+  decideDigest,
+  decidePairAlerts,
   digestDayOfWeek,
   keyString,
   nextPairWatch,
   type PairWatchUpdate,
+  type PolicyInput,
   type TreasuryDifference,
 } from "./policy.js";
+import { CHUNK_UNITS, chunksByHead, ofUnits, rowsByUnit, rowsOf } from "./run-chunks.js";
 
 export type { AckLinkSigner } from "./outbox.service.js";
 
@@ -64,6 +67,8 @@ type Deps = {
   instance: string;
   /** Counts every real run, whoever started it (schedule, API, CLI). */
   onFinished?: (ok: boolean) => void;
+  /** Units decided at a time (default CHUNK_UNITS). */
+  chunkUnits?: number;
 };
 
 export type RunOptions = {
@@ -111,8 +116,8 @@ export function createAlertsService(d: Deps) {
     );
   }
 
-  /** Every intent of asOf, and what the pair watch learns from them (written by real runs only). */
-  async function decideAll(asOf: LocalDate) {
+  /** What a run decides from, read once: each plan's evaluation, duties and alert history. */
+  async function prepare(asOf: LocalDate) {
     const [plans, units, programs, admins, policy, calendar] = await Promise.all([
       plansInPlay(asOf),
       d.catalog.listUnits(),
@@ -123,8 +128,6 @@ export function createAlertsService(d: Deps) {
     ]);
     const unitMap = new Map(units.map((u) => [u.code, u]));
     const programNames = new Map(programs.map((p) => [p.code, p.name]));
-    const intents: AlertIntent[] = [];
-    const watch: PairWatchUpdate[] = [];
     // The Treasury's differences are not a plan's: the newest plan's digest lists them all, once.
     // Read only on the days a digest can go out (decideDigest decides; this only spares the
     // comparison of every unit's latest statement with the ledger on the other days).
@@ -136,8 +139,9 @@ export function createAlertsService(d: Deps) {
         ? await d.treasuryDifferences(policy.treasuryDifferenceDigestAfterDays, asOf)
         : [];
     const newest = Math.max(...plans.map((p) => p.year));
+    const inPlay: { input: PolicyInput; evaluation: Evaluation; duties: DutyEvaluation[] }[] = [];
     for (const plan of plans) {
-      const [evaluations, duties, warnings, pairWatch, missedNotices, acknowledgements, closed] =
+      const [evaluation, duties, warnings, pairWatch, missedNotices, acknowledgements, closed] =
         await Promise.all([
           d.rules.evaluate(plan, asOf),
           d.duties ? d.duties(plan, asOf) : Promise.resolve([]),
@@ -147,10 +151,10 @@ export function createAlertsService(d: Deps) {
           d.ledger.acknowledgementsOf(plan.year, asOf),
           closedBy(plan, asOf),
         ]);
-      const input = {
+      const input: PolicyInput = {
         plan,
         asOf,
-        evaluations,
+        evaluations: evaluation,
         units: unitMap,
         programNames,
         admins,
@@ -164,18 +168,48 @@ export function createAlertsService(d: Deps) {
         duties,
         treasuryDifferences: plan.year === newest ? treasuryDifferences : [],
       };
-      const decided = decideAlerts(input);
-      // One push per item: a spread of a national run's 100,000 intents overflows the stack.
-      for (const i of decided) intents.push(i);
-      for (const w of nextPairWatch(input, decided)) watch.push(w);
+      inPlay.push({ input, evaluation, duties });
     }
-    const existing = await d.ledger.existing(intents.map((i) => i.key));
-    return { plans, intents, existing, watch };
+    return { plans, units, inPlay };
   }
 
-  async function decide(asOf: LocalDate) {
-    const { plans, intents, existing, watch } = await decideAll(asOf);
-    return { plans, watch, fresh: intents.filter((i) => !existing.has(keyString(i.key))) };
+  /**
+   * Every intent of asOf, a batch at a time, each with the keys the ledger already holds and
+   * what the pair watch learns (written by real runs only). First the heads' batches, a chunk of
+   * heads each: their units' alerts, and the escalations of those units recorded as skipped.
+   * Then the admins' batch: the escalations queued and the digests. Every alert of one message
+   * falls in one batch, so a run holds one chunk at a time, plus what goes to the admins.
+   * With `only`: those units' batch alone, without the admins'.
+   */
+  async function* batches(ctx: Awaited<ReturnType<typeof prepare>>, only?: string[]) {
+    const { inPlay, units } = ctx;
+    const byUnit = inPlay.map((p) => rowsByUnit(p.evaluation));
+    const toAdmins: AlertIntent[][] = inPlay.map(() => []);
+    for (const chunk of only ? [only] : chunksByHead(units, d.chunkUnits ?? CHUNK_UNITS)) {
+      const intents: AlertIntent[] = [];
+      const watch: PairWatchUpdate[] = [];
+      inPlay.forEach((p, k) => {
+        const input: PolicyInput = {
+          ...p.input,
+          evaluations: rowsOf(p.evaluation, byUnit[k]!, chunk),
+          duties: ofUnits(p.duties, chunk),
+          treasuryDifferences: [],
+        };
+        const decided = decidePairAlerts(input);
+        for (const i of decided)
+          if (i.route.kind === "unit" || i.outcome === "skipped") intents.push(i);
+          else toAdmins[k]!.push(i);
+        for (const w of nextPairWatch(input, decided)) watch.push(w);
+      });
+      yield { intents, watch, existing: await d.ledger.existing(intents.map((i) => i.key)) };
+    }
+    if (only) return;
+    const intents: AlertIntent[] = [];
+    inPlay.forEach((p, k) => {
+      for (const i of toAdmins[k]!) intents.push(i);
+      for (const i of decideDigest(p.input)) intents.push(i);
+    });
+    yield { intents, watch: [], existing: await d.ledger.existing(intents.map((i) => i.key)) };
   }
 
   /**
@@ -203,42 +237,45 @@ export function createAlertsService(d: Deps) {
 
   async function run(opts: RunOptions): Promise<RunResult> {
     const { asOf, dryRun } = opts;
-    const { plans, fresh, watch } = await decide(asOf);
-    const skipped = fresh.filter((i) => i.outcome === "skipped");
-    const groups = groupByMessage(fresh.filter((i) => i.outcome === "queued"));
+    const ctx = await prepare(asOf);
     const result: RunResult = {
       asOf,
       dryRun,
       ran: true,
-      planYears: plans.map((p) => p.year),
+      planYears: ctx.plans.map((p) => p.year),
       queued: 0,
       skipped: 0,
       messages: [],
     };
     const compose = await d.outbox.composer(asOf);
-    if (dryRun) {
-      result.skipped = skipped.length;
-      for (const g of groups) {
-        result.queued += g.intents.length;
-        result.messages.push({
-          kind: g.kind,
-          to: g.to,
-          items: g.intents.length,
-          subject: compose(g).subject,
-        });
+    for await (const b of batches(ctx)) {
+      const fresh = b.intents.filter((i) => !b.existing.has(keyString(i.key)));
+      const skipped = fresh.filter((i) => i.outcome === "skipped");
+      const groups = groupByMessage(fresh.filter((i) => i.outcome === "queued"));
+      if (dryRun) {
+        result.skipped += skipped.length;
+        for (const g of groups) {
+          result.queued += g.intents.length;
+          result.messages.push({
+            kind: g.kind,
+            to: g.to,
+            items: g.intents.length,
+            subject: compose(g).subject,
+          });
+        }
+        continue;
       }
-      return result;
+      result.skipped += await d.ledger.recordSkipped(skipped, asOf);
+      for (const g of groups) {
+        const written = await recordQueued(g, asOf, compose);
+        if (!written) continue; // another instance wrote these first
+        result.queued += written.alerts;
+        result.messages.push({ kind: g.kind, to: g.to, items: written.alerts, subject: written.subject });
+      }
+      // After the batch's alerts: a crash in between leaves the watch a run behind, and the next
+      // run decides from the ledger's warnings again (their unique keys keep each warning once).
+      await d.ledger.savePairWatch(b.watch);
     }
-    result.skipped = await d.ledger.recordSkipped(skipped, asOf);
-    for (const g of groups) {
-      const written = await recordQueued(g, asOf, compose);
-      if (!written) continue; // another instance wrote these first
-      result.queued += written.alerts;
-      result.messages.push({ kind: g.kind, to: g.to, items: written.alerts, subject: written.subject });
-    }
-    // After the alerts: a crash in between leaves the watch a run behind, and the next run
-    // decides from the ledger's warnings again (their unique keys keep each warning once).
-    await d.ledger.savePairWatch(watch);
     return result;
   }
 
@@ -284,37 +321,52 @@ export function createAlertsService(d: Deps) {
       // A mistyped code would otherwise read as "nothing would be sent to this unit".
       if (unitCode !== undefined && !(await d.catalog.listUnits()).some((u) => u.code === unitCode))
         throw new NotFoundError(`no unit with code ${unitCode}`);
-      const { intents, existing } = await decideAll(asOf);
-      const mine = intents.filter(
-        (i) =>
-          i.outcome === "queued" &&
-          (unitCode === undefined || (i.route.kind === "unit" && i.key.unitCode === unitCode)),
-      );
+      const ctx = await prepare(asOf);
       const compose = await d.outbox.composer(asOf);
       const out: PreviewMessage[] = [];
-      for (const group of groupByMessage(mine)) {
-        const fresh = narrowGroup(group, (i) => !existing.has(keyString(i.key)));
-        const held = narrowGroup(group, (i) => existing.has(keyString(i.key)));
-        for (const [g, inLedger] of [
-          [fresh, false],
-          [held, true],
-        ] as const) {
-          if (g.intents.length === 0) continue;
-          const { headerMessageId: _id, ...rendered } = compose(g);
-          out.push({
-            kind: g.kind,
-            to: g.to,
-            cc: ccOf(g),
-            inLedger,
-            items: g.intents.map(({ key: { planYear, milestoneId, unitCode, program, stage } }) => ({
-              planYear,
-              milestoneId,
-              unitCode,
-              program,
-              stage,
-            })),
-            ...rendered,
-          });
+      for await (const { intents, existing } of batches(
+        ctx,
+        unitCode === undefined ? undefined : [unitCode],
+      )) {
+        const mine = intents.filter(
+          (i) =>
+            i.outcome === "queued" &&
+            (unitCode === undefined || (i.route.kind === "unit" && i.key.unitCode === unitCode)),
+        );
+        for (const group of groupByMessage(mine)) {
+          const fresh = narrowGroup(group, (i) => !existing.has(keyString(i.key)));
+          const held = narrowGroup(group, (i) => existing.has(keyString(i.key)));
+          for (const [g, inLedger] of [
+            [fresh, false],
+            [held, true],
+          ] as const) {
+            if (g.intents.length === 0) continue;
+            const { headerMessageId: _id, ...rendered } = compose(g);
+            out.push({
+              kind: g.kind,
+              to: g.to,
+              cc: ccOf(g),
+              inLedger,
+              // In key order: the order decided in depends on how the run walked its units.
+              items: g.intents
+                .map((i) => ({ i, k: keyString(i.key) }))
+                .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+                .map(
+                  ({
+                    i: {
+                      key: { planYear, milestoneId, unitCode, program, stage },
+                    },
+                  }) => ({
+                    planYear,
+                    milestoneId,
+                    unitCode,
+                    program,
+                    stage,
+                  }),
+                ),
+              ...rendered,
+            });
+          }
         }
       }
       return out;

@@ -173,7 +173,19 @@ export function digestDayOfWeek(
   return sendOn <= addDays(monday, 6) ? { weekOf, sendOn } : null;
 }
 
+/** Every alert of asOf: each pair's and each duty's, then the admins' digest. */
 export function decideAlerts(input: PolicyInput): AlertIntent[] {
+  const out = decidePairAlerts(input);
+  // Not push(...): a national run's alerts are too many arguments for one call.
+  for (const i of decideDigest(input)) out.push(i);
+  return out;
+}
+
+/**
+ * The alerts of each pair and each duty in the input, without the digest: each depends on its
+ * own pair alone, so a run may decide its units a few at a time (src/alerts/alerts.service.ts).
+ */
+export function decidePairAlerts(input: PolicyInput): AlertIntent[] {
   const { plan, asOf, policy, calendar: cal } = input;
   const milestones = new Map(plan.milestones.map((m) => [m.id, m]));
   const out: AlertIntent[] = [];
@@ -210,7 +222,6 @@ export function decideAlerts(input: PolicyInput): AlertIntent[] {
   }
   // Not push(...): a national run's duty alerts are too many arguments for one call.
   for (const i of decideDuties(input, reminders)) out.push(i);
-  for (const i of decideDigest(input)) out.push(i);
   return out;
 }
 
@@ -452,7 +463,7 @@ export function nextPairWatch(input: PolicyInput, intents: readonly AlertIntent[
 }
 
 /** The digest of asOf's week, on its day or a later working day of the week, if anything open is at risk or missed. */
-function decideDigest(input: PolicyInput): AlertIntent[] {
+export function decideDigest(input: PolicyInput): AlertIntent[] {
   const { policy, asOf, plan, calendar: cal } = input;
   if (input.admins.length === 0 || !cal.isWorkingDay(asOf)) return [];
   const day = digestDayOfWeek(asOf, policy.digestWeekday, cal);

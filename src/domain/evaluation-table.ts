@@ -161,6 +161,12 @@ export class EvaluationTable implements Evaluation {
     };
   }
 
+  /** Row i's unit code, without making the row. */
+  unitCodeAt(i: number): string {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.count)) throw new RangeError(`row ${i} of ${this.count}`);
+    return this.unitCodes[this.c.pair[i]!]!;
+  }
+
   [Symbol.iterator](): Iterator<PairEvaluation> {
     let i = 0;
     return {

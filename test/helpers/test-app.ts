@@ -27,6 +27,8 @@ export type TestAppOptions = {
   /** The working calendar of the alerts (default: the container's). */
   calendar?: ContainerOptions["calendar"];
   instance?: string;
+  /** Units an alert run decides at a time (default: the service's). */
+  alertChunkUnits?: number;
   /** What the API calls to wake the sender (default: a background drain). */
   kickSender?: () => void;
 };
@@ -43,6 +45,7 @@ export async function createTestApp(opts: TestAppOptions = {}) {
     ...(opts.alertPolicy ? { alertPolicy: opts.alertPolicy } : {}),
     ...(opts.calendar ? { calendar: opts.calendar } : {}),
     ...(opts.instance ? { instance: opts.instance } : {}),
+    ...(opts.alertChunkUnits ? { alertChunkUnits: opts.alertChunkUnits } : {}),
   });
   await container.apiKeys.bootstrapAdmin(ADMIN_KEY);
   const app = await buildApp(container, opts.kickSender ? { kickSender: opts.kickSender } : {});
