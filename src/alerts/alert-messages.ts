@@ -1,7 +1,7 @@
 // How a run's alerts become messages: grouped by recipient, the kind of each message decided
 // once (here), then built into what a template renders. Pure: no database, no clock.
 import type { LocalDate } from "../domain/local-date.js";
-import type { AlertMessage, AlertStage } from "./alert.types.js";
+import type { AlertMessage, AlertStage, DigestTally } from "./alert.types.js";
 import { type AlertIntent, warningNumber } from "./policy.js";
 
 /** "unit" to a unit head; "admin" to an admin, escalations and digest together. */
@@ -57,6 +57,7 @@ export function buildMessage(asOf: LocalDate, group: MessageGroup): AlertMessage
   const digest = group.intents.filter((i) => i.route.kind === "digest");
   // One plan's digest carries the Treasury section (the newest plan's: see decideAll).
   const treasury = digest.find((i) => i.treasury)?.treasury;
+  const tally = mergeTallies(digest.flatMap((i) => (i.tally ? [i.tally] : [])));
   return {
     kind: "admin",
     asOf,
@@ -64,7 +65,31 @@ export function buildMessage(asOf: LocalDate, group: MessageGroup): AlertMessage
     escalation: items(group.intents.filter((i) => i.route.kind === "escalation")),
     digest:
       digest.length > 0
-        ? { weekOf: digest[0]!.route.weekOf ?? asOf, items: items(digest), ...(treasury ? { treasury } : {}) }
+        ? {
+            weekOf: digest[0]!.route.weekOf ?? asOf,
+            items: items(digest),
+            ...(treasury ? { treasury } : {}),
+            ...(tally ? { tally } : {}),
+          }
         : null,
   };
+}
+
+/** The tallies of one admin's digests (one a plan in play) as one: a programme's counts added up. */
+function mergeTallies(tallies: readonly DigestTally[]): DigestTally | undefined {
+  if (tallies.length === 0) return undefined;
+  const programs = new Map<string, DigestTally["programs"][number]>();
+  const duties = { missed: 0, atRisk: 0 };
+  for (const t of tallies) {
+    for (const p of t.programs) {
+      const q = programs.get(p.program);
+      if (q) {
+        q.missed += p.missed;
+        q.atRisk += p.atRisk;
+      } else programs.set(p.program, { ...p });
+    }
+    duties.missed += t.duties.missed;
+    duties.atRisk += t.duties.atRisk;
+  }
+  return { programs: [...programs.values()], duties };
 }

@@ -108,16 +108,25 @@ export type TreasuryDifferenceSnapshot = {
 /** The digest's Treasury section: the largest differences, and how many there are in all. */
 export type TreasurySection = { total: number; items: TreasuryDifferenceSnapshot[] };
 
-/** The weekly digest to an admin: every unit at risk or missed, grouped by program. */
+/** How many pairs (by programme) and duties a digest counts at risk or missed, listed or not. */
+export type DigestTally = {
+  programs: { program: string; programName: string; missed: number; atRisk: number }[];
+  duties: { missed: number; atRisk: number };
+};
+
+/** The weekly digest to an admin: the units at risk or missed, grouped by program. */
 export type DigestMessage = {
   kind: "digest";
   asOf: LocalDate;
   /** The Monday the digest is for. */
   weekOf: LocalDate;
   recipient: { email: string };
+  /** The most pressing, when there are more than a digest lists (src/alerts/policy.ts). */
   items: AlertItem[];
   /** Unresolved Treasury differences older than the policy's days; absent or empty: none. */
   treasury?: TreasurySection;
+  /** Everything at risk or missed, counted; absent: the items are all there is. */
+  tally?: DigestTally;
 };
 
 /**
@@ -129,7 +138,7 @@ export type AdminMessage = {
   asOf: LocalDate;
   recipient: { email: string };
   escalation: AlertItem[];
-  digest: { weekOf: LocalDate; items: AlertItem[]; treasury?: TreasurySection } | null;
+  digest: { weekOf: LocalDate; items: AlertItem[]; treasury?: TreasurySection; tally?: DigestTally } | null;
 };
 
 export type AlertMessage = UnitAlertMessage | EscalationMessage | DigestMessage | AdminMessage;

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { DutyEvaluation } from "../domain/duties.js";
 import { addDays, daysBetween, type LocalDate } from "../domain/local-date.js";
 import type { MilestoneStatus } from "../domain/milestone-status.js";
 import { DEFAULT_PLAN_2022 } from "../domain/plan.js";
@@ -16,6 +17,8 @@ import {
   type AlertPolicy,
   alertPolicySchema,
   DEFAULT_ALERT_POLICY,
+  DIGEST_DUTY_LIMIT,
+  DIGEST_PAIR_LIMIT,
   decideAlerts,
   type MissedNotice,
   nextPairWatch,
@@ -178,6 +181,84 @@ describe("weekly digest", () => {
 
   it("is not sent when nothing is at risk", () => {
     expect(digests("2022-09-19", [evaluation("met")])).toEqual([]);
+  });
+
+  it("lists the pairs with the largest shortfall, at most DIGEST_PAIR_LIMIT, and counts them all", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            status: fc.constantFrom<MilestoneStatus>(
+              "at_risk",
+              "missed",
+              "at_risk",
+              "missed",
+              "on_track",
+              "met",
+            ),
+            shortfall: fc.bigInt({ min: 0n, max: 50n }),
+            unit: fc.integer({ min: 0, max: 400 }),
+            program: fc.constantFrom("NTM", "GNBV"),
+          }),
+          { maxLength: 3000, size: "max" },
+        ),
+        (rows) => {
+          const evaluations = rows.map((r) =>
+            evaluation(r.status, { shortfall: r.shortfall, unitCode: `U${r.unit}`, program: r.program }),
+          );
+          const open = evaluations.filter((e) => e.status === "at_risk" || e.status === "missed");
+          const d = digests("2022-09-19", evaluations);
+          if (open.length === 0) {
+            expect(d).toEqual([]);
+            return;
+          }
+          const [first] = d;
+          // The reference: sort them all, keep the first.
+          const key = (e: PairEvaluation) => `${e.unitCode}|${e.program}`;
+          const expected = [...open]
+            .sort(
+              (a, b) =>
+                (a.shortfall > b.shortfall ? -1 : a.shortfall < b.shortfall ? 1 : 0) ||
+                (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : 0) ||
+                (a.program < b.program ? -1 : a.program > b.program ? 1 : 0),
+            )
+            .slice(0, DIGEST_PAIR_LIMIT);
+          expect(first!.snapshots.map((s) => `${s.unitCode}|${s.program}|${s.shortfall}`)).toEqual(
+            expected.map((e) => `${key(e)}|${e.shortfall}`),
+          );
+          for (const program of ["NTM", "GNBV"]) {
+            const of = open.filter((e) => e.program === program);
+            const t = first!.tally!.programs.find((p) => p.program === program);
+            expect(t?.missed ?? 0).toBe(of.filter((e) => e.status === "missed").length);
+            expect(t?.atRisk ?? 0).toBe(of.filter((e) => e.status === "at_risk").length);
+          }
+        },
+      ),
+      // Lists of thousands do not shrink to anything clearer: fail at once.
+      { numRuns: 60, endOnFailure: true },
+    );
+  });
+
+  it("lists the overdue duties first, at most DIGEST_DUTY_LIMIT, and counts them all", () => {
+    const duty = (k: number, status: "missed" | "at_risk"): DutyEvaluation => ({
+      id: "BC_NAM",
+      title: "Báo cáo năm",
+      document: "Báo cáo kết quả thực hiện",
+      dueOn: addDays("2022-09-01", k % 30),
+      status,
+      unitCode: `U${k}`,
+      workingDaysLeft: 0,
+    });
+    const duties = Array.from({ length: 700 }, (_, k) => duty(k, k % 3 === 0 ? "missed" : "at_risk"));
+    const [first] = decideAlerts(input("2022-09-19", [], { duties })).filter(
+      (i) => i.route.kind === "digest",
+    );
+    const listed = first!.snapshots.filter((s) => s.milestoneKind === "duty");
+    expect(listed).toHaveLength(DIGEST_DUTY_LIMIT);
+    // 234 are overdue: the 200 listed are all overdue, the earliest due first.
+    expect(listed.every((s) => s.status === "missed")).toBe(true);
+    expect(listed.map((s) => s.dueOn)).toEqual(listed.map((s) => s.dueOn).sort());
+    expect(first!.tally!.duties).toEqual({ missed: 234, atRisk: 466 });
   });
 });
 

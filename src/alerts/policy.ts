@@ -15,6 +15,7 @@ import { isoWeekday, type WorkingCalendar } from "../domain/working-days.js";
 import type {
   Acknowledgement,
   AlertSnapshot,
+  DigestTally,
   TreasuryDifferenceSnapshot,
   TreasurySection,
 } from "./alert.types.js";
@@ -49,6 +50,8 @@ export type AlertIntent = {
   skipReason?: string;
   /** Digests: the Treasury differences they list, beside the snapshots. */
   treasury?: TreasurySection;
+  /** Digests: how many pairs and duties are at risk or missed in all, listed or not. */
+  tally?: DigestTally;
   /** Which message carries it, and to whom (cc only for unit heads). */
   route: {
     kind: "unit" | "escalation" | "digest";
@@ -117,6 +120,10 @@ export type TreasuryDifference = {
 
 /** The digest lists this many Treasury differences, the largest first, and counts the others. */
 export const DIGEST_TREASURY_LIMIT = 50;
+/** The digest lists this many pairs at risk or missed, the largest shortfall first, and counts them all. */
+export const DIGEST_PAIR_LIMIT = 500;
+/** The digest lists this many duties not sent, the overdue first, and counts them all. */
+export const DIGEST_DUTY_LIMIT = 200;
 /** Duties have no programme: their alert keys and snapshots use this placeholder. */
 export const DUTY_PROGRAM = "*";
 
@@ -462,35 +469,93 @@ export function nextPairWatch(input: PolicyInput, intents: readonly AlertIntent[
   return out;
 }
 
-/** The digest of asOf's week, on its day or a later working day of the week, if anything open is at risk or missed. */
+/** Orders pairs for the digest's list: the largest shortfall first, then the earliest due. */
+function comparePressing(a: PairEvaluation, b: PairEvaluation): number {
+  if (a.shortfall !== b.shortfall) return a.shortfall > b.shortfall ? -1 : 1;
+  const ka = [a.dueOn, a.unitCode, a.id, a.program];
+  const kb = [b.dueOn, b.unitCode, b.id, b.program];
+  for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k]! < kb[k]! ? -1 : 1;
+  return a.planYear - b.planYear;
+}
+
+/** Orders duties for the digest's list: overdue first, then the earliest due. */
+function compareDuties(a: DutyEvaluation, b: DutyEvaluation): number {
+  if (a.status !== b.status) return a.status === "missed" ? -1 : 1;
+  const ka = [a.dueOn, a.unitCode, a.id];
+  const kb = [b.dueOn, b.unitCode, b.id];
+  for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k]! < kb[k]! ? -1 : 1;
+  return 0;
+}
+
+/** The first `limit` of a stream in `compare`'s order, holding at most twice that many at a time. */
+function firstOf<T>(limit: number, compare: (a: T, b: T) => number) {
+  let kept: T[] = [];
+  return {
+    add(x: T) {
+      kept.push(x);
+      if (kept.length >= 2 * limit) kept = kept.sort(compare).slice(0, limit);
+    },
+    done: (): T[] => kept.sort(compare).slice(0, limit),
+  };
+}
+
+/**
+ * The digest of asOf's week, on its day or a later working day of the week, if anything open is
+ * at risk or missed. It counts every such pair and duty, and lists the most pressing of each
+ * (DIGEST_PAIR_LIMIT, DIGEST_DUTY_LIMIT): a country's 100,000 pairs make no e-mail anyone reads,
+ * nor one a mail server takes, and their snapshots held at once took a national run's heap.
+ */
 export function decideDigest(input: PolicyInput): AlertIntent[] {
   const { policy, asOf, plan, calendar: cal } = input;
   if (input.admins.length === 0 || !cal.isWorkingDay(asOf)) return [];
   const day = digestDayOfWeek(asOf, policy.digestWeekday, cal);
   if (!day || asOf < day.sendOn) return [];
   const milestones = new Map(plan.milestones.map((m) => [m.id, m]));
-  const moneySnapshots: AlertSnapshot[] = [];
+  const programs = new Map<string, DigestTally["programs"][number]>();
+  const pairs = firstOf<PairEvaluation>(DIGEST_PAIR_LIMIT, comparePressing);
   for (const e of input.evaluations) {
     // A closed milestone's verdict is final: the digest lists only what can still change.
     if (!(e.status === "at_risk" || e.status === "missed") || input.closed?.has(e.id)) continue;
-    const m = milestones.get(e.id);
-    moneySnapshots.push(
-      snapshotOf(
-        e,
-        input,
-        input.units.get(e.unitCode)?.name ?? e.unitCode,
-        m?.title ?? e.id,
-        m?.guidance ?? null,
-        m?.deadlineText ?? null,
-      ),
-    );
+    let p = programs.get(e.program);
+    if (!p) {
+      p = {
+        program: e.program,
+        programName: input.programNames.get(e.program) ?? e.program,
+        missed: 0,
+        atRisk: 0,
+      };
+      programs.set(e.program, p);
+    }
+    if (e.status === "missed") p.missed++;
+    else p.atRisk++;
+    pairs.add(e);
   }
-  const dutySnapshots = (input.duties ?? [])
-    .filter((e) => e.status === "at_risk" || e.status === "missed")
+  const duties = firstOf<DutyEvaluation>(DIGEST_DUTY_LIMIT, compareDuties);
+  const dutyCount = { missed: 0, atRisk: 0 };
+  for (const e of input.duties ?? []) {
+    if (!(e.status === "at_risk" || e.status === "missed")) continue;
+    if (e.status === "missed") dutyCount.missed++;
+    else dutyCount.atRisk++;
+    duties.add(e);
+  }
+  const moneySnapshots = pairs.done().map((e) => {
+    const m = milestones.get(e.id);
+    return snapshotOf(
+      e,
+      input,
+      input.units.get(e.unitCode)?.name ?? e.unitCode,
+      m?.title ?? e.id,
+      m?.guidance ?? null,
+      m?.deadlineText ?? null,
+    );
+  });
+  const dutySnapshots = duties
+    .done()
     .map((e) => dutySnapshotOf(e, input, input.units.get(e.unitCode)?.name ?? e.unitCode));
   const snapshots = [...moneySnapshots, ...dutySnapshots];
   const treasury = treasurySectionOf(input);
   if (snapshots.length === 0 && treasury.total === 0) return [];
+  const tally: DigestTally = { programs: [...programs.values()], duties: dutyCount };
   return input.admins.map((admin) => ({
     key: {
       planYear: plan.year,
@@ -503,6 +568,7 @@ export function decideDigest(input: PolicyInput): AlertIntent[] {
     outcome: "queued" as const,
     route: { kind: "digest" as const, to: admin, toName: admin, cc: [], weekOf: day.weekOf },
     snapshots,
+    tally,
     ...(treasury.total > 0 ? { treasury } : {}),
   }));
 }

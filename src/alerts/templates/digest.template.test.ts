@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { AlertItem } from "../alert.types.js";
 import { countByStatus, renderDigest } from "./digest.template.js";
+import { dutyDigestFixture } from "./duty-fixtures.js";
 import { digestFixture } from "./fixtures.js";
+import { isDuty } from "./format.js";
 
 describe("renderDigest", () => {
   const rendered = renderDigest(digestFixture);
@@ -52,6 +54,62 @@ describe("renderDigest", () => {
     });
     expect(r.html).not.toContain("<script>");
     expect(r.html).toContain("A &amp; B");
+  });
+
+  it("counts everything at risk or missed, and says how many of them it lists", () => {
+    // Five listed of 101,428: the NTM pair list cut, GNBV none listed, two duties of 1,234.
+    const [a, b, c, d, e] = digestFixture.items as AlertItem[];
+    const duty = dutyDigestFixture.items.find((i) => isDuty(i))!;
+    const r = renderDigest({
+      ...digestFixture,
+      items: [a!, c!, duty, duty],
+      tally: {
+        programs: [
+          { program: "NTM", programName: a!.snapshot.programName, missed: 70_000, atRisk: 31_000 },
+          { program: "GNBV", programName: b!.snapshot.programName, missed: 400, atRisk: 28 },
+          { program: "DTTS", programName: "Chương trình MTQG dân tộc thiểu số", missed: 0, atRisk: 0 },
+        ],
+        duties: { missed: 1_000, atRisk: 234 },
+      },
+    });
+    expect([d, e].length).toBe(2);
+    expect(r.subject).toBe(
+      "[Giải ngân MTQG] Tổng hợp tuần 05/12/2022: 70.400 không đạt, 31.028 có nguy cơ không đạt, 1.234 văn bản chưa nộp",
+    );
+    expect(r.text).toContain(
+      "Tổng cộng 101.428 nội dung cần theo dõi (Không đạt: 70.400; Có nguy cơ không đạt: 31.028), xếp theo số vốn còn thiếu giảm dần. Thư này nêu 2 nội dung có số vốn còn thiếu lớn nhất; danh sách đầy đủ xem trên bảng theo dõi của hệ thống.",
+    );
+    expect(r.text).toContain(
+      "Không đạt: 70.000; Có nguy cơ không đạt: 31.000. Nêu 2 nội dung có số vốn còn thiếu lớn nhất.",
+    );
+    expect(r.text).toContain(
+      "Không đạt: 400; Có nguy cơ không đạt: 28. Không nội dung nào nằm trong số được nêu.",
+    );
+    expect(r.text).not.toContain("dân tộc thiểu số\n");
+    expect(r.text).toContain("1.234 văn bản chưa nộp (1.000 quá hạn, 234 sắp đến hạn).");
+    expect(r.text).toContain("Và 1.232 văn bản khác.");
+    expect(r.html).toContain("Và 1.232 văn bản khác.");
+    // Listed in full, the same digest reads as before: no cut, no "Và".
+    const programs = new Map<
+      string,
+      { program: string; programName: string; missed: number; atRisk: number }
+    >();
+    for (const { snapshot: x } of digestFixture.items) {
+      const p = programs.get(x.program) ?? {
+        program: x.program,
+        programName: x.programName,
+        missed: 0,
+        atRisk: 0,
+      };
+      if (x.status === "missed") p.missed++;
+      else p.atRisk++;
+      programs.set(x.program, p);
+    }
+    const whole = renderDigest({
+      ...digestFixture,
+      tally: { programs: [...programs.values()], duties: { missed: 0, atRisk: 0 } },
+    });
+    expect(whole).toEqual(rendered);
   });
 
   it("says so when no unit is behind", () => {

@@ -39,18 +39,57 @@ export function countByStatus(items: readonly AlertItem[]): Array<[MilestoneStat
   ]).filter(([, n]) => n > 0);
 }
 
-function countsText(items: readonly AlertItem[]): string {
-  return countByStatus(items)
-    .map(([st, n]) => `${statusLabel(st)}: ${n}`)
-    .join("; ");
+/** A count as Vietnamese writes it: 101.428. */
+const formatCount = (n: number) => n.toLocaleString("vi-VN");
+
+type Tallied = Pick<DigestMessage, "items" | "tally">;
+
+/**
+ * Counts of everything at risk or missed, listed or not (the tally), in the items' shape; a
+ * digest without a tally lists all there is. With a program: that program's alone.
+ */
+function moneyCounts(m: Tallied, program?: string): Array<[MilestoneStatus, number]> {
+  if (!m.tally)
+    return countByStatus(
+      program === undefined ? m.items : m.items.filter((i) => i.snapshot.program === program),
+    );
+  let missed = 0;
+  let atRisk = 0;
+  for (const p of m.tally.programs)
+    if (program === undefined || p.program === program) {
+      missed += p.missed;
+      atRisk += p.atRisk;
+    }
+  return (
+    [
+      ["missed", missed],
+      ["at_risk", atRisk],
+    ] as Array<[MilestoneStatus, number]>
+  ).filter(([, n]) => n > 0);
+}
+
+const countsText = (counts: Array<[MilestoneStatus, number]>) =>
+  counts.map(([st, n]) => `${statusLabel(st)}: ${formatCount(n)}`).join("; ");
+
+const sum = (counts: Array<[MilestoneStatus, number]>) => counts.reduce((n, [, k]) => n + k, 0);
+
+/** Duties not sent, listed or not: [overdue, due soon]. */
+function dutyCounts(m: Tallied): [number, number] {
+  if (m.tally) return [m.tally.duties.missed, m.tally.duties.atRisk];
+  const duties = m.items.filter(isDuty);
+  const overdue = duties.filter((i) => i.snapshot.status === "missed").length;
+  return [overdue, duties.length - overdue];
 }
 
 /** `[Giải ngân MTQG] Tổng hợp tuần <weekOf>: 2 không đạt, 3 có nguy cơ không đạt`. */
-export function digestSubject(m: Pick<DigestMessage, "weekOf" | "items" | "treasury">): string {
-  const counts = countByStatus(m.items).map(([st, n]) => `${n} ${statusLabel(st).toLocaleLowerCase("vi")}`);
-  const duties = m.items.filter(isDuty).length;
-  if (duties > 0) counts.push(`${duties} văn bản chưa nộp`);
-  if (m.treasury?.total) counts.push(`${m.treasury.total} chênh lệch với Kho bạc`);
+export function digestSubject(m: Pick<DigestMessage, "weekOf" | "items" | "treasury" | "tally">): string {
+  const counts = moneyCounts(m).map(
+    ([st, n]) => `${formatCount(n)} ${statusLabel(st).toLocaleLowerCase("vi")}`,
+  );
+  const [overdue, soon] = dutyCounts(m);
+  const duties = overdue + soon;
+  if (duties > 0) counts.push(`${formatCount(duties)} văn bản chưa nộp`);
+  if (m.treasury?.total) counts.push(`${formatCount(m.treasury.total)} chênh lệch với Kho bạc`);
   return `${SUBJECT_PREFIX} Tổng hợp tuần ${formatDate(m.weekOf)}: ${counts.join(", ") || "không có đơn vị chậm tiến độ"}`;
 }
 
@@ -82,12 +121,13 @@ function compareDuties(a: AlertItem, b: AlertItem): number {
 }
 
 /** The documents units owe and have not sent: overdue, or close to their date. */
-function dutySection(items: readonly AlertItem[]): { text: string[]; html: string[] } {
-  if (items.length === 0) return { text: [], html: [] };
+function dutySection(m: Tallied): { text: string[]; html: string[] } {
+  const items = m.items.filter(isDuty);
+  const [overdue, soon] = dutyCounts(m);
+  if (overdue + soon === 0) return { text: [], html: [] };
   const sorted = [...items].sort(compareDuties);
   const title = "Văn bản phải nộp";
-  const overdue = sorted.filter((i) => i.snapshot.status === "missed").length;
-  const summary = `${sorted.length} văn bản chưa nộp (${overdue} quá hạn, ${sorted.length - overdue} sắp đến hạn).`;
+  const summary = `${formatCount(overdue + soon)} văn bản chưa nộp (${formatCount(overdue)} quá hạn, ${formatCount(soon)} sắp đến hạn).`;
   const rows = sorted.map((i) => [
     i.snapshot.unitName,
     formatDutyLine(i.snapshot),
@@ -99,8 +139,13 @@ function dutySection(items: readonly AlertItem[]): { text: string[]; html: strin
     text.push(`${n + 1}. ${unit}: ${line}.`);
     if (item.snapshot.acknowledgement !== undefined) text.push(`   Xác nhận của đơn vị: ${ack}.`);
   });
+  const more = overdue + soon - sorted.length;
+  const rest = more > 0 ? `Và ${formatCount(more)} văn bản khác.` : null;
+  if (rest) text.push(rest);
   text.push("");
-  return { text, html: [heading(title), paragraph(summary), dataTable(DUTY_HEADERS, rows)] };
+  const html = [heading(title), paragraph(summary), dataTable(DUTY_HEADERS, rows)];
+  if (rest) html.push(paragraph(rest));
+  return { text, html };
 }
 
 /** "Năm 2022, Ngân sách tỉnh, Vốn sự nghiệp" (and the year carried over from, if any). */
@@ -157,25 +202,41 @@ function treasurySection(t: TreasurySection | undefined): { text: string[]; html
 /** The body of a digest without greeting and sign-off, so an admin message can hold it with an escalation. */
 export function digestSections(m: DigestMessage): { text: string[]; html: string[] } {
   const money = m.items.filter((i) => !isDuty(i));
-  const programs = groupBy(money, (i) => i.snapshot.program)
-    .map(([, group]) => ({
-      name: group[0]!.snapshot.programName,
-      items: [...group].sort(compareByShortfallDesc),
+  const listed = groupBy(money, (i) => i.snapshot.program);
+  // Every program with something at risk or missed, listed or not.
+  const names = new Map(money.map((i) => [i.snapshot.program, i.snapshot.programName]));
+  for (const p of m.tally?.programs ?? []) if (p.missed + p.atRisk > 0) names.set(p.program, p.programName);
+  const programs = [...names]
+    .map(([program, name]) => ({
+      program,
+      name,
+      items: [...(listed.find(([p]) => p === program)?.[1] ?? [])].sort(compareByShortfallDesc),
     }))
     .sort((a, b) => compareText(a.name, b.name));
 
+  const counts = moneyCounts(m);
+  const total = sum(counts);
   const intro = `${SERVICE_NAME} xin gửi bản tổng hợp tiến độ giải ngân tuần bắt đầu ngày ${formatDate(m.weekOf)}, theo số liệu đến hết ngày ${formatDate(m.asOf)}.`;
-  const summary =
-    money.length === 0
+  let summary =
+    total === 0
       ? "Trong tuần, không có đơn vị nào có nguy cơ không đạt hoặc không đạt mốc giải ngân."
-      : `Tổng cộng ${money.length} nội dung cần theo dõi (${countsText(money)}), xếp theo số vốn còn thiếu giảm dần.`;
+      : `Tổng cộng ${formatCount(total)} nội dung cần theo dõi (${countsText(counts)}), xếp theo số vốn còn thiếu giảm dần.`;
+  if (money.length < total)
+    summary += ` Thư này nêu ${formatCount(money.length)} nội dung có số vốn còn thiếu lớn nhất; danh sách đầy đủ xem trên bảng theo dõi của hệ thống.`;
 
   const text: string[] = [intro, summary, ""];
   const html: string[] = [paragraph(intro), paragraph(summary)];
 
   for (const p of programs) {
-    const counts = countsText(p.items);
-    text.push(p.name, "=".repeat(p.name.length), counts);
+    const ofProgram = moneyCounts(m, p.program);
+    const more = sum(ofProgram) - p.items.length;
+    const line =
+      more <= 0
+        ? countsText(ofProgram)
+        : p.items.length === 0
+          ? `${countsText(ofProgram)}. Không nội dung nào nằm trong số được nêu.`
+          : `${countsText(ofProgram)}. Nêu ${formatCount(p.items.length)} nội dung có số vốn còn thiếu lớn nhất.`;
+    text.push(p.name, "=".repeat(p.name.length), line);
     p.items.forEach((item, i) => {
       const [unit, milestone, status, rate, shortfall, ack] = row(item);
       text.push(`${i + 1}. ${unit}: ${milestone}`, `   ${status}; tỷ lệ ${rate}; còn thiếu ${shortfall}.`);
@@ -183,9 +244,10 @@ export function digestSections(m: DigestMessage): { text: string[]; html: string
       if (item.snapshot.acknowledgement !== undefined) text.push(`   Xác nhận của đơn vị: ${ack}.`);
     });
     text.push("");
-    html.push(heading(p.name), paragraph(counts), dataTable(HEADERS, p.items.map(row), [3, 4]));
+    html.push(heading(p.name), paragraph(line));
+    if (p.items.length > 0) html.push(dataTable(HEADERS, p.items.map(row), [3, 4]));
   }
-  for (const section of [dutySection(m.items.filter(isDuty)), treasurySection(m.treasury)]) {
+  for (const section of [dutySection(m), treasurySection(m.treasury)]) {
     for (const line of section.text) text.push(line);
     for (const part of section.html) html.push(part);
   }
