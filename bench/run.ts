@@ -79,10 +79,12 @@ const opts: Options = {
   serviceNodeArgs: (values["service-node-args"] ?? "").split(" ").filter(Boolean),
   sizes,
 };
-// The growth part alone loads 3,000,000 entries into each database and reads them: it gets its own half hour.
+// The growth part alone loads 3,000,000 entries into each database and reads them: it gets its own
+// half hour; the alerts part's real runs write 10,000 messages each: a quarter of an hour.
 const timeLimitS = positive(
   "time-limit",
-  values["time-limit"] ?? String(1200 + (parts.includes("growth") ? 1800 : 0)),
+  values["time-limit"] ??
+    String(1200 + (parts.includes("growth") ? 1800 : 0) + (parts.includes("alerts") ? 900 : 0)),
 );
 
 installExitHandlers();
@@ -117,6 +119,7 @@ try {
     pressure: async () => (await import("./parts/pressure.js")).runPressureBench(ctx),
     imports: async () => (await import("./parts/imports.js")).runImportsBench(ctx),
     growth: async () => (await import("./parts/growth.js")).runGrowthBench(ctx),
+    alerts: async () => (await import("./parts/alerts.js")).runAlertsBench(ctx),
   };
   const blocks: Partial<Record<Part | "header", string>> = {};
   const files: { path: string; text: string }[] = [];

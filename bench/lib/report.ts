@@ -56,7 +56,7 @@ export function describeMachine(): Machine {
   };
 }
 
-export const PARTS = ["api", "rules", "email", "startup", "pressure", "imports", "growth"] as const;
+export const PARTS = ["api", "rules", "email", "startup", "pressure", "imports", "growth", "alerts"] as const;
 export type Part = (typeof PARTS)[number];
 
 const TITLES: Record<Part | "header", string> = {
@@ -68,6 +68,7 @@ const TITLES: Record<Part | "header", string> = {
   pressure: "## 6. Reads under pressure: probes and one post while eight national reads run",
   imports: "## 7. Imports under limits: 20,000 rows imported, and the files past a limit refused",
   growth: "## 8. Growth: national reads at 100,000, 1,000,000 and 3,000,000 entries",
+  alerts: "## 9. The daily alert run at national scale, under the service's heap limit",
 };
 
 const begin = (p: string) => `<!-- bench:${p}:begin -->`;

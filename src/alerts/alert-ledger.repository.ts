@@ -2,6 +2,7 @@
 // each alert once however often and wherever a run repeats. Messages are the outbox's.
 
 import type { RawSql } from "../db/database.js";
+import { releasePrismaDebugHistory } from "../db/prisma-debug-history.js";
 import { type LocalDate, localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
 import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 import type { Acknowledgement } from "./alert.types.js";
@@ -18,6 +19,9 @@ import {
 } from "./policy.js";
 
 type Db = PrismaClient | Prisma.TransactionClient;
+
+/** Rows a statement writes: a few megabytes of snapshots at most. */
+const WRITE_SLICE = 2000;
 
 /** An alert row a run inserted: its id and its key. */
 export type QueuedAlert = AlertKey & { id: bigint };
@@ -167,63 +171,84 @@ export function createAlertLedgerRepository(prisma: PrismaClient, direct: RawSql
       );
     },
 
-    /** Records stages that went stale unsent; returns how many were new (one statement: all or none). */
+    /**
+     * Records stages that went stale unsent; returns how many were new. A statement per
+     * WRITE_SLICE rows: a crash between two leaves the rest to the next run, which records them.
+     */
     async recordSkipped(intents: readonly AlertIntent[], asOf: LocalDate): Promise<number> {
-      if (intents.length === 0) return 0;
-      const keys = intents.map((i) => i.key);
-      const [row] = await direct.$queryRaw<{ n: number }[]>`
-        WITH ins AS (
-          INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
-                                    outcome, skip_reason, snapshot, as_of)
-          SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
-                 'skipped'::"AlertOutcome", k.skip_reason, k.snapshot, ${localDateToUtcDate(asOf)}::date
-          FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
-                      ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
-                      ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
-                      ${intents.map((i) => i.skipReason ?? null)}::text[],
-                      ${intents.map((i) => jsonText(i.snapshots))}::jsonb[])
-               AS k(plan_year, milestone_id, unit_code, program, stage, recipient, skip_reason, snapshot)
-          ON CONFLICT DO NOTHING
-          RETURNING 1)
-        SELECT count(*)::int AS n FROM ins`;
-      return row?.n ?? 0;
+      let n = 0;
+      for (let k = 0; k < intents.length; k += WRITE_SLICE) {
+        const part = intents.slice(k, k + WRITE_SLICE);
+        const keys = part.map((i) => i.key);
+        const [row] = await direct.$queryRaw<{ n: number }[]>`
+          WITH ins AS (
+            INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
+                                      outcome, skip_reason, snapshot, as_of)
+            SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
+                   'skipped'::"AlertOutcome", k.skip_reason, k.snapshot, ${asOf}::date
+            FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
+                        ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
+                        ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
+                        ${part.map((i) => i.skipReason ?? null)}::text[],
+                        ${part.map((i) => jsonText(i.snapshots))}::jsonb[])
+                 AS k(plan_year, milestone_id, unit_code, program, stage, recipient, skip_reason, snapshot)
+            ON CONFLICT DO NOTHING
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM ins`;
+        n += row?.n ?? 0;
+      }
+      return n;
     },
 
-    transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => prisma.$transaction(fn),
+    /**
+     * One message's rows and message. Prisma's default of 5 s is too short for an admin's message
+     * the day after a national deadline: 30,000 rows took longer in a run over 10,000 units.
+     */
+    transaction: <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) =>
+      prisma.$transaction(fn, { timeout: 120_000, maxWait: 10_000 }),
 
     /**
      * Writes the queued alert rows of one message; returns those this call inserted. Another
-     * instance doing the same waits on the unique key and then inserts nothing.
+     * instance doing the same waits on the unique key and then inserts nothing. A statement per
+     * WRITE_SLICE rows: an admin's message the day after a national deadline carries 30,000.
      */
     async recordQueued(
       intents: readonly AlertIntent[],
       asOf: LocalDate,
       tx: Db = prisma,
     ): Promise<QueuedAlert[]> {
-      if (intents.length === 0) return [];
-      return tx.alertRecord.createManyAndReturn({
-        data: intents.map((i) => ({
-          ...i.key,
-          outcome: "queued" as const,
-          snapshot: toJsonValue(i.snapshots),
-          asOf: localDateToUtcDate(asOf),
-        })),
-        skipDuplicates: true,
-        select: {
-          id: true,
-          planYear: true,
-          milestoneId: true,
-          unitCode: true,
-          program: true,
-          stage: true,
-          recipient: true,
-        },
-      });
+      const out: QueuedAlert[] = [];
+      for (let k = 0; k < intents.length; k += WRITE_SLICE) {
+        const part = intents.slice(k, k + WRITE_SLICE);
+        const keys = part.map((i) => i.key);
+        const rows = await tx.$queryRaw<QueuedAlert[]>`
+          INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
+                                    outcome, snapshot, as_of)
+          SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
+                 'queued'::"AlertOutcome", k.snapshot, ${asOf}::date
+          FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
+                      ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
+                      ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
+                      ${part.map((i) => jsonText(i.snapshots))}::jsonb[])
+               AS k(plan_year, milestone_id, unit_code, program, stage, recipient, snapshot)
+          ON CONFLICT DO NOTHING
+          RETURNING id, plan_year AS "planYear", milestone_id AS "milestoneId", unit_code AS "unitCode",
+                    program, stage, recipient`;
+        for (const r of rows) out.push(r);
+        // Each slice's rows, kept by Prisma's debug log, would add up to the whole message.
+        if (intents.length > WRITE_SLICE) releasePrismaDebugHistory();
+      }
+      return out;
     },
 
     /** Links alert rows to the outbox message that carries them. */
     async attachMessage(alertIds: readonly bigint[], messageId: bigint, tx: Db = prisma): Promise<void> {
-      await tx.alertRecord.updateMany({ where: { id: { in: [...alertIds] } }, data: { messageId } });
+      for (let k = 0; k < alertIds.length; k += WRITE_SLICE) {
+        await tx.$executeRaw`
+          UPDATE alert_record SET message_id = ${messageId}
+          WHERE id = ANY(${alertIds.slice(k, k + WRITE_SLICE).map(String)}::bigint[])`;
+        if (alertIds.length > WRITE_SLICE) releasePrismaDebugHistory();
+      }
     },
 
     async list(f: AlertFilter) {

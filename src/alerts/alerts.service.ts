@@ -2,6 +2,7 @@
 // and, in the same transaction, their messages in the outbox. Same path for the schedule, the API
 // and the CLI, dry or not.
 import type { Unit } from "../catalog/catalog.repository.js";
+import { releasePrismaDebugHistory } from "../db/prisma-debug-history.js";
 import type { DutyEvaluation } from "../domain/duties.js";
 import { NotFoundError } from "../domain/errors.js";
 import type { Evaluation } from "../domain/evaluation-table.js";
@@ -181,12 +182,16 @@ export function createAlertsService(d: Deps) {
    * falls in one batch, so a run holds one chunk at a time, plus what goes to the admins.
    * With `only`: those units' batch alone, without the admins'.
    */
-  async function* batches(ctx: Awaited<ReturnType<typeof prepare>>, only?: string[]) {
+  async function* batches(
+    ctx: Awaited<ReturnType<typeof prepare>>,
+    { only, held }: { only?: string[]; held: "keep" | "drop" },
+  ) {
     const { inPlay, units } = ctx;
     const byUnit = inPlay.map((p) => rowsByUnit(p.evaluation));
     const toAdmins: AlertIntent[][] = inPlay.map(() => []);
     for (const chunk of only ? [only] : chunksByHead(units, d.chunkUnits ?? CHUNK_UNITS)) {
       const intents: AlertIntent[] = [];
+      const escalations: { i: AlertIntent; plan: number }[] = [];
       const watch: PairWatchUpdate[] = [];
       inPlay.forEach((p, k) => {
         const input: PolicyInput = {
@@ -198,10 +203,18 @@ export function createAlertsService(d: Deps) {
         const decided = decidePairAlerts(input);
         for (const i of decided)
           if (i.route.kind === "unit" || i.outcome === "skipped") intents.push(i);
-          else toAdmins[k]!.push(i);
+          else escalations.push({ i, plan: k });
         for (const w of nextPairWatch(input, decided)) watch.push(w);
       });
-      yield { intents, watch, existing: await d.ledger.existing(intents.map((i) => i.key)) };
+      const existing = await d.ledger.existing(
+        [...intents, ...escalations.map((e) => e.i)].map((i) => i.key),
+      );
+      // A run sends only what the ledger lacks: escalations it holds already need not wait for
+      // the admins' batch. The day after a national deadline they are 60,000; every day of the
+      // fortnight after it, decided again.
+      for (const { i, plan } of escalations)
+        if (held === "keep" || !existing.has(keyString(i.key))) toAdmins[plan]!.push(i);
+      yield { intents, watch, existing };
     }
     if (only) return;
     const intents: AlertIntent[] = [];
@@ -217,7 +230,7 @@ export function createAlertsService(d: Deps) {
    * carrying them, atomically: a crash leaves both or neither.
    */
   async function recordQueued(group: MessageGroup, asOf: LocalDate, compose: Composer) {
-    return d.ledger.transaction(async (tx) => {
+    const written = await d.ledger.transaction(async (tx) => {
       const inserted = await d.ledger.recordQueued(group.intents, asOf, tx);
       if (inserted.length === 0) return null;
       const fresh = new Set(inserted.map(keyString));
@@ -233,6 +246,9 @@ export function createAlertsService(d: Deps) {
       );
       return { alerts: inserted.length, subject: message.subject };
     });
+    // A large message (an admin's, the day after a deadline) went through Prisma's debug log too.
+    if (group.intents.length > 1000) releasePrismaDebugHistory();
+    return written;
   }
 
   async function run(opts: RunOptions): Promise<RunResult> {
@@ -248,7 +264,7 @@ export function createAlertsService(d: Deps) {
       messages: [],
     };
     const compose = await d.outbox.composer(asOf);
-    for await (const b of batches(ctx)) {
+    for await (const b of batches(ctx, { held: "drop" })) {
       const fresh = b.intents.filter((i) => !b.existing.has(keyString(i.key)));
       const skipped = fresh.filter((i) => i.outcome === "skipped");
       const groups = groupByMessage(fresh.filter((i) => i.outcome === "queued"));
@@ -275,6 +291,8 @@ export function createAlertsService(d: Deps) {
       // After the batch's alerts: a crash in between leaves the watch a run behind, and the next
       // run decides from the ledger's warnings again (their unique keys keep each warning once).
       await d.ledger.savePairWatch(b.watch);
+      // The batch's rows and messages went through Prisma, whose debug log would keep them.
+      releasePrismaDebugHistory();
     }
     return result;
   }
@@ -324,10 +342,9 @@ export function createAlertsService(d: Deps) {
       const ctx = await prepare(asOf);
       const compose = await d.outbox.composer(asOf);
       const out: PreviewMessage[] = [];
-      for await (const { intents, existing } of batches(
-        ctx,
-        unitCode === undefined ? undefined : [unitCode],
-      )) {
+      // A preview shows what the ledger holds too: the escalations it holds stay for the admins'.
+      const only = unitCode === undefined ? {} : { only: [unitCode] };
+      for await (const { intents, existing } of batches(ctx, { held: "keep", ...only })) {
         const mine = intents.filter(
           (i) =>
             i.outcome === "queued" &&

@@ -1,6 +1,7 @@
 // The ledger's tables. Sums happen in SQL; rows are only ever inserted (a trigger rejects the rest).
 
 import type { RawSql } from "../db/database.js";
+import { releasePrismaDebugHistory } from "../db/prisma-debug-history.js";
 import { DomainError } from "../domain/errors.js";
 import { type CorrectedEntry, type Movement, scopeKey, unitYearOf } from "../domain/ledger-rules.js";
 import type { LocalDate } from "../domain/local-date.js";
@@ -268,6 +269,9 @@ export function createLedgerRepository(prisma: PrismaClient, direct: RawSql = pr
         return await prisma.$transaction(fn, { timeout: 60_000, maxWait: 10_000 });
       } catch (e) {
         throw guardRefusal(e) ?? e;
+      } finally {
+        // A batch's or an import's rows went through Prisma, whose debug log would keep them.
+        releasePrismaDebugHistory();
       }
     },
 

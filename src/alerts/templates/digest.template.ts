@@ -14,6 +14,7 @@ import {
   compareText,
   footerText,
   formatAcknowledgement,
+  formatCount,
   formatDate,
   formatDue,
   formatDutyLine,
@@ -38,9 +39,6 @@ export function countByStatus(items: readonly AlertItem[]): Array<[MilestoneStat
     money.filter((i) => i.snapshot.status === st).length,
   ]).filter(([, n]) => n > 0);
 }
-
-/** A count as Vietnamese writes it: 101.428. */
-const formatCount = (n: number) => n.toLocaleString("vi-VN");
 
 type Tallied = Pick<DigestMessage, "items" | "tally">;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AlertItem } from "../alert.types.js";
-import { renderEscalation } from "./escalation.template.js";
+import { ESCALATION_LIST_LIMIT, renderEscalation } from "./escalation.template.js";
 import { escalationFixture } from "./fixtures.js";
 
 describe("renderEscalation", () => {
@@ -10,6 +10,38 @@ describe("renderEscalation", () => {
     expect(rendered.subject).toMatchSnapshot("subject");
     expect(rendered.text).toMatchSnapshot("text");
     expect(rendered.html).toMatchSnapshot("html");
+  });
+
+  it("lists the largest shortfalls of a milestone, and counts the others with what they lack", () => {
+    const [first] = escalationFixture.items as [AlertItem];
+    // 450 units missed the same milestone, each short by its number × 1,000 đ.
+    const items: AlertItem[] = Array.from({ length: 450 }, (_, k) => ({
+      stage: "escalation",
+      snapshot: {
+        ...first.snapshot,
+        unitCode: `U${k}`,
+        unitName: `Đơn vị ${k}`,
+        shortfall: BigInt(k + 1) * 1000n,
+      },
+    }));
+    const r = renderEscalation({ ...escalationFixture, items });
+    expect(r.subject).toBe(
+      "[Giải ngân MTQG] Báo cáo không đạt mốc (hạn đến hết ngày 30/09/2022): 450 đơn vị",
+    );
+    expect(r.text).toContain(
+      "450 đơn vị không đạt mốc giải ngân, tổng số vốn còn thiếu so với mốc là 101.475.000 đ.",
+    );
+    expect(r.text).toContain(": 450 nội dung không đạt\n");
+    const listed = [...r.text.matchAll(/^\d+\. (Đơn vị \d+):/gm)].map((m) => m[1]);
+    expect(listed).toHaveLength(ESCALATION_LIST_LIMIT);
+    expect(listed[0]).toBe("Đơn vị 449");
+    expect(listed.at(-1)).toBe("Đơn vị 250");
+    // The 250 not listed lack 1,000 + … + 250,000 đ.
+    expect(r.text).toContain("Và 250 nội dung khác, còn thiếu tổng cộng 31.375.000 đ.");
+    expect(r.html).toContain("Và 250 nội dung khác, còn thiếu tổng cộng 31.375.000 đ.");
+    expect(r.html.match(/>Đơn vị \d+</g)).toHaveLength(ESCALATION_LIST_LIMIT);
+    expect(r.html).toContain(">Đơn vị 250<");
+    expect(r.html).not.toContain(">Đơn vị 249<");
   });
 
   it("counts units, not items, in the subject", () => {

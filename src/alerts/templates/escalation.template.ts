@@ -8,6 +8,7 @@ import {
   earliestDue,
   footerText,
   formatAcknowledgement,
+  formatCount,
   formatDate,
   formatDue,
   formatDutyLine,
@@ -23,8 +24,9 @@ import {
 } from "./format.js";
 import { dataTable, heading, htmlDocument, paragraph } from "./html.js";
 
-function unitCount(items: readonly AlertItem[]): number {
-  return new Set(items.map((i) => i.snapshot.unitCode)).size;
+/** The units among the items, as the message writes the count (30.000). */
+function unitCount(items: readonly AlertItem[]): string {
+  return formatCount(new Set(items.map((i) => i.snapshot.unitCode)).size);
 }
 
 const isUnacknowledged = (i: AlertItem) => i.stage === "unacknowledged";
@@ -114,6 +116,23 @@ function dutyRow(item: AlertItem): string[] {
   return [s.unitName, formatDutyLine(s), ack];
 }
 
+/**
+ * Rows an escalation lists per milestone, the largest shortfall first; the others are counted
+ * with their shortfall. The day after a national deadline escalates tens of thousands of pairs:
+ * no one reads such a list, and no mail server takes it.
+ */
+export const ESCALATION_LIST_LIMIT = 200;
+
+/** "Và 29.800 nội dung khác, còn thiếu tổng cộng 1.234 đ." for the rows a group does not list. */
+function restOf(g: MilestoneGroup, listed: number): string | null {
+  const rest = g.items.slice(listed);
+  if (rest.length === 0) return null;
+  const n = formatCount(rest.length);
+  return g.duty
+    ? `Và ${n} đơn vị khác.`
+    : `Và ${n} nội dung khác, còn thiếu tổng cộng ${formatMoney(sumShortfall(rest))}.`;
+}
+
 /** The body of an escalation without greeting and sign-off, so an admin message can hold it with a digest. */
 export function escalationSections(m: EscalationMessage): { text: string[]; html: string[] } {
   const groups = groupByMilestone(m.items);
@@ -140,24 +159,28 @@ export function escalationSections(m: EscalationMessage): { text: string[]; html
   for (const g of groups) {
     const first = g.items[0]!.snapshot;
     const what = g.unacknowledged
-      ? `${g.items.length} nội dung ${unacknowledgedText(first).toLocaleLowerCase("vi")}`
-      : `${g.items.length} nội dung không đạt`;
+      ? `${formatCount(g.items.length)} nội dung ${unacknowledgedText(first).toLocaleLowerCase("vi")}`
+      : `${formatCount(g.items.length)} nội dung không đạt`;
+    const listed = g.items.slice(0, ESCALATION_LIST_LIMIT);
+    const rest = restOf(g, listed.length);
     if (g.duty) {
-      const title = `Văn bản: ${g.title} (${formatDue(first)}): ${g.unacknowledged ? what : `${g.items.length} đơn vị chưa nộp`}`;
+      const title = `Văn bản: ${g.title} (${formatDue(first)}): ${g.unacknowledged ? what : `${formatCount(g.items.length)} đơn vị chưa nộp`}`;
       text.push(title, "=".repeat(title.length));
-      g.items.forEach((item, i) => {
+      listed.forEach((item, i) => {
         const [unit, line, ack] = dutyRow(item);
         text.push(`${i + 1}. ${unit}: ${line}.`);
         if (g.unacknowledged || item.snapshot.acknowledgement !== undefined)
           text.push(`   Xác nhận của đơn vị: ${ack}.`);
       });
+      if (rest) text.push(rest);
       text.push("");
-      html.push(heading(title), dataTable(DUTY_HEADERS, g.items.map(dutyRow)));
+      html.push(heading(title), dataTable(DUTY_HEADERS, listed.map(dutyRow)));
+      if (rest) html.push(paragraph(rest));
       continue;
     }
     const title = `Mốc: ${g.title} (${formatDue(first)}): ${what}`;
     text.push(title, "=".repeat(title.length));
-    g.items.forEach((item, i) => {
+    listed.forEach((item, i) => {
       const [unit, program, allocated, disbursed, rate, shortfall, ack] = row(item);
       text.push(
         `${i + 1}. ${unit}: ${program}`,
@@ -167,8 +190,10 @@ export function escalationSections(m: EscalationMessage): { text: string[]; html
       if (g.unacknowledged || item.snapshot.acknowledgement !== undefined)
         text.push(`   Xác nhận của đơn vị: ${ack}.`);
     });
+    if (rest) text.push(rest);
     text.push("");
-    html.push(heading(title), dataTable(HEADERS, g.items.map(row), [2, 3, 4, 5]));
+    html.push(heading(title), dataTable(HEADERS, listed.map(row), [2, 3, 4, 5]));
+    if (rest) html.push(paragraph(rest));
   }
 
   if (m.items.length > 0) {

@@ -166,6 +166,9 @@ export function stageRank(stage: AlertStage): number {
 
 const collator = new Intl.Collator("vi", { sensitivity: "base", numeric: true });
 
+/** A count as Vietnamese writes it: 101.428. */
+export const formatCount = (n: number) => n.toLocaleString("vi-VN");
+
 export function compareText(a: string, b: string): number {
   return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
