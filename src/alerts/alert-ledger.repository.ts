@@ -4,7 +4,7 @@
 import type { RawSql } from "../db/database.js";
 import { releasePrismaDebugHistory } from "../db/prisma-debug-history.js";
 import { type LocalDate, localDateToUtcDate, utcDateToLocalDate } from "../domain/local-date.js";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { Acknowledgement } from "./alert.types.js";
 import {
   type AlertIntent,
@@ -23,13 +23,35 @@ type Db = PrismaClient | Prisma.TransactionClient;
 /** Rows a statement writes: a few megabytes of snapshots at most. */
 const WRITE_SLICE = 2000;
 
-/** An alert row a run inserted: its id and its key. */
-export type QueuedAlert = AlertKey & { id: bigint };
-
 /** Snapshots hold BigInt amounts; jsonb holds them as decimal strings. */
 const jsonText = (v: unknown): string =>
   JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
 
+/** The INSERT of some alerts' rows, skipping those the ledger holds: their keys, snapshots and reasons. */
+function insertRows(
+  part: readonly AlertIntent[],
+  asOf: LocalDate,
+  outcome: "queued" | "skipped",
+): Prisma.Sql {
+  const keys = part.map((i) => i.key);
+  return Prisma.sql`
+    INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
+                              outcome, skip_reason, snapshot, as_of)
+    SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
+           ${outcome}::"AlertOutcome", k.skip_reason, k.snapshot, ${asOf}::date
+    FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
+                ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
+                ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
+                ${part.map((i) => i.skipReason ?? null)}::text[],
+                ${part.map((i) => jsonText(i.snapshots))}::jsonb[])
+         AS k(plan_year, milestone_id, unit_code, program, stage, recipient, skip_reason, snapshot)
+    ON CONFLICT DO NOTHING`;
+}
+
+/** An alert row a run inserted: its id and its key. */
+export type QueuedAlert = AlertKey & { id: bigint };
+
+/** A snapshot as Prisma's Json columns take it (amounts as decimal strings). */
 export function toJsonValue(v: unknown): Prisma.InputJsonValue {
   return JSON.parse(jsonText(v));
 }
@@ -179,22 +201,9 @@ export function createAlertLedgerRepository(prisma: PrismaClient, direct: RawSql
       let n = 0;
       for (let k = 0; k < intents.length; k += WRITE_SLICE) {
         const part = intents.slice(k, k + WRITE_SLICE);
-        const keys = part.map((i) => i.key);
-        const [row] = await direct.$queryRaw<{ n: number }[]>`
-          WITH ins AS (
-            INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
-                                      outcome, skip_reason, snapshot, as_of)
-            SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
-                   'skipped'::"AlertOutcome", k.skip_reason, k.snapshot, ${asOf}::date
-            FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
-                        ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
-                        ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
-                        ${part.map((i) => i.skipReason ?? null)}::text[],
-                        ${part.map((i) => jsonText(i.snapshots))}::jsonb[])
-                 AS k(plan_year, milestone_id, unit_code, program, stage, recipient, skip_reason, snapshot)
-            ON CONFLICT DO NOTHING
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM ins`;
+        const [row] = await direct.$queryRaw<{ n: number }[]>(
+          Prisma.sql`WITH ins AS (${insertRows(part, asOf, "skipped")} RETURNING 1) SELECT count(*)::int AS n FROM ins`,
+        );
         n += row?.n ?? 0;
       }
       return n;
@@ -220,18 +229,8 @@ export function createAlertLedgerRepository(prisma: PrismaClient, direct: RawSql
       const out: QueuedAlert[] = [];
       for (let k = 0; k < intents.length; k += WRITE_SLICE) {
         const part = intents.slice(k, k + WRITE_SLICE);
-        const keys = part.map((i) => i.key);
         const rows = await tx.$queryRaw<QueuedAlert[]>`
-          INSERT INTO alert_record (plan_year, milestone_id, unit_code, program, stage, recipient,
-                                    outcome, snapshot, as_of)
-          SELECT k.plan_year, k.milestone_id, k.unit_code, k.program, k.stage, k.recipient,
-                 'queued'::"AlertOutcome", k.snapshot, ${asOf}::date
-          FROM unnest(${keys.map((k) => k.planYear)}::int[], ${keys.map((k) => k.milestoneId)}::text[],
-                      ${keys.map((k) => k.unitCode)}::text[], ${keys.map((k) => k.program)}::text[],
-                      ${keys.map((k) => k.stage)}::text[], ${keys.map((k) => k.recipient)}::text[],
-                      ${part.map((i) => jsonText(i.snapshots))}::jsonb[])
-               AS k(plan_year, milestone_id, unit_code, program, stage, recipient, snapshot)
-          ON CONFLICT DO NOTHING
+          ${insertRows(part, asOf, "queued")}
           RETURNING id, plan_year AS "planYear", milestone_id AS "milestoneId", unit_code AS "unitCode",
                     program, stage, recipient`;
         for (const r of rows) out.push(r);
