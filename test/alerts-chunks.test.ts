@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_NOW, type DemoProvince, generateDemoProvince, loadDemoProvince } from "../scripts/demo-data.js";
 import type { PreviewMessage } from "../src/alerts/alerts.service.js";
+import { keyString } from "../src/alerts/policy.js";
 import { addDays, type LocalDate } from "../src/domain/local-date.js";
 import { createTestApp, fixedClock, type TestApp } from "./helpers/test-app.js";
 
@@ -53,15 +54,7 @@ async function ledgerOf({ t }: Side) {
       message: messageId === null ? null : byId.get(messageId),
     }),
   );
-  const key = (r: {
-    planYear: number;
-    milestoneId: string;
-    unitCode: string;
-    program: string;
-    stage: string;
-    recipient: string;
-  }) => [r.planYear, r.milestoneId, r.unitCode, r.program, r.stage, r.recipient].join("|");
-  alerts.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  alerts.sort((a, b) => (keyString(a) < keyString(b) ? -1 : 1));
   const outbox = messages
     .map((m) => ({
       kind: m.kind,
@@ -74,7 +67,7 @@ async function ledgerOf({ t }: Side) {
     }))
     .sort((a, b) => (a.headerMessageId < b.headerMessageId ? -1 : 1));
   const watch = (await t.db.prisma.alertPairWatch.findMany()).sort((a, b) =>
-    key({ ...a, stage: "", recipient: "" }) < key({ ...b, stage: "", recipient: "" }) ? -1 : 1,
+    keyString({ ...a, stage: "", recipient: "" }) < keyString({ ...b, stage: "", recipient: "" }) ? -1 : 1,
   );
   return { alerts, outbox, watch };
 }
