@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupByMessage, messageKindOf, narrowGroup } from "./alert-messages.js";
+import { buildMessage, groupByMessage, messageKindOf, narrowGroup } from "./alert-messages.js";
 import { headerMessageIdOf } from "./outbox.service.js";
 import type { AlertIntent } from "./policy.js";
 
@@ -54,5 +54,46 @@ describe("headerMessageIdOf", () => {
     expect(id).toMatch(/^<alert\.[0-9a-f]{32}@disbursement-monitor\.invalid>$/);
     expect(headerMessageIdOf([...keys].reverse())).toBe(id);
     expect(headerMessageIdOf(keys.slice(0, 1))).not.toBe(id);
+  });
+});
+
+describe("buildMessage", () => {
+  it("adds up the tallies of an admin's digests, one a plan in play", () => {
+    const digest = (planYear: number, tally: AlertIntent["tally"]): AlertIntent => ({
+      ...intent("digest", "a@x", "*"),
+      key: {
+        ...intent("digest", "a@x", "*").key,
+        planYear,
+        milestoneId: "DIGEST",
+        stage: "digest:2022-10-03",
+      },
+      route: { kind: "digest", to: "a@x", toName: "a@x", cc: [], weekOf: "2022-10-03" },
+      ...(tally ? { tally } : {}),
+    });
+    const [g] = groupByMessage([
+      digest(2022, {
+        programs: [{ program: "NTM", programName: "Nông thôn mới", missed: 3, atRisk: 4 }],
+        duties: { missed: 1, atRisk: 0 },
+      }),
+      digest(2021, {
+        programs: [
+          { program: "NTM", programName: "Nông thôn mới", missed: 10, atRisk: 0 },
+          { program: "GNBV", programName: "Giảm nghèo", missed: 0, atRisk: 2 },
+        ],
+        duties: { missed: 0, atRisk: 5 },
+      }),
+    ]);
+    const m = buildMessage("2022-10-03", g!);
+    expect(m.kind === "admin" && m.digest?.tally).toEqual({
+      programs: [
+        { program: "NTM", programName: "Nông thôn mới", missed: 13, atRisk: 4 },
+        { program: "GNBV", programName: "Giảm nghèo", missed: 0, atRisk: 2 },
+      ],
+      duties: { missed: 1, atRisk: 5 },
+    });
+    // A digest decided before tallies existed (or none at all): no tally, the items are all.
+    const [old] = groupByMessage([digest(2022, undefined)]);
+    const o = buildMessage("2022-10-03", old!);
+    expect(o.kind === "admin" && o.digest !== null && "tally" in o.digest).toBe(false);
   });
 });

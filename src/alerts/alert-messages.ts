@@ -55,7 +55,7 @@ export function buildMessage(asOf: LocalDate, group: MessageGroup): AlertMessage
       items: items(group.intents),
     };
   const digest = group.intents.filter((i) => i.route.kind === "digest");
-  // One plan's digest carries the Treasury section (the newest plan's: see decideAll).
+  // One plan's digest carries the Treasury section (the newest plan's: see prepare in alerts.service.ts).
   const treasury = digest.find((i) => i.treasury)?.treasury;
   const tally = mergeTallies(digest.flatMap((i) => (i.tally ? [i.tally] : [])));
   return {
