@@ -189,6 +189,8 @@ export function createAlertsService(d: Deps) {
     const { inPlay, units } = ctx;
     const byUnit = inPlay.map((p) => rowsByUnit(p.evaluation));
     const toAdmins: AlertIntent[][] = inPlay.map(() => []);
+    // Keys of the escalations kept for the admins that the ledger holds (a preview keeps them).
+    const heldInLedger = new Set<string>();
     for (const chunk of only ? [only] : chunksByHead(units, d.chunkUnits ?? CHUNK_UNITS)) {
       const intents: AlertIntent[] = [];
       const escalations: { i: AlertIntent; plan: number }[] = [];
@@ -212,17 +214,30 @@ export function createAlertsService(d: Deps) {
       // A run sends only what the ledger lacks: escalations it holds already need not wait for
       // the admins' batch. The day after a national deadline they are 60,000; every day of the
       // fortnight after it, decided again.
-      for (const { i, plan } of escalations)
-        if (held === "keep" || !existing.has(keyString(i.key))) toAdmins[plan]!.push(i);
+      for (const { i, plan } of escalations) {
+        const k = keyString(i.key);
+        if (!existing.has(k)) toAdmins[plan]!.push(i);
+        else if (held === "keep") {
+          toAdmins[plan]!.push(i);
+          heldInLedger.add(k);
+        }
+      }
       yield { intents, watch, existing };
     }
     if (only) return;
     const intents: AlertIntent[] = [];
+    const digests: AlertIntent[] = [];
     inPlay.forEach((p, k) => {
       for (const i of toAdmins[k]!) intents.push(i);
-      for (const i of decideDigest(p.input)) intents.push(i);
+      for (const i of decideDigest(p.input)) {
+        intents.push(i);
+        digests.push(i);
+      }
     });
-    yield { intents, watch: [], existing: await d.ledger.existing(intents.map((i) => i.key)) };
+    // The escalations were looked up with their chunk: only the digests are new here.
+    const existing = await d.ledger.existing(digests.map((i) => i.key));
+    for (const k of heldInLedger) existing.add(k);
+    yield { intents, watch: [], existing };
   }
 
   /**

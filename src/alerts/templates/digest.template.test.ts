@@ -58,7 +58,7 @@ describe("renderDigest", () => {
 
   it("counts everything at risk or missed, and says how many of them it lists", () => {
     // Five listed of 101,428: the NTM pair list cut, GNBV none listed, two duties of 1,234.
-    const [a, b, c, d, e] = digestFixture.items as AlertItem[];
+    const [a, b, c] = digestFixture.items as AlertItem[];
     const duty = dutyDigestFixture.items.find((i) => isDuty(i))!;
     const r = renderDigest({
       ...digestFixture,
@@ -72,7 +72,6 @@ describe("renderDigest", () => {
         duties: { missed: 1_000, atRisk: 234 },
       },
     });
-    expect([d, e].length).toBe(2);
     expect(r.subject).toBe(
       "[Giải ngân MTQG] Tổng hợp tuần 05/12/2022: 70.400 không đạt, 31.028 có nguy cơ không đạt, 1.234 văn bản chưa nộp",
     );
