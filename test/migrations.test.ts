@@ -185,6 +185,7 @@ describe("migrating a new database with prisma/migrations", () => {
       "treasury_confirmation_version",
       "treasury_statement_append_only",
       "treasury_statement_line_append_only",
+      "treasury_statement_line_version",
       "treasury_statement_version",
       // Moves the units' epoch national reads keep the units' list by (..._units_epoch).
       "unit_epoch",

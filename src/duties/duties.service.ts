@@ -16,6 +16,7 @@ import { ConflictError, NotFoundError, RuleViolationError } from "../domain/erro
 import { daysBetween, type LocalDate, todayIn } from "../domain/local-date.js";
 import type { Plan } from "../domain/plan.js";
 import type { WorkingCalendar } from "../domain/working-days.js";
+import { type KeepRead, READ_EACH_TIME } from "../rules/answer-cache.js";
 import type { DutiesRepository, SubmissionRecord } from "./duties.repository.js";
 import type { SubmissionFile } from "./submission-file.js";
 
@@ -81,6 +82,8 @@ type JudgedDutiesOptions = {
    * per units epoch): a national read then does not read 10,000 units again.
    */
   allUnits?: readonly Unit[] | undefined;
+  /** Reads kept for the ledger version of a national answer (the rules service's): submissions and calendar. */
+  keep?: KeepRead | undefined;
 };
 
 export function createDutiesService(d: Deps) {
@@ -103,10 +106,13 @@ export function createDutiesService(d: Deps) {
     emit: (row: JudgedDuty) => void,
   ): Promise<void> {
     if (duties.length === 0) return;
+    const keep = o.unitCodes ? READ_EACH_TIME : (o.keep ?? READ_EACH_TIME);
     const [units, rows, calendar] = await Promise.all([
       o.allUnits && !o.unitCodes ? o.allUnits : d.units.listUnits(undefined, o.unitCodes),
-      d.repo.listSubmissions(planYear, o.unitCodes ? { unitCodes: o.unitCodes } : {}),
-      d.calendar.workingCalendar(),
+      keep(`submissions|${planYear}`, () =>
+        d.repo.listSubmissions(planYear, o.unitCodes ? { unitCodes: o.unitCodes } : {}),
+      ),
+      keep("duties|calendar", () => d.calendar.workingCalendar()),
     ]);
     const knownAt = o.knownAt;
     const known = knownAt ? rows.filter((r) => r.createdAt <= knownAt) : rows;

@@ -88,4 +88,51 @@ describe("the answer cache", () => {
     ).toBe(200);
     expect(weightOf(null)).toBe(1);
   });
+
+  it("keeps a computation's reads for its version: shared across questions, read anew once the version moves", async () => {
+    const l = ledger();
+    const cache = createAnswerCache({ version: l.version });
+    let reads = 0;
+    const closings = async () => {
+      reads++;
+      return [`read ${reads}`];
+    };
+    const ask = (asOf: string) => cache.get(`atRisk|${asOf}`, (_key, keep) => keep("closings", closings));
+    // Two dates at once and a third after: one read between them.
+    expect(await Promise.all([ask("2022-10-01"), ask("2022-10-02")])).toEqual([["read 1"], ["read 1"]]);
+    expect(await ask("2022-10-03")).toEqual(["read 1"]);
+    expect(reads).toBe(1);
+    expect(cache.stats().reads).toBe(1);
+
+    l.move();
+    expect(await ask("2022-10-04")).toEqual(["read 2"]);
+    expect(reads).toBe(2);
+
+    // A computation still running for an older version reads for itself, and keeps nothing.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const older = cache.get("atRisk|2022-10-05", async (_key, keep) => {
+      await gate;
+      return keep("closings", closings);
+    });
+    await Promise.resolve();
+    l.move();
+    expect(await ask("2022-10-06")).toEqual(["read 3"]);
+    release();
+    expect(await older).toEqual(["read 4"]);
+    expect(await ask("2022-10-07")).toEqual(["read 3"]);
+
+    // A failed read is not kept.
+    let fail = true;
+    const flaky = async () => {
+      if (fail) throw new Error("db down");
+      return "units";
+    };
+    const units = (asOf: string) => cache.get(`page|${asOf}`, (_key, keep) => keep("units", flaky));
+    await expect(units("2022-10-08")).rejects.toThrow("db down");
+    fail = false;
+    expect(await units("2022-10-09")).toBe("units");
+  });
 });

@@ -44,6 +44,16 @@ function itemsIn(answer: unknown): number {
  */
 export const weightOf = (answer: unknown): number => Math.max(1, itemsIn(answer));
 
+/**
+ * A read of something the ledger version covers (a plan, the calendar, closings, requests,
+ * statements, submissions, units), made once per version: `key` names what is read, whatever the
+ * date asked about.
+ */
+export type KeepRead = <T>(key: string, read: () => Promise<T>) => Promise<T>;
+
+/** Reads made each time: for answers as known at a moment, and where there is no cache. */
+export const READ_EACH_TIME: KeepRead = (_key, read) => read();
+
 export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOptions) {
   // Insertion order is recency order: a hit is moved to the end.
   const answers = new Map<string, { answer: Promise<unknown>; weight: number; settled: boolean }>();
@@ -58,21 +68,48 @@ export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOp
   let newest = -1n;
   let hits = 0;
   let misses = 0;
+  // What the answers of the newest version read besides the figures. Every change to any of it
+  // bumps the version, so a question on a new date at the same version reads none of it again: a
+  // cold national page made a dozen round trips, half of them one after another, and the duties'
+  // reads waited behind the walk over the figures. Kept from after the version was read, so never
+  // older than it (as the answers).
+  let reads = new Map<string, Promise<unknown>>();
+  const keepFor =
+    (v: bigint): KeepRead =>
+    <T>(key: string, read: () => Promise<T>): Promise<T> => {
+      // An answer still computing for an older version reads for itself.
+      if (v !== newest) return read();
+      const kept = reads.get(key);
+      if (kept) return kept as Promise<T>;
+      const mine = reads;
+      const reading = read();
+      mine.set(key, reading);
+      reading.catch(() => {
+        if (mine.get(key) === reading) mine.delete(key);
+      });
+      return reading;
+    };
 
   return {
     /**
-     * The answer to `question` at the ledger's current version: the kept one, or `compute(key)`,
-     * whose promise every asker of the same question and version shares. `key` names both, for
-     * whatever else shares work by key (the evaluation gate). A failure is not kept. `kind` groups
-     * questions whose answers weigh alike (an at-risk list on any date), to make room for them.
+     * The answer to `question` at the ledger's current version: the kept one, or `compute(key,
+     * keep)`, whose promise every asker of the same question and version shares. `key` names both,
+     * for whatever else shares work by key (the evaluation gate); `keep` makes the computation's
+     * reads once per version (KeepRead). A failure is not kept. `kind` groups questions whose
+     * answers weigh alike (an at-risk list on any date), to make room for them.
      */
-    async get<T>(question: string, compute: (key: string) => Promise<T>, kind = question): Promise<T> {
+    async get<T>(
+      question: string,
+      compute: (key: string, keep: KeepRead) => Promise<T>,
+      kind = question,
+    ): Promise<T> {
       const v = await version();
       if (v > newest) {
-        // The version only grows: nothing computed before it can be asked for again.
+        // The version only grows: nothing computed or read before it can be asked for again.
         newest = v;
         answers.clear();
         weight = 0;
+        reads = new Map();
       }
       const key = `${v}|${question}`;
       const kept = answers.get(key);
@@ -90,7 +127,7 @@ export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOp
         if (weight + expected <= maxWeight) break;
         if (e.settled) drop(k);
       }
-      const answer = compute(key);
+      const answer = compute(key, keepFor(v));
       // Shared while it is computed (weight 1), then weighed; a failure is not kept.
       const entry = { answer: answer as Promise<unknown>, weight: 1, settled: false };
       answers.set(key, entry);
@@ -113,7 +150,7 @@ export function createAnswerCache({ version, maxWeight = 80_000 }: AnswerCacheOp
       return answer;
     },
 
-    stats: () => ({ entries: answers.size, weight, hits, misses, version: newest }),
+    stats: () => ({ entries: answers.size, weight, hits, misses, version: newest, reads: reads.size }),
   };
 }
 

@@ -351,12 +351,12 @@ export function createRulesRepository(
     },
 
     /**
-     * The Treasury statements dated on or before asOf that list any unit (of those named) in the
-     * plan year, with those units; imported by knownAt when given.
+     * The Treasury statements dated on or before asOf (any date without it) that list any unit (of
+     * those named) in the plan year, with those units; imported by knownAt when given.
      */
     async treasuryStatements(
       year: number,
-      asOf: LocalDate,
+      asOf: LocalDate | undefined,
       units?: string[],
       knownAt?: Date,
     ): Promise<StatementOnFile[]> {
@@ -366,7 +366,8 @@ export function createRulesRepository(
         SELECT s.id, s.as_of::text AS "asOf", s.document_ref AS "documentRef",
                array_agg(DISTINCT l.unit_code) AS "unitCodes"
         FROM treasury_statement s JOIN treasury_statement_line l ON l.statement_id = s.id
-        WHERE l.plan_year = ${year} AND s.as_of <= ${asOf}::date ${knownBy("s.imported_at", knownAt)}
+        WHERE l.plan_year = ${year} ${asOf === undefined ? Prisma.empty : Prisma.sql`AND s.as_of <= ${asOf}::date`}
+          ${knownBy("s.imported_at", knownAt)}
           ${units ? Prisma.sql`AND l.unit_code = ANY(${units})` : Prisma.empty}
         GROUP BY s.id
         ORDER BY s.as_of, s.id`;
@@ -398,17 +399,18 @@ export function createRulesRepository(
       return out;
     },
 
-    /** Per pair: the earliest reallocation request covering it, sent on or before asOf. */
+    /** Per pair: the earliest reallocation request covering it, sent on or before asOf (without it, ever). */
     async requestsSentOn(
       year: number,
-      asOf: LocalDate,
+      asOf: LocalDate | undefined,
       units?: string[],
       knownAt?: Date,
     ): Promise<Map<string, LocalDate>> {
       const rows = await prisma.$queryRaw<{ key: string; sentOn: string }[]>`
         SELECT r.unit_code || '|' || l.program_code AS key, to_char(MIN(r.sent_on), 'YYYY-MM-DD') AS "sentOn"
         FROM reallocation_request r JOIN reallocation_line l ON l.request_id = r.id
-        WHERE r.plan_year = ${year} AND r.sent_on <= ${asOf}::date ${knownBy("r.created_at", knownAt)}
+        WHERE r.plan_year = ${year} ${asOf === undefined ? Prisma.empty : Prisma.sql`AND r.sent_on <= ${asOf}::date`}
+          ${knownBy("r.created_at", knownAt)}
           ${units ? Prisma.sql`AND r.unit_code = ANY(${units})` : Prisma.empty}
         GROUP BY 1`;
       return new Map(rows.map((r) => [r.key, r.sentOn]));

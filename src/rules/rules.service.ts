@@ -55,7 +55,7 @@ import {
   treasuryScopeFigures,
 } from "../domain/treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
-import type { AnswerCache } from "./answer-cache.js";
+import { type AnswerCache, type KeepRead, READ_EACH_TIME } from "./answer-cache.js";
 import {
   type AtRiskListId,
   atRiskListFingerprint,
@@ -108,6 +108,7 @@ type DutyOptions = {
   unitCodes?: string[] | undefined;
   knownAt?: Date | undefined;
   allUnits?: readonly UnitInfo[] | undefined;
+  keep?: KeepRead | undefined;
 };
 
 /** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
@@ -160,6 +161,16 @@ function collect<R>(walk: RowWalk<R>): R[] {
   return rows;
 }
 
+/** The entries of `days` on or before asOf: all of them (the same map) when none is later. */
+function sentBy(days: Map<string, LocalDate>, asOf: LocalDate): Map<string, LocalDate> {
+  let later = false;
+  for (const d of days.values()) if (d > asOf) later = true;
+  if (!later) return days;
+  const out = new Map<string, LocalDate>();
+  for (const [k, d] of days) if (d <= asOf) out.set(k, d);
+  return out;
+}
+
 const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
 const WEEKENDS = { workingCalendar: async () => WEEKENDS_ONLY };
 
@@ -174,25 +185,32 @@ export function createRulesService({
   duties,
 }: Deps) {
   /** The plan's duties judged on asOf, for the units named or all (the kept list: unitMap). */
-  async function judgeDuties(plan: Plan, asOf: LocalDate, unitCodes?: string[], knownAt?: Date) {
+  async function judgeDuties(
+    plan: Plan,
+    asOf: LocalDate,
+    unitCodes?: string[],
+    knownAt?: Date,
+    keep: KeepRead = READ_EACH_TIME,
+  ) {
     if (!duties || !plan.duties?.length) return [] as JudgedDuty[];
-    const allUnits = unitCodes ? undefined : [...(await unitMap()).values()];
-    return duties.judgedDuties(plan.year, plan.duties, asOf, { unitCodes, knownAt, allUnits });
+    const allUnits = unitCodes ? undefined : [...(await unitMap(keep)).values()];
+    return duties.judgedDuties(plan.year, plan.duties, asOf, { unitCodes, knownAt, allUnits, keep });
   }
 
   /**
    * A national answer: computed once per question and ledger version when a cache is given, and
-   * bounded and shared by the gate while it is computed. An answer as known at a moment (knownAt)
-   * reads the entries and is neither kept nor looked up.
+   * bounded and shared by the gate while it is computed; `compute` makes its reads through `keep`,
+   * once per ledger version (KeepRead). An answer as known at a moment (knownAt) reads the entries
+   * and is neither kept nor looked up, nor are its reads.
    */
   function national<T>(
     question: unknown[],
     knownAt: Date | undefined,
-    compute: () => Promise<T>,
+    compute: (keep: KeepRead) => Promise<T>,
   ): Promise<T> {
     const key = JSON.stringify([...question, knownAt?.toISOString() ?? null]);
-    if (!cache || knownAt) return gate.run(key, compute);
-    return cache.get(key, (versioned) => gate.run(versioned, compute), String(question[0]));
+    if (!cache || knownAt) return gate.run(key, () => compute(READ_EACH_TIME));
+    return cache.get(key, (versioned, keep) => gate.run(versioned, () => compute(keep)), String(question[0]));
   }
 
   /**
@@ -224,6 +242,7 @@ export function createRulesService({
     unitCodes?: string[],
     knownAt?: Date,
     workingCalendar?: WorkingCalendar,
+    keep: KeepRead = READ_EACH_TIME,
   ): Promise<{ walk: RowWalk<PairEvaluation>; rowsAtMost: number }> {
     const calendar = workingCalendar ?? (await calendars.workingCalendar());
     const plan = withJudgedDueDates(writtenPlan, calendar);
@@ -231,12 +250,12 @@ export function createRulesService({
     // Milestones limited to some unit kinds (the 2022 refund: districts) need each pair's kind.
     const byKind = plan.milestones.some((m) => isRateLike(m) && m.appliesTo?.unitKinds);
     const [kinds, figures, requests, statements, ...refunds] = await Promise.all([
-      byKind ? unitMap() : new Map<string, UnitInfo>(),
+      byKind ? unitMap(keep) : new Map<string, UnitInfo>(),
       repo.planFigures(plan, asOf, unitCodes, knownAt),
       plan.milestones.some((m) => m.kind === "request")
-        ? repo.requestsSentOn(plan.year, asOf, unitCodes, knownAt)
+        ? requestsSentOn(plan.year, asOf, unitCodes, knownAt, keep)
         : new Map<string, LocalDate>(),
-      repo.treasuryStatements(plan.year, asOf, unitCodes, knownAt),
+      treasuryStatements(plan.year, asOf, unitCodes, knownAt, keep),
       ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes, knownAt)),
     ]);
     // Only refund figures there are, and requests below: otherwise a key is built for each pair.
@@ -301,6 +320,37 @@ export function createRulesService({
   }
 
   /**
+   * Per pair, the day its first reallocation request was sent, of those sent by asOf. A national
+   * read keeps each pair's first day (its first by any asOf is that one, when sent by then).
+   */
+  async function requestsSentOn(
+    year: number,
+    asOf: LocalDate,
+    unitCodes: string[] | undefined,
+    knownAt: Date | undefined,
+    keep: KeepRead,
+  ): Promise<Map<string, LocalDate>> {
+    if (unitCodes || knownAt || keep === READ_EACH_TIME)
+      return repo.requestsSentOn(year, asOf, unitCodes, knownAt);
+    const first = await keep(`requests|${year}`, () => repo.requestsSentOn(year, undefined));
+    return sentBy(first, asOf);
+  }
+
+  /** The Treasury statements dated by asOf (repo.treasuryStatements); a national read keeps the year's. */
+  async function treasuryStatements(
+    year: number,
+    asOf: LocalDate,
+    unitCodes: string[] | undefined,
+    knownAt: Date | undefined,
+    keep: KeepRead,
+  ): Promise<StatementOnFile[]> {
+    if (unitCodes || knownAt || keep === READ_EACH_TIME)
+      return repo.treasuryStatements(year, asOf, unitCodes, knownAt);
+    const all = await keep(`statements|${year}`, () => repo.treasuryStatements(year, undefined));
+    return all.filter((s) => s.asOf <= asOf);
+  }
+
+  /**
    * Each (rate milestone, pair) a statement speaks for at the milestone's cut-off: the statement,
    * and the figures on the Treasury's reading (its stated cumulative plus the reported movement
    * since its date). Two reads per statement used, whatever the number of pairs.
@@ -354,10 +404,16 @@ export function createRulesService({
   }
 
   /** The plan judged on asOf, its due dates moved as it says (what every answer shows). */
-  async function judgedPlanFor(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
+  async function judgedPlanFor(
+    asOf: LocalDate,
+    planYear: number | undefined,
+    knownAt?: Date,
+    keep: KeepRead = READ_EACH_TIME,
+  ) {
+    // Without a year, asOf's year picks the plan (plans.planFor).
     const [plan, calendar] = await Promise.all([
-      plans.planFor(asOf, planYear, knownAt),
-      calendars.workingCalendar(),
+      keep(`plan|${planYear ?? `of ${asOf.slice(0, 4)}`}`, () => plans.planFor(asOf, planYear, knownAt)),
+      keep("calendar", () => calendars.workingCalendar()),
     ]);
     return { plan: withJudgedDueDates(plan, calendar), calendar };
   }
@@ -390,14 +446,15 @@ export function createRulesService({
     unitCodes?: string[],
     knownAt?: Date,
     flaggedOnly = false,
+    keep: KeepRead = READ_EACH_TIME,
   ) {
     const ids = new Set(plan.milestones.map((m) => m.id));
-    const closed = (await closings.closedMilestones(plan.year, knownAt)).filter(
-      (c) => ids.has(c.milestoneId) && asOf > c.dueOn,
-    );
+    const closed = (
+      await keep(`closed|${plan.year}`, () => closings.closedMilestones(plan.year, knownAt))
+    ).filter((c) => ids.has(c.milestoneId) && asOf > c.dueOn);
     const judged = flaggedOnly ? planForFlagged(plan, asOf, new Set(closed.map((c) => c.milestoneId))) : plan;
     const [{ walk: evals }, verdicts] = await Promise.all([
-      evaluation(judged, asOf, unitCodes, knownAt, calendar),
+      evaluation(judged, asOf, unitCodes, knownAt, calendar, keep),
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
     const mark = recordedVerdictMarks(closed, verdicts, asOf);
@@ -409,7 +466,8 @@ export function createRulesService({
   // to a unit moves it in its own transaction, whoever makes it. The epoch is read before the
   // list, so a kept list is never older than its epoch. Askers of the same epoch share one read.
   let kept: { epoch: bigint; map: Promise<Map<string, UnitInfo>> } | undefined;
-  const unitMap = async () => {
+  const unitMap = (keep: KeepRead = READ_EACH_TIME) => keep("units", unitsNow);
+  const unitsNow = async () => {
     const epoch = await repo.unitsEpoch();
     if (kept?.epoch !== epoch) {
       const map = units.listUnits().then((list) => new Map(list.map((u) => [u.code, u])));
@@ -450,10 +508,11 @@ export function createRulesService({
     asOf: LocalDate,
     knownAt: Date | undefined,
     emit: (row: JudgedDuty) => void,
+    keep: KeepRead = READ_EACH_TIME,
   ) {
     if (!duties || !plan.duties?.length) return;
-    const allUnits = [...(await unitMap()).values()];
-    await duties.eachJudgedDuty(plan.year, plan.duties, asOf, { knownAt, allUnits }, emit);
+    const allUnits = [...(await unitMap(keep)).values()];
+    await duties.eachJudgedDuty(plan.year, plan.duties, asOf, { knownAt, allUnits, keep }, emit);
   }
 
   /** Whether the list shows duties beside the money: not under a program filter or a milestone's id. */
@@ -467,9 +526,10 @@ export function createRulesService({
     filter: AtRiskFilter,
     asked: ReturnType<typeof wantedIn>,
     knownAt?: Date,
+    keep: KeepRead = READ_EACH_TIME,
   ) {
     if (!listsDuties(filter, asked)) return [];
-    return selectDutiesAtRisk(await judgeDuties(plan, asOf, undefined, knownAt), {
+    return selectDutiesAtRisk(await judgeDuties(plan, asOf, undefined, knownAt, keep), {
       duty: asked.wanted,
       unitKind: filter.kind,
     });
@@ -489,9 +549,10 @@ export function createRulesService({
     id: AtRiskListId,
     firstPage: boolean,
     page: { limit: number; after?: DutyKey | undefined },
+    keep: KeepRead,
   ): Promise<{ items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null }> {
     const pager = dutyPager({ filter: { duty: asked.wanted, unitKind: filter.kind }, ...page });
-    if (listsDuties(filter, asked)) await eachNationalDuty(plan, asOf, knownAt, (r) => pager.add(r));
+    if (listsDuties(filter, asked)) await eachNationalDuty(plan, asOf, knownAt, (r) => pager.add(r), keep);
     const { items, totals, next } = pager.page();
     if (!firstPage && page.after === undefined) return { items: [], totals, nextCursor: null };
     return { items, totals, nextCursor: next ? encodeDutyCursor(next, id) : null };
@@ -501,13 +562,14 @@ export function createRulesService({
     asOf: LocalDate,
     planYear: number | undefined,
     filter: AtRiskFilter,
-    knownAt?: Date,
+    knownAt: Date | undefined,
+    keep: KeepRead,
   ): Promise<AtRiskList> {
-    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt, keep);
     const wanted = wantedIn(plan, filter);
     const [items, duties] = await Promise.all([
-      wanted.wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt),
-      dutiesAtRisk(plan, asOf, filter, wanted, knownAt),
+      wanted.wantedDuty ? ([] as AtRiskItem[]) : moneyAtRisk(plan, calendar, asOf, filter, knownAt, keep),
+      dutiesAtRisk(plan, asOf, filter, wanted, knownAt, keep),
     ]);
     return { asOf, planYear: plan.year, items, duties };
   }
@@ -517,11 +579,12 @@ export function createRulesService({
     calendar: WorkingCalendar,
     asOf: LocalDate,
     filter: AtRiskFilter,
-    knownAt?: Date,
+    knownAt: Date | undefined,
+    keep: KeepRead,
   ) {
     const wanted = filter.milestone;
     const judged = wanted !== undefined ? planNarrowedTo(plan, wanted) : plan;
-    const { items } = await views(judged, asOf, calendar, knownAt, { list: "whole" });
+    const { items } = await views(judged, asOf, calendar, knownAt, { list: "whole" }, keep);
     // The whole list is sorted already: a filter narrows it and keeps its order.
     const narrowed = filter.milestone || filter.program || filter.kind;
     return narrowed ? items.filter((i) => inAtRiskFilter(i, filter)) : items;
@@ -541,6 +604,7 @@ export function createRulesService({
     calendar: WorkingCalendar,
     knownAt: Date | undefined,
     want: Wanted,
+    keep: KeepRead,
   ) {
     const key = JSON.stringify(["views", plan, asOf, knownAt?.toISOString() ?? null, want], (_k, v) =>
       typeof v === "bigint" ? v.toString() : v,
@@ -548,8 +612,8 @@ export function createRulesService({
     return gate.run(key, async () => {
       // A list without the summary's counts keeps flagged rows only.
       const [{ walk, closed, verdicts }, units] = await Promise.all([
-        judging(plan, asOf, calendar, undefined, knownAt, !want.summary),
-        unitMap(),
+        judging(plan, asOf, calendar, undefined, knownAt, !want.summary, keep),
+        unitMap(keep),
       ]);
       // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
       // bigint divisions each) are left out of the walk over 150,000 rows, and the page's rows are
@@ -633,6 +697,7 @@ export function createRulesService({
     page: AtRiskPageQuery,
     knownAt: Date | undefined,
     withSummary: boolean,
+    keep: KeepRead,
   ) {
     const asked = wantedIn(plan, filter);
     const { wanted, wantedDuty } = asked;
@@ -645,11 +710,25 @@ export function createRulesService({
     const [view, duties] = await Promise.all([
       wantedDuty && !withSummary
         ? undefined
-        : views(judged, asOf, calendar, knownAt, { list: wantedDuty ? "none" : list, summary: withSummary }),
-      dutiesPage(plan, asOf, filter, asked, knownAt, id, page.cursor === undefined, {
-        limit: page.dutiesLimit ?? DEFAULT_DUTIES_PAGE,
-        after: dutiesAfter,
-      }),
+        : views(
+            judged,
+            asOf,
+            calendar,
+            knownAt,
+            { list: wantedDuty ? "none" : list, summary: withSummary },
+            keep,
+          ),
+      dutiesPage(
+        plan,
+        asOf,
+        filter,
+        asked,
+        knownAt,
+        id,
+        page.cursor === undefined,
+        { limit: page.dutiesLimit ?? DEFAULT_DUTIES_PAGE, after: dutiesAfter },
+        keep,
+      ),
     ]);
     const money = view?.page ?? { items: [], totals: totalsOf([]), next: null };
     return {
@@ -666,18 +745,24 @@ export function createRulesService({
   }
 
   function atRiskList(asOf: LocalDate, planYear: number | undefined, filter: AtRiskFilter, knownAt?: Date) {
-    return national(["atRisk", asOf, planYear ?? null, filter], knownAt, () =>
-      atRisk(asOf, planYear, filter, knownAt),
+    return national(["atRisk", asOf, planYear ?? null, filter], knownAt, (keep) =>
+      atRisk(asOf, planYear, filter, knownAt, keep),
     );
   }
 
-  async function summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
-    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
+  async function summary(
+    asOf: LocalDate,
+    planYear: number | undefined,
+    knownAt: Date | undefined,
+    keep: KeepRead,
+  ) {
+    const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt, keep);
     return summaryOfViews(
       plan,
       asOf,
-      views(plan, asOf, calendar, knownAt, { list: "none", summary: true }),
+      views(plan, asOf, calendar, knownAt, { list: "none", summary: true }, keep),
       knownAt,
+      keep,
     );
   }
 
@@ -686,13 +771,14 @@ export function createRulesService({
     asOf: LocalDate,
     judged: ReturnType<typeof views>,
     knownAt: Date | undefined,
+    keep: KeepRead,
   ) {
     const dutyCounts = dutyTally(plan.duties ?? []);
     const [{ byMilestone, closed, verdicts, restated }, totals, map] = await Promise.all([
       judged,
       repo.ownCapitalTotals(plan.year, asOf, knownAt),
-      unitMap(),
-      eachNationalDuty(plan, asOf, knownAt, (r) => dutyCounts.add(r)),
+      unitMap(keep),
+      eachNationalDuty(plan, asOf, knownAt, (r) => dutyCounts.add(r), keep),
     ]);
     const summary = summaryOf(plan, totals, map, byMilestone);
     const byClosing = closingCountsOf(restated, closed, verdicts, asOf);
@@ -741,9 +827,9 @@ export function createRulesService({
       page: AtRiskPageQuery,
       knownAt?: Date,
     ) {
-      return national(["atRiskPage", asOf, planYear ?? null, filter, page], knownAt, async () => {
-        const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt);
-        return (await atRiskPageOf(plan, calendar, asOf, filter, page, knownAt, false)).page;
+      return national(["atRiskPage", asOf, planYear ?? null, filter, page], knownAt, async (keep) => {
+        const { plan, calendar } = await judgedPlanFor(asOf, planYear, knownAt, keep);
+        return (await atRiskPageOf(plan, calendar, asOf, filter, page, knownAt, false, keep)).page;
       });
     },
 
@@ -752,10 +838,22 @@ export function createRulesService({
      * walk over the evaluation.
      */
     overview(asOf: LocalDate, planYear: number | undefined, page: AtRiskPageQuery) {
-      return national(["overview", asOf, planYear ?? null, page], undefined, async () => {
-        const { plan, calendar } = await judgedPlanFor(asOf, planYear);
-        const { view, page: atRisk } = await atRiskPageOf(plan, calendar, asOf, {}, page, undefined, true);
-        return { summary: await summaryOfViews(plan, asOf, Promise.resolve(view!), undefined), atRisk };
+      return national(["overview", asOf, planYear ?? null, page], undefined, async (keep) => {
+        const { plan, calendar } = await judgedPlanFor(asOf, planYear, undefined, keep);
+        const { view, page: atRisk } = await atRiskPageOf(
+          plan,
+          calendar,
+          asOf,
+          {},
+          page,
+          undefined,
+          true,
+          keep,
+        );
+        return {
+          summary: await summaryOfViews(plan, asOf, Promise.resolve(view!), undefined, keep),
+          atRisk,
+        };
       });
     },
 
@@ -764,9 +862,9 @@ export function createRulesService({
      * export. A national answer, cached per ledger version like the others.
      */
     dutyRoster(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
-      return national(["duties", asOf, planYear ?? null], knownAt, async () => {
-        const { plan } = await judgedPlanFor(asOf, planYear, knownAt);
-        const rows = await judgeDuties(plan, asOf, undefined, knownAt);
+      return national(["duties", asOf, planYear ?? null], knownAt, async (keep) => {
+        const { plan } = await judgedPlanFor(asOf, planYear, knownAt, keep);
+        const rows = await judgeDuties(plan, asOf, undefined, knownAt, keep);
         rows.sort((a, b) => cmp(a.dueOn, b.dueOn) || cmp(a.id, b.id) || cmp(a.unitCode, b.unitCode));
         return { asOf, planYear: plan.year, duties: rows };
       });
@@ -777,7 +875,9 @@ export function createRulesService({
 
     /** Counts by today's status; a closed milestone also carries its recorded counts. */
     summary(asOf: LocalDate, planYear: number | undefined, knownAt?: Date) {
-      return national(["summary", asOf, planYear ?? null], knownAt, () => summary(asOf, planYear, knownAt));
+      return national(["summary", asOf, planYear ?? null], knownAt, (keep) =>
+        summary(asOf, planYear, knownAt, keep),
+      );
     },
   };
 }
