@@ -82,12 +82,15 @@ export function dutyPager({
   filter = {},
   limit,
   after,
+  keep,
 }: {
   filter?: DutyFilter | undefined;
   limit: number;
   after?: DutyKey | undefined;
+  /** The row as the page holds it: a copy, when the caller reuses the objects it hands over. */
+  keep?: ((row: JudgedDuty) => JudgedDuty) | undefined;
 }) {
-  const best = bestOf<JudgedDuty>(limit, compareDuties);
+  const best = bestOf<JudgedDuty>(limit, compareDuties, keep);
   const totals: DutyTotals = { at_risk: 0, missed: 0 };
   /** Rows past `after`, on this page or beyond it. */
   let past = 0;

@@ -15,7 +15,7 @@ import {
   type RateMilestone,
   scopeCovers,
 } from "./plan.js";
-import { comparePairs, type UnitProgram } from "./plan-evaluation.js";
+import { comparePairs, inPairOrder, type UnitProgram } from "./plan-evaluation.js";
 import type { RefundFigures } from "./refund.js";
 import type { PairTotals } from "./summary.js";
 
@@ -299,6 +299,8 @@ const pairKey = (s: ScopeIdentity) => `${s.unitCode}|${s.program}`;
 
 export const NO_FIGURES: PlanFigures = { pairs: [], figuresOf: () => undefined };
 
+const NO_SUMS: ScopeFigures = Object.freeze({ allocated: 0n, disbursed: 0n, recentDisbursed: 0n });
+
 /**
  * Per pair with any allocation or disbursement dated up to asOf (in any of its scopes), per rate
  * milestone: allocated and disbursed in its scope up to its cutoff, and disbursed in its
@@ -338,6 +340,8 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
   // sums stay far within 64 bits: the ledger guard holds each scope within 10^15 đồng.
   const width = groups.length * 3;
   const sums = new BigInt64Array(h.pairs.length * width);
+  // Whether any scope of the group's reaches the pair: sums of one that none reaches are zeros.
+  const reached = new Uint8Array(h.pairs.length * groups.length);
   const moved = new Uint8Array(h.pairs.length);
   // Each lookup found as a place in the copy's totals, and added from there into the sums: V8
   // adds bigints from one 64-bit array into another without making a bigint object for each,
@@ -345,12 +349,13 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
   // probe).
   const totals = h.totalsArray();
   const place = new Int32Array(lookups.length);
-  const known = new Uint8Array(lookups.length);
+  // The slot a lookup was last made for: a stamp, not a fill of zeros per slot (60,000 of them).
+  const knownFor = new Int32Array(lookups.length).fill(-1);
   const placed = (slot: number, i: number) => {
-    if (known[i] === 0) {
+    if (knownFor[i] !== slot) {
       const l = lookups[i]!;
       place[i] = h.placeAt(slot, l.kind, l.day);
-      known[i] = 1;
+      knownFor[i] = slot;
     }
     return place[i]!;
   };
@@ -358,10 +363,10 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
     const cls = h.classOf(slot);
     const pair = h.pairOf(slot);
     if (h.firstDay(slot, ALLOCATION) <= asOfDay || h.firstDay(slot, DISBURSEMENT) <= asOfDay) moved[pair] = 1;
-    known.fill(0);
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i]!;
       if (g.covers[cls] !== 1) continue;
+      reached[pair * groups.length + i] = 1;
       const at = pair * width + 3 * i;
       // A place of -1 is a total of 0: nothing to add.
       const a = placed(slot, g.a);
@@ -377,17 +382,34 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
   }
   const ids = rateLike.map((m) => m.id);
   const pairs: PlacedPair[] = [];
-  for (const pair of h.pairOrder()) if (moved[pair] === 1) pairs.push(h.pairs[pair]!);
+  // An index loop: for...of over the Int32Array made an iterator result per pair (1 MB a cold
+  // national page, in a probe).
+  const order = h.pairOrder();
+  for (let i = 0; i < order.length; i++) if (moved[order[i]!] === 1) pairs.push(h.pairs[order[i]!]!);
   const all = h.pairs;
+  // A pair's milestones are asked one after another, and those of one group share its sums: they
+  // share one object too (M60 and M90 until 30/9), and a pair no scope of the group reaches gets
+  // the zeros every such pair shares. Each object made here is three bigints and the object: most
+  // of what a cold national page allocated (12 of its 25 MB, in a probe).
+  let lastAt = -1;
+  let last: ScopeFigures = NO_SUMS;
   return {
-    pairs,
+    pairs: inPairOrder(pairs),
     figuresOf(milestoneId, pair) {
-      const at = placeOf(all, pair) * width;
+      const place = placeOf(all, pair);
       // The milestones' ids by position: a handful, found faster by a scan than by a Map.
       const i = ids.indexOf(milestoneId);
-      if (i < 0 || at >= sums.length) return undefined;
-      const k = at + 3 * groupOf[i]!;
-      return { allocated: sums[k]!, disbursed: sums[k + 1]!, recentDisbursed: sums[k + 2]! };
+      if (i < 0 || place * width >= sums.length) return undefined;
+      const group = groupOf[i]!;
+      const k = place * width + 3 * group;
+      if (k !== lastAt) {
+        lastAt = k;
+        last =
+          reached[place * groups.length + group] === 1
+            ? { allocated: sums[k]!, disbursed: sums[k + 1]!, recentDisbursed: sums[k + 2]! }
+            : NO_SUMS;
+      }
+      return last;
     },
   };
 }

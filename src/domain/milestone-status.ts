@@ -4,12 +4,15 @@ import { type Comparison, type RateMilestone, thresholdBasisPoints } from "./pla
 
 export type MilestoneStatus = "not_applicable" | "met" | "on_track" | "at_risk" | "missed";
 
-/** Sums for one scope, all cut at `figuresWindow(...).cutoff`. */
+/**
+ * Sums for one scope, all cut at `figuresWindow(...).cutoff`. Read only: a national read hands
+ * one object to every milestone that shares its sums (planFiguresOf).
+ */
 export interface ScopeFigures {
-  allocated: bigint;
-  disbursed: bigint;
+  readonly allocated: bigint;
+  readonly disbursed: bigint;
   /** Disbursements dated in [windowStart, cutoff]. */
-  recentDisbursed: bigint;
+  readonly recentDisbursed: bigint;
 }
 
 export interface MilestoneEvaluation {

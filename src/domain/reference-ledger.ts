@@ -57,7 +57,11 @@ export function scopeFiguresFromEntries(
   windowDays: number,
 ): ScopeFigures {
   const { cutoff, windowStart } = figuresWindow(m, asOf, windowDays);
-  const figures: ScopeFigures = { allocated: 0n, disbursed: 0n, recentDisbursed: 0n };
+  const figures: { -readonly [K in keyof ScopeFigures]: bigint } = {
+    allocated: 0n,
+    disbursed: 0n,
+    recentDisbursed: 0n,
+  };
   const refunds = { ...NO_REFUNDS };
   for (const e of entries) {
     if (e.date > cutoff || !inMilestoneScope(e, key, m)) continue;

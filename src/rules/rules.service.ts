@@ -109,6 +109,7 @@ type DutyOptions = {
   knownAt?: Date | undefined;
   allUnits?: readonly UnitInfo[] | undefined;
   keep?: KeepRead | undefined;
+  reused?: boolean | undefined;
 };
 
 /** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
@@ -512,7 +513,14 @@ export function createRulesService({
   ) {
     if (!duties || !plan.duties?.length) return;
     const allUnits = [...(await unitMap(keep)).values()];
-    await duties.eachJudgedDuty(plan.year, plan.duties, asOf, { knownAt, allUnits, keep }, emit);
+    // One row object, rewritten: the page keeps copies, the summary counts.
+    await duties.eachJudgedDuty(
+      plan.year,
+      plan.duties,
+      asOf,
+      { knownAt, allUnits, keep, reused: true },
+      emit,
+    );
   }
 
   /** Whether the list shows duties beside the money: not under a program filter or a milestone's id. */
@@ -551,7 +559,11 @@ export function createRulesService({
     page: { limit: number; after?: DutyKey | undefined },
     keep: KeepRead,
   ): Promise<{ items: JudgedDuty[]; totals: DutyTotals; nextCursor: string | null }> {
-    const pager = dutyPager({ filter: { duty: asked.wanted, unitKind: filter.kind }, ...page });
+    const pager = dutyPager({
+      filter: { duty: asked.wanted, unitKind: filter.kind },
+      ...page,
+      keep: (r) => ({ ...r }),
+    });
     if (listsDuties(filter, asked)) await eachNationalDuty(plan, asOf, knownAt, (r) => pager.add(r), keep);
     const { items, totals, next } = pager.page();
     if (!firstPage && page.after === undefined) return { items: [], totals, nextCursor: null };
