@@ -151,6 +151,9 @@ export function prepareMilestone(m: RateMilestone, asOf: LocalDate, windowDays: 
         rate = Number(held ? ceilDiv(disbursed10k, allocated) : floorDiv(disbursed10k, allocated)) / 100;
       if (pastDue) {
         status = held ? "met" : "missed";
+      } else if (held && lean) {
+        // Met already: the projection would only be shown, and a lean row shows none.
+        status = "met";
       } else {
         // Projection: linear extrapolation of the pace of the last `windowDays` days to the due
         // date. Units disburse in bursts (treasury payment runs, contract milestones), so the

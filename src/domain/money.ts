@@ -18,7 +18,8 @@ function assertNonZero(divisor: bigint): void {
 export function floorDiv(a: bigint, b: bigint): bigint {
   assertNonZero(b);
   const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+  // Signs first: with both of one sign (every amount a verdict divides) no remainder is taken.
+  return a < 0n !== b < 0n && a % b !== 0n ? q - 1n : q;
 }
 
 /** Smallest integer q with q >= a / b. */

@@ -6,10 +6,13 @@ import { withJudgedDueDates } from "./non-working-due-date.js";
 import { DEFAULT_PLAN_2022, type Plan } from "./plan.js";
 import {
   canBeFlagged,
+  comparePairs,
   copyRow,
   evaluatePlanEach,
+  inPairOrder,
   newRow,
   type PairEvaluation,
+  pickPairs,
   planForFlagged,
   reusedRows,
   type UnitProgram,
@@ -171,5 +174,32 @@ describe("planForFlagged", () => {
       ),
     };
     expect(planForFlagged(resting, due, new Set())).toBe(resting);
+  });
+});
+
+describe("pickPairs", () => {
+  it("picks the pairs named, in order, from a list known in pair order or not", () => {
+    const pair = fc.record({
+      unitCode: fc.constantFrom("U1", "U2", "U10", "H7", "Z"),
+      program: fc.constantFrom("NTM", "GNBV", "DTTS"),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(pair, { selector: (p) => `${p.unitCode}|${p.program}` }),
+        fc.array(pair),
+        fc.boolean(),
+        (list, named, marked) => {
+          const sorted = [...list].sort(comparePairs);
+          const pairs = marked ? inPairOrder(sorted) : sorted;
+          const wanted = new Map<string, Set<string>>();
+          for (const p of named) wanted.set(p.unitCode, (wanted.get(p.unitCode) ?? new Set()).add(p.program));
+          const picked = pickPairs(pairs, wanted);
+          expect(picked).toEqual(sorted.filter((p) => wanted.get(p.unitCode)?.has(p.program)));
+          // The list's own objects, not copies: figures are found by them.
+          for (const p of picked) expect(pairs).toContain(p);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

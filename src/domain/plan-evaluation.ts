@@ -177,6 +177,31 @@ export function inPairOrder<P extends UnitProgram>(pairs: readonly P[]): readonl
   return pairs;
 }
 
+/**
+ * The pairs of `pairs` that `wanted` names (unit code to programs), in their order: each found by
+ * halving a list known to be in pair order (a page's 100 pairs of 30,000), else by a scan.
+ */
+export function pickPairs<P extends UnitProgram>(
+  pairs: readonly P[],
+  wanted: ReadonlyMap<string, ReadonlySet<string>>,
+): P[] {
+  if (!IN_PAIR_ORDER.has(pairs)) return pairs.filter((p) => wanted.get(p.unitCode)?.has(p.program));
+  const found: P[] = [];
+  for (const [unitCode, programs] of wanted)
+    for (const program of programs) {
+      const key = { unitCode, program };
+      let lo = 0;
+      let hi = pairs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (comparePairs(pairs[mid]!, key) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < pairs.length && comparePairs(pairs[lo]!, key) === 0) found.push(pairs[lo]!);
+    }
+  return found.sort(comparePairs);
+}
+
 function isSorted<T>(xs: readonly T[], compare: (a: T, b: T) => number): boolean {
   for (let i = 1; i < xs.length; i++) if (compare(xs[i - 1]!, xs[i]!) > 0) return false;
   return true;

@@ -34,6 +34,7 @@ import {
   evaluatePlanEach,
   type FiguresOf,
   type PairEvaluation,
+  pickPairs,
   planForFlagged,
   planNarrowedTo,
   type UnitProgram,
@@ -66,6 +67,7 @@ import {
 } from "./at-risk-cursor.js";
 import type { EvaluationGate } from "./evaluation-gate.js";
 import type { PlanFigures, RulesRepository } from "./rules.repository.js";
+import { lastHit, unitsInWalkOrder } from "./walk-lookups.js";
 
 type Deps = {
   repo: RulesRepository;
@@ -123,27 +125,8 @@ type RowWalk<R> = (emit: (row: R) => void, how?: WalkHow) => void;
  */
 type WalkHow = { lean?: boolean; reused?: boolean; pairs?: ReadonlyMap<string, ReadonlySet<string>> };
 
-/**
- * `look`, remembering its last answer: rows come pair by pair, unit by unit, so a national walk
- * asks one unit many times in a row. On this project's 2-core machine 30,000 lookups in a Map of
- * 10,000 units took 1.6-4.6 ms in a loop of nothing else; the at-risk walk made 60,000 to 90,000.
- */
-function lastHit<V>(look: (code: string) => V): (code: string) => V {
-  let code: string | undefined;
-  let value: V;
-  return (c) => {
-    if (c !== code) {
-      value = look(c);
-      code = c;
-    }
-    return value;
-  };
-}
-
-const onlyPairs = <P extends UnitProgram>(pairs: readonly P[], how: WalkHow | undefined) => {
-  const wanted = how?.pairs;
-  return wanted ? pairs.filter((p) => wanted.get(p.unitCode)?.has(p.program)) : pairs;
-};
+const onlyPairs = <P extends UnitProgram>(pairs: readonly P[], how: WalkHow | undefined) =>
+  how?.pairs ? pickPairs(pairs, how.pairs) : pairs;
 
 /**
  * What a walk over a national evaluation keeps (`views`): of the at-risk list, every item sorted
@@ -641,7 +624,7 @@ export function createRulesService({
       const listed = want.list !== "none";
       const tally = want.summary ? milestoneTally(plan) : undefined;
       const restated = new Map<string, number>();
-      const unitOf = { get: lastHit((code: string) => units.get(code)) };
+      const unitOf = { get: unitsInWalkOrder(units) };
       walk(
         (row) => {
           if (listed) {
