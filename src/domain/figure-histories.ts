@@ -230,6 +230,19 @@ export class FigureHistories {
     return this.order;
   }
 
+  /**
+   * The pairs in pairOrder's order: one list, kept until a pair is added. A national read that
+   * finds every pair moved by its date (any after the year's first weeks) hands this list out
+   * instead of building one of 30,000 that outlives the young generation.
+   */
+  pairsInOrder(): readonly PlacedPair[] {
+    const order = this.pairOrder();
+    if (this.ordered?.length !== order.length)
+      this.ordered = inPairOrder(Array.from(order, (i) => this.pairs[i]!));
+    return this.ordered;
+  }
+  private ordered: readonly PlacedPair[] | undefined;
+
   /** The index in `classes` of what the slot's scope is. */
   classOf(slot: number): number {
     return this.classOfSlot[slot]!;
@@ -343,6 +356,7 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
   // Whether any scope of the group's reaches the pair: sums of one that none reaches are zeros.
   const reached = new Uint8Array(h.pairs.length * groups.length);
   const moved = new Uint8Array(h.pairs.length);
+  let movedCount = 0;
   // Each lookup found as a place in the copy's totals, and added from there into the sums: V8
   // adds bigints from one 64-bit array into another without making a bigint object for each,
   // where a bigint handed back by a function is one (8 of the 36 MB a cold page allocated, in a
@@ -362,7 +376,13 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
   for (let slot = 0; slot < h.size; slot++) {
     const cls = h.classOf(slot);
     const pair = h.pairOf(slot);
-    if (h.firstDay(slot, ALLOCATION) <= asOfDay || h.firstDay(slot, DISBURSEMENT) <= asOfDay) moved[pair] = 1;
+    if (
+      moved[pair] === 0 &&
+      (h.firstDay(slot, ALLOCATION) <= asOfDay || h.firstDay(slot, DISBURSEMENT) <= asOfDay)
+    ) {
+      moved[pair] = 1;
+      movedCount++;
+    }
     for (let i = 0; i < groups.length; i++) {
       const g = groups[i]!;
       if (g.covers[cls] !== 1) continue;
@@ -381,11 +401,9 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
     }
   }
   const ids = rateLike.map((m) => m.id);
-  const pairs: PlacedPair[] = [];
-  // An index loop: for...of over the Int32Array made an iterator result per pair (1 MB a cold
-  // national page, in a probe).
-  const order = h.pairOrder();
-  for (let i = 0; i < order.length; i++) if (moved[order[i]!] === 1) pairs.push(h.pairs[order[i]!]!);
+  const ordered = h.pairsInOrder();
+  const pairs =
+    movedCount === ordered.length ? ordered : inPairOrder(ordered.filter((p) => moved[p.place] === 1));
   const all = h.pairs;
   // A pair's milestones are asked one after another, and those of one group share its sums: they
   // share one object too (M60 and M90 until 30/9), and a pair no scope of the group reaches gets
@@ -394,7 +412,7 @@ export function planFiguresOf(h: FigureHistories, plan: Plan, asOf: LocalDate): 
   let lastAt = -1;
   let last: ScopeFigures = NO_SUMS;
   return {
-    pairs: inPairOrder(pairs),
+    pairs,
     figuresOf(milestoneId, pair) {
       const place = placeOf(all, pair);
       // The milestones' ids by position: a handful, found faster by a scan than by a Map.
