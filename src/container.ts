@@ -139,7 +139,10 @@ export function createContainer(db: Database, opts: ContainerOptions) {
   });
   const evaluationGate = createEvaluationGate(opts.evaluations ?? DEFAULT_GATE);
   // National reads answer from a copy of the kept figures, refreshed from the ledger before each.
-  const rulesRepo = createRulesRepository(db.prisma, { replica: createFiguresReplica(db.direct) });
+  const rulesRepo = createRulesRepository(db.prisma, {
+    replica: createFiguresReplica(db.direct),
+    direct: db.direct,
+  });
   const rules = createRulesService({
     repo: rulesRepo,
     plans,

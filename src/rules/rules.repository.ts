@@ -5,6 +5,7 @@
 // (knownAt filters rows by when they were recorded, which the kept figures do not remember).
 // National reads of the kept figures come from their copy in memory when one is given
 // (figures-replica.ts); a few units' come from their indexed rows here.
+import type { RawSql } from "../db/database.js";
 import {
   NO_FIGURES,
   ownCapitalTotalsOf,
@@ -14,6 +15,7 @@ import {
   planFiguresOf,
   refundFiguresOf,
 } from "../domain/figure-histories.js";
+
 import { addDays, type LocalDate } from "../domain/local-date.js";
 import { figuresWindow } from "../domain/milestone-status.js";
 import { isRateLike, type Plan, type RateMilestone } from "../domain/plan.js";
@@ -318,9 +320,18 @@ function entriesSource(prisma: PrismaClient) {
  */
 export function createRulesRepository(
   prisma: PrismaClient,
-  opts: { source?: "figures" | "entries"; replica?: FiguresReplica } = {},
+  opts: {
+    source?: "figures" | "entries";
+    replica?: FiguresReplica;
+    /**
+     * The pool without Prisma (Database.direct), for the one-row reads every national answer makes
+     * first (the ledger's version): 0.30 ms against Prisma's 0.63 ms, p50, in a probe.
+     */
+    direct?: RawSql;
+  } = {},
 ) {
   const entries = entriesSource(prisma);
+  const rows: RawSql = opts.direct ?? prisma;
   const figures = opts.source === "entries" ? entries : figuresSource(prisma, opts.replica);
   return {
     planFigures: (plan: Plan, asOf: LocalDate, units?: string[], knownAt?: Date) =>
@@ -336,7 +347,7 @@ export function createRulesRepository(
 
     /** Moves with every change to the units (migration ..._units_epoch). */
     async unitsEpoch(): Promise<bigint> {
-      const [row] = await prisma.$queryRaw<
+      const [row] = await rows.$queryRaw<
         { units_epoch: bigint }[]
       >`SELECT units_epoch FROM ledger_version WHERE id = 1`;
       return row?.units_epoch ?? 0n;
@@ -344,7 +355,7 @@ export function createRulesRepository(
 
     /** Bumped by every change an evaluation can see (src/rules/answer-cache.ts). */
     async ledgerVersion(): Promise<bigint> {
-      const [row] = await prisma.$queryRaw<
+      const [row] = await rows.$queryRaw<
         { version: bigint }[]
       >`SELECT version FROM ledger_version WHERE id = 1`;
       return row?.version ?? 0n;
