@@ -153,7 +153,8 @@ export function createDutiesService(d: Deps) {
       // national read judges 10,000 units, mostly without one).
       let unsubmittedVerdict: ReturnType<typeof evaluateDuty> | undefined;
       const daysLeft = Math.max(0, daysBetween(asOf, duty.dueOn));
-      for (const u of units) {
+      for (let i = 0; i < units.length; i++) {
+        const u = units[i]!;
         if (!dutyAsks(duty, u)) continue;
         const facts = byPair.size > 0 ? byPair.get(`${duty.id}|${u.code}`) : undefined;
         let verdict: ReturnType<typeof evaluateDuty>;
