@@ -113,6 +113,15 @@ describe("cached national answers", () => {
       [unit.code],
     );
     expect((await sameAsFresh("2022-10-06")).duties).toEqual([]);
+    // As known before it was recorded (15/6), the report was not in: knownAt reads for itself.
+    const dutiesKnownAt = async (at: string) =>
+      (
+        await t.container.rules.atRiskPage("2022-10-06" as never, 2022, {}, { limit: 10 }, new Date(at))
+      ).duties.items
+        .filter((d) => d.unitCode === unit.code)
+        .map((d) => [d.id, d.status]);
+    expect(await dutiesKnownAt("2022-06-01T00:00:00Z")).toEqual([["BC_6_THANG", "missed"]]);
+    expect(await dutiesKnownAt("2022-07-01T00:00:00Z")).toEqual([]);
 
     await t.db.raw.query(
       `WITH r AS (
