@@ -143,7 +143,8 @@ export function createDutiesService(d: Deps) {
     emit: (row: JudgedDuty) => void,
   ): Promise<void> {
     if (duties.length === 0) return;
-    const keep = o.unitCodes ? READ_EACH_TIME : (o.keep ?? READ_EACH_TIME);
+    // Kept only for the whole country as the ledger stands: a few units' or a past moment's read each time.
+    const keep = o.unitCodes || o.knownAt ? READ_EACH_TIME : (o.keep ?? READ_EACH_TIME);
     // Kept for a version as the facts per (duty, unit), not as the rows read: what the verdicts need.
     const [units, byPair, calendar] = await Promise.all([
       o.allUnits && !o.unitCodes ? o.allUnits : d.units.listUnits(undefined, o.unitCodes),

@@ -148,7 +148,11 @@ function collect<R>(walk: RowWalk<R>): R[] {
 /** The entries of `days` on or before asOf: all of them (the same map) when none is later. */
 function sentBy(days: Map<string, LocalDate>, asOf: LocalDate): Map<string, LocalDate> {
   let later = false;
-  for (const d of days.values()) if (d > asOf) later = true;
+  for (const d of days.values())
+    if (d > asOf) {
+      later = true;
+      break;
+    }
   if (!later) return days;
   const out = new Map<string, LocalDate>();
   for (const [k, d] of days) if (d <= asOf) out.set(k, d);
