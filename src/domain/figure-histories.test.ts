@@ -114,9 +114,12 @@ describe("the rules' figures read from the kept histories", () => {
         fc.array(movement, { maxLength: 80 }),
         fc.integer({ min: 1, max: 6 }),
         asOfDate,
-        (moves, batches, asOf) => {
+        asOfDate,
+        (moves, batches, asOf, earlier) => {
           const h = build(moves, batches);
           const asOfDay = toDayNumber(asOf);
+          // A read before, released: its room, with its sums in it, serves the read below.
+          planFiguresOf(h, plan, earlier).release?.();
           const rateLike = plan.milestones.filter((m): m is RateMilestone => m.kind !== "request");
           const scopeOk = (m: RateMilestone) => (x: Movement) => scopeCovers(m, SCOPES[x.scope]!);
           const pairOf = (x: Movement) => `${SCOPES[x.scope]!.unitCode}|${SCOPES[x.scope]!.program}`;
@@ -198,6 +201,30 @@ describe("the rules' figures read from the kept histories", () => {
     // A pair with the same codes that is not one of the set's is a caller's mistake, not "no figures".
     expect(() => first.figuresOf("M60", { unitCode: "A", program: "NTM" })).toThrow(/not of their set/);
     expect(() => first.figuresOf("M60", { ...a })).toThrow(/not of their set/);
+  });
+
+  it("lend their room to the next read once released, and refuse to answer after", () => {
+    const moves: Movement[] = [
+      { scope: 0, kind: 0, day: DAY0 + 10, amount: 1_000n },
+      { scope: 0, kind: 1, day: DAY0 + 20, amount: 700n },
+      { scope: 4, kind: 0, day: DAY0 + 10, amount: 90n },
+      { scope: 4, kind: 1, day: DAY0 + 12, amount: 30n },
+    ];
+    const h = build(moves, 1);
+    const late = planFiguresOf(h, plan, fromDayNumber(DAY0 + 30));
+    const a = late.pairs.find((p) => p.unitCode === "A" && p.program === "NTM")!;
+    expect(late.figuresOf("M60", a)?.disbursed).toBe(700n);
+    late.release?.();
+    late.release?.();
+    expect(() => late.figuresOf("M60", a)).toThrow(/after their release/);
+    // Two reads at once have rooms of their own; the released one's is zeroed before it is used.
+    const early = planFiguresOf(h, plan, fromDayNumber(DAY0 + 11));
+    const other = planFiguresOf(h, plan, fromDayNumber(DAY0 + 30));
+    const b = early.pairs.find((p) => p.unitCode === "B")!;
+    expect(early.figuresOf("M60", a)).toEqual({ allocated: 1_000n, disbursed: 0n, recentDisbursed: 0n });
+    expect(early.figuresOf("M60", b)).toEqual({ allocated: 90n, disbursed: 0n, recentDisbursed: 0n });
+    expect(other.figuresOf("M60", a)?.disbursed).toBe(700n);
+    expect(other.figuresOf("M60", b)?.disbursed).toBe(30n);
   });
 
   it("keeps every scope's figures through thousands of rewrites (the arrays compacted many times)", () => {

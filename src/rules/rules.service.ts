@@ -212,17 +212,28 @@ export function createRulesService({
     knownAt?: Date,
     workingCalendar?: WorkingCalendar,
   ): Promise<EvaluationTable> {
-    const { walk, rowsAtMost } = await evaluation(writtenPlan, asOf, unitCodes, knownAt, workingCalendar);
+    const { walk, rowsAtMost, release } = await evaluation(
+      writtenPlan,
+      asOf,
+      unitCodes,
+      knownAt,
+      workingCalendar,
+    );
     const table = new EvaluationTable(rowsAtMost);
     // The table copies each row, so the walk makes no row object per row.
-    walk((row) => table.push(row), { reused: true });
+    try {
+      walk((row) => table.push(row), { reused: true });
+    } finally {
+      release();
+    }
     return table;
   }
 
   /**
    * What evaluate reads, then its rows handed one at a time, in its order, to whoever walks them:
    * a view that keeps only some rows (the at-risk list) never holds them all. `rowsAtMost`: one
-   * per pair and milestone.
+   * per pair and milestone. `release` once the walks are done: the figures' room serves the next
+   * read (PlanFigures.release), and a walk after it throws.
    */
   async function evaluation(
     writtenPlan: Plan,
@@ -231,7 +242,7 @@ export function createRulesService({
     knownAt?: Date,
     workingCalendar?: WorkingCalendar,
     keep: KeepRead = READ_EACH_TIME,
-  ): Promise<{ walk: RowWalk<PairEvaluation>; rowsAtMost: number }> {
+  ): Promise<{ walk: RowWalk<PairEvaluation>; rowsAtMost: number; release: () => void }> {
     const calendar = workingCalendar ?? (await calendars.workingCalendar());
     const plan = withJudgedDueDates(writtenPlan, calendar);
     const refundMilestones = plan.milestones.filter((m): m is RateMilestone => m.kind === "refund");
@@ -279,10 +290,12 @@ export function createRulesService({
       );
     const reportedFigures: FiguresOf = (m, pair) => figures.figuresOf(m.id, pair);
     const rowsAtMost = rows.length * plan.milestones.length;
+    const release = () => figures.release?.();
     if (statements.length === 0)
       return {
         walk: (emit, how) => judgeOn(onlyPairs(rows, how), reportedFigures, emit, how),
         rowsAtMost,
+        release,
       };
     // The Treasury's reading, for the units some statement lists; elsewhere it is the reported one.
     const treasury = await treasuryFigures(plan, asOf, figures, statements, knownAt);
@@ -304,6 +317,7 @@ export function createRulesService({
           how,
         ),
       rowsAtMost,
+      release,
     };
   }
 
@@ -418,8 +432,12 @@ export function createRulesService({
     unitCodes?: string[],
     knownAt?: Date,
   ) {
-    const { walk, closed, verdicts } = await judging(plan, asOf, calendar, unitCodes, knownAt);
-    return { rows: collect(walk), closed, verdicts };
+    const { walk, closed, verdicts, release } = await judging(plan, asOf, calendar, unitCodes, knownAt);
+    try {
+      return { rows: collect(walk), closed, verdicts };
+    } finally {
+      release();
+    }
   }
 
   /**
@@ -441,13 +459,13 @@ export function createRulesService({
       await keep(`closed|${plan.year}`, () => closings.closedMilestones(plan.year, knownAt))
     ).filter((c) => ids.has(c.milestoneId) && asOf > c.dueOn);
     const judged = flaggedOnly ? planForFlagged(plan, asOf, new Set(closed.map((c) => c.milestoneId))) : plan;
-    const [{ walk: evals }, verdicts] = await Promise.all([
+    const [{ walk: evals, release }, verdicts] = await Promise.all([
       evaluation(judged, asOf, unitCodes, knownAt, calendar, keep),
       closed.length > 0 ? closings.recordedVerdicts(plan.year, { knownAt, unitCodes }) : [],
     ]);
     const mark = recordedVerdictMarks(closed, verdicts, asOf);
     const walk: RowWalk<JudgedRow> = mark ? (emit, how) => evals((r) => emit(mark(r)), how) : evals;
-    return { walk, closed, verdicts };
+    return { walk, closed, verdicts, release };
   }
 
   // The units (10,000 rows for a province, 40 ms to read) kept while their epoch stands: any change
@@ -610,76 +628,80 @@ export function createRulesService({
     );
     return gate.run(key, async () => {
       // A list without the summary's counts keeps flagged rows only.
-      const [{ walk, closed, verdicts }, units] = await Promise.all([
+      const [{ walk, closed, verdicts, release }, units] = await Promise.all([
         judging(plan, asOf, calendar, undefined, knownAt, !want.summary, keep),
         unitMap(keep),
       ]);
-      // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
-      // bigint divisions each) are left out of the walk over 150,000 rows, and the page's rows are
-      // judged again in full. A lean walk reuses its rows (evaluatePlanEach): the page keeps copies.
-      const lean = want.list !== "whole";
-      const items: AtRiskItem[] = [];
-      // A page's walk is always lean.
-      const pager =
-        typeof want.list === "object"
-          ? atRiskPager<AtRiskItem>({ ...want.list, keep: (i) => ({ ...i }) })
-          : undefined;
-      const filter = typeof want.list === "object" ? want.list.filter : {};
-      const listed = want.list !== "none";
-      const tally = want.summary ? milestoneTally(plan) : undefined;
-      const restated = new Map<string, number>();
-      const unitOf = { get: unitsInWalkOrder(units) };
-      walk(
-        (row) => {
-          if (listed) {
-            const item = atRiskItemOf(row, unitOf, filter);
-            if (item) {
-              if (pager) pager.add(item);
-              else items.push(item);
-            }
-          }
-          if (tally) {
-            tally.add(row);
-            countRestated(restated, row);
-          }
-        },
-        { lean },
-      );
-      const page = pager?.page();
-      /** The page's lean items, judged again in full: the same rows, every figure shown. */
-      function inFull(page: AtRiskPage<AtRiskItem>): AtRiskPage<AtRiskItem> {
-        if (page.items.length === 0) return page;
-        const pairs = new Map<string, Set<string>>();
-        for (const i of page.items)
-          pairs.set(i.unitCode, (pairs.get(i.unitCode) ?? new Set()).add(i.program));
-        const full = new Map<string, AtRiskItem>();
+      try {
+        // Counts and a page need the verdicts only: the figures shown (rate, projection, daily pace:
+        // bigint divisions each) are left out of the walk over 150,000 rows, and the page's rows are
+        // judged again in full. A lean walk reuses its rows (evaluatePlanEach): the page keeps copies.
+        const lean = want.list !== "whole";
+        const items: AtRiskItem[] = [];
+        // A page's walk is always lean.
+        const pager =
+          typeof want.list === "object"
+            ? atRiskPager<AtRiskItem>({ ...want.list, keep: (i) => ({ ...i }) })
+            : undefined;
+        const filter = typeof want.list === "object" ? want.list.filter : {};
+        const listed = want.list !== "none";
+        const tally = want.summary ? milestoneTally(plan) : undefined;
+        const restated = new Map<string, number>();
+        const unitOf = { get: unitsInWalkOrder(units) };
         walk(
           (row) => {
-            const item = atRiskItemOf(row, units, filter);
-            if (item) full.set(rowKey(item.id, item.unitCode, item.program), item);
+            if (listed) {
+              const item = atRiskItemOf(row, unitOf, filter);
+              if (item) {
+                if (pager) pager.add(item);
+                else items.push(item);
+              }
+            }
+            if (tally) {
+              tally.add(row);
+              countRestated(restated, row);
+            }
           },
-          { pairs },
+          { lean },
         );
-        const items = page.items.map((lean) => {
-          const item = full.get(rowKey(lean.id, lean.unitCode, lean.program));
-          // Lean and full rows share every verdict by construction (milestone-status.ts); a
-          // difference is a bug to stop at, not a page to show.
-          if (item?.status !== lean.status || item.shortfall !== lean.shortfall)
-            throw new Error(
-              `a lean and a full judgement differ: ${lean.id} ${lean.unitCode} ${lean.program}`,
-            );
-          return item;
-        });
-        return { ...page, items };
+        const page = pager?.page();
+        /** The page's lean items, judged again in full: the same rows, every figure shown. */
+        function inFull(page: AtRiskPage<AtRiskItem>): AtRiskPage<AtRiskItem> {
+          if (page.items.length === 0) return page;
+          const pairs = new Map<string, Set<string>>();
+          for (const i of page.items)
+            pairs.set(i.unitCode, (pairs.get(i.unitCode) ?? new Set()).add(i.program));
+          const full = new Map<string, AtRiskItem>();
+          walk(
+            (row) => {
+              const item = atRiskItemOf(row, units, filter);
+              if (item) full.set(rowKey(item.id, item.unitCode, item.program), item);
+            },
+            { pairs },
+          );
+          const items = page.items.map((lean) => {
+            const item = full.get(rowKey(lean.id, lean.unitCode, lean.program));
+            // Lean and full rows share every verdict by construction (milestone-status.ts); a
+            // difference is a bug to stop at, not a page to show.
+            if (item?.status !== lean.status || item.shortfall !== lean.shortfall)
+              throw new Error(
+                `a lean and a full judgement differ: ${lean.id} ${lean.unitCode} ${lean.program}`,
+              );
+            return item;
+          });
+          return { ...page, items };
+        }
+        return {
+          items: items.sort(compareAtRisk),
+          page: page && lean ? inFull(page) : page,
+          byMilestone: tally?.byMilestone() ?? [],
+          restated,
+          closed,
+          verdicts,
+        };
+      } finally {
+        release();
       }
-      return {
-        items: items.sort(compareAtRisk),
-        page: page && lean ? inFull(page) : page,
-        byMilestone: tally?.byMilestone() ?? [],
-        restated,
-        closed,
-        verdicts,
-      };
     });
   }
 
