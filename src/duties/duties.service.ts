@@ -2,6 +2,7 @@
 // optional file), withdrawing one, and each unit's status as of a day.
 import { actorOf, assertCanReadUnit, assertCanWriteUnit, type Principal } from "../access/principal.js";
 import type { Unit } from "../catalog/catalog.repository.js";
+import type { UnitInfo } from "../domain/at-risk.js";
 import {
   type Duty,
   type DutyStatus,
@@ -74,14 +75,15 @@ function submissionView(r: SubmissionRecord, withdrawal: SubmissionRecord | unde
   };
 }
 
-type JudgedDutiesOptions = {
+/** How the rules service asks for judged duties (its dependency on this service is this shape). */
+export type JudgedDutiesOptions = {
   unitCodes?: string[] | undefined;
   knownAt?: Date | undefined;
   /**
    * Every unit, by code, when the caller holds the list already (the rules service keeps it
    * per units epoch): a national read then does not read 10,000 units again.
    */
-  allUnits?: readonly Unit[] | undefined;
+  allUnits?: readonly UnitInfo[] | undefined;
   /** Reads kept for the ledger version of a national answer (the rules service's): submissions and calendar. */
   keep?: KeepRead | undefined;
   /**
@@ -198,7 +200,7 @@ export function createDutiesService(d: Deps) {
   async function judge(
     planYear: number,
     asOf: LocalDate,
-    units: Unit[],
+    units: readonly UnitInfo[],
     duties: Duty[],
     restricted: boolean,
   ) {

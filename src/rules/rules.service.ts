@@ -56,6 +56,7 @@ import {
   treasuryScopeFigures,
 } from "../domain/treasury-reading.js";
 import { WEEKENDS_ONLY, type WorkingCalendar } from "../domain/working-days.js";
+import type { JudgedDutiesOptions } from "../duties/duties.service.js";
 import { type AnswerCache, type KeepRead, READ_EACH_TIME } from "./answer-cache.js";
 import {
   type AtRiskListId,
@@ -93,25 +94,17 @@ type Deps = {
       planYear: number,
       duties: readonly Duty[],
       asOf: LocalDate,
-      o?: DutyOptions,
+      o?: JudgedDutiesOptions,
     ): Promise<JudgedDuty[]>;
     /** judgedDuties' rows one at a time, for views that keep a page of them or count them. */
     eachJudgedDuty(
       planYear: number,
       duties: readonly Duty[],
       asOf: LocalDate,
-      o: DutyOptions,
+      o: JudgedDutiesOptions,
       emit: (row: JudgedDuty) => void,
     ): Promise<void>;
   };
-};
-
-type DutyOptions = {
-  unitCodes?: string[] | undefined;
-  knownAt?: Date | undefined;
-  allUnits?: readonly UnitInfo[] | undefined;
-  keep?: KeepRead | undefined;
-  reused?: boolean | undefined;
 };
 
 /** Rows handed one at a time to `emit`, in order: an evaluation not kept (see `evaluation`). */
@@ -181,7 +174,7 @@ export function createRulesService({
     keep: KeepRead = READ_EACH_TIME,
   ) {
     if (!duties || !plan.duties?.length) return [] as JudgedDuty[];
-    const allUnits = unitCodes ? undefined : [...(await unitMap(keep)).values()];
+    const allUnits = unitCodes ? undefined : await unitList(keep);
     return duties.judgedDuties(plan.year, plan.duties, asOf, { unitCodes, knownAt, allUnits, keep });
   }
 
@@ -473,6 +466,9 @@ export function createRulesService({
   // list, so a kept list is never older than its epoch. Askers of the same epoch share one read.
   let kept: { epoch: bigint; map: Promise<Map<string, UnitInfo>> } | undefined;
   const unitMap = (keep: KeepRead = READ_EACH_TIME) => keep("units", unitsNow);
+  // The same units as a list, in the map's order, kept alike: a national page judges the duties
+  // over it, and copied it out of the map (10,000 units) on every cold read.
+  const unitList = (keep: KeepRead) => keep("units|list", async () => [...(await unitMap(keep)).values()]);
   const unitsNow = async () => {
     const epoch = await repo.unitsEpoch();
     if (kept?.epoch !== epoch) {
@@ -517,7 +513,7 @@ export function createRulesService({
     keep: KeepRead = READ_EACH_TIME,
   ) {
     if (!duties || !plan.duties?.length) return;
-    const allUnits = [...(await unitMap(keep)).values()];
+    const allUnits = await unitList(keep);
     // One row object, rewritten: the page keeps copies, the summary counts.
     await duties.eachJudgedDuty(
       plan.year,
