@@ -16,6 +16,7 @@ import {
   GROWTH_SVG,
   growthChart,
   growthMarkdown,
+  HTTP_WARM_UP,
   REPEATED_AS_OF,
   type ReadId,
   type SizeResult,
@@ -185,6 +186,13 @@ async function readOverHttp(
       answered += 1;
     };
     await get(REPEATED_AS_OF);
+    const first: number[] = [];
+    for (let i = 0; i < HTTP_WARM_UP; i++) {
+      const t0 = performance.now();
+      await get(`2022-08-${String(i + 1).padStart(2, "0")}`);
+      first.push(performance.now() - t0);
+    }
+    into.samples.httpFirst = first;
     Object.assign(into.samples, await sample(ctx, [["httpCold", () => get(cold.next())]]));
     Object.assign(into.samples, await sampleRepeated(ctx, [["httpRepeated", () => get(REPEATED_AS_OF)]]));
     const memory = await service.memory();
@@ -249,6 +257,7 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", failures: stri
       into.coldDatesReused = cold.reused;
       ctx.log(
         `growth: ${DB_LABEL[kind]} ${size} over HTTP: cold p50 ${ms(percentile(into.samples.httpCold ?? [], 50))}` +
+          ` (the first ${HTTP_WARM_UP} after start: p50 ${ms(percentile(into.samples.httpFirst ?? [], 50))})` +
           `, repeated ${ms(percentile(into.samples.httpRepeated ?? [], 50))}; service VmHWM ${into.service ? `${into.service.hwmMb.toFixed(0)} MB` : "n/a"}`,
       );
       results.push(into);
