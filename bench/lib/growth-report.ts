@@ -54,7 +54,7 @@ const READS: { id: ReadId; label: string; chart?: boolean }[] = [
 export type SizeResult = {
   db: "pglite" | "postgres";
   entries: number;
-  /** Entries inserted to reach this size, and the time (INSERT ... generate_series, ANALYZE). */
+  /** Entries inserted to reach this size, and the time (INSERT ... generate_series, VACUUM (ANALYZE)). */
   added: number;
   loadMs: number;
   samples: Partial<Record<ReadId, number[]>>;
