@@ -11,9 +11,9 @@ export const GROWTH_SVG = resolve(import.meta.dirname, "../growth.svg");
 export const REPEATED_AS_OF = "2022-09-15";
 /**
  * Cold requests the service answers after its start and before the cold ones sampled, reported on
- * a row of their own: V8 compiles the service's code during its first requests, which took 55 to
- * 155 ms where the later ones took 33 to 48 ms (PostgreSQL, 12:54 run of 2026-12-02), and a
- * service serves for days. They ask dates spread over the cold range for pages of 99, so that they
+ * a row of their own: V8 compiles the service's code during its first requests (the first cold one
+ * of each service took 124 to 155 ms, the median of its 20 44 to 74 ms, in the 12:54 run of
+ * 2026-12-02), and a service serves for days. They ask dates spread over the cold range for pages of 99, so that they
  * run the same rules (before and after 30/9) and leave no answer a sampled request asks for.
  */
 export const HTTP_WARM_UP = 10;
