@@ -126,7 +126,7 @@ describe("cached national answers", () => {
     await t.db.raw.query(
       `WITH r AS (
          INSERT INTO reallocation_request (unit_code, plan_year, reason, document_ref, sent_on, created_by)
-         VALUES ($1, 2022, 'SQL', 'SQL/DC', DATE '2022-10-01', 'sql') RETURNING id)
+         VALUES ($1, 2022, 'SQL', 'SQL/DC', DATE '2022-10-06', 'sql') RETURNING id)
        INSERT INTO reallocation_line (request_id, program_code, source, capital_type, amount)
        SELECT id, 'NTM', 'central', 'investment', 100000000 FROM r`,
       [unit.code],
@@ -134,6 +134,11 @@ describe("cached national answers", () => {
     const requested = (await sameAsFresh("2022-10-07")).items;
     expect(ids(requested)).not.toContain("REQ");
     expect(ids(requested)).toContain("M60");
+    // The kept reads are the year's: asked about the day before the request was sent (6/10), it
+    // was not sent yet; the day before the statement's date (30/9), the ledger's own figures stand
+    // for M60 (50%).
+    expect(ids((await sameAsFresh("2022-10-05")).items)).toContain("REQ");
+    expect(ids((await sameAsFresh("2022-09-29")).items)).toContain("M60");
 
     await t.db.raw.query(
       `WITH s AS (

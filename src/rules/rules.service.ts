@@ -152,6 +152,15 @@ function sentBy(days: Map<string, LocalDate>, asOf: LocalDate): Map<string, Loca
   return out;
 }
 
+/** What a read of a plan year's requests or statements is for (rules.service's yearRead). */
+type YearReadAt = {
+  year: number;
+  asOf: LocalDate;
+  unitCodes: string[] | undefined;
+  knownAt: Date | undefined;
+  keep: KeepRead;
+};
+
 const UNGATED: EvaluationGate = { run: (_key, fn) => fn(), load: () => ({ running: 0, waiting: 0 }) };
 const WEEKENDS = { workingCalendar: async () => WEEKENDS_ONLY };
 
@@ -245,9 +254,9 @@ export function createRulesService({
       byKind ? unitMap(keep) : new Map<string, UnitInfo>(),
       repo.planFigures(plan, asOf, unitCodes, knownAt),
       plan.milestones.some((m) => m.kind === "request")
-        ? requestsSentOn(plan.year, asOf, unitCodes, knownAt, keep)
+        ? requestsSentOn({ year: plan.year, asOf, unitCodes, knownAt, keep })
         : new Map<string, LocalDate>(),
-      treasuryStatements(plan.year, asOf, unitCodes, knownAt, keep),
+      treasuryStatements({ year: plan.year, asOf, unitCodes, knownAt, keep }),
       ...refundMilestones.map((m) => repo.refundFigures(plan, m, asOf, unitCodes, knownAt)),
     ]);
     // Only refund figures there are, and requests below: otherwise a key is built for each pair.
@@ -315,35 +324,26 @@ export function createRulesService({
   }
 
   /**
-   * Per pair, the day its first reallocation request was sent, of those sent by asOf. A national
-   * read keeps each pair's first day (its first by any asOf is that one, when sent by then).
+   * A plan year's reallocation requests or Treasury statements as of asOf. A national read keeps
+   * the year's whole read for the ledger version and cuts it to asOf (`cut`); a read of some units
+   * or as known at a moment asks the repository for exactly that.
    */
-  async function requestsSentOn(
-    year: number,
-    asOf: LocalDate,
-    unitCodes: string[] | undefined,
-    knownAt: Date | undefined,
-    keep: KeepRead,
-  ): Promise<Map<string, LocalDate>> {
-    if (unitCodes || knownAt || keep === READ_EACH_TIME)
-      return repo.requestsSentOn(year, asOf, unitCodes, knownAt);
-    const first = await keep(`requests|${year}`, () => repo.requestsSentOn(year, undefined));
-    return sentBy(first, asOf);
+  async function yearRead<T>(
+    name: string,
+    read: (year: number, asOf: LocalDate | undefined, units?: string[], knownAt?: Date) => Promise<T>,
+    cut: (all: T, asOf: LocalDate) => T,
+    { year, asOf, unitCodes, knownAt, keep }: YearReadAt,
+  ): Promise<T> {
+    if (unitCodes || knownAt || keep === READ_EACH_TIME) return read(year, asOf, unitCodes, knownAt);
+    return cut(await keep(`${name}|${year}`, () => read(year, undefined)), asOf);
   }
 
-  /** The Treasury statements dated by asOf (repo.treasuryStatements); a national read keeps the year's. */
-  async function treasuryStatements(
-    year: number,
-    asOf: LocalDate,
-    unitCodes: string[] | undefined,
-    knownAt: Date | undefined,
-    keep: KeepRead,
-  ): Promise<StatementOnFile[]> {
-    if (unitCodes || knownAt || keep === READ_EACH_TIME)
-      return repo.treasuryStatements(year, asOf, unitCodes, knownAt);
-    const all = await keep(`statements|${year}`, () => repo.treasuryStatements(year, undefined));
-    return all.filter((s) => s.asOf <= asOf);
-  }
+  /** Per pair, the day its first reallocation request was sent, of those sent by asOf. */
+  const requestsSentOn = (at: YearReadAt) => yearRead("requests", repo.requestsSentOn, sentBy, at);
+
+  /** The Treasury statements dated by asOf (repo.treasuryStatements). */
+  const treasuryStatements = (at: YearReadAt) =>
+    yearRead("statements", repo.treasuryStatements, (all, asOf) => all.filter((s) => s.asOf <= asOf), at);
 
   /**
    * Each (rate milestone, pair) a statement speaks for at the milestone's cut-off: the statement,
