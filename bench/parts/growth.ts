@@ -16,6 +16,7 @@ import {
   GROWTH_SVG,
   growthChart,
   growthMarkdown,
+  HTTP_PAUSE_MS,
   HTTP_WARM_UP,
   REPEATED_AS_OF,
   type ReadId,
@@ -199,6 +200,14 @@ async function readOverHttp(
     into.samples.httpFirst = first;
     Object.assign(into.samples, await sample(ctx, [["httpCold", () => get(cold.next())]]));
     Object.assign(into.samples, await sampleRepeated(ctx, [["httpRepeated", () => get(REPEATED_AS_OF)]]));
+    const paused: number[] = [];
+    for (let i = 0; i < ctx.opts.runs; i++) {
+      await new Promise((r) => setTimeout(r, HTTP_PAUSE_MS));
+      const t0 = performance.now();
+      await get(cold.next());
+      paused.push(performance.now() - t0);
+    }
+    into.samples.httpAfterPause = paused;
     const memory = await service.memory();
     into.service = { startMs: service.startMs, hwmMb: memory.hwmKb / 1024, rssMb: memory.rssKb / 1024 };
   } catch (err) {
@@ -213,6 +222,7 @@ async function readOverHttp(
     );
     delete into.samples.httpCold;
     delete into.samples.httpRepeated;
+    delete into.samples.httpAfterPause;
   } finally {
     await service.stop();
   }
@@ -261,7 +271,8 @@ async function measure(ctx: Context, kind: "pglite" | "postgres", failures: stri
       into.coldDatesReused = cold.reused;
       ctx.log(
         `growth: ${DB_LABEL[kind]} ${size} over HTTP: cold p50 ${ms(percentile(into.samples.httpCold ?? [], 50))}` +
-          ` (the first ${HTTP_WARM_UP} after start: p50 ${ms(percentile(into.samples.httpFirst ?? [], 50))})` +
+          ` (the first ${HTTP_WARM_UP} after start: p50 ${ms(percentile(into.samples.httpFirst ?? [], 50))};` +
+          ` after a pause: p50 ${ms(percentile(into.samples.httpAfterPause ?? [], 50))})` +
           `, repeated ${ms(percentile(into.samples.httpRepeated ?? [], 50))}; service VmHWM ${into.service ? `${into.service.hwmMb.toFixed(0)} MB` : "n/a"}`,
       );
       results.push(into);
