@@ -338,7 +338,10 @@ export function createRulesService({
     return cut(await keep(`${name}|${year}`, () => read(year, undefined)), asOf);
   }
 
-  /** Per pair, the day its first reallocation request was sent, of those sent by asOf. */
+  /**
+   * Per pair, the day its first reallocation request was sent, of those sent by asOf. Kept as each
+   * pair's first day ever: its first by any asOf is that one, when sent by then (sentBy).
+   */
   const requestsSentOn = (at: YearReadAt) => yearRead("requests", repo.requestsSentOn, sentBy, at);
 
   /** The Treasury statements dated by asOf (repo.treasuryStatements). */
