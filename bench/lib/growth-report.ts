@@ -19,8 +19,9 @@ export const REPEATED_AS_OF = "2022-09-15";
 export const HTTP_WARM_UP = 10;
 /**
  * The quiet before each request of the "after a pause" row. Admins do not ask back to back: in a
- * probe (1,000,000 entries, PostgreSQL), a cold GET after 12 s with no request took 90 to 121 ms
- * against 36 to 49 ms back to back, and a repeated one 38 to 45 ms against 5 to 8 ms.
+ * probe (1,000,000 entries, PostgreSQL, before the pools kept idle connections), a cold GET after
+ * 12 s with no request took 90 to 121 ms against 36 to 49 ms back to back, and a repeated one 38 to
+ * 45 ms against 5 to 15 ms.
  */
 export const HTTP_PAUSE_MS = 10_000;
 
