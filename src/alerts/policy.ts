@@ -257,7 +257,7 @@ function senders(
     if (outcome === "queued" && !working) return;
     out.push({
       // Field by field, not `{ ...base, stage, recipient }`: V8 gave each spread copy a hidden class
-      // of its own (Node 20), and a national run's 150,000 keys held about 12 MB of them.
+      // of its own (Node 20): at a national dry run's peak, 41,254 live keys held about 12 MB of them.
       key: {
         planYear: base.planYear,
         milestoneId: base.milestoneId,
